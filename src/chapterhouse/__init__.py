@@ -1,0 +1,1 @@
+"""Chapterhouse: the registry, meetings and publications of a federated organization."""

@@ -1,0 +1,356 @@
+"""Changes to the registry: terms, bodies, mandates. Every change may carry a decision.
+
+Dates are half-open: a term ``[start, end)`` is held on ``start`` and no longer
+on ``end``. Callers pass dates in; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+
+from chapterhouse.core.effects import ChangeRecorder
+from chapterhouse.core.errors import RecordError
+from chapterhouse.core.partial_dates import add_duration
+from chapterhouse.core.text import text_key
+from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
+
+
+def held_on(day: dt.date, *, start: str = "start", end: str = "end") -> Q:
+    """Return the condition "held on ``day``" for a half-open interval."""
+    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
+
+
+def exists_on(day: dt.date) -> Q:
+    """Return the condition "the body exists on ``day``" (no founding date: always was)."""
+    return (Q(founded__isnull=True) | Q(founded__lte=day)) & (
+        Q(dissolved__isnull=True) | Q(dissolved__gt=day)
+    )
+
+
+def _overlaps(start: dt.date, end: dt.date | None) -> Q:
+    condition = Q(end__isnull=True) | Q(end__gt=start)
+    if end is not None:
+        condition &= Q(start__lt=end)
+    return condition
+
+
+def _describe(term: Term) -> str:
+    end = term.end.isoformat() if term.end else "open"
+    return f"{term.person.slug} as {term.role} of {term.body.slug} [{term.start}, {end})"
+
+
+def term_start(
+    *,
+    person: Person,
+    body: Body,
+    role: str,
+    start: dt.date,
+    title: Any = None,
+    start_precision: str = "day",
+    end: dt.date | None = None,
+    end_precision: str = "day",
+    term_length: str = "",
+    how: str = "",
+    decision: Any = None,
+    recorder: ChangeRecorder | None = None,
+) -> Term:
+    """Start a term and return it.
+
+    ``term_length`` gives ``end`` when ``end`` is not given. A term that starts
+    with ``how="reappointed"`` ends the person's open twin (same body, role and
+    title) on its start date; any other overlap with a twin is an error, as is
+    a term outside the body's life.
+    """
+    if end is None and term_length:
+        end = add_duration(start, term_length)
+        end_precision = "day"
+    if end is not None and end <= start:
+        raise RecordError(f"the term must end after it starts ({start})", path="end", value=str(end))
+    if body.founded and start < body.founded:
+        raise RecordError(
+            f"body {body.slug} was founded on {body.founded}, after the term starts",
+            path="start",
+            value=start.isoformat(),
+        )
+    if body.dissolved and start >= body.dissolved:
+        raise RecordError(
+            f"body {body.slug} was dissolved on {body.dissolved}", path="start", value=str(start)
+        )
+    key = text_key(title)
+    twins = Term.objects.filter(person=person, body=body, role=role, title_key=key)
+    if how == "reappointed":
+        open_twin = twins.filter(start__lt=start, end__isnull=True).first()
+        if open_twin is not None:
+            term_close(term=open_twin, end=start, decision=decision, reason="reappointed",
+                       recorder=recorder)
+    clash = twins.filter(_overlaps(start, end)).select_related("person", "body").first()
+    if clash is not None:
+        raise RecordError(
+            f"overlaps the twin term {_describe(clash)}", path="start", value=start.isoformat()
+        )
+    term = Term.objects.create(
+        person=person,
+        body=body,
+        role=role,
+        title=title,
+        title_key=key,
+        start=start,
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision,
+        term_length=term_length,
+        how=how,
+        decision=decision,
+    )
+    if recorder is not None:
+        recorder.created(term)
+    return term
+
+
+def term_close(
+    *,
+    term: Term,
+    end: dt.date,
+    end_precision: str = "day",
+    decision: Any = None,
+    reason: str = "",
+    recorder: ChangeRecorder | None = None,
+) -> Term:
+    """End ``term`` on ``end`` (the first day it is no longer held)."""
+    if end <= term.start:
+        raise RecordError(
+            f"the term started on {term.start}; it cannot end on or before that",
+            path="end",
+            value=end.isoformat(),
+        )
+    before = {
+        "end": term.end,
+        "end_precision": term.end_precision,
+        "ended_by_id": term.ended_by_id,
+        "end_reason": term.end_reason,
+    }
+    term.end = end
+    term.end_precision = end_precision
+    term.ended_by = decision
+    term.end_reason = reason
+    term.save(update_fields=["end", "end_precision", "ended_by", "end_reason"])
+    if recorder is not None:
+        recorder.updated(term, before)
+    return term
+
+
+def term_end(
+    *,
+    person: Person,
+    body: Body,
+    role: str,
+    end: dt.date,
+    title: Any = None,
+    end_precision: str = "day",
+    reason: str = "",
+    decision: Any = None,
+    recorder: ChangeRecorder | None = None,
+) -> Term:
+    """End the term that matches and is still running on ``end``.
+
+    Without ``title`` any title matches, but only one term may match.
+    """
+    terms = Term.objects.filter(person=person, body=body, role=role, start__lt=end).filter(
+        Q(end__isnull=True) | Q(end__gt=end)
+    )
+    if title is not None:
+        terms = terms.filter(title_key=text_key(title))
+    found = list(terms[:2])
+    if not found:
+        raise RecordError(
+            f"{person.slug} holds no term as {role} of {body.slug} running on {end}",
+            path="person",
+            value=person.slug,
+        )
+    if len(found) > 1:
+        raise RecordError(
+            f"{person.slug} holds several terms as {role} of {body.slug}; give the title",
+            path="title",
+        )
+    return term_close(
+        term=found[0], end=end, end_precision=end_precision, decision=decision, reason=reason,
+        recorder=recorder,
+    )
+
+
+def body_create(
+    *,
+    slug: str,
+    kind: str,
+    name: Any,
+    parent: Body | None = None,
+    founded: dt.date | None = None,
+    founded_precision: str = "day",
+    dissolved: dt.date | None = None,
+    dissolved_precision: str = "day",
+    mandates: Iterable[str] = (),
+    decision: Any = None,
+    recorder: ChangeRecorder | None = None,
+    **fields: Any,
+) -> Body:
+    """Create a body with the mandates it holds from its founding on."""
+    if Body.objects.filter(slug=slug).exists():
+        raise RecordError(f"a body with id {slug!r} already exists", path="id", value=slug)
+    if parent is not None and parent.dissolved and founded and founded >= parent.dissolved:
+        raise RecordError(
+            f"parent {parent.slug} was dissolved on {parent.dissolved}", path="parent",
+            value=parent.slug,
+        )
+    body = Body.objects.create(
+        slug=slug,
+        kind=kind,
+        name=name,
+        parent=parent,
+        founded=founded,
+        founded_precision=founded_precision,
+        dissolved=dissolved,
+        dissolved_precision=dissolved_precision,
+        founded_by=decision,
+        **fields,
+    )
+    if recorder is not None:
+        recorder.created(body)
+    for mandate in mandates:
+        created = Mandate.objects.create(
+            body=body, slug=mandate, start=founded, start_precision=founded_precision,
+            end=dissolved, end_precision=dissolved_precision,
+        )
+        if recorder is not None:
+            recorder.created(created)
+    return body
+
+
+def body_rename(
+    *, body: Body, name: Any, date: dt.date, decision: Any, recorder: ChangeRecorder | None = None
+) -> BodyName:
+    """Give ``body`` a new name from ``date`` on; the old one stays in history."""
+    if not _exists(body, date):
+        raise RecordError(f"body {body.slug} does not exist on {date}", path="body",
+                          value=body.slug)
+    rename = BodyName.objects.create(body=body, name=name, start=date, decision=decision)
+    if recorder is not None:
+        recorder.created(rename)
+    return rename
+
+
+def _exists(body: Body, day: dt.date) -> bool:
+    return (body.founded is None or body.founded <= day) and (
+        body.dissolved is None or day < body.dissolved
+    )
+
+
+def body_dissolve(
+    *,
+    body: Body,
+    date: dt.date,
+    date_precision: str = "day",
+    transfers: Iterable[dict[str, Any]] = (),
+    decision: Any = None,
+    recorder: ChangeRecorder | None = None,
+) -> list[Mandate]:
+    """Dissolve ``body`` on ``date``: end its open terms and move its mandates.
+
+    ``date`` is the first day the body no longer exists; its mandates pass on
+    its last day (the day before), the day the decision takes effect, so the
+    hand-over shows on that day. Each transfer is ``{"mandate", "to": [Body] |
+    None, "to_kind": str | None, "holder_role": str | None}``; ``to_kind``
+    means every body of that kind that exists on the last day. Mandates not
+    transferred lapse. Returns the
+    mandates created by the transfers. A body with living sub-bodies cannot be
+    dissolved: they would be orphaned.
+    """
+    if not _exists(body, date - dt.timedelta(days=1)):
+        raise RecordError(f"body {body.slug} does not exist on {date}", path="body",
+                          value=body.slug)
+    living = Body.objects.filter(parent=body).filter(exists_on(date)).values_list("slug", flat=True)
+    if living:
+        raise RecordError(
+            f"body {body.slug} still has sub-bodies on {date}: {', '.join(sorted(living))}",
+            path="body",
+            value=body.slug,
+        )
+    later = Term.objects.filter(body=body, start__gte=date).first()
+    if later is not None:
+        raise RecordError(
+            f"body {body.slug} has a term starting on {later.start}, after its dissolution",
+            path="body", value=body.slug,
+        )
+    before = {
+        "dissolved": body.dissolved,
+        "dissolved_precision": body.dissolved_precision,
+        "dissolved_by_id": body.dissolved_by_id,
+    }
+    body.dissolved = date
+    body.dissolved_precision = date_precision
+    body.dissolved_by = decision
+    body.save(update_fields=["dissolved", "dissolved_precision", "dissolved_by"])
+    if recorder is not None:
+        recorder.updated(body, before)
+    for term in Term.objects.filter(body=body).filter(Q(end__isnull=True) | Q(end__gt=date)):
+        term_close(term=term, end=date, decision=decision, reason="body dissolved",
+                   recorder=recorder)
+    last_day = date - dt.timedelta(days=1)
+    held = {
+        m.slug: m
+        for m in body.mandates.filter(
+            (Q(start__isnull=True) | Q(start__lte=last_day))
+            & (Q(end__isnull=True) | Q(end__gt=last_day))
+        )
+    }
+    moved: list[Mandate] = []
+    for index, transfer in enumerate(transfers):
+        slug = transfer["mandate"]
+        if slug not in held:
+            raise RecordError(
+                f"body {body.slug} holds no mandate {slug!r} on {date}"
+                f" (it holds: {', '.join(sorted(held)) or 'none'})",
+                path=f"transfer[{index}].mandate",
+                value=slug,
+            )
+        targets: list[Body]
+        if transfer.get("to"):
+            targets = list(transfer["to"])
+            for target in targets:
+                if not _exists(target, last_day):
+                    raise RecordError(
+                        f"body {target.slug} does not exist on {last_day}",
+                        path=f"transfer[{index}].to", value=target.slug,
+                    )
+        else:
+            targets = list(
+                Body.objects.filter(kind=transfer["to_kind"]).filter(exists_on(last_day))
+                .exclude(pk=body.pk).order_by("slug")
+            )
+            if not targets:
+                raise RecordError(
+                    f"no body of kind {transfer['to_kind']!r} exists on {last_day}",
+                    path=f"transfer[{index}].to_kind", value=transfer["to_kind"],
+                )
+        for target in targets:
+            mandate = Mandate.objects.create(
+                body=target, slug=slug, start=last_day, start_precision="day",
+                holder_role=transfer.get("holder_role") or "", decision=decision,
+                transferred_from=body,
+            )
+            if recorder is not None:
+                recorder.created(mandate)
+            moved.append(mandate)
+    for mandate in held.values():
+        before = {"end": mandate.end, "end_precision": mandate.end_precision,
+                  "ended_by_id": mandate.ended_by_id}
+        mandate.end = date
+        mandate.end_precision = date_precision
+        mandate.ended_by = decision
+        mandate.save(update_fields=["end", "end_precision", "ended_by"])
+        if recorder is not None:
+            recorder.updated(mandate, before)
+    return moved
