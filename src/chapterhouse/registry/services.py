@@ -82,12 +82,18 @@ def term_start(
         )
     key = text_key(title)
     twins = Term.objects.filter(person=person, body=body, role=role, title_key=key)
+    closed = None
     if how == "reappointed":
-        open_twin = twins.filter(start__lt=start, end__isnull=True).first()
-        if open_twin is not None:
-            term_close(term=open_twin, end=start, decision=decision, reason="reappointed",
-                       recorder=recorder)
-    clash = twins.filter(_overlaps(start, end)).select_related("person", "body").first()
+        closed = twins.filter(start__lt=start, end__isnull=True).first()
+        if closed is not None:
+            # "Ends the open term on its start date": that date is the old term's
+            # last day, so both show in history and the one shared day is allowed.
+            term_close(term=closed, end=start + dt.timedelta(days=1), decision=decision,
+                       reason="reappointed", recorder=recorder)
+    clashes = twins.filter(_overlaps(start, end))
+    if closed is not None:
+        clashes = clashes.exclude(pk=closed.pk)
+    clash = clashes.select_related("person", "body").first()
     if clash is not None:
         raise RecordError(
             f"overlaps the twin term {_describe(clash)}", path="start", value=start.isoformat()

@@ -1,0 +1,1169 @@
+"""Import a Chronicle: validate it whole, then write it in one transaction.
+
+The file is read twice, never held in memory: the first pass streams it,
+validates every object and spills the validated objects section by section
+to temporary files; the second pass writes the sections in dependency order
+(bodies before people before terms …, decisions last in date order). Any
+error in either pass rolls everything back, and every error found is
+reported with its JSON path.
+
+Importing is idempotent: objects are matched by id (standing terms by
+person, body, role, title and start) and only what differs is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from django.db import transaction
+from django.db.models import Model
+
+from chapterhouse.chronicle.reader import ChronicleError, ChronicleInvalid, iter_items, validate_item
+from chapterhouse.core.errors import RecordError
+from chapterhouse.core.partial_dates import PartialDate, add_duration
+from chapterhouse.core.text import text_key
+from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.meetings.models import (
+    Attendance,
+    Commemoration,
+    Conference,
+    Decision,
+    Document,
+    Session,
+    SessionHost,
+    SessionOccasion,
+)
+from chapterhouse.meetings.services import (
+    decision_apply,
+    decision_default_date,
+    decision_revert,
+)
+from chapterhouse.registry.models import (
+    Body,
+    BodyKind,
+    Mandate,
+    Organization,
+    Person,
+    PersonName,
+    Role,
+    Term,
+)
+from chapterhouse.relations.models import (
+    Affiliation,
+    Agreement,
+    AgreementSignatory,
+    Honour,
+    Partner,
+    Task,
+)
+from chapterhouse.relations.services import task_assignees_set
+
+# The order in which sections are written: what is referred to comes first.
+SECTIONS = [
+    "organization",
+    "body_kinds",
+    "roles",
+    "partners",
+    "bodies",
+    "people",
+    "terms",
+    "commemorations",
+    "conferences",
+    "sessions",
+    "honours",
+    "agreements",
+    "tasks",
+    "decisions",
+]
+MAX_ERRORS = 200
+CHUNK = 5000
+
+
+@dataclass
+class SectionCount:
+    """How many objects of one section were created, updated or left unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    """What an import did, per section."""
+
+    counts: dict[str, SectionCount] = field(default_factory=lambda: defaultdict(SectionCount))
+
+    def total(self, what: str) -> int:
+        """Return the total of ``what`` (created, updated, unchanged) over all sections."""
+        return sum(getattr(count, what) for count in self.counts.values())
+
+
+class Progress:
+    """Receives progress reports; the CLI draws them as a bar."""
+
+    def phase(self, name: str, total: int | None) -> None:
+        """Start a phase of ``total`` units (bytes or objects)."""
+
+    def advance(self, amount: int) -> None:
+        """Report ``amount`` more units done."""
+
+
+def _start(value: str | None) -> tuple[dt.date | None, str]:
+    if value is None:
+        return None, "day"
+    parsed = PartialDate.parse(value)
+    return parsed.start(), parsed.precision
+
+
+def _end(value: str | None) -> tuple[dt.date | None, str]:
+    if value is None:
+        return None, "day"
+    parsed = PartialDate.parse(value)
+    return parsed.end(), parsed.precision
+
+
+class _Abort(Exception):
+    """Too many errors to go on."""
+
+
+class _Importer:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.errors: list[ChronicleError] = []
+        self.result = ImportResult()
+        self.file_ids: dict[str, set[str]] = defaultdict(set)
+        self.founded_by_decisions: set[str] = set()
+        self.tasks_by_decisions: set[str] = set()
+        self.counts_seen: dict[str, int] = defaultdict(int)
+        self.pk: dict[type[Model], dict[str, int]] = {}
+        # Items that name a body which will only exist once a decision founds it.
+        self.waiting: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
+        self.default_language = "en"
+        self.kinds: set[str] = set(BUILTIN_BODY_KINDS)
+        self.roles: set[str] = set(BUILTIN_ROLES)
+
+    # -- errors -----------------------------------------------------------------
+
+    def error(self, path: str, message: str, value: Any = ...) -> None:
+        if value is ...:
+            self.errors.append(ChronicleError(path=path, message=message))
+        else:
+            self.errors.append(ChronicleError(path=path, message=message, value=value))
+        if len(self.errors) >= MAX_ERRORS:
+            raise _Abort
+
+    def record_error(self, prefix: str, error: RecordError) -> None:
+        located = error.at(prefix)
+        self.error(located.path, located.message, located.value if error.has_value() else ...)
+
+    # -- pass 1: validate and spill ------------------------------------------------
+
+    def validate(self, fp: BinaryIO, spill_dir: Path, size: int | None) -> dict[str, Path]:
+        spills: dict[str, Path] = {}
+        with ExitStack() as stack:
+            handles: dict[str, IO[str]] = {}
+            self.progress.phase("Checking", size)
+            last = 0
+            seen_version = False
+            for section, index, raw in iter_items(fp):
+                position = fp.tell() if hasattr(fp, "tell") else 0
+                if position > last:
+                    self.progress.advance(position - last)
+                    last = position
+                if section == "chronicle":
+                    seen_version = True
+                    if raw != 1 or isinstance(raw, bool):
+                        self.error("chronicle", "expected the format version 1", raw)
+                    continue
+                path = section if index is None else f"{section}[{index}]"
+                model, errors = validate_item(section, index, raw)
+                if errors:
+                    for error in errors:
+                        self.errors.append(error)
+                    if len(self.errors) >= MAX_ERRORS:
+                        raise _Abort
+                    continue
+                if model is None:  # the top-level `extra`: checked, kept nowhere yet
+                    continue
+                data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
+                self.note_ids(section, path, data)
+                if section not in handles:
+                    spills[section] = spill_dir / f"{section}.jsonl"
+                    handles[section] = stack.enter_context(
+                        spills[section].open("w", encoding="utf-8")
+                    )
+                handles[section].write(f"{index if index is not None else -1}\t")
+                handles[section].write(json.dumps(data, ensure_ascii=False))
+                handles[section].write("\n")
+            if not seen_version and not self.errors:
+                self.error("chronicle", "required: the format version, 1")
+        return spills
+
+    def note_ids(self, section: str, path: str, data: dict[str, Any]) -> None:
+        self.counts_seen[section] += 1
+        if "id" in data:
+            ids = self.file_ids[section]
+            if data["id"] in ids:
+                self.error(f"{path}.id", f"this id is already used in {section}", data["id"])
+            ids.add(data["id"])
+        if section == "decisions":
+            for effect in data.get("effects", []):
+                if effect["op"] == "found_body":
+                    self.founded_by_decisions.add(effect["body"]["id"])
+                    self.file_ids["bodies"].add(effect["body"]["id"])
+                elif effect["op"] == "assign_task":
+                    self.tasks_by_decisions.add(effect["task"]["id"])
+                    self.file_ids["tasks"].add(effect["task"]["id"])
+        if section == "sessions":
+            for document in data.get("documents", []):
+                self.file_ids["documents"].add(document["id"])
+
+    # -- references ----------------------------------------------------------------
+
+    def ids_of(self, model: type[Model]) -> dict[str, int]:
+        """Return slug → pk for every row of ``model`` (loaded once, kept up to date)."""
+        if model not in self.pk:
+            self.pk[model] = dict(model._default_manager.values_list("slug", "pk"))  # type: ignore[misc]
+        return self.pk[model]
+
+    def ref(self, model: type[Model], slug: str, path: str) -> int | None:
+        pk = self.ids_of(model).get(slug)
+        if pk is None:
+            self.error(path, f"no {model._meta.verbose_name} with this id", slug)
+        return pk
+
+    def awaits_body(self, slug: str) -> bool:
+        """Return whether ``slug`` names a body that does not exist yet but will."""
+        return slug not in self.ids_of(Body) and (
+            slug in self.founded_by_decisions or slug in self.waiting_bodies
+        )
+
+    # -- pass 2: write ---------------------------------------------------------------
+
+    def read(self, spills: dict[str, Path], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        if section not in spills:
+            return
+        with spills[section].open(encoding="utf-8") as handle:
+            for line in handle:
+                index, _, payload = line.partition("\t")
+                yield int(index), json.loads(payload)
+
+    def write(self, spills: dict[str, Path]) -> None:
+        total = sum(self.counts_seen.values())
+        self.progress.phase("Writing", total)
+        self.waiting_bodies: set[str] = set()
+        for section in SECTIONS:
+            handler = getattr(self, f"write_{section}")
+            handler(spills)
+        # Whatever still waits names a body no decision founded (a decision failed).
+        for slug, items in self.waiting.items():
+            for section, index, _item in items:
+                self.error(f"{section}[{index}]", f"body {slug!r} was never founded", slug)
+
+    def count(self, section: str, outcome: str, amount: int = 1) -> None:
+        setattr(
+            self.result.counts[section],
+            outcome,
+            getattr(self.result.counts[section], outcome) + amount,
+        )
+        self.progress.advance(amount)
+
+    @staticmethod
+    def apply_fields(obj: Model, values: dict[str, Any]) -> bool:
+        changed = False
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+        return changed
+
+    def upsert(
+        self, section: str, model: type[Model], slug: str, values: dict[str, Any]
+    ) -> tuple[Any, str]:
+        """Create or update the object ``slug``; return it and what happened."""
+        obj = model._default_manager.filter(slug=slug).first()  # type: ignore[misc]
+        if obj is None:
+            obj = model._default_manager.create(slug=slug, **values)  # type: ignore[misc]
+            self.ids_of(model)[slug] = obj.pk
+            return obj, "created"
+        if self.apply_fields(obj, values):
+            obj.save()
+            return obj, "updated"
+        return obj, "unchanged"
+
+    # organization, vocabularies ---------------------------------------------------
+
+    def write_organization(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "organization"):
+            founded, precision = _start(data.get("founded"))
+            values = {
+                "name": data.get("name", ""),
+                "short_name": data.get("short_name"),
+                "languages": data.get("languages", []),
+                "default_language": data.get("default_language", "en"),
+                "founded": founded,
+                "founded_precision": precision,
+                "extra": data.get("extra"),
+            }
+            org = Organization.objects.first()
+            if org is None:
+                Organization.objects.create(**values)
+                self.count("organization", "created")
+            elif self.apply_fields(org, values):
+                org.save()
+                self.count("organization", "updated")
+            else:
+                self.count("organization", "unchanged")
+        org = Organization.objects.first()
+        if org is not None:
+            self.default_language = org.default_language
+
+    def write_vocabulary(self, spills: dict[str, Path], section: str, model: type[Model]) -> None:
+        for _index, data in self.read(spills, section):
+            values = {"name": data["name"], "rank": data.get("rank", 100), "extra": data.get("extra")}
+            _obj, outcome = self.upsert(section, model, data["id"], values)
+            self.count(section, outcome)
+        known = set(model._default_manager.values_list("slug", flat=True))  # type: ignore[misc]
+        (self.kinds if model is BodyKind else self.roles).update(known)
+
+    def write_body_kinds(self, spills: dict[str, Path]) -> None:
+        self.write_vocabulary(spills, "body_kinds", BodyKind)
+
+    def write_roles(self, spills: dict[str, Path]) -> None:
+        self.write_vocabulary(spills, "roles", Role)
+
+    # bodies ---------------------------------------------------------------------------
+
+    def body_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        founded, founded_precision = _start(data.get("founded"))
+        dissolved, dissolved_precision = _end(data.get("dissolved"))
+        return {
+            "kind": data["kind"],
+            "name": data["name"],
+            "aliases": data.get("aliases", []),
+            "number": data.get("number"),
+            "countries": data.get("countries", []),
+            "region": data.get("region"),
+            "institution": data.get("institution"),
+            "affiliated": data.get("affiliated", False),
+            "founded": founded,
+            "founded_precision": founded_precision,
+            "dissolved": dissolved,
+            "dissolved_precision": dissolved_precision,
+            "extra": data.get("extra"),
+        }
+
+    def write_bodies(self, spills: dict[str, Path]) -> None:
+        # Bodies fit in memory (even 100,000 of them); parents must be written first.
+        items = list(self.read(spills, "bodies"))
+        by_slug = {data["id"]: (index, data) for index, data in items}
+        for index, data in items:
+            if data["kind"] not in self.kinds and data["kind"] not in self.file_ids["body_kinds"]:
+                self.error(
+                    f"bodies[{index}].kind",
+                    "not a declared body kind nor a built-in one "
+                    f"({', '.join(sorted(BUILTIN_BODY_KINDS))})",
+                    data["kind"],
+                )
+            if data["id"] in self.founded_by_decisions:
+                self.error(
+                    f"bodies[{index}].id", "this body is also founded by a decision", data["id"]
+                )
+        existing = self.ids_of(Body)
+        ordered: list[tuple[int, dict[str, Any]]] = []
+        state: dict[str, int] = {}  # 1: visiting, 2: done
+
+        def visit(slug: str) -> None:
+            if state.get(slug) == 2:
+                return
+            index, data = by_slug[slug]
+            if state.get(slug) == 1:
+                self.error(f"bodies[{index}].parent", "the parents form a cycle", data["parent"])
+                return
+            state[slug] = 1
+            parent = data.get("parent")
+            if parent in by_slug:
+                visit(parent)
+            state[slug] = 2
+            ordered.append((index, data))
+
+        for slug in by_slug:
+            visit(slug)
+        if self.errors:
+            return
+        standing_mandates = defaultdict(set)
+        for body_slug, mandate_slug in Mandate.objects.filter(
+            decision__isnull=True, transferred_from__isnull=True
+        ).values_list("body__slug", "slug"):
+            standing_mandates[body_slug].add(mandate_slug)
+        new_mandates: list[Mandate] = []
+        for index, data in ordered:
+            parent = data.get("parent")
+            if parent and self.awaits_body(parent):
+                self.waiting_bodies.add(data["id"])
+                self.waiting[parent].append(("bodies", index, data))
+                continue
+            if data["id"] in self.waiting_bodies:
+                continue
+            self.write_body(index, data, existing, standing_mandates, new_mandates)
+        Mandate.objects.bulk_create(new_mandates, batch_size=CHUNK)
+
+    def write_body(
+        self,
+        index: int,
+        data: dict[str, Any],
+        existing: dict[str, int],
+        standing_mandates: dict[str, set[str]],
+        new_mandates: list[Mandate],
+    ) -> None:
+        values = self.body_values(data)
+        parent = data.get("parent")
+        values["parent_id"] = self.ref(Body, parent, f"bodies[{index}].parent") if parent else None
+        slug = data["id"]
+        mandates = data.get("mandates", [])
+        if slug not in existing:
+            body = Body.objects.create(slug=slug, **values)
+            existing[slug] = body.pk
+            outcome = "created"
+        else:
+            body = Body.objects.get(pk=existing[slug])
+            outcome = "unchanged"
+            if body.founded_by_id is not None:
+                self.error(f"bodies[{index}].id", "this body was founded by a decision", slug)
+                return
+            if body.dissolved_by_id is not None:
+                # The decision's dissolution stands; compare the rest.
+                values.pop("dissolved"), values.pop("dissolved_precision")
+            if self.apply_fields(body, values):
+                body.save()
+                outcome = "updated"
+            if set(mandates) != standing_mandates.get(slug, set()):
+                Mandate.objects.filter(
+                    body=body, decision__isnull=True, transferred_from__isnull=True
+                ).delete()
+                outcome = "updated"
+            else:
+                mandates = []
+        for mandate in mandates:
+            new_mandates.append(
+                Mandate(
+                    body_id=body.pk,
+                    slug=mandate,
+                    start=body.founded,
+                    start_precision=body.founded_precision,
+                    end=body.dissolved,
+                    end_precision=body.dissolved_precision,
+                )
+            )
+        self.count("bodies", outcome)
+        self.release(slug)
+
+    def release(self, slug: str) -> None:
+        """Write the items that waited for body ``slug`` to exist."""
+        for section, index, data in self.waiting.pop(slug, []):
+            if section == "bodies":
+                self.waiting_bodies.discard(data["id"])
+                new: list[Mandate] = []
+                self.write_body(index, data, self.ids_of(Body), {}, new)
+                Mandate.objects.bulk_create(new)
+            elif section == "terms":
+                self.write_term_chunk([(index, data)])
+            elif section == "sessions.hosts":
+                session_pk, position = data["session"], data["position"]
+                SessionHost.objects.create(
+                    session_id=session_pk, body_id=self.ids_of(Body)[slug], position=position
+                )
+            elif section == "people.custodian":
+                Person.objects.filter(pk=data["person"]).update(custodian_id=self.ids_of(Body)[slug])
+            elif section == "tasks":
+                self.write_task(index, data)
+
+    # partners, people ----------------------------------------------------------------
+
+    def write_partners(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "partners"):
+            values = {
+                "name": data["name"],
+                "kind": data.get("kind", ""),
+                "country": data.get("country", ""),
+                "extra": data.get("extra"),
+            }
+            _obj, outcome = self.upsert("partners", Partner, data["id"], values)
+            self.count("partners", outcome)
+
+    def person_values(self, index: int, data: dict[str, Any]) -> dict[str, Any]:
+        born, born_precision = _start(data.get("born"))
+        custodian = data.get("custodian")
+        custodian_pk = None
+        if custodian and not self.awaits_body(custodian):
+            custodian_pk = self.ref(Body, custodian, f"people[{index}].custodian")
+        return {
+            "name": data["name"],
+            "given": data.get("given", ""),
+            "family": data.get("family", ""),
+            "patronymic": data.get("patronymic", ""),
+            "call_sign": data.get("call_sign", ""),
+            "born": born,
+            "born_precision": born_precision,
+            "custodian_id": custodian_pk,
+            "public": data.get("public", False),
+            "honorific": data.get("honorific"),
+            "extra": data.get("extra"),
+        }
+
+    def person_related(
+        self, index: int, person_pk: int, data: dict[str, Any]
+    ) -> tuple[list[PersonName], list[Affiliation]]:
+        names = [
+            PersonName(
+                person_id=person_pk,
+                name=variant["name"],
+                lang=variant.get("lang", ""),
+                kind=variant.get("kind", ""),
+                position=n,
+            )
+            for n, variant in enumerate(data.get("names", []))
+        ]
+        affiliations = []
+        for n, affiliation in enumerate(data.get("affiliations", [])):
+            partner = self.ref(
+                Partner, affiliation["partner"], f"people[{index}].affiliations[{n}].partner"
+            )
+            if partner is None:
+                continue
+            start, start_precision = _start(affiliation.get("start"))
+            end, end_precision = _end(affiliation.get("end"))
+            affiliations.append(
+                Affiliation(
+                    person_id=person_pk,
+                    partner_id=partner,
+                    title=affiliation.get("title"),
+                    start=start,
+                    start_precision=start_precision,
+                    end=end,
+                    end_precision=end_precision,
+                    position=n,
+                )
+            )
+        return names, affiliations
+
+    def write_people(self, spills: dict[str, Path]) -> None:
+        chunk: list[tuple[int, dict[str, Any]]] = []
+        for item in self.read(spills, "people"):
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                self.write_people_chunk(chunk)
+                chunk = []
+        self.write_people_chunk(chunk)
+
+    def write_people_chunk(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
+        if not chunk:
+            return
+        ids = self.ids_of(Person)
+        fresh = [(index, data) for index, data in chunk if data["id"] not in ids]
+        known = [(index, data) for index, data in chunk if data["id"] in ids]
+        people = [
+            Person(slug=data["id"], **self.person_values(index, data)) for index, data in fresh
+        ]
+        Person.objects.bulk_create(people)
+        if people and people[0].pk is None:  # pragma: no cover - a backend without RETURNING
+            ids.update(
+                Person.objects.filter(slug__in=[p.slug for p in people]).values_list("slug", "pk")
+            )
+        else:
+            ids.update((p.slug, p.pk) for p in people)
+        names: list[PersonName] = []
+        affiliations: list[Affiliation] = []
+        for index, data in fresh:
+            person_pk = ids[data["id"]]
+            more_names, more_affiliations = self.person_related(index, person_pk, data)
+            names += more_names
+            affiliations += more_affiliations
+            self.wait_for_custodian(index, data, person_pk)
+        self.count("people", "created", len(fresh))
+        if known:
+            existing = {
+                p.slug: p
+                for p in Person.objects.filter(slug__in=[d["id"] for _, d in known])
+                .prefetch_related("names", "affiliations")
+            }
+            for index, data in known:
+                person = existing[data["id"]]
+                values = self.person_values(index, data)
+                if data.get("custodian") and self.awaits_body(data["custodian"]):
+                    values.pop("custodian_id")
+                changed = self.apply_fields(person, values)
+                if changed:
+                    person.save()
+                new_names, new_affiliations = self.person_related(index, person.pk, data)
+                if _rows(new_names, ("name", "lang", "kind")) != _rows(
+                    person.names.all(), ("name", "lang", "kind")
+                ):
+                    person.names.all().delete()
+                    names += new_names
+                    changed = True
+                fields = ("partner_id", "title", "start", "start_precision", "end", "end_precision")
+                if _rows(new_affiliations, fields) != _rows(person.affiliations.all(), fields):
+                    person.affiliations.all().delete()
+                    affiliations += new_affiliations
+                    changed = True
+                self.wait_for_custodian(index, data, person.pk)
+                self.count("people", "updated" if changed else "unchanged")
+        PersonName.objects.bulk_create(names, batch_size=CHUNK)
+        Affiliation.objects.bulk_create(affiliations, batch_size=CHUNK)
+
+    def wait_for_custodian(self, index: int, data: dict[str, Any], person_pk: int) -> None:
+        custodian = data.get("custodian")
+        if custodian and self.awaits_body(custodian):
+            self.waiting[custodian].append(("people.custodian", index, {"person": person_pk}))
+
+    # terms ------------------------------------------------------------------------------
+
+    def write_terms(self, spills: dict[str, Path]) -> None:
+        chunk: list[tuple[int, dict[str, Any]]] = []
+        for index, data in self.read(spills, "terms"):
+            if self.awaits_body(data["body"]):
+                self.waiting[data["body"]].append(("terms", index, data))
+                continue
+            chunk.append((index, data))
+            if len(chunk) >= CHUNK:
+                self.write_term_chunk(chunk)
+                chunk = []
+        self.write_term_chunk(chunk)
+
+    def term_row(self, index: int, data: dict[str, Any]) -> Term | None:
+        path = f"terms[{index}]"
+        person = self.ref(Person, data["person"], f"{path}.person")
+        body = self.ref(Body, data["body"], f"{path}.body")
+        if data["role"] not in self.roles:
+            self.error(f"{path}.role", "not a declared role nor a built-in one", data["role"])
+            return None
+        if person is None or body is None:
+            return None
+        start, start_precision = _start(data["start"])
+        assert start is not None
+        end, end_precision = _end(data.get("end"))
+        length = data.get("term_length", "")
+        if end is None and length:
+            end, end_precision = add_duration(start, length), "day"
+        if end is not None and end <= start:
+            self.error(f"{path}.end", f"the term must end after it starts ({data['start']})",
+                       data.get("end"))
+            return None
+        return Term(
+            person_id=person,
+            body_id=body,
+            role=data["role"],
+            title=data.get("title"),
+            title_key=text_key(data.get("title")),
+            start=start,
+            start_precision=start_precision,
+            end=end,
+            end_precision=end_precision,
+            term_length=length,
+            how=data.get("how", ""),
+        )
+
+    def write_term_chunk(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
+        """Write standing terms, checking twins against the database and each other."""
+        if not chunk:
+            return
+        rows = [(index, self.term_row(index, data)) for index, data in chunk]
+        candidates = [(index, row) for index, row in rows if row is not None]
+        if not candidates:
+            return
+        people = {row.person_id for _, row in candidates}
+        twins: dict[tuple[int, int, str, str], list[Term]] = defaultdict(list)
+        for term in Term.objects.filter(person_id__in=people):
+            twins[(term.person_id, term.body_id, term.role, term.title_key)].append(term)
+        bodies = {
+            b.pk: b
+            for b in Body.objects.filter(pk__in={row.body_id for _, row in candidates}).only(
+                "slug", "founded", "dissolved"
+            )
+        }
+        fresh: list[Term] = []
+        for index, row in candidates:
+            path = f"terms[{index}]"
+            key = (row.person_id, row.body_id, row.role, row.title_key)
+            same = next((t for t in twins[key] if t.start == row.start), None)
+            if same is not None:
+                self.update_term(index, same, row)
+                continue
+            body = bodies[row.body_id]
+            if (body.founded and row.start < body.founded) or (
+                body.dissolved and row.start >= body.dissolved
+            ):
+                self.error(
+                    f"{path}.start",
+                    f"body {body.slug} does not exist then "
+                    f"(founded {body.founded or 'unknown'}, dissolved {body.dissolved or 'no'})",
+                    chunk_value(chunk, index, "start"),
+                )
+                continue
+            if row.how == "reappointed":
+                for twin in twins[key]:
+                    if twin.end is None and twin.start < row.start:
+                        self.close_twin(twin, row.start)
+            clash = next(
+                (
+                    t
+                    for t in twins[key]
+                    if (t.end is None or t.end > row.start) and (row.end is None or t.start < row.end)
+                    and not (row.how == "reappointed" and t.end_reason == "reappointed"
+                             and t.end == row.start + dt.timedelta(days=1))
+                ),
+                None,
+            )
+            if clash is not None:
+                self.error(
+                    f"{path}.start",
+                    "overlaps a term of the same person, body, role and title "
+                    f"[{clash.start}, {clash.end or 'open'})",
+                    chunk_value(chunk, index, "start"),
+                )
+                continue
+            twins[key].append(row)
+            fresh.append(row)
+        Term.objects.bulk_create(fresh, batch_size=CHUNK)
+        self.count("terms", "created", len(fresh))
+
+    def close_twin(self, twin: Term, start: dt.date) -> None:
+        twin.end = start + dt.timedelta(days=1)
+        twin.end_precision = "day"
+        twin.end_reason = "reappointed"
+        if twin.pk is not None:
+            twin.save(update_fields=["end", "end_precision", "end_reason"])
+
+    def update_term(self, index: int, term: Term, row: Term) -> None:
+        if term.decision_id is not None:
+            self.error(f"terms[{index}]", "this term was started by a decision", term.decision_id)
+            return
+        values = {
+            "end": row.end,
+            "end_precision": row.end_precision,
+            "term_length": row.term_length,
+            "how": row.how,
+            "title": row.title,
+        }
+        if term.end_reason == "reappointed" or term.ended_by_id is not None:
+            # Its end came from a reappointment or a decision, not from this file.
+            values.pop("end"), values.pop("end_precision")
+        if term.pk is None:
+            self.error(f"terms[{index}]", "the same term is listed twice")
+            return
+        if self.apply_fields(term, values):
+            term.save()
+            self.count("terms", "updated")
+        else:
+            self.count("terms", "unchanged")
+
+    # meetings ----------------------------------------------------------------------------
+
+    def write_commemorations(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "commemorations"):
+            date, precision = _start(data["date"])
+            values = {"name": data["name"], "date": date, "date_precision": precision,
+                      "extra": data.get("extra")}
+            _obj, outcome = self.upsert("commemorations", Commemoration, data["id"], values)
+            self.count("commemorations", outcome)
+
+    def write_conferences(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "conferences"):
+            start, start_precision = _start(data.get("start"))
+            end, end_precision = _end(data.get("end"))
+            values = {
+                "number": data.get("number"),
+                "kind": data.get("kind", ""),
+                "name": data["name"],
+                "dedication": data.get("dedication"),
+                "start": start,
+                "start_precision": start_precision,
+                "end": end,
+                "end_precision": end_precision,
+                "extra": data.get("extra"),
+            }
+            _obj, outcome = self.upsert("conferences", Conference, data["id"], values)
+            self.count("conferences", outcome)
+
+    def write_sessions(self, spills: dict[str, Path]) -> None:
+        for index, data in self.read(spills, "sessions"):
+            path = f"sessions[{index}]"
+            date, precision = _start(data.get("date"))
+            conference = data.get("conference")
+            chair = data.get("chair")
+            values = {
+                "conference_id": self.ref(Conference, conference, f"{path}.conference")
+                if conference
+                else None,
+                "day": data.get("day"),
+                "title": data.get("title"),
+                "date": date,
+                "date_precision": precision,
+                "country": data.get("country", ""),
+                "city": data.get("city"),
+                "region": data.get("region"),
+                "venue": data.get("venue"),
+                "format": data.get("format", ""),
+                "chair_id": self.ref(Person, chair, f"{path}.chair") if chair else None,
+                "extra": data.get("extra"),
+            }
+            session, outcome = self.upsert("sessions", Session, data["id"], values)
+            if self.write_session_parts(index, session, data) and outcome == "unchanged":
+                outcome = "updated"
+            self.count("sessions", outcome)
+
+    def write_session_parts(self, index: int, session: Session, data: dict[str, Any]) -> bool:
+        """Write hosts, occasions, attendees and documents; return whether any changed."""
+        path = f"sessions[{index}]"
+        changed = False
+        hosts = [slug for slug in data.get("hosts", [])]
+        current_hosts = list(session.hosts.values_list("body__slug", flat=True))
+        if hosts != current_hosts:
+            changed = True
+            session.hosts.all().delete()
+            rows = []
+            for n, slug in enumerate(hosts):
+                if self.awaits_body(slug):
+                    self.waiting[slug].append(
+                        ("sessions.hosts", index, {"session": session.pk, "position": n})
+                    )
+                    continue
+                body = self.ref(Body, slug, f"{path}.hosts[{n}]")
+                if body is not None:
+                    rows.append(SessionHost(session=session, body_id=body, position=n))
+            SessionHost.objects.bulk_create(rows)
+        occasions = data.get("occasions", [])
+        if occasions != list(session.occasions.values_list("commemoration__slug", flat=True)):
+            changed = True
+            session.occasions.all().delete()
+            occasion_pks = [
+                self.ref(Commemoration, slug, f"{path}.occasions[{n}]")
+                for n, slug in enumerate(occasions)
+            ]
+            SessionOccasion.objects.bulk_create(
+                SessionOccasion(session=session, commemoration_id=pk, position=n)
+                for n, pk in enumerate(occasion_pks)
+                if pk is not None
+            )
+        attendees = [
+            (
+                self.ref(Person, a["person"], f"{path}.attendees[{n}].person"),
+                a["role"],
+                a.get("capacity"),
+            )
+            for n, a in enumerate(data.get("attendees", []))
+        ]
+        if attendees != [
+            (a.person_id, a.role, a.capacity) for a in session.attendees.all()
+        ]:
+            changed = True
+            session.attendees.all().delete()
+            Attendance.objects.bulk_create(
+                Attendance(session=session, person_id=pk, role=role, capacity=cap, position=n)
+                for n, (pk, role, cap) in enumerate(attendees)
+                if pk is not None
+            )
+        for n, document in enumerate(data.get("documents", [])):
+            dpath = f"{path}.documents[{n}]"
+            author = document.get("author")
+            for m, signatory in enumerate(document.get("signatories", [])):
+                self.ref(Person, signatory, f"{dpath}.signatories[{m}]")
+            values = {
+                "session_id": session.pk,
+                "kind": document["kind"],
+                "title": document["title"],
+                "author_id": self.ref(Person, author, f"{dpath}.author") if author else None,
+                "signatories": document.get("signatories", []),
+                "text": document.get("text"),
+                "position": n,
+                "extra": document.get("extra"),
+            }
+            existing = Document.objects.filter(slug=document["id"]).first()
+            if existing is not None and existing.session_id != session.pk:
+                self.error(f"{dpath}.id", "this document belongs to another session",
+                           document["id"])
+                continue
+            _doc, outcome = self.upsert("documents", Document, document["id"], values)
+            changed = changed or outcome != "unchanged"
+        return changed
+
+    # relations -----------------------------------------------------------------------------
+
+    def write_honours(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "honours"):
+            values = {"name": data["name"], "kind": data["kind"], "extra": data.get("extra")}
+            _obj, outcome = self.upsert("honours", Honour, data["id"], values)
+            self.count("honours", outcome)
+
+    def write_agreements(self, spills: dict[str, Path]) -> None:
+        for index, data in self.read(spills, "agreements"):
+            path = f"agreements[{index}]"
+            for n, party in enumerate(data.get("parties", [])):
+                if party != "self":
+                    self.ref(Partner, party, f"{path}.parties[{n}]")
+            date, precision = _start(data.get("date"))
+            values: dict[str, Any] = {
+                "title": data["title"],
+                "parties": data.get("parties", []),
+                "base_status": data.get("status", "proposed"),
+                "base_date": data.get("date", ""),
+                "articles": data.get("articles", []),
+                "extra": data.get("extra"),
+            }
+            existing = Agreement.objects.filter(slug=data["id"]).first()
+            if existing is None or existing.signed_by_id is None:
+                values.update(status=values["base_status"], date=date, date_precision=precision)
+            agreement, outcome = self.upsert("agreements", Agreement, data["id"], values)
+            signatories = []
+            for n, signatory in enumerate(data.get("signatories", [])):
+                spath = f"{path}.signatories[{n}]"
+                if signatory["party"] != "self" and signatory["party"] not in data.get(
+                    "parties", []
+                ):
+                    self.error(f"{spath}.party", "not one of the agreement's parties",
+                               signatory["party"])
+                signatories.append(
+                    AgreementSignatory(
+                        agreement=agreement,
+                        person_id=self.ref(Person, signatory["person"], f"{spath}.person"),
+                        party=signatory["party"],
+                        title=signatory.get("title"),
+                        position=n,
+                    )
+                )
+            fields = ("person_id", "party", "title")
+            signatories = [s for s in signatories if s.person_id is not None]
+            if _rows(signatories, fields) != _rows(agreement.signatories.all(), fields):
+                agreement.signatories.all().delete()
+                AgreementSignatory.objects.bulk_create(signatories)
+                if outcome == "unchanged":
+                    outcome = "updated"
+            self.count("agreements", outcome)
+
+    def write_tasks(self, spills: dict[str, Path]) -> None:
+        for index, data in self.read(spills, "tasks"):
+            if data["id"] in self.tasks_by_decisions:
+                self.error(f"tasks[{index}].id", "this task is also assigned by a decision",
+                           data["id"])
+                continue
+            waits = [a["body"] for a in data.get("assignees", []) if "body" in a
+                     and self.awaits_body(a["body"])]
+            if waits:
+                self.waiting[waits[0]].append(("tasks", index, data))
+                continue
+            self.write_task(index, data)
+
+    def write_task(self, index: int, data: dict[str, Any]) -> None:
+        due, precision = _start(data.get("due"))
+        values = {
+            "title": data["title"],
+            "due": due,
+            "due_precision": precision,
+            "status": data.get("status", "open"),
+            "extra": data.get("extra"),
+        }
+        existing = Task.objects.filter(slug=data["id"]).first()
+        if existing is not None and existing.decision_id is not None:
+            self.error(f"tasks[{index}].id", "this task was assigned by a decision", data["id"])
+            return
+        task, outcome = self.upsert("tasks", Task, data["id"], values)
+        assignees = data.get("assignees", [])
+        current = [
+            {"body": a.body.slug} if a.body_id else {"person": a.person.slug}  # type: ignore[union-attr]
+            for a in task.assignees.select_related("body", "person")
+        ]
+        if assignees != current:
+            try:
+                task_assignees_set(task=task, assignees=assignees)
+            except RecordError as error:
+                self.record_error(f"tasks[{index}]", error)
+            if outcome == "unchanged":
+                outcome = "updated"
+        self.count("tasks", outcome)
+
+    # decisions -------------------------------------------------------------------------
+
+    def write_decisions(self, spills: dict[str, Path]) -> None:
+        pending: list[tuple[dt.date, int, Decision, bool]] = []
+        for index, data in self.read(spills, "decisions"):
+            path = f"decisions[{index}]"
+            session = (
+                Session.objects.select_related("conference").filter(slug=data["session"]).first()
+                if data.get("session")
+                else None
+            )
+            conference = (
+                Conference.objects.filter(slug=data["conference"]).first()
+                if data.get("conference")
+                else None
+            )
+            if data.get("session") and session is None:
+                self.error(f"{path}.session", "no session with this id", data["session"])
+                continue
+            if data.get("conference") and conference is None:
+                self.error(f"{path}.conference", "no conference with this id", data["conference"])
+                continue
+            if data.get("date"):
+                date, precision = _start(data["date"])
+            else:
+                default = decision_default_date(session=session, conference=conference)
+                if default is None:
+                    self.error(
+                        f"{path}.date",
+                        "required here: neither its session nor its conference has a date",
+                    )
+                    continue
+                date, precision = default
+            proposer = data.get("proposed_by")
+            self.check_effect_references(path, data)
+            values = {
+                "session_id": session.pk if session else None,
+                "conference_id": conference.pk if conference else None,
+                "date": date,
+                "date_precision": precision,
+                "date_given": bool(data.get("date")),
+                "kind": data["kind"],
+                "text": data.get("text"),
+                "proposed_by_id": self.ref(Person, proposer, f"{path}.proposed_by")
+                if proposer
+                else None,
+                "status": data.get("status", "proposed"),
+                "votes": data.get("votes"),
+                "effects": data.get("effects", []),
+                "position": index,
+                "extra": data.get("extra"),
+            }
+            decision = Decision.objects.filter(slug=data["id"]).first()
+            if decision is None:
+                decision = Decision.objects.create(slug=data["id"], **values)
+                self.count("decisions", "created")
+                pending.append((date, index, decision, decision.status == "adopted"))
+                continue
+            was_adopted = decision.status == "adopted"
+            compare = dict(values)
+            compare.pop("position")
+            if not self.apply_fields(decision, compare):
+                self.count("decisions", "unchanged")
+                continue
+            if was_adopted:
+                try:
+                    decision_revert(decision=decision)
+                except RecordError as error:
+                    self.record_error(path, error)
+                    continue
+            decision.position = index
+            decision.save()
+            self.count("decisions", "updated")
+            pending.append((date, index, decision, decision.status == "adopted"))
+        if self.errors:
+            return
+        # Effects apply in the order they happened, whatever the file's order.
+        pending.sort(key=lambda item: (item[0], item[1]))
+        for _date, index, decision, adopted in pending:
+            if not adopted:
+                continue
+            try:
+                decision_apply(decision=decision)
+            except RecordError as error:
+                self.record_error(f"decisions[{index}]", error)
+                continue
+            for effect in decision.effects:
+                if effect["op"] == "found_body":
+                    slug = effect["body"]["id"]
+                    self.ids_of(Body)[slug] = Body.objects.get(slug=slug).pk
+                    self.release(slug)
+
+    def check_effect_references(self, path: str, data: dict[str, Any]) -> None:
+        """Report references to unknown objects in the effects, all at once."""
+        for n, effect in enumerate(data.get("effects", [])):
+            epath = f"{path}.effects[{n}]"
+            for key, section, model in (
+                ("person", "people", Person),
+                ("body", "bodies", Body),
+                ("honour", "honours", Honour),
+                ("agreement", "agreements", Agreement),
+            ):
+                value = effect.get(key)
+                if isinstance(value, str) and value not in self.ids_of(model) and (
+                    value not in self.file_ids[section]
+                ):
+                    self.error(f"{epath}.{key}", f"no {model._meta.verbose_name} with this id",
+                               value)
+            if effect.get("role") and effect["role"] not in self.roles:
+                self.error(f"{epath}.role", "not a declared role nor a built-in one",
+                           effect["role"])
+            if effect["op"] == "found_body":
+                kind = effect["body"]["kind"]
+                if kind not in self.kinds:
+                    self.error(f"{epath}.body.kind", "not a declared body kind nor a built-in one",
+                               kind)
+            for m, transfer in enumerate(effect.get("transfer", [])):
+                if transfer.get("to_kind") and transfer["to_kind"] not in self.kinds:
+                    self.error(f"{epath}.transfer[{m}].to_kind", "not a body kind",
+                               transfer["to_kind"])
+                if transfer.get("holder_role") and transfer["holder_role"] not in self.roles:
+                    self.error(f"{epath}.transfer[{m}].holder_role", "not a role",
+                               transfer["holder_role"])
+
+
+def chunk_value(chunk: list[tuple[int, dict[str, Any]]], index: int, key: str) -> Any:
+    """Return the value of ``key`` of the item at file index ``index`` in ``chunk``."""
+    return next(data.get(key) for i, data in chunk if i == index)
+
+
+def _rows(objects: Any, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(obj, name) for name in fields) for obj in objects]
+
+
+def chronicle_import(
+    source: str | Path | BinaryIO, *, progress: Progress | None = None
+) -> ImportResult:
+    """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
+
+    Raises ``ChronicleInvalid`` with every error found; the database is then
+    exactly as it was.
+    """
+    importer = _Importer(progress or Progress())
+    with ExitStack() as stack:
+        if isinstance(source, str | Path):
+            path = Path(source)
+            try:
+                fp: BinaryIO = stack.enter_context(path.open("rb"))
+            except OSError as error:
+                raise ChronicleInvalid(
+                    [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
+                ) from None
+            size: int | None = path.stat().st_size
+        else:
+            fp, size = source, None
+        spill_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="chronicle-")))
+        try:
+            spills = importer.validate(fp, spill_dir, size)
+        except _Abort:
+            pass
+        if importer.errors:
+            raise ChronicleInvalid(importer.errors)
+        try:
+            with transaction.atomic():
+                try:
+                    importer.write(spills)
+                except _Abort:
+                    pass
+                if importer.errors:
+                    raise ChronicleInvalid(importer.errors)
+        except ChronicleInvalid:
+            raise
+    return importer.result
+
+
+__all__ = ["ChronicleInvalid", "ImportResult", "Progress", "chronicle_import"]

@@ -1,0 +1,53 @@
+"""``chapterhouse import FILE``: validate a Chronicle and write it in one transaction."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
+from chapterhouse.chronicle.management.commands._progress import (
+    BAR_THRESHOLD_BYTES,
+    RichImportProgress,
+)
+
+
+class Command(BaseCommand):
+    help = "Import a Chronicle file (all or nothing); '-' reads standard input."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the Chronicle JSON file, or - for standard input")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["file"]
+        if name == "-":
+            source: Any = sys.stdin.buffer
+            big = True
+        else:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"{name}: no such file")
+            source = path
+            big = path.stat().st_size >= BAR_THRESHOLD_BYTES
+        try:
+            with RichImportProgress(enabled=big) as progress:
+                result = chronicle_import(source, progress=progress)
+        except ChronicleInvalid as invalid:
+            count = len(invalid.errors)
+            self.stderr.write(f"{name}: {count} error{'s' if count != 1 else ''}; nothing was imported")
+            for error in invalid.errors:
+                self.stderr.write(f"  {error}")
+            raise CommandError("the import was refused") from None
+        width = max((len(s) for s in result.counts), default=10)
+        self.stdout.write(f"{'section':<{width}}  created  updated  unchanged")
+        for section, count in result.counts.items():
+            self.stdout.write(
+                f"{section:<{width}}  {count.created:>7}  {count.updated:>7}  {count.unchanged:>9}"
+            )
+        self.stdout.write(
+            f"Imported {name}: {result.total('created')} created, "
+            f"{result.total('updated')} updated, {result.total('unchanged')} unchanged."
+        )

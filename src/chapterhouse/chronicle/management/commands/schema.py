@@ -1,0 +1,17 @@
+"""``chapterhouse schema``: print the Chronicle's JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from chapterhouse.chronicle.schema import chronicle_json_schema
+
+
+class Command(BaseCommand):
+    help = "Print the JSON Schema of the Chronicle format, generated from the import models."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(json.dumps(chronicle_json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,825 @@
+"""The Chronicle format, version 1, as pydantic models (``docs/spec/CHRONICLE.md``).
+
+These models check the *shape* of a Chronicle: types, required keys, ids,
+dates, language and country codes, intervals given in one object. Whether an
+id refers to something that exists needs the database and is the importer's
+job.
+
+Every model keeps field names equal to the JSON keys (``for`` in votes is the
+one alias), keeps dates and durations as the strings that were read, and
+serializes back to the same JSON with :func:`dump_item`, so an export writes
+what an import read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, NoReturn, Self
+
+from babel import Locale
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from chapterhouse.core.partial_dates import (
+    InvalidDuration,
+    InvalidPartialDate,
+    PartialDate,
+    parse_duration,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-_.]*$"
+SLUG_MAX_LENGTH = 100
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
+
+# CLDR lists a few two-letter codes that are groupings or test codes rather
+# than places an organization can work in.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+COUNTRY_CODES: frozenset[str] = (
+    frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)
+    )
+    - _NOT_COUNTRIES
+)
+
+_SLUG = re.compile(SLUG_PATTERN)
+_LANG = re.compile(LANG_PATTERN)
+
+EXPECTED_SLUG = (
+    "expected an id: a slug of lowercase letters, digits, '-', '_' and '.' "
+    f"that starts with a letter or digit, at most {SLUG_MAX_LENGTH} characters"
+)
+EXPECTED_LANG = "expected a BCP 47 language code such as 'en', 'zh' or 'pt-BR'"
+EXPECTED_COUNTRY = "expected an ISO 3166-1 alpha-2 country code in capitals, such as 'KZ' or 'AR'"
+EXPECTED_TEXT = (
+    "expected a Text: a non-empty string, or an object mapping language codes to non-empty strings"
+)
+
+
+def _fail(error_type: str, reason: str) -> NoReturn:
+    """Raise a validation error whose message is ``reason`` as written."""
+    # The reason travels as context, never as the template, so braces in it
+    # are not taken for placeholders.
+    raise PydanticCustomError(error_type, "{reason}", {"reason": reason})
+
+
+def _validate_slug(value: object) -> str:
+    """Return ``value`` if it is a slug id, else fail saying what an id looks like."""
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
+        _fail("slug", EXPECTED_SLUG)
+    if len(value) > SLUG_MAX_LENGTH:
+        _fail("slug", f"expected an id of at most {SLUG_MAX_LENGTH} characters, not {len(value)}")
+    return value
+
+
+def _validate_lang(value: object) -> str:
+    """Return ``value`` if it is a language code."""
+    if not isinstance(value, str) or not _LANG.fullmatch(value):
+        _fail("language", EXPECTED_LANG)
+    return value
+
+
+def _validate_country(value: object) -> str:
+    """Return ``value`` if CLDR knows it as a two-letter country or territory code."""
+    if isinstance(value, str) and value in COUNTRY_CODES:
+        return value
+    if isinstance(value, str) and value.upper() in COUNTRY_CODES:
+        _fail("country", f"{EXPECTED_COUNTRY} (capitals: {value.upper()!r})")
+    _fail("country", EXPECTED_COUNTRY)
+
+
+def _validate_non_empty(value: object) -> str:
+    """Return ``value`` if it is a string with something other than spaces in it."""
+    if not isinstance(value, str) or not value.strip():
+        _fail("non_empty_string", "expected a non-empty string")
+    return value
+
+
+def _validate_text(value: object) -> str | dict[str, str]:
+    """Return ``value`` if it is a Text: a string, or language codes mapped to strings.
+
+    The whole Text is one error location (``bodies[0].name``), so the message
+    names the offending language key itself.
+    """
+    if isinstance(value, str):
+        if value.strip():
+            return value
+        _fail("text", EXPECTED_TEXT)
+    if not isinstance(value, dict):
+        _fail("text", EXPECTED_TEXT)
+    if not value:
+        _fail("text", f"{EXPECTED_TEXT}; this object has no languages")
+    for lang, translation in value.items():
+        if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+            _fail("text", f"{EXPECTED_TEXT}; {lang!r} is not a language code such as 'en'")
+        if not isinstance(translation, str) or not translation.strip():
+            _fail("text", f"{EXPECTED_TEXT}; the {lang!r} text is not a non-empty string")
+    return value
+
+
+def _validate_date(value: object) -> str:
+    """Return ``value`` if it is a partial date that exists on the calendar."""
+    if not isinstance(value, str):
+        _fail("date", "expected a date as a string: YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        PartialDate.parse(value)
+    except InvalidPartialDate as exc:
+        _fail("date", exc.expected)
+    return value
+
+
+def _validate_duration(value: object) -> str:
+    """Return ``value`` if it is a positive ISO 8601 duration in whole days or more."""
+    if not isinstance(value, str):
+        _fail("duration", "expected an ISO 8601 duration as a string, such as 'P1Y'")
+    try:
+        parse_duration(value)
+    except InvalidDuration as exc:
+        _fail("duration", exc.expected)
+    return value
+
+
+def _validate_version(value: object) -> Literal[1]:
+    """Return 1 if ``value`` is exactly the integer 1 (not ``true``, not ``1.0``)."""
+    if type(value) is int and value == 1:
+        return 1
+    _fail("chronicle_version", "expected 1: this program reads version 1 of the Chronicle format")
+
+
+Slug = Annotated[
+    str,
+    PlainValidator(_validate_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH}),
+]
+Lang = Annotated[
+    str,
+    PlainValidator(_validate_lang),
+    WithJsonSchema({"type": "string", "pattern": LANG_PATTERN}),
+]
+Country = Annotated[
+    str,
+    PlainValidator(_validate_country),
+    WithJsonSchema({"type": "string", "enum": sorted(COUNTRY_CODES)}),
+]
+NonEmptyStr = Annotated[
+    str,
+    PlainValidator(_validate_non_empty),
+    WithJsonSchema({"type": "string", "minLength": 1}),
+]
+Text = Annotated[
+    str | dict[str, str],
+    PlainValidator(_validate_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "propertyNames": {"pattern": LANG_PATTERN},
+                    "additionalProperties": {"type": "string", "minLength": 1},
+                },
+            ],
+            "description": "A string in the default language, or language codes mapped to strings",
+        }
+    ),
+]
+DateStr = Annotated[
+    str,
+    PlainValidator(_validate_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DATE_PATTERN,
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; as an end, the first day not covered",
+        }
+    ),
+]
+DurationStr = Annotated[
+    str,
+    PlainValidator(_validate_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "minLength": 3}),
+]
+ChronicleVersion = Annotated[
+    Literal[1],
+    PlainValidator(_validate_version),
+    WithJsonSchema({"const": 1, "description": "The version of the Chronicle format"}),
+]
+PositiveInt = Annotated[int, Field(ge=1)]
+Count = Annotated[int, Field(ge=0)]
+Extra = Annotated[
+    dict[str, Any] | None,
+    Field(description="Anything else, kept as it is and written back on export"),
+]
+
+How = Literal["elected", "appointed", "reappointed", "coopted", "acting", "ex_officio", "founding"]
+NameKind = Literal["native", "transliteration", "alias", "birth"]
+SessionFormat = Literal["online", "in_person", "hybrid"]
+AttendeeRole = Literal["chair", "speaker", "rapporteur", "participant", "guest"]
+DocumentKind = Literal["speech", "report", "minutes", "letter", "telegram", "treaty_text", "other"]
+DecisionKind = Literal[
+    "election",
+    "appointment",
+    "nomination",
+    "dissolution",
+    "resolution",
+    "instruction",
+    "award",
+    "agreement",
+    "other",
+]
+# "annulled" is our extension to the spec: annulling an adopted decision
+# reverts its effects and must survive an export/import round trip.
+DecisionStatus = Literal["proposed", "adopted", "rejected", "withdrawn", "annulled"]
+AgreementStatus = Literal["proposed", "in_development", "signed", "terminated"]
+HonourKind = Literal["badge", "order", "medal", "diploma", "letter_of_thanks", "other"]
+TaskStatus = Literal["open", "done", "cancelled"]
+
+
+def _ends_after(start: str | None, end: str, *, start_key: str, end_key: str) -> str:
+    """Return ``end`` if the interval ``[start, end)`` holds at least one day.
+
+    Compare the first day of ``start`` with the exclusive end of ``end``, so
+    ``"2024"`` to ``"2024"`` is a year, while a day-precision end equal to the
+    start is empty (a day end is the first day no longer held).
+    """
+    if start is None:
+        return end  # the start was absent or invalid, and is reported on its own
+    try:
+        holds = PartialDate.parse(start).start() < PartialDate.parse(end).end()
+    except InvalidPartialDate as exc:
+        _fail("date", exc.expected)
+    if not holds:
+        _fail(
+            "interval",
+            f"expected {end_key} to be after {start_key} {start!r} "
+            f"({end_key} is the first day no longer covered)",
+        )
+    return end
+
+
+class ChronicleObject(BaseModel):
+    """Share the rules every Chronicle object follows.
+
+    Unknown keys are errors (typos are caught), types are strict (``"5"`` is
+    not a number, ``1`` is not ``true``), and each object may carry ``extra``.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        serialize_by_alias=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Organization(ChronicleObject):
+    """The organization the Chronicle describes."""
+
+    name: Text
+    """Full name."""
+    short_name: Text | None = None
+    """Abbreviation."""
+    languages: list[Lang] | None = None
+    """Working languages, in display order."""
+    default_language: Lang | None = None
+    """The language of plain-string Texts."""
+    founded: DateStr | None = None
+    extra: Extra = None
+
+
+class VocabularyEntry(ChronicleObject):
+    """A kind of body or a role the organization declares beside the built-in ones."""
+
+    id: Slug
+    name: Text
+    rank: int
+    """Lower ranks sort first."""
+    extra: Extra = None
+
+
+class BodyKind(VocabularyEntry):
+    """A kind of body the organization declares (``coordination_committee`` …)."""
+
+
+class Role(VocabularyEntry):
+    """A role the organization declares (``ideological_secretary`` …)."""
+
+
+class Body(ChronicleObject):
+    """A committee, department, bureau, society, cell … of the organization."""
+
+    id: Slug
+    kind: Slug
+    """A declared or built-in body kind id."""
+    name: Text
+    aliases: list[Text] | None = None
+    """Other names it is known by."""
+    parent: Slug | None = None
+    """The body it reports to; none for the top."""
+    number: PositiveInt | None = None
+    """Ordinal in its name, e.g. the 3rd department."""
+    countries: list[Country] | None = None
+    """Where it works."""
+    region: Text | None = None
+    """E.g. a province or federal district."""
+    institution: Text | None = None
+    """For a cell: the university or workplace."""
+    affiliated: bool | None = None
+    """A separately registered organization that joined as a whole."""
+    founded: DateStr | None = None
+    dissolved: DateStr | None = None
+    mandates: list[Slug] | None = None
+    """Competences it holds from ``founded`` on."""
+    extra: Extra = None
+
+    @field_validator("parent")
+    @classmethod
+    def _not_its_own_parent(cls, parent: str | None, info: ValidationInfo) -> str | None:
+        if parent is not None and parent == info.data.get("id"):
+            _fail("parent", "expected another body's id: a body cannot report to itself")
+        return parent
+
+    @field_validator("dissolved")
+    @classmethod
+    def _dissolved_after_founded(cls, dissolved: str, info: ValidationInfo) -> str:
+        return _ends_after(
+            info.data.get("founded"), dissolved, start_key="founded", end_key="dissolved"
+        )
+
+
+class PersonName(ChronicleObject):
+    """A variant of a person's name."""
+
+    name: NonEmptyStr
+    lang: Lang | None = None
+    kind: NameKind | None = None
+    extra: Extra = None
+
+
+class Affiliation(ChronicleObject):
+    """A post a person holds outside the organization."""
+
+    partner: Slug
+    title: Text
+    start: DateStr | None = None
+    end: DateStr | None = None
+    extra: Extra = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        return _ends_after(info.data.get("start"), end, start_key="start", end_key="end")
+
+
+class Person(ChronicleObject):
+    """A member, officer or guest."""
+
+    id: Slug
+    name: NonEmptyStr
+    """Display name as usually written in the default language."""
+    names: list[PersonName] | None = None
+    given: NonEmptyStr | None = None
+    family: NonEmptyStr | None = None
+    patronymic: NonEmptyStr | None = None
+    call_sign: NonEmptyStr | None = None
+    """A pseudonym the person is known by."""
+    born: DateStr | None = None
+    custodian: Slug | None = None
+    """The body that keeps this person's personal data."""
+    public: bool | None = None
+    """May appear on public pages; absent means false."""
+    affiliations: list[Affiliation] | None = None
+    honorific: Text | None = None
+    extra: Extra = None
+
+
+class Term(ChronicleObject):
+    """A person holding a role in a body for a time, without a recorded decision."""
+
+    person: Slug
+    body: Slug
+    role: Slug
+    title: Text | None = None
+    """The post's own wording."""
+    start: DateStr
+    end: DateStr | None = None
+    """Absent: still held (or ended by ``term_length``)."""
+    term_length: DurationStr | None = None
+    """Gives ``end`` when ``end`` is absent."""
+    how: How | None = None
+    extra: Extra = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        return _ends_after(info.data.get("start"), end, start_key="start", end_key="end")
+
+
+class Commemoration(ChronicleObject):
+    """An occasion whose anniversaries meetings may be timed to."""
+
+    id: Slug
+    name: Text
+    date: DateStr
+    """The date of the original event."""
+    extra: Extra = None
+
+
+class Conference(ChronicleObject):
+    """A conference: several sessions under one number and name."""
+
+    id: Slug
+    number: PositiveInt | None = None
+    kind: Slug | None = None
+    name: Text
+    dedication: Text | None = None
+    start: DateStr
+    end: DateStr | None = None
+    extra: Extra = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        return _ends_after(info.data.get("start"), end, start_key="start", end_key="end")
+
+
+class Attendee(ChronicleObject):
+    """A person present at a session."""
+
+    person: Slug
+    role: AttendeeRole
+    capacity: Text | None = None
+    extra: Extra = None
+
+
+class Document(ChronicleObject):
+    """A speech, report, letter … belonging to a session."""
+
+    id: Slug
+    kind: DocumentKind
+    title: Text
+    author: Slug | None = None
+    signatories: list[Slug] | None = None
+    text: Text
+    extra: Extra = None
+
+
+class Session(ChronicleObject):
+    """A meeting: a day of a conference, or a meeting on its own."""
+
+    id: Slug
+    conference: Slug | None = None
+    day: PositiveInt | None = None
+    """Its day number within the conference."""
+    title: Text | None = None
+    date: DateStr
+    hosts: list[Slug] | None = None
+    """The bodies that hold it, in order."""
+    country: Country | None = None
+    """Where it takes place (may differ from the hosts' countries)."""
+    city: Text | None = None
+    region: Text | None = None
+    venue: Text | None = None
+    format: SessionFormat | None = None
+    chair: Slug | None = None
+    occasions: list[Slug] | None = None
+    """Commemorations it is timed to coincide with."""
+    attendees: list[Attendee] | None = None
+    documents: list[Document] | None = None
+    extra: Extra = None
+
+
+class Votes(ChronicleObject):
+    """How a decision was voted."""
+
+    # ``for`` is a Python keyword. Construct with ``Votes(for_=3)`` in code;
+    # the reader validates with ``by_name=False`` so a file must say "for".
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
+
+    for_: Count | None = Field(default=None, alias="for")
+    against: Count | None = None
+    abstain: Count | None = None
+    extra: Extra = None
+
+
+class Partner(ChronicleObject):
+    """An organization outside ours: a party, a youth union, a foundation, a ministry …"""
+
+    id: Slug
+    name: Text
+    kind: Slug | None = None
+    country: Country | None = None
+    extra: Extra = None
+
+    @field_validator("id")
+    @classmethod
+    def _not_self(cls, value: str) -> str:
+        # Agreements name our own organization as the party "self".
+        if value == "self":
+            _fail("slug", "expected another id: 'self' stands for our own organization")
+        return value
+
+
+class AgreementSignatory(ChronicleObject):
+    """A person who signs an agreement for one of its parties."""
+
+    person: Slug
+    party: Slug
+    """``self`` or a partner id."""
+    title: Text | None = None
+    extra: Extra = None
+
+
+class Agreement(ChronicleObject):
+    """A treaty with partners."""
+
+    id: Slug
+    title: Text
+    parties: list[Slug] | None = None
+    """``self`` or partner ids."""
+    status: AgreementStatus
+    date: DateStr | None = None
+    articles: list[Text] | None = None
+    signatories: list[AgreementSignatory] | None = None
+    extra: Extra = None
+
+
+class Honour(ChronicleObject):
+    """A badge, order, medal … the organization awards."""
+
+    id: Slug
+    name: Text
+    kind: HonourKind
+    extra: Extra = None
+
+
+class TaskAssignee(ChronicleObject):
+    """A body or a person a task is assigned to."""
+
+    body: Slug | None = None
+    person: Slug | None = None
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _body_or_person(self) -> Self:
+        if self.body is not None and self.person is not None:
+            _fail(
+                "exclusive_keys",
+                "expected either 'body' or 'person', not both "
+                f"(body is {self.body!r}, person is {self.person!r})",
+            )
+        if self.body is None and self.person is None:
+            _fail("exclusive_keys", "expected 'body' or 'person': who the task is assigned to")
+        return self
+
+
+class Task(ChronicleObject):
+    """An instruction with assignees and a due date."""
+
+    id: Slug
+    title: Text
+    assignees: list[TaskAssignee] | None = None
+    due: DateStr | None = None
+    status: TaskStatus
+    extra: Extra = None
+
+
+class StartTermEffect(ChronicleObject):
+    """Start a term whose provenance is the decision."""
+
+    op: Literal["start_term"]
+    person: Slug
+    body: Slug
+    role: Slug
+    title: Text | None = None
+    how: How | None = None
+    start: DateStr | None = None
+    """Defaults to the decision's date."""
+    end: DateStr | None = None
+    term_length: DurationStr | None = None
+    extra: Extra = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        return _ends_after(info.data.get("start"), end, start_key="start", end_key="end")
+
+
+class EndTermEffect(ChronicleObject):
+    """End the open term that matches person, body, role and title."""
+
+    op: Literal["end_term"]
+    person: Slug
+    body: Slug
+    role: Slug
+    title: Text | None = None
+    end: DateStr | None = None
+    """Defaults to the decision's date."""
+    reason: Text | None = None
+    extra: Extra = None
+
+
+class FoundBodyEffect(ChronicleObject):
+    """Found a new body."""
+
+    op: Literal["found_body"]
+    body: Body
+    extra: Extra = None
+
+
+class MandateTransfer(ChronicleObject):
+    """Where a dissolved body's mandate goes: to named bodies, or to every body of a kind."""
+
+    mandate: Slug
+    to: list[Slug] | None = Field(default=None, min_length=1)
+    to_kind: Slug | None = None
+    holder_role: Slug | None = None
+    """Give the mandate to the holders of this role there (e.g. the heads)."""
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _to_or_to_kind(self) -> Self:
+        if self.to is not None and self.to_kind is not None:
+            _fail(
+                "exclusive_keys",
+                "expected either 'to' or 'to_kind', not both "
+                f"(to is {self.to!r}, to_kind is {self.to_kind!r})",
+            )
+        if self.to is None and self.to_kind is None:
+            _fail("exclusive_keys", "expected 'to' (body ids) or 'to_kind' (a body kind)")
+        return self
+
+
+class DissolveBodyEffect(ChronicleObject):
+    """Dissolve a body, end its open terms and move its mandates."""
+
+    op: Literal["dissolve_body"]
+    body: Slug
+    date: DateStr | None = None
+    """Defaults to the decision's date."""
+    transfer: list[MandateTransfer] | None = None
+    extra: Extra = None
+
+
+class RenameBodyEffect(ChronicleObject):
+    """Rename a body; the old name stays in history."""
+
+    op: Literal["rename_body"]
+    body: Slug
+    name: Text
+    extra: Extra = None
+
+
+class AwardEffect(ChronicleObject):
+    """Award an honour to a person."""
+
+    op: Literal["award"]
+    person: Slug
+    honour: Slug
+    citation: Slug | None = None
+    """A document id."""
+    extra: Extra = None
+
+
+class AssignTaskEffect(ChronicleObject):
+    """Assign a new task."""
+
+    op: Literal["assign_task"]
+    task: Task
+    extra: Extra = None
+
+
+class SignAgreementEffect(ChronicleObject):
+    """Mark an agreement signed on the decision's date."""
+
+    op: Literal["sign_agreement"]
+    agreement: Slug
+    extra: Extra = None
+
+
+Effect = Annotated[
+    StartTermEffect
+    | EndTermEffect
+    | FoundBodyEffect
+    | DissolveBodyEffect
+    | RenameBodyEffect
+    | AwardEffect
+    | AssignTaskEffect
+    | SignAgreementEffect,
+    Field(discriminator="op"),
+]
+
+EFFECT_MODELS: dict[str, type[ChronicleObject]] = {
+    "start_term": StartTermEffect,
+    "end_term": EndTermEffect,
+    "found_body": FoundBodyEffect,
+    "dissolve_body": DissolveBodyEffect,
+    "rename_body": RenameBodyEffect,
+    "award": AwardEffect,
+    "assign_task": AssignTaskEffect,
+    "sign_agreement": SignAgreementEffect,
+}
+
+
+class Decision(ChronicleObject):
+    """A decision of a session or of a conference as a whole, with its effects."""
+
+    id: Slug
+    session: Slug | None = None
+    conference: Slug | None = None
+    date: DateStr | None = None
+    """Defaults to the session's date, or the conference's end."""
+    kind: DecisionKind
+    text: Text | None = None
+    proposed_by: Slug | None = None
+    status: DecisionStatus
+    """Only ``adopted`` applies effects; ``annulled`` reverts them."""
+    votes: Votes | None = None
+    effects: list[Effect] | None = None
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _session_or_conference(self) -> Self:
+        if self.session is not None and self.conference is not None:
+            _fail(
+                "exclusive_keys",
+                "expected either 'session' or 'conference', not both "
+                f"(session is {self.session!r}, conference is {self.conference!r})",
+            )
+        if self.session is None and self.conference is None:
+            _fail("exclusive_keys", "expected 'session' or 'conference': where it was taken")
+        return self
+
+
+class Chronicle(ChronicleObject):
+    """A whole Chronicle, version 1: what an organization is and how it changed."""
+
+    chronicle: ChronicleVersion
+    organization: Organization | None = None
+    body_kinds: list[BodyKind] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    terms: list[Term] = Field(default_factory=list)
+    commemorations: list[Commemoration] = Field(default_factory=list)
+    conferences: list[Conference] = Field(default_factory=list)
+    sessions: list[Session] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    partners: list[Partner] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    honours: list[Honour] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    extra: Extra = None
+
+
+SECTION_MODELS: dict[str, type[ChronicleObject]] = {
+    "organization": Organization,
+    "body_kinds": BodyKind,
+    "roles": Role,
+    "bodies": Body,
+    "people": Person,
+    "terms": Term,
+    "commemorations": Commemoration,
+    "conferences": Conference,
+    "sessions": Session,
+    "decisions": Decision,
+    "partners": Partner,
+    "agreements": Agreement,
+    "honours": Honour,
+    "tasks": Task,
+}
+
+
+def dump_item(model: BaseModel) -> dict[str, Any]:
+    """Return ``model`` as the JSON object it was read from (absent keys stay absent).
+
+    An explicit ``null`` in the input is read as an absent key and is not
+    written back.
+    """
+    dumped: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, by_alias=True)
+    return dumped
+
+
+def chronicle_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a whole Chronicle, version 1."""
+    schema = Chronicle.model_json_schema()
+    schema.pop("title", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Chronicle, version 1",
+        **schema,
+    }
