@@ -165,8 +165,14 @@ STORAGES = {
         )
     },
 }
-# Tests and `make run` serve static files from the apps without collectstatic.
+# Tests and `make run` serve static files from the apps without collectstatic;
+# without a manifest (no collectstatic yet) files keep their plain names.
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only deployment keeps STATIC_ROOT elsewhere
+    pass
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -26,7 +26,12 @@ from typing import IO, Any, BinaryIO
 from django.db import transaction
 from django.db.models import Model
 
-from chapterhouse.chronicle.reader import ChronicleError, ChronicleInvalid, iter_items, validate_item
+from chapterhouse.chronicle.reader import (
+    ChronicleError,
+    ChronicleInvalid,
+    iter_items,
+    validate_item,
+)
 from chapterhouse.core.errors import RecordError
 from chapterhouse.core.partial_dates import PartialDate, add_duration
 from chapterhouse.core.text import text_key
@@ -172,41 +177,46 @@ class _Importer:
         with ExitStack() as stack:
             handles: dict[str, IO[str]] = {}
             self.progress.phase("Checking", size)
-            last = 0
-            seen_version = False
-            for section, index, raw in iter_items(fp):
-                position = fp.tell() if hasattr(fp, "tell") else 0
-                if position > last:
-                    self.progress.advance(position - last)
-                    last = position
-                if section == "chronicle":
-                    seen_version = True
-                    if raw != 1 or isinstance(raw, bool):
-                        self.error("chronicle", "expected the format version 1", raw)
-                    continue
-                path = section if index is None else f"{section}[{index}]"
-                model, errors = validate_item(section, index, raw)
-                if errors:
-                    for error in errors:
-                        self.errors.append(error)
-                    if len(self.errors) >= MAX_ERRORS:
-                        raise _Abort
-                    continue
-                if model is None:  # the top-level `extra`: checked, kept nowhere yet
-                    continue
-                data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
-                self.note_ids(section, path, data)
-                if section not in handles:
-                    spills[section] = spill_dir / f"{section}.jsonl"
-                    handles[section] = stack.enter_context(
-                        spills[section].open("w", encoding="utf-8")
-                    )
-                handles[section].write(f"{index if index is not None else -1}\t")
-                handles[section].write(json.dumps(data, ensure_ascii=False))
-                handles[section].write("\n")
-            if not seen_version and not self.errors:
-                self.error("chronicle", "required: the format version, 1")
+            try:
+                self.validate_stream(fp, handles, spills, spill_dir, size, stack)
+            except ChronicleInvalid as invalid:
+                # Structural errors come after the items; keep the items' errors too.
+                self.errors.extend(invalid.errors)
         return spills
+
+    def validate_stream(
+        self,
+        fp: BinaryIO,
+        handles: dict[str, IO[str]],
+        spills: dict[str, Path],
+        spill_dir: Path,
+        size: int | None,
+        stack: ExitStack,
+    ) -> None:
+        last = 0
+        for section, index, raw in iter_items(fp):
+            position = fp.tell() if hasattr(fp, "tell") else 0
+            if position > last:
+                self.progress.advance(position - last)
+                last = position
+            path = section if index is None else f"{section}[{index}]"
+            model, errors = validate_item(section, index, raw)
+            if errors:
+                for error in errors:
+                    self.errors.append(error)
+                if len(self.errors) >= MAX_ERRORS:
+                    raise _Abort
+                continue
+            if model is None:  # the top-level `extra`: checked, kept nowhere yet
+                continue
+            data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
+            self.note_ids(section, path, data)
+            if section not in handles:
+                spills[section] = spill_dir / f"{section}.jsonl"
+                handles[section] = stack.enter_context(spills[section].open("w", encoding="utf-8"))
+            handles[section].write(f"{index if index is not None else -1}\t")
+            handles[section].write(json.dumps(data, ensure_ascii=False))
+            handles[section].write("\n")
 
     def note_ids(self, section: str, path: str, data: dict[str, Any]) -> None:
         self.counts_seen[section] += 1
@@ -329,7 +339,11 @@ class _Importer:
 
     def write_vocabulary(self, spills: dict[str, Path], section: str, model: type[Model]) -> None:
         for _index, data in self.read(spills, section):
-            values = {"name": data["name"], "rank": data.get("rank", 100), "extra": data.get("extra")}
+            values = {
+                "name": data["name"],
+                "rank": data.get("rank", 100),
+                "extra": data.get("extra"),
+            }
             _obj, outcome = self.upsert(section, model, data["id"], values)
             self.count(section, outcome)
         known = set(model._default_manager.values_list("slug", flat=True))  # type: ignore[misc]
@@ -483,7 +497,9 @@ class _Importer:
                     session_id=session_pk, body_id=self.ids_of(Body)[slug], position=position
                 )
             elif section == "people.custodian":
-                Person.objects.filter(pk=data["person"]).update(custodian_id=self.ids_of(Body)[slug])
+                Person.objects.filter(pk=data["person"]).update(
+                    custodian_id=self.ids_of(Body)[slug]
+                )
             elif section == "tasks":
                 self.write_task(index, data)
 
@@ -593,8 +609,9 @@ class _Importer:
         if known:
             existing = {
                 p.slug: p
-                for p in Person.objects.filter(slug__in=[d["id"] for _, d in known])
-                .prefetch_related("names", "affiliations")
+                for p in Person.objects.filter(
+                    slug__in=[d["id"] for _, d in known]
+                ).prefetch_related("names", "affiliations")
             }
             for index, data in known:
                 person = existing[data["id"]]
@@ -656,8 +673,11 @@ class _Importer:
         if end is None and length:
             end, end_precision = add_duration(start, length), "day"
         if end is not None and end <= start:
-            self.error(f"{path}.end", f"the term must end after it starts ({data['start']})",
-                       data.get("end"))
+            self.error(
+                f"{path}.end",
+                f"the term must end after it starts ({data['start']})",
+                data.get("end"),
+            )
             return None
         return Term(
             person_id=person,
@@ -718,9 +738,13 @@ class _Importer:
                 (
                     t
                     for t in twins[key]
-                    if (t.end is None or t.end > row.start) and (row.end is None or t.start < row.end)
-                    and not (row.how == "reappointed" and t.end_reason == "reappointed"
-                             and t.end == row.start + dt.timedelta(days=1))
+                    if (t.end is None or t.end > row.start)
+                    and (row.end is None or t.start < row.end)
+                    and not (
+                        row.how == "reappointed"
+                        and t.end_reason == "reappointed"
+                        and t.end == row.start + dt.timedelta(days=1)
+                    )
                 ),
                 None,
             )
@@ -772,8 +796,12 @@ class _Importer:
     def write_commemorations(self, spills: dict[str, Path]) -> None:
         for _index, data in self.read(spills, "commemorations"):
             date, precision = _start(data["date"])
-            values = {"name": data["name"], "date": date, "date_precision": precision,
-                      "extra": data.get("extra")}
+            values = {
+                "name": data["name"],
+                "date": date,
+                "date_precision": precision,
+                "extra": data.get("extra"),
+            }
             _obj, outcome = self.upsert("commemorations", Commemoration, data["id"], values)
             self.count("commemorations", outcome)
 
@@ -863,9 +891,7 @@ class _Importer:
             )
             for n, a in enumerate(data.get("attendees", []))
         ]
-        if attendees != [
-            (a.person_id, a.role, a.capacity) for a in session.attendees.all()
-        ]:
+        if attendees != [(a.person_id, a.role, a.capacity) for a in session.attendees.all()]:
             changed = True
             session.attendees.all().delete()
             Attendance.objects.bulk_create(
@@ -890,8 +916,9 @@ class _Importer:
             }
             existing = Document.objects.filter(slug=document["id"]).first()
             if existing is not None and existing.session_id != session.pk:
-                self.error(f"{dpath}.id", "this document belongs to another session",
-                           document["id"])
+                self.error(
+                    f"{dpath}.id", "this document belongs to another session", document["id"]
+                )
                 continue
             _doc, outcome = self.upsert("documents", Document, document["id"], values)
             changed = changed or outcome != "unchanged"
@@ -930,8 +957,9 @@ class _Importer:
                 if signatory["party"] != "self" and signatory["party"] not in data.get(
                     "parties", []
                 ):
-                    self.error(f"{spath}.party", "not one of the agreement's parties",
-                               signatory["party"])
+                    self.error(
+                        f"{spath}.party", "not one of the agreement's parties", signatory["party"]
+                    )
                 signatories.append(
                     AgreementSignatory(
                         agreement=agreement,
@@ -953,11 +981,15 @@ class _Importer:
     def write_tasks(self, spills: dict[str, Path]) -> None:
         for index, data in self.read(spills, "tasks"):
             if data["id"] in self.tasks_by_decisions:
-                self.error(f"tasks[{index}].id", "this task is also assigned by a decision",
-                           data["id"])
+                self.error(
+                    f"tasks[{index}].id", "this task is also assigned by a decision", data["id"]
+                )
                 continue
-            waits = [a["body"] for a in data.get("assignees", []) if "body" in a
-                     and self.awaits_body(a["body"])]
+            waits = [
+                a["body"]
+                for a in data.get("assignees", [])
+                if "body" in a and self.awaits_body(a["body"])
+            ]
             if waits:
                 self.waiting[waits[0]].append(("tasks", index, data))
                 continue
@@ -1094,26 +1126,33 @@ class _Importer:
                 ("agreement", "agreements", Agreement),
             ):
                 value = effect.get(key)
-                if isinstance(value, str) and value not in self.ids_of(model) and (
-                    value not in self.file_ids[section]
+                if (
+                    isinstance(value, str)
+                    and value not in self.ids_of(model)
+                    and (value not in self.file_ids[section])
                 ):
-                    self.error(f"{epath}.{key}", f"no {model._meta.verbose_name} with this id",
-                               value)
+                    self.error(
+                        f"{epath}.{key}", f"no {model._meta.verbose_name} with this id", value
+                    )
             if effect.get("role") and effect["role"] not in self.roles:
-                self.error(f"{epath}.role", "not a declared role nor a built-in one",
-                           effect["role"])
+                self.error(
+                    f"{epath}.role", "not a declared role nor a built-in one", effect["role"]
+                )
             if effect["op"] == "found_body":
                 kind = effect["body"]["kind"]
                 if kind not in self.kinds:
-                    self.error(f"{epath}.body.kind", "not a declared body kind nor a built-in one",
-                               kind)
+                    self.error(
+                        f"{epath}.body.kind", "not a declared body kind nor a built-in one", kind
+                    )
             for m, transfer in enumerate(effect.get("transfer", [])):
                 if transfer.get("to_kind") and transfer["to_kind"] not in self.kinds:
-                    self.error(f"{epath}.transfer[{m}].to_kind", "not a body kind",
-                               transfer["to_kind"])
+                    self.error(
+                        f"{epath}.transfer[{m}].to_kind", "not a body kind", transfer["to_kind"]
+                    )
                 if transfer.get("holder_role") and transfer["holder_role"] not in self.roles:
-                    self.error(f"{epath}.transfer[{m}].holder_role", "not a role",
-                               transfer["holder_role"])
+                    self.error(
+                        f"{epath}.transfer[{m}].holder_role", "not a role", transfer["holder_role"]
+                    )
 
 
 def chunk_value(chunk: list[tuple[int, dict[str, Any]]], index: int, key: str) -> Any:

@@ -164,6 +164,7 @@ def iter_items(fp: IO[bytes]) -> Iterator[tuple[str, int | None, Any]]:
                         break
                     path = f"{key}[{index}]"
                     yield key, index, _build(event, value, events)
+                path = _join("", key)
             elif key in _SINGLE_VALUES:
                 seen.add(key)
                 yield key, None, _build(event, value, events)
@@ -217,7 +218,10 @@ def validate_item(
         # by_name=False: the Python name ``for_`` of votes' "for" is not a key of the format.
         model = model_class.model_validate(raw, by_alias=True, by_name=False)
     except ValidationError as exc:
-        return None, [_to_chronicle_error(prefix, model_class, error) for error in exc.errors()]
+        return None, [
+            _to_chronicle_error(prefix, model_class, error)
+            for error in exc.errors(include_url=False)
+        ]
     return model, []
 
 
@@ -324,7 +328,7 @@ class _TrackedReader:
             where += f", column {len(before) + 1}"
         near = b" ".join(self.chunk[max(0, offset - 20) : offset + 20].split())
         return (
-            f"malformed JSON at {where} (byte {self.chunk_start + offset}): {reason}, "
+            f"malformed JSON near {where} (byte {self.chunk_start + offset}): {reason}, "
             f"near {near.decode('utf-8', 'ignore')!r}"
         )
 

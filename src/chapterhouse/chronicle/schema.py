@@ -39,7 +39,6 @@ from chapterhouse.core.partial_dates import (
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-_.]*$"
 SLUG_MAX_LENGTH = 100
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-COUNTRY_PATTERN = r"^[A-Z]{2}$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
 
@@ -723,7 +722,7 @@ Effect = Annotated[
     Field(discriminator="op"),
 ]
 
-EFFECT_MODELS: dict[str, type[ChronicleObject]] = {
+EFFECT_MODELS: dict[str, type[BaseModel]] = {
     "start_term": StartTermEffect,
     "end_term": EndTermEffect,
     "found_body": FoundBodyEffect,
@@ -786,7 +785,7 @@ class Chronicle(ChronicleObject):
     extra: Extra = None
 
 
-SECTION_MODELS: dict[str, type[ChronicleObject]] = {
+SECTION_MODELS: dict[str, type[BaseModel]] = {
     "organization": Organization,
     "body_kinds": BodyKind,
     "roles": Role,

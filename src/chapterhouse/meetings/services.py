@@ -87,7 +87,7 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
             title=effect.get("title"),
             end=end,
             end_precision=end_precision,
-            reason=effect.get("reason") or "",
+            reason=effect.get("reason"),
             decision=decision,
             recorder=recorder,
         )

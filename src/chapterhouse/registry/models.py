@@ -314,7 +314,9 @@ class Term(models.Model):
         related_name="terms_ended",
         help_text="The decision that ended the term early.",
     )
-    end_reason = models.CharField(max_length=100, blank=True, help_text="E.g. resigned.")
+    end_reason = models.JSONField(
+        null=True, blank=True, help_text="Why it ended early (a Text), e.g. resigned."
+    )
 
     class Meta:
         constraints = [

@@ -123,7 +123,7 @@ def term_close(
     end: dt.date,
     end_precision: str = "day",
     decision: Any = None,
-    reason: str = "",
+    reason: Any = None,
     recorder: ChangeRecorder | None = None,
 ) -> Term:
     """End ``term`` on ``end`` (the first day it is no longer held)."""
@@ -157,7 +157,7 @@ def term_end(
     end: dt.date,
     title: Any = None,
     end_precision: str = "day",
-    reason: str = "",
+    reason: Any = None,
     decision: Any = None,
     recorder: ChangeRecorder | None = None,
 ) -> Term:

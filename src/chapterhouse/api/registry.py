@@ -1,0 +1,130 @@
+"""Endpoints of the registry: the organization, bodies, people, the org chart and the diff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from chapterhouse.api import selectors
+from chapterhouse.api.params import (
+    AsOf,
+    Limit,
+    Offset,
+    day_param,
+    day_query,
+    found_or_404,
+    not_found_message,
+)
+from chapterhouse.api.schemas import (
+    BodyOut,
+    BodyPage,
+    DiffOut,
+    ErrorOut,
+    HistoryOut,
+    OrganizationOut,
+    OrgchartOut,
+    PersonOut,
+    PersonPage,
+)
+from chapterhouse.registry import selectors as registry
+from chapterhouse.registry.models import Body, Organization
+
+router = Router(tags=["registry"])
+
+NOT_FOUND = {404: ErrorOut}
+BAD_INPUT = {400: ErrorOut}
+
+
+@router.get("/organization", response={200: OrganizationOut, **NOT_FOUND})
+def organization(request: HttpRequest) -> dict:
+    """Return the organization's name, working languages and founding date."""
+    try:
+        return selectors.organization_detail()
+    except Organization.DoesNotExist:
+        raise HttpError(404, _("No organization has been recorded yet")) from None
+
+
+@router.get("/bodies", response={200: BodyPage, **BAD_INPUT})
+def bodies(
+    request: HttpRequest,
+    as_of: AsOf = None,
+    kind: Annotated[str | None, Query(description="Only bodies of this kind.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
+    """List the bodies that exist on `as_of`, by id, named as on that day."""
+    day = day_param(as_of, name="as_of")
+    return selectors.body_list(as_of=day, kind=kind, limit=limit, offset=offset)
+
+
+@router.get("/bodies/{id}", response={200: BodyOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
+def body(request: HttpRequest, id: str, as_of: AsOf = None) -> dict:
+    """Return a body as of `as_of`: names, parent and children, holders past and present,
+    mandates and a timeline of what happened to it."""
+    day = day_param(as_of, name="as_of")
+    return found_or_404("body", id, registry.body_overview, body=id, as_of=day)
+
+
+@router.get("/people", response={200: PersonPage, **BAD_INPUT})
+def people(
+    request: HttpRequest,
+    q: Annotated[str | None, Query(description="Part of the name or of any variant of it.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
+    """List people by id, optionally those whose name contains `q`."""
+    return selectors.person_list(q=q, limit=limit, offset=offset)
+
+
+@router.get("/people/{id}", response={200: PersonOut, **NOT_FOUND})
+def person(request: HttpRequest, id: str) -> dict:
+    """Return a person's names and, under `personal`, their personal data."""
+    return found_or_404("person", id, selectors.person_detail, person=id)
+
+
+@router.get("/people/{id}/history", response={200: HistoryOut, **NOT_FOUND})
+def person_history(request: HttpRequest, id: str) -> dict:
+    """Return every post the person held, their outside posts and honours, in time order."""
+    return found_or_404("person", id, registry.person_history, person=id)
+
+
+@router.get("/orgchart", response={200: OrgchartOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
+def orgchart(
+    request: HttpRequest,
+    as_of: AsOf = None,
+    body: Annotated[
+        str | None, Query(description="Only this body and the bodies below it.")
+    ] = None,
+) -> dict:
+    """Return the organization as it stood on `as_of`: bodies in tree order with the
+    holders of their posts on that day."""
+    day = day_param(as_of, name="as_of")
+    try:
+        return registry.orgchart_as_of(as_of=day, root=body or None)
+    except (LookupError, Body.DoesNotExist):
+        raise HttpError(404, not_found_message("body", body or "")) from None
+
+
+@router.get("/diff", response={200: DiffOut, **BAD_INPUT}, by_alias=True)
+def diff(
+    request: HttpRequest,
+    date_from: Annotated[str, day_query("The first day included.", alias="from")],
+    date_to: Annotated[
+        str | None, day_query("The last day included; today when absent.", alias="to")
+    ] = None,
+) -> dict:
+    """Return what changed on the days `from` <= day <= `to`: terms started and ended,
+    bodies founded, dissolved and renamed, mandates moved."""
+    start = day_param(date_from, name="from")
+    end = day_param(date_to, name="to")
+    if start > end:
+        raise HttpError(
+            400,
+            _("'from' (%(start)s) must not be after 'to' (%(end)s)")
+            % {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    return registry.diff_between(start=start, end=end)

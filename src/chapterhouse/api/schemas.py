@@ -1,0 +1,585 @@
+"""The shapes the API answers with, so the OpenAPI document describes every response.
+
+They mirror the dicts the selectors return. A Text is a string in the
+organization's default language or an object mapping language codes to
+strings; dates are written as they were recorded (``2018``, ``2024-08``,
+``2025-05-18``); ends are exclusive, as in the Chronicle format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+Text = str | dict[str, str]
+"""A translated short text: a string (default language) or ``{"en": …, "ru": …}``."""
+
+PartialDate = str
+"""A date as recorded: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+
+
+class ErrorOut(Schema):
+    """What every error answers with."""
+
+    detail: str = Field(description="What went wrong, naming the parameter and the value.")
+
+
+class Ref(Schema):
+    """A reference to an object by its Chronicle id, with its display name."""
+
+    id: str
+    name: Text | None = None
+
+
+class KindRef(Ref):
+    """A body reference that also gives the body's kind."""
+
+    kind: str
+
+
+# -- organization, bodies, people ----------------------------------------------------------
+
+
+class OrganizationOut(Schema):
+    name: Text
+    short_name: Text | None
+    languages: list[str]
+    default_language: str
+    founded: PartialDate | None
+
+
+class BodyItem(Schema):
+    id: str
+    name: Text = Field(description="The name the body bore on `as_of`.")
+    kind: str
+    parent: str | None
+    number: int | None
+    countries: list[str]
+    founded: PartialDate | None
+    dissolved: PartialDate | None = Field(description="The last day of its life, as recorded.")
+
+
+class BodyPage(Schema):
+    count: int
+    items: list[BodyItem]
+
+
+class Holder(Schema):
+    person: str
+    name: str
+    role: str
+    title: Text | None
+    start: PartialDate
+    how: str | None
+    decision: str | None = Field(description="The decision that started the term.")
+
+
+class Term(Schema):
+    person: str
+    name: str
+    body: str
+    role: str
+    title: Text | None
+    start: PartialDate
+    end: PartialDate | None = Field(description="The term's last day as recorded; null: open.")
+    how: str | None
+    decision: str | None
+    ended_by: str | None
+    reason: str | None
+
+
+class BodyNameOut(Schema):
+    name: Text
+    start: str
+    decision: str | None
+
+
+class BodyMandate(Schema):
+    mandate: str
+    holder_role: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    from_: str | None = Field(alias="from", description="The body that held it before.")
+    to: list[str] = Field(description="The bodies it was handed over to when it ended.")
+    decision: str | None
+    ended_by: str | None
+
+
+class TimelineEvent(Schema):
+    """A dated event in a body's life; the other keys depend on ``event``."""
+
+    model_config = {"extra": "allow"}
+
+    day: str = Field(description="The ISO day it happened (an ending's last day).")
+    date: PartialDate | None = Field(description="The date as recorded.")
+    event: str = Field(
+        description="founded, renamed, mandate_received, term_started, term_ended, "
+        "mandate_handed_over or dissolved."
+    )
+    decision: str | None = None
+
+
+class BodyOut(Schema):
+    id: str
+    as_of: str
+    kind: str
+    name: Text = Field(description="The name the body bore on `as_of`.")
+    founding_name: Text
+    names: list[BodyNameOut] = Field(description="Renames, oldest first.")
+    aliases: list[Text]
+    number: int | None
+    countries: list[str]
+    region: Text | None
+    institution: Text | None
+    affiliated: bool
+    founded: PartialDate | None
+    dissolved: PartialDate | None
+    founded_by: str | None
+    dissolved_by: str | None
+    exists: bool = Field(description="Whether the body exists on `as_of`.")
+    parent: Ref | None
+    children: list[KindRef]
+    holders: list[Holder] = Field(description="Terms held on `as_of`.")
+    past_holders: list[Term]
+    future_holders: list[Term]
+    mandates: list[BodyMandate]
+    timeline: list[TimelineEvent]
+
+
+class PersonItem(Schema):
+    id: str
+    name: str
+    public: bool
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonItem]
+
+
+class PersonNameOut(Schema):
+    name: str
+    lang: str | None
+    kind: str | None
+
+
+class AffiliationOut(Schema):
+    partner: str
+    partner_name: Text
+    title: Text | None
+    start: PartialDate | None
+    end: PartialDate | None
+
+
+class PersonalData(Schema):
+    """Personal data: kept together so that access to it can be restricted in one place."""
+
+    born: PartialDate | None
+    affiliations: list[AffiliationOut]
+
+
+class PersonOut(Schema):
+    id: str
+    name: str
+    names: list[PersonNameOut]
+    given: str | None
+    family: str | None
+    patronymic: str | None
+    call_sign: str | None
+    honorific: Text | None
+    custodian: Ref | None = Field(description="The body that keeps this person's personal data.")
+    public: bool
+    personal: PersonalData = Field(description="Personal data (restricted in a later version).")
+
+
+class HistoryTerm(Term):
+    body_name: Text = Field(description="The body's name when the term started.")
+
+
+class HistoryAward(Schema):
+    honour: str
+    honour_name: Text
+    date: str
+    decision: str
+    citation: str | None
+
+
+class HistoryOut(Schema):
+    person: str
+    name: str
+    terms: list[HistoryTerm]
+    affiliations: list[AffiliationOut]
+    awards: list[HistoryAward]
+
+
+class ChartMandate(Schema):
+    mandate: str
+    holder_role: str | None
+    from_: str | None = Field(alias="from")
+
+
+class ChartBody(Schema):
+    id: str
+    name: Text
+    kind: str
+    parent: str | None
+    depth: int
+    mandates: list[ChartMandate]
+    holders: list[Holder]
+
+
+class OrgchartOut(Schema):
+    as_of: str
+    bodies: list[ChartBody]
+
+
+class Rename(Schema):
+    body: str
+    name: Text
+    date: str
+    decision: str | None
+
+
+class MandateMove(Schema):
+    mandate: str
+    from_: str = Field(alias="from")
+    to: str
+    holder_role: str | None
+    date: PartialDate | None
+    decision: str | None
+
+
+class DiffOut(Schema):
+    from_: str = Field(alias="from")
+    to: str
+    started: list[Term]
+    ended: list[Term]
+    founded: list[str]
+    dissolved: list[str]
+    renamed: list[Rename]
+    mandates_moved: list[MandateMove]
+
+
+# -- meetings ------------------------------------------------------------------------------
+
+
+class ConferenceItem(Schema):
+    id: str
+    number: int | None
+    kind: str
+    name: Text
+    dedication: Text | None
+    start: PartialDate | None
+    end: PartialDate | None = Field(description="Its last day, as recorded.")
+    session_count: int
+
+
+class ConferencePage(Schema):
+    count: int
+    items: list[ConferenceItem]
+
+
+class DecisionSummary(Schema):
+    id: str
+    kind: str
+    status: str
+    date: PartialDate
+    text: Text | None
+    votes: dict[str, int] | None
+
+
+class ConferenceSession(Schema):
+    id: str
+    day: int | None
+    title: Text | None
+    date: PartialDate | None
+    country: str
+    city: Text | None
+    format: str
+    hosts: list[KindRef] = Field(description="In order, named as on the session's date.")
+
+
+class ConferenceOut(Schema):
+    id: str
+    number: int | None
+    kind: str
+    name: Text
+    dedication: Text | None
+    start: PartialDate | None
+    end: PartialDate | None
+    sessions: list[ConferenceSession] = Field(description="In day order.")
+    decisions: list[DecisionSummary] = Field(description="Decisions of the conference as a whole.")
+
+
+class SessionItem(ConferenceSession):
+    conference: str | None
+
+
+class SessionPage(Schema):
+    count: int
+    items: list[SessionItem]
+
+
+class ConferenceRef(Schema):
+    id: str
+    name: Text
+    number: int | None
+
+
+class Occasion(Schema):
+    id: str
+    name: Text
+    date: PartialDate
+    anniversary: int | None = Field(description="The session's year minus the event's year.")
+
+
+class Attendee(Schema):
+    person: str
+    name: str
+    role: str
+    capacity: Text | None
+
+
+class DocumentOut(Schema):
+    id: str
+    kind: str
+    title: Text
+    author: Ref | None
+    signatories: list[Ref]
+    text: Text | None
+
+
+class SessionOut(Schema):
+    id: str
+    conference: ConferenceRef | None
+    day: int | None
+    title: Text | None
+    date: PartialDate | None
+    hosts: list[KindRef]
+    country: str
+    city: Text | None
+    region: Text | None
+    venue: Text | None
+    format: str
+    chair: Ref | None
+    occasions: list[Occasion]
+    attendees: list[Attendee]
+    documents: list[DocumentOut]
+    decisions: list[DecisionSummary] = Field(description="In the order they were taken.")
+
+
+class DecisionItem(DecisionSummary):
+    session: str | None
+    conference: str | None
+
+
+class DecisionPage(Schema):
+    count: int
+    items: list[DecisionItem]
+
+
+class SessionRef(Schema):
+    id: str
+    title: Text | None
+    day: int | None
+
+
+class ChangedTerm(Term):
+    body_name: Text = Field(description="The body's name on the decision's date.")
+
+
+class FoundedBody(Schema):
+    id: str
+    name: Text
+    kind: str
+    parent: str | None
+    founded: PartialDate | None
+    mandates: list[str]
+
+
+class DissolvedBody(Schema):
+    id: str
+    name: Text
+    kind: str
+    dissolved: PartialDate | None
+
+
+class ChangedName(Schema):
+    body: str
+    name: Text
+    previous: Text = Field(description="The name it bore the day before.")
+    date: str = Field(description="The first day it bears the new name.")
+
+
+class MovedMandate(Schema):
+    mandate: str
+    from_: str = Field(alias="from")
+    to: str
+    holder_role: str | None
+    date: PartialDate | None
+    decision: str
+
+
+class EndedMandate(Schema):
+    mandate: str
+    body: str
+    end: PartialDate | None
+
+
+class GivenAward(Schema):
+    person: str
+    name: str
+    honour: str
+    honour_name: Text
+    date: str
+    citation: str | None
+
+
+class AssignedTask(Schema):
+    id: str
+    title: Text
+    due: PartialDate | None
+    status: str
+
+
+class SignedAgreement(Schema):
+    id: str
+    title: Text
+    status: str
+    date: PartialDate | None
+
+
+class DecisionChanges(Schema):
+    """What adopting the decision changed in the record; empty unless it is adopted."""
+
+    terms_started: list[ChangedTerm]
+    terms_ended: list[ChangedTerm]
+    bodies_founded: list[FoundedBody]
+    bodies_dissolved: list[DissolvedBody]
+    renames: list[ChangedName]
+    mandates_moved: list[MovedMandate]
+    mandates_ended: list[EndedMandate]
+    awards: list[GivenAward]
+    tasks: list[AssignedTask]
+    agreements_signed: list[SignedAgreement]
+
+
+class DecisionOut(DecisionSummary):
+    session: SessionRef | None
+    conference: ConferenceRef | None
+    proposed_by: Ref | None
+    effects: list[dict[str, Any]] = Field(description="The effects as written (Chronicle).")
+    changes: DecisionChanges
+
+
+# -- relations -----------------------------------------------------------------------------
+
+
+class PartnerItem(Schema):
+    id: str
+    name: Text
+    kind: str
+    country: str
+
+
+class PartnerPage(Schema):
+    count: int
+    items: list[PartnerItem]
+
+
+class AgreementItem(Schema):
+    id: str
+    title: Text
+    status: str
+    date: PartialDate | None
+    parties: list[str] = Field(description='"self" (the organization) or partner ids.')
+
+
+class AgreementPage(Schema):
+    count: int
+    items: list[AgreementItem]
+
+
+class PartnerOut(PartnerItem):
+    agreements: list[AgreementItem]
+
+
+class Signatory(Schema):
+    person: str
+    name: str
+    party: str
+    title: Text | None
+
+
+class AgreementOut(Schema):
+    id: str
+    title: Text
+    status: str
+    date: PartialDate | None
+    parties: list[Ref] = Field(description='"self" is the organization.')
+    articles: list[Text]
+    signatories: list[Signatory]
+    signed_by: str | None = Field(description="The decision that signed it.")
+
+
+class HonourItem(Schema):
+    id: str
+    name: Text
+    kind: str
+    award_count: int
+
+
+class HonourPage(Schema):
+    count: int
+    items: list[HonourItem]
+
+
+class HonourAward(Schema):
+    person: str
+    name: str
+    date: str
+    decision: str
+    citation: str | None
+
+
+class HonourOut(Schema):
+    id: str
+    name: Text
+    kind: str
+    awards: list[HonourAward] = Field(description="In date order.")
+
+
+class Assignee(Schema):
+    kind: str = Field(description="body or person")
+    id: str
+    name: Text
+
+
+class TaskItem(Schema):
+    id: str
+    title: Text
+    due: PartialDate | None
+    status: str
+    decision: str | None
+    assignees: list[Assignee]
+
+
+class TaskPage(Schema):
+    count: int
+    items: list[TaskItem]
+
+
+class TaskDecision(Schema):
+    id: str
+    date: PartialDate
+    text: Text | None
+
+
+class TaskOut(Schema):
+    id: str
+    title: Text
+    due: PartialDate | None
+    status: str
+    decision: TaskDecision | None
+    assignees: list[Assignee]

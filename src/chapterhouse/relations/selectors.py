@@ -1,0 +1,281 @@
+"""Reads about the organization's outside world: partners, agreements, honours and tasks.
+
+Every function returns plain dicts (JSON-ready: Texts as stored, dates written
+back with their precision) and runs a fixed number of queries whatever the
+size of the data. Unknown ids raise the model's ``DoesNotExist``.
+
+People's outside posts (affiliations) are personal data and are deliberately
+not listed here; they belong to the person's record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, Prefetch
+
+from chapterhouse.meetings.selectors import (
+    DEFAULT_LIMIT,
+    body_ref,
+    date_start_text,
+    page,
+    person_ref,
+)
+from chapterhouse.registry.models import BodyName, Organization
+from chapterhouse.relations.models import (
+    Agreement,
+    AgreementSignatory,
+    Award,
+    Honour,
+    Partner,
+    Task,
+    TaskAssignee,
+)
+
+SELF_PARTY = "self"
+
+# -- partners -----------------------------------------------------------------------------
+
+
+def _partner_fields(partner: Partner) -> dict[str, Any]:
+    return {
+        "id": partner.slug,
+        "name": partner.name,
+        "kind": partner.kind,
+        "country": partner.country,
+    }
+
+
+def partner_list(
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Return ``{"count", "items"}``: partner organizations by id, optionally of one
+    ``kind`` or ``country`` (ISO 3166-1 alpha-2, any case)."""
+    partners = Partner.objects.order_by("slug")
+    if kind:
+        partners = partners.filter(kind=kind)
+    if country:
+        partners = partners.filter(country=country.upper())
+    count, rows = page(partners, limit=limit, offset=offset)
+    return {"count": count, "items": [_partner_fields(row) for row in rows]}
+
+
+def partner_detail(*, partner: str) -> dict[str, Any]:
+    """Return a partner organization and the agreements it is a party to.
+
+    Raise ``Partner.DoesNotExist`` for an unknown id.
+    """
+    found = Partner.objects.get(slug=partner)
+    # Parties are a JSON list, and "list contains" has no portable SQL (SQLite lacks it),
+    # so the agreements are matched here; there are few of them.
+    agreements = [
+        _agreement_summary(agreement)
+        for agreement in Agreement.objects.order_by(F("date").asc(nulls_last=True), "slug")
+        if found.slug in (agreement.parties or [])
+    ]
+    return {**_partner_fields(found), "agreements": agreements}
+
+
+# -- agreements ---------------------------------------------------------------------------
+
+
+def _agreement_summary(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "id": agreement.slug,
+        "title": agreement.title,
+        "status": agreement.status,
+        "date": date_start_text(agreement.date, agreement.date_precision),
+        "parties": list(agreement.parties or []),
+    }
+
+
+def agreement_list(
+    *, status: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> dict[str, Any]:
+    """Return ``{"count", "items"}``: agreements in date order (undated last), optionally
+    with one ``status``."""
+    agreements = Agreement.objects.order_by(F("date").asc(nulls_last=True), "slug")
+    if status:
+        agreements = agreements.filter(status=status)
+    count, rows = page(agreements, limit=limit, offset=offset)
+    return {"count": count, "items": [_agreement_summary(row) for row in rows]}
+
+
+def agreement_detail(*, agreement: str) -> dict[str, Any]:
+    """Return an agreement: its parties with their names (``"self"`` is the organization),
+    its articles in order, who signs for which party, and the decision that signed it.
+
+    Raise ``Agreement.DoesNotExist`` for an unknown id.
+    """
+    found = (
+        Agreement.objects.select_related("signed_by")
+        .prefetch_related(
+            Prefetch("signatories", queryset=AgreementSignatory.objects.select_related("person"))
+        )
+        .get(slug=agreement)
+    )
+    parties = list(found.parties or [])
+    partner_names = {
+        p.slug: p.name
+        for p in Partner.objects.filter(slug__in=[slug for slug in parties if slug != SELF_PARTY])
+    }
+    organization = Organization.objects.first() if SELF_PARTY in parties else None
+    return {
+        **_agreement_summary(found),
+        "parties": [
+            {
+                "id": slug,
+                "name": (
+                    (organization.name if organization else None)
+                    if slug == SELF_PARTY
+                    else partner_names.get(slug)
+                ),
+            }
+            for slug in parties
+        ],
+        "articles": list(found.articles or []),
+        "signatories": [
+            {
+                "person": signatory.person.slug,
+                "name": signatory.person.name,
+                "party": signatory.party,
+                "title": signatory.title,
+            }
+            for signatory in found.signatories.all()
+        ],
+        "signed_by": found.signed_by.slug if found.signed_by else None,
+    }
+
+
+# -- honours ------------------------------------------------------------------------------
+
+
+def honour_list(
+    *, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> dict[str, Any]:
+    """Return ``{"count", "items"}``: honours by id with how many times each was awarded."""
+    honours = Honour.objects.annotate(award_count=Count("awards")).order_by("slug")
+    if kind:
+        honours = honours.filter(kind=kind)
+    count, rows = page(honours, limit=limit, offset=offset)
+    items = [
+        {"id": row.slug, "name": row.name, "kind": row.kind, "award_count": row.award_count}
+        for row in rows
+    ]
+    return {"count": count, "items": items}
+
+
+def honour_detail(*, honour: str) -> dict[str, Any]:
+    """Return an honour and its awards in date order, each with the person, the decision
+    and the citation document.
+
+    Raise ``Honour.DoesNotExist`` for an unknown id.
+    """
+    found = Honour.objects.prefetch_related(
+        Prefetch(
+            "awards",
+            queryset=Award.objects.select_related("person", "decision", "citation").order_by(
+                "date", "pk"
+            ),
+        )
+    ).get(slug=honour)
+    return {
+        "id": found.slug,
+        "name": found.name,
+        "kind": found.kind,
+        "awards": [
+            {
+                "person": award.person.slug,
+                "name": award.person.name,
+                "date": award.date.isoformat(),
+                "decision": award.decision.slug,
+                "citation": award.citation.slug if award.citation else None,
+            }
+            for award in found.awards.all()
+        ],
+    }
+
+
+# -- tasks --------------------------------------------------------------------------------
+
+
+def _assignees_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignees",
+        queryset=TaskAssignee.objects.select_related("body", "person").prefetch_related(
+            Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
+        ),
+    )
+
+
+def _task_fields(task: Task) -> dict[str, Any]:
+    assignees: list[dict[str, Any]] = []
+    for assignee in task.assignees.all():
+        if assignee.body is not None:
+            # Tasks are current business: a body is shown under its latest name.
+            assignees.append({"kind": "body", **(body_ref(assignee.body, None) or {})})
+        elif assignee.person is not None:
+            assignees.append({"kind": "person", **(person_ref(assignee.person) or {})})
+    return {
+        "id": task.slug,
+        "title": task.title,
+        "due": date_start_text(task.due, task.due_precision),
+        "status": task.status,
+        "decision": task.decision.slug if task.decision else None,
+        "assignees": assignees,
+    }
+
+
+def task_list(
+    *,
+    status: str | None = None,
+    body: str | None = None,
+    person: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Return ``{"count", "items"}``: tasks by due date (undated last) with their assignees,
+    optionally with one ``status`` or assigned to one ``body`` or ``person`` (ids)."""
+    tasks = (
+        Task.objects.select_related("decision")
+        .prefetch_related(_assignees_prefetch())
+        .order_by(F("due").asc(nulls_last=True), "slug")
+    )
+    if status:
+        tasks = tasks.filter(status=status)
+    if body:
+        tasks = tasks.filter(assignees__body__slug=body).distinct()
+    if person:
+        tasks = tasks.filter(assignees__person__slug=person).distinct()
+    count, rows = page(tasks, limit=limit, offset=offset)
+    return {"count": count, "items": [_task_fields(row) for row in rows]}
+
+
+def task_detail(*, task: str) -> dict[str, Any]:
+    """Return a task with its assignees (bodies and people, in order) and the decision
+    that gave it, with that decision's date and wording.
+
+    Raise ``Task.DoesNotExist`` for an unknown id.
+    """
+    found = (
+        Task.objects.select_related("decision")
+        .prefetch_related(_assignees_prefetch())
+        .get(slug=task)
+    )
+    decision = found.decision
+    return {
+        **_task_fields(found),
+        "decision": (
+            {
+                "id": decision.slug,
+                "date": date_start_text(decision.date, decision.date_precision),
+                "text": decision.text,
+            }
+            if decision
+            else None
+        ),
+    }

@@ -1,0 +1,183 @@
+"""Export is the inverse of import: import → export → import → export is stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chapterhouse.chronicle.exporter import chronicle_export
+from chapterhouse.chronicle.importer import chronicle_import
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["department", "bureau", "executive_committee", "primary_cell", "working_group"]
+ROLES = ["head", "member", "secretary", "adviser"]
+LANGS = ["en", "ru", "de", "zh", "ko"]
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz АБВГДежзи中文한국", min_size=1, max_size=12).map(
+    str.strip
+).filter(bool)
+texts = st.one_of(words, st.dictionaries(st.sampled_from(LANGS), words, min_size=1, max_size=3))
+
+
+def day(offset: int) -> str:
+    return (dt.date(2001, 1, 1) + dt.timedelta(days=offset)).isoformat()
+
+
+@st.composite
+def chronicles(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw a valid Chronicle: a body tree, people, standing terms, and decisions."""
+    n_bodies = draw(st.integers(1, 6))
+    bodies = []
+    for i in range(n_bodies):
+        body: dict[str, Any] = {
+            "id": f"body-{i}",
+            "kind": "coordination_committee" if i == 0 else draw(st.sampled_from(KINDS)),
+            "name": draw(texts),
+            "founded": draw(st.sampled_from(["1990", "1995-03", "2000-01-01"])),
+        }
+        if i:
+            body["parent"] = f"body-{draw(st.integers(0, i - 1))}"
+        if draw(st.booleans()):
+            body["mandates"] = draw(st.lists(st.sampled_from(["press", "safety", "youth"]),
+                                             unique=True, max_size=2))
+        if draw(st.booleans()):
+            body["aliases"] = [draw(texts)]
+        bodies.append(body)
+    n_people = draw(st.integers(1, 5))
+    people = []
+    for i in range(n_people):
+        person: dict[str, Any] = {"id": f"person-{i}", "name": draw(words),
+                                  "public": draw(st.booleans())}
+        if draw(st.booleans()):
+            person["names"] = [{"name": draw(words), "lang": "ru", "kind": "native"}]
+        if draw(st.booleans()):
+            person["born"] = draw(st.sampled_from(["1970", "1981-04", "1990-12-31"]))
+        if draw(st.booleans()):
+            person["custodian"] = f"body-{draw(st.integers(0, n_bodies - 1))}"
+        people.append(person)
+    triples = draw(
+        st.lists(
+            st.tuples(st.integers(0, n_people - 1), st.integers(0, n_bodies - 1),
+                      st.sampled_from(ROLES)),
+            unique=True, max_size=8,
+        )
+    )
+    terms = []
+    open_terms = []
+    for p, b, role in triples:
+        start = draw(st.integers(0, 2000))
+        term: dict[str, Any] = {"person": f"person-{p}", "body": f"body-{b}", "role": role,
+                                "start": day(start)}
+        shape = draw(st.sampled_from(["open", "end", "length"]))
+        if shape == "end":
+            term["end"] = day(start + draw(st.integers(1, 900)))
+        elif shape == "length":
+            term["term_length"] = draw(st.sampled_from(["P1Y", "P6M", "P2Y"]))
+        else:
+            open_terms.append(term)
+        if draw(st.booleans()):
+            term["how"] = draw(st.sampled_from(["elected", "appointed", "founding"]))
+        terms.append(term)
+    session = {"id": "s-1", "title": draw(texts), "date": "2010-06-01",
+               "hosts": [f"body-{draw(st.integers(0, n_bodies - 1))}"], "format": "hybrid",
+               "attendees": [{"person": "person-0", "role": "chair"}]}
+    effects: list[dict[str, Any]] = []
+    if open_terms and draw(st.booleans()):
+        victim = open_terms[0]
+        effects.append({"op": "end_term", "person": victim["person"], "body": victim["body"],
+                        "role": victim["role"], "reason": "resigned"})
+    used = {(t["person"], t["body"], t["role"]) for t in terms}
+    fresh = [(f"person-{p}", f"body-{b}", "representative")
+             for p in range(n_people) for b in range(n_bodies)]
+    if draw(st.booleans()):
+        person, body_id, role = fresh[0]
+        if (person, body_id, role) not in used:
+            effects.append({"op": "start_term", "person": person, "body": body_id, "role": role,
+                            "how": "appointed", "term_length": "P1Y"})
+    if draw(st.booleans()):
+        effects.append({"op": "rename_body", "body": "body-0", "name": draw(texts)})
+    if draw(st.booleans()):
+        effects.append({"op": "found_body", "body": {"id": "new-cell", "kind": "primary_cell",
+                                                     "parent": "body-0", "name": draw(texts)}})
+    if draw(st.booleans()):
+        effects.append({"op": "award", "person": "person-0", "honour": "badge"})
+    if draw(st.booleans()):
+        effects.append({"op": "assign_task", "task": {
+            "id": "t-1", "title": draw(texts), "assignees": [{"body": "body-0"}],
+            "due": "2011", "status": "open"}})
+    if draw(st.booleans()):
+        effects.append({"op": "sign_agreement", "agreement": "treaty"})
+    status = draw(st.sampled_from(["adopted", "adopted", "proposed", "rejected"]))
+    return {
+        "chronicle": 1,
+        "organization": {"name": draw(texts), "languages": ["en", "ru"], "default_language": "en"},
+        "bodies": bodies,
+        "people": people,
+        "terms": terms,
+        "partners": [{"id": "friends", "name": draw(texts), "kind": "union", "country": "KZ"}],
+        "honours": [{"id": "badge", "name": draw(texts), "kind": "badge"}],
+        "agreements": [{"id": "treaty", "title": draw(texts), "parties": ["self", "friends"],
+                        "status": "in_development"}],
+        "sessions": [session],
+        "decisions": [{"id": "d-1", "session": "s-1", "kind": "other", "status": status,
+                       "effects": effects}],
+    }
+
+
+def export_text() -> str:
+    out = io.StringIO()
+    chronicle_export(out)
+    return out.getvalue()
+
+
+class Rollback(Exception):
+    """Raised to undo one example's writes."""
+
+
+def import_into_empty(text: str, tmp_path: Path) -> str:
+    """Import ``text`` into an empty database, export, then roll back; return the export."""
+    path = tmp_path / "chronicle.json"
+    path.write_text(text, encoding="utf-8")
+    exported = ""
+    try:
+        with transaction.atomic():
+            chronicle_import(path)
+            exported = export_text()
+            raise Rollback
+    except Rollback:
+        pass
+    return exported
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=chronicles())
+def test_import_export_import_export_is_stable(data: dict[str, Any], tmp_path: Path) -> None:
+    first = import_into_empty(json.dumps(data, ensure_ascii=False), tmp_path)
+    second = import_into_empty(first, tmp_path)
+    assert json.loads(second) == json.loads(first)
+    assert first == second
+
+
+def test_the_demo_exports_to_what_it_imported(demo_file: Path, tmp_path: Path) -> None:
+    original = json.loads(demo_file.read_text(encoding="utf-8"))
+    exported = json.loads(import_into_empty(demo_file.read_text(encoding="utf-8"), tmp_path))
+    for section, items in original.items():
+        if isinstance(items, list):
+            key = "id" if items and "id" in items[0] else None
+            if key:
+                assert sorted(i[key] for i in exported[section]) == sorted(i[key] for i in items)
+            else:
+                assert len(exported[section]) == len(items), section
+    irina = next(p for p in exported["people"] if p["id"] == "irina-volkova")
+    assert irina["born"] == "1961-08-29"
+    kenji = next(t for t in exported["terms"] if t["person"] == "kenji-sato")
+    assert kenji["end"] == "2025-05-18"
