@@ -6,6 +6,7 @@ credentials), so nothing secret lives in the repository.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -169,10 +170,9 @@ STORAGES = {
 # without a manifest (no collectstatic yet) files keep their plain names.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
-try:
+# A read-only deployment keeps STATIC_ROOT elsewhere and collects into it.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:  # a read-only deployment keeps STATIC_ROOT elsewhere
-    pass
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -123,21 +123,35 @@ def test_it_reports_malformed_json_and_changes_nothing(demo: None, tmp_path: Pat
 @pytest.mark.parametrize(
     ("change", "path", "words"),
     [
-        (lambda d: d["people"][1].__setitem__("public", "yes"), "people[1].public", "true or false"),
+        (
+            lambda d: d["people"][1].__setitem__("public", "yes"),
+            "people[1].public",
+            "true or false",
+        ),
         (lambda d: d["bodies"][2].__setitem__("nmae", "x"), "bodies[2].nmae", "unknown key"),
         (lambda d: d.__setitem__("peple", []), "peple", ""),
         (lambda d: d["terms"][0].__setitem__("body", "nowhere"), "terms[0].body", "nowhere"),
-        (lambda d: d["terms"][0].__setitem__("start", "2023-02-30"), "terms[0].start", "2023-02-30"),
+        (
+            lambda d: d["terms"][0].__setitem__("start", "2023-02-30"),
+            "terms[0].start",
+            "2023-02-30",
+        ),
         (lambda d: d["terms"][1].__setitem__("end", "2017"), "terms[1]", "2017"),
         (
             lambda d: d["decisions"][0]["effects"][0].__setitem__("person", "ghost"),
             "decisions[0].effects[0].person",
             "ghost",
         ),
-        (lambda d: d["sessions"][0].__setitem__("hosts", ["council", "atlantis"]),
-         "sessions[0].hosts[1]", "atlantis"),
-        (lambda d: d["bodies"][1].__setitem__("kind", "secret_society"), "bodies[1].kind",
-         "secret_society"),
+        (
+            lambda d: d["sessions"][0].__setitem__("hosts", ["council", "atlantis"]),
+            "sessions[0].hosts[1]",
+            "atlantis",
+        ),
+        (
+            lambda d: d["bodies"][1].__setitem__("kind", "secret_society"),
+            "bodies[1].kind",
+            "secret_society",
+        ),
     ],
     ids=[
         "wrong type",
@@ -170,8 +184,9 @@ def test_an_overlapping_twin_term_is_refused(demo: None, demo_file: Path, tmp_pa
         {"person": "hans-weber", "body": "dept-1", "role": "director", "start": "2020-01-01"}
     )
     errors = refused(data, tmp_path)
-    assert any(e.startswith(f"terms[{len(data['terms']) - 1}].start") and "overlaps" in e
-               for e in errors), errors
+    assert any(
+        e.startswith(f"terms[{len(data['terms']) - 1}].start") and "overlaps" in e for e in errors
+    ), errors
     assert snapshot() == before
 
 
@@ -191,8 +206,9 @@ def test_ending_a_term_nobody_holds_is_refused(demo: None, demo_file: Path, tmp_
     )
     errors = refused(data, tmp_path)
     index = len(data["decisions"]) - 1
-    assert any(e.startswith(f"decisions[{index}].effects[0]") and "no term" in e
-               for e in errors), errors
+    assert any(e.startswith(f"decisions[{index}].effects[0]") and "no term" in e for e in errors), (
+        errors
+    )
     assert snapshot() == before
 
 
@@ -210,8 +226,13 @@ def test_a_reappointment_closes_the_open_term_on_its_start_date(
 ) -> None:
     data = load(demo_file)
     data["terms"].append(
-        {"person": "irina-volkova", "body": "council", "role": "chair", "start": "2020-06-01",
-         "how": "reappointed"}
+        {
+            "person": "irina-volkova",
+            "body": "council",
+            "role": "chair",
+            "start": "2020-06-01",
+            "how": "reappointed",
+        }
     )
     import_data(data, tmp_path)
     first, second = Term.objects.filter(person__slug="irina-volkova", role="chair").order_by(

@@ -22,9 +22,11 @@ KINDS = ["department", "bureau", "executive_committee", "primary_cell", "working
 ROLES = ["head", "member", "secretary", "adviser"]
 LANGS = ["en", "ru", "de", "zh", "ko"]
 
-words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz АБВГДежзи中文한국", min_size=1, max_size=12).map(
-    str.strip
-).filter(bool)
+words = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz АБВГДежзи中文한국", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 texts = st.one_of(words, st.dictionaries(st.sampled_from(LANGS), words, min_size=1, max_size=3))
 
 
@@ -47,16 +49,20 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         if i:
             body["parent"] = f"body-{draw(st.integers(0, i - 1))}"
         if draw(st.booleans()):
-            body["mandates"] = draw(st.lists(st.sampled_from(["press", "safety", "youth"]),
-                                             unique=True, max_size=2))
+            body["mandates"] = draw(
+                st.lists(st.sampled_from(["press", "safety", "youth"]), unique=True, max_size=2)
+            )
         if draw(st.booleans()):
             body["aliases"] = [draw(texts)]
         bodies.append(body)
     n_people = draw(st.integers(1, 5))
     people = []
     for i in range(n_people):
-        person: dict[str, Any] = {"id": f"person-{i}", "name": draw(words),
-                                  "public": draw(st.booleans())}
+        person: dict[str, Any] = {
+            "id": f"person-{i}",
+            "name": draw(words),
+            "public": draw(st.booleans()),
+        }
         if draw(st.booleans()):
             person["names"] = [{"name": draw(words), "lang": "ru", "kind": "native"}]
         if draw(st.booleans()):
@@ -66,17 +72,23 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         people.append(person)
     triples = draw(
         st.lists(
-            st.tuples(st.integers(0, n_people - 1), st.integers(0, n_bodies - 1),
-                      st.sampled_from(ROLES)),
-            unique=True, max_size=8,
+            st.tuples(
+                st.integers(0, n_people - 1), st.integers(0, n_bodies - 1), st.sampled_from(ROLES)
+            ),
+            unique=True,
+            max_size=8,
         )
     )
     terms = []
     open_terms = []
     for p, b, role in triples:
         start = draw(st.integers(0, 2000))
-        term: dict[str, Any] = {"person": f"person-{p}", "body": f"body-{b}", "role": role,
-                                "start": day(start)}
+        term: dict[str, Any] = {
+            "person": f"person-{p}",
+            "body": f"body-{b}",
+            "role": role,
+            "start": day(start),
+        }
         shape = draw(st.sampled_from(["open", "end", "length"]))
         if shape == "end":
             term["end"] = day(start + draw(st.integers(1, 900)))
@@ -87,33 +99,74 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             term["how"] = draw(st.sampled_from(["elected", "appointed", "founding"]))
         terms.append(term)
-    session = {"id": "s-1", "title": draw(texts), "date": "2010-06-01",
-               "hosts": [f"body-{draw(st.integers(0, n_bodies - 1))}"], "format": "hybrid",
-               "attendees": [{"person": "person-0", "role": "chair"}]}
+    session = {
+        "id": "s-1",
+        "title": draw(texts),
+        "date": "2010-06-01",
+        "hosts": [f"body-{draw(st.integers(0, n_bodies - 1))}"],
+        "format": "hybrid",
+        "attendees": [{"person": "person-0", "role": "chair"}],
+    }
     effects: list[dict[str, Any]] = []
     if open_terms and draw(st.booleans()):
         victim = open_terms[0]
-        effects.append({"op": "end_term", "person": victim["person"], "body": victim["body"],
-                        "role": victim["role"], "reason": "resigned"})
+        effects.append(
+            {
+                "op": "end_term",
+                "person": victim["person"],
+                "body": victim["body"],
+                "role": victim["role"],
+                "reason": "resigned",
+            }
+        )
     used = {(t["person"], t["body"], t["role"]) for t in terms}
-    fresh = [(f"person-{p}", f"body-{b}", "representative")
-             for p in range(n_people) for b in range(n_bodies)]
+    fresh = [
+        (f"person-{p}", f"body-{b}", "representative")
+        for p in range(n_people)
+        for b in range(n_bodies)
+    ]
     if draw(st.booleans()):
         person, body_id, role = fresh[0]
         if (person, body_id, role) not in used:
-            effects.append({"op": "start_term", "person": person, "body": body_id, "role": role,
-                            "how": "appointed", "term_length": "P1Y"})
+            effects.append(
+                {
+                    "op": "start_term",
+                    "person": person,
+                    "body": body_id,
+                    "role": role,
+                    "how": "appointed",
+                    "term_length": "P1Y",
+                }
+            )
     if draw(st.booleans()):
         effects.append({"op": "rename_body", "body": "body-0", "name": draw(texts)})
     if draw(st.booleans()):
-        effects.append({"op": "found_body", "body": {"id": "new-cell", "kind": "primary_cell",
-                                                     "parent": "body-0", "name": draw(texts)}})
+        effects.append(
+            {
+                "op": "found_body",
+                "body": {
+                    "id": "new-cell",
+                    "kind": "primary_cell",
+                    "parent": "body-0",
+                    "name": draw(texts),
+                },
+            }
+        )
     if draw(st.booleans()):
         effects.append({"op": "award", "person": "person-0", "honour": "badge"})
     if draw(st.booleans()):
-        effects.append({"op": "assign_task", "task": {
-            "id": "t-1", "title": draw(texts), "assignees": [{"body": "body-0"}],
-            "due": "2011", "status": "open"}})
+        effects.append(
+            {
+                "op": "assign_task",
+                "task": {
+                    "id": "t-1",
+                    "title": draw(texts),
+                    "assignees": [{"body": "body-0"}],
+                    "due": "2011",
+                    "status": "open",
+                },
+            }
+        )
     if draw(st.booleans()):
         effects.append({"op": "sign_agreement", "agreement": "treaty"})
     status = draw(st.sampled_from(["adopted", "adopted", "proposed", "rejected"]))
@@ -125,11 +178,18 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         "terms": terms,
         "partners": [{"id": "friends", "name": draw(texts), "kind": "union", "country": "KZ"}],
         "honours": [{"id": "badge", "name": draw(texts), "kind": "badge"}],
-        "agreements": [{"id": "treaty", "title": draw(texts), "parties": ["self", "friends"],
-                        "status": "in_development"}],
+        "agreements": [
+            {
+                "id": "treaty",
+                "title": draw(texts),
+                "parties": ["self", "friends"],
+                "status": "in_development",
+            }
+        ],
         "sessions": [session],
-        "decisions": [{"id": "d-1", "session": "s-1", "kind": "other", "status": status,
-                       "effects": effects}],
+        "decisions": [
+            {"id": "d-1", "session": "s-1", "kind": "other", "status": status, "effects": effects}
+        ],
     }
 
 
@@ -158,7 +218,9 @@ def import_into_empty(text: str, tmp_path: Path) -> str:
     return exported
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=chronicles())
 def test_import_export_import_export_is_stable(data: dict[str, Any], tmp_path: Path) -> None:
     first = import_into_empty(json.dumps(data, ensure_ascii=False), tmp_path)

@@ -79,7 +79,9 @@ def export_vocabulary(model: type[BodyKind] | type[Role]) -> Iterator[dict[str, 
         yield _compact({"id": item.slug, "name": item.name, "rank": item.rank, "extra": item.extra})
 
 
-def body_object(body: Body, mandates: list[str], base: dict[str, Any] | None = None) -> dict[str, Any]:
+def body_object(
+    body: Body, mandates: list[str], base: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Return a body as a Chronicle body object (``base`` undoes later decisions)."""
     dissolved, dissolved_precision = body.dissolved, body.dissolved_precision
     if base is not None and "dissolved" in base:
@@ -326,8 +328,7 @@ def export_agreements() -> Iterator[dict[str, Any]]:
 
 def export_honours() -> Iterator[dict[str, Any]]:
     for item in Honour.objects.order_by("pk"):
-        yield _compact({"id": item.slug, "name": item.name, "kind": item.kind,
-                        "extra": item.extra})
+        yield _compact({"id": item.slug, "name": item.name, "kind": item.kind, "extra": item.extra})
 
 
 def task_object(task: Task) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import json
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -242,7 +242,7 @@ class _Importer:
     def ids_of(self, model: type[Model]) -> dict[str, int]:
         """Return slug → pk for every row of ``model`` (loaded once, kept up to date)."""
         if model not in self.pk:
-            self.pk[model] = dict(model._default_manager.values_list("slug", "pk"))  # type: ignore[misc]
+            self.pk[model] = dict(model._default_manager.values_list("slug", "pk"))
         return self.pk[model]
 
     def ref(self, model: type[Model], slug: str, path: str) -> int | None:
@@ -300,9 +300,9 @@ class _Importer:
         self, section: str, model: type[Model], slug: str, values: dict[str, Any]
     ) -> tuple[Any, str]:
         """Create or update the object ``slug``; return it and what happened."""
-        obj = model._default_manager.filter(slug=slug).first()  # type: ignore[misc]
+        obj = model._default_manager.filter(slug=slug).first()
         if obj is None:
-            obj = model._default_manager.create(slug=slug, **values)  # type: ignore[misc]
+            obj = model._default_manager.create(slug=slug, **values)
             self.ids_of(model)[slug] = obj.pk
             return obj, "created"
         if self.apply_fields(obj, values):
@@ -346,7 +346,7 @@ class _Importer:
             }
             _obj, outcome = self.upsert(section, model, data["id"], values)
             self.count(section, outcome)
-        known = set(model._default_manager.values_list("slug", flat=True))  # type: ignore[misc]
+        known = set(model._default_manager.values_list("slug", flat=True))
         (self.kinds if model is BodyKind else self.roles).update(known)
 
     def write_body_kinds(self, spills: dict[str, Path]) -> None:
@@ -405,7 +405,7 @@ class _Importer:
                 return
             state[slug] = 1
             parent = data.get("parent")
-            if parent in by_slug:
+            if parent is not None and parent in by_slug:
                 visit(parent)
             state[slug] = 2
             ordered.append((index, data))
@@ -963,14 +963,14 @@ class _Importer:
                 signatories.append(
                     AgreementSignatory(
                         agreement=agreement,
-                        person_id=self.ref(Person, signatory["person"], f"{spath}.person"),
+                        person_id=self.ref(Person, signatory["person"], f"{spath}.person") or 0,
                         party=signatory["party"],
                         title=signatory.get("title"),
                         position=n,
                     )
                 )
             fields = ("person_id", "party", "title")
-            signatories = [s for s in signatories if s.person_id is not None]
+            signatories = [s for s in signatories if s.person_id]
             if _rows(signatories, fields) != _rows(agreement.signatories.all(), fields):
                 agreement.signatories.all().delete()
                 AgreementSignatory.objects.bulk_create(signatories)
@@ -1011,7 +1011,7 @@ class _Importer:
         task, outcome = self.upsert("tasks", Task, data["id"], values)
         assignees = data.get("assignees", [])
         current = [
-            {"body": a.body.slug} if a.body_id else {"person": a.person.slug}  # type: ignore[union-attr]
+            {"body": a.body.slug} if a.body_id else {"person": a.person.slug}
             for a in task.assignees.select_related("body", "person")
         ]
         if assignees != current:
@@ -1045,6 +1045,7 @@ class _Importer:
             if data.get("conference") and conference is None:
                 self.error(f"{path}.conference", "no conference with this id", data["conference"])
                 continue
+            date: dt.date | None
             if data.get("date"):
                 date, precision = _start(data["date"])
             else:
@@ -1056,6 +1057,7 @@ class _Importer:
                     )
                     continue
                 date, precision = default
+            assert date is not None
             proposer = data.get("proposed_by")
             self.check_effect_references(path, data)
             values = {
@@ -1186,18 +1188,15 @@ def chronicle_import(
         else:
             fp, size = source, None
         spill_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="chronicle-")))
-        try:
+        spills: dict[str, Path] = {}
+        with suppress(_Abort):
             spills = importer.validate(fp, spill_dir, size)
-        except _Abort:
-            pass
         if importer.errors:
             raise ChronicleInvalid(importer.errors)
         try:
             with transaction.atomic():
-                try:
+                with suppress(_Abort):
                     importer.write(spills)
-                except _Abort:
-                    pass
                 if importer.errors:
                     raise ChronicleInvalid(importer.errors)
         except ChronicleInvalid:

@@ -131,6 +131,9 @@ class SessionHost(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.body_id} hosts {self.session_id}"
+
 
 class SessionOccasion(models.Model):
     """A commemoration a session is timed to coincide with."""
@@ -143,6 +146,9 @@ class SessionOccasion(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} on {self.commemoration_id}"
 
 
 class Attendance(models.Model):
@@ -158,6 +164,9 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} as {self.role} at {self.session_id}"
 
 
 class Document(models.Model):
@@ -240,3 +249,6 @@ class EffectLog(models.Model):
 
     class Meta:
         ordering = ["decision", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model}#{self.object_pk}"

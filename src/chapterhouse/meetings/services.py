@@ -61,9 +61,7 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
     op = effect["op"]
     if op == "start_term":
         start, start_precision = _start(effect.get("start"), decision)
-        end, end_precision = (
-            _end(effect["end"], decision) if effect.get("end") else (None, "day")
-        )
+        end, end_precision = _end(effect["end"], decision) if effect.get("end") else (None, "day")
         registry.term_start(
             person=_get(Person, effect["person"], "person"),
             body=_get(Body, effect["body"], "body"),

@@ -91,9 +91,7 @@ class Body(models.Model):
 
     slug = slug_field("body")
     kind = models.CharField(max_length=100, db_index=True, help_text="Body kind id.")
-    name = text_field(
-        "The name it was founded with; later names are BodyName rows.", required=True
-    )
+    name = text_field("The name it was founded with; later names are BodyName rows.", required=True)
     aliases = models.JSONField(default=list, blank=True, help_text="Other names (Texts).")
     # PROTECT: a body with sub-bodies cannot vanish and orphan its subtree.
     parent = models.ForeignKey(

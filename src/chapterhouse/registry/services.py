@@ -69,7 +69,9 @@ def term_start(
         end = add_duration(start, term_length)
         end_precision = "day"
     if end is not None and end <= start:
-        raise RecordError(f"the term must end after it starts ({start})", path="end", value=str(end))
+        raise RecordError(
+            f"the term must end after it starts ({start})", path="end", value=str(end)
+        )
     if body.founded and start < body.founded:
         raise RecordError(
             f"body {body.slug} was founded on {body.founded}, after the term starts",
@@ -88,8 +90,13 @@ def term_start(
         if closed is not None:
             # "Ends the open term on its start date": that date is the old term's
             # last day, so both show in history and the one shared day is allowed.
-            term_close(term=closed, end=start + dt.timedelta(days=1), decision=decision,
-                       reason="reappointed", recorder=recorder)
+            term_close(
+                term=closed,
+                end=start + dt.timedelta(days=1),
+                decision=decision,
+                reason="reappointed",
+                recorder=recorder,
+            )
     clashes = twins.filter(_overlaps(start, end))
     if closed is not None:
         clashes = clashes.exclude(pk=closed.pk)
@@ -183,7 +190,11 @@ def term_end(
             path="title",
         )
     return term_close(
-        term=found[0], end=end, end_precision=end_precision, decision=decision, reason=reason,
+        term=found[0],
+        end=end,
+        end_precision=end_precision,
+        decision=decision,
+        reason=reason,
         recorder=recorder,
     )
 
@@ -208,7 +219,8 @@ def body_create(
         raise RecordError(f"a body with id {slug!r} already exists", path="id", value=slug)
     if parent is not None and parent.dissolved and founded and founded >= parent.dissolved:
         raise RecordError(
-            f"parent {parent.slug} was dissolved on {parent.dissolved}", path="parent",
+            f"parent {parent.slug} was dissolved on {parent.dissolved}",
+            path="parent",
             value=parent.slug,
         )
     body = Body.objects.create(
@@ -227,8 +239,12 @@ def body_create(
         recorder.created(body)
     for mandate in mandates:
         created = Mandate.objects.create(
-            body=body, slug=mandate, start=founded, start_precision=founded_precision,
-            end=dissolved, end_precision=dissolved_precision,
+            body=body,
+            slug=mandate,
+            start=founded,
+            start_precision=founded_precision,
+            end=dissolved,
+            end_precision=dissolved_precision,
         )
         if recorder is not None:
             recorder.created(created)
@@ -240,8 +256,9 @@ def body_rename(
 ) -> BodyName:
     """Give ``body`` a new name from ``date`` on; the old one stays in history."""
     if not _exists(body, date):
-        raise RecordError(f"body {body.slug} does not exist on {date}", path="body",
-                          value=body.slug)
+        raise RecordError(
+            f"body {body.slug} does not exist on {date}", path="body", value=body.slug
+        )
     rename = BodyName.objects.create(body=body, name=name, start=date, decision=decision)
     if recorder is not None:
         recorder.created(rename)
@@ -275,8 +292,9 @@ def body_dissolve(
     dissolved: they would be orphaned.
     """
     if not _exists(body, date - dt.timedelta(days=1)):
-        raise RecordError(f"body {body.slug} does not exist on {date}", path="body",
-                          value=body.slug)
+        raise RecordError(
+            f"body {body.slug} does not exist on {date}", path="body", value=body.slug
+        )
     living = Body.objects.filter(parent=body).filter(exists_on(date)).values_list("slug", flat=True)
     if living:
         raise RecordError(
@@ -288,7 +306,8 @@ def body_dissolve(
     if later is not None:
         raise RecordError(
             f"body {body.slug} has a term starting on {later.start}, after its dissolution",
-            path="body", value=body.slug,
+            path="body",
+            value=body.slug,
         )
     before = {
         "dissolved": body.dissolved,
@@ -302,8 +321,9 @@ def body_dissolve(
     if recorder is not None:
         recorder.updated(body, before)
     for term in Term.objects.filter(body=body).filter(Q(end__isnull=True) | Q(end__gt=date)):
-        term_close(term=term, end=date, decision=decision, reason="body dissolved",
-                   recorder=recorder)
+        term_close(
+            term=term, end=date, decision=decision, reason="body dissolved", recorder=recorder
+        )
     last_day = date - dt.timedelta(days=1)
     held = {
         m.slug: m
@@ -329,30 +349,41 @@ def body_dissolve(
                 if not _exists(target, last_day):
                     raise RecordError(
                         f"body {target.slug} does not exist on {last_day}",
-                        path=f"transfer[{index}].to", value=target.slug,
+                        path=f"transfer[{index}].to",
+                        value=target.slug,
                     )
         else:
             targets = list(
-                Body.objects.filter(kind=transfer["to_kind"]).filter(exists_on(last_day))
-                .exclude(pk=body.pk).order_by("slug")
+                Body.objects.filter(kind=transfer["to_kind"])
+                .filter(exists_on(last_day))
+                .exclude(pk=body.pk)
+                .order_by("slug")
             )
             if not targets:
                 raise RecordError(
                     f"no body of kind {transfer['to_kind']!r} exists on {last_day}",
-                    path=f"transfer[{index}].to_kind", value=transfer["to_kind"],
+                    path=f"transfer[{index}].to_kind",
+                    value=transfer["to_kind"],
                 )
         for target in targets:
             mandate = Mandate.objects.create(
-                body=target, slug=slug, start=last_day, start_precision="day",
-                holder_role=transfer.get("holder_role") or "", decision=decision,
+                body=target,
+                slug=slug,
+                start=last_day,
+                start_precision="day",
+                holder_role=transfer.get("holder_role") or "",
+                decision=decision,
                 transferred_from=body,
             )
             if recorder is not None:
                 recorder.created(mandate)
             moved.append(mandate)
     for mandate in held.values():
-        before = {"end": mandate.end, "end_precision": mandate.end_precision,
-                  "ended_by_id": mandate.ended_by_id}
+        before = {
+            "end": mandate.end,
+            "end_precision": mandate.end_precision,
+            "ended_by_id": mandate.ended_by_id,
+        }
         mandate.end = date
         mandate.end_precision = date_precision
         mandate.ended_by = decision

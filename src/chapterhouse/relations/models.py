@@ -53,6 +53,9 @@ class Affiliation(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.partner_id}"
+
 
 class Agreement(models.Model):
     """A treaty of friendship and cooperation with partners."""
@@ -97,6 +100,9 @@ class AgreementSignatory(models.Model):
     class Meta:
         ordering = ["position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} for {self.party}"
+
 
 class Honour(models.Model):
     """A badge, order, medal or diploma the organization awards."""
@@ -126,6 +132,9 @@ class Award(models.Model):
     class Meta:
         indexes = [models.Index(fields=["person", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.honour_id} to {self.person_id} on {self.date}"
+
 
 class Task(models.Model):
     """An instruction with a deadline."""
@@ -154,10 +163,11 @@ class TaskAssignee(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignees")
     body = models.ForeignKey("registry.Body", null=True, blank=True, on_delete=models.PROTECT)
-    person = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.PROTECT
-    )
+    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.body_id or self.person_id} on {self.task_id}"

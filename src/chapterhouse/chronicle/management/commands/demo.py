@@ -12,7 +12,7 @@ from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"
 DEMO_ADMIN = "admin"
-DEMO_PASSWORD = "chapterhouse-demo"  # noqa: S105 - a local demo account, documented in README
+DEMO_PASSWORD = "chapterhouse-demo"
 
 
 class Command(BaseCommand):

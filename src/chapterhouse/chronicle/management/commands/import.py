@@ -37,15 +37,17 @@ class Command(BaseCommand):
                 result = chronicle_import(source, progress=progress)
         except ChronicleInvalid as invalid:
             count = len(invalid.errors)
-            self.stderr.write(f"{name}: {count} error{'s' if count != 1 else ''}; nothing was imported")
+            plural = "s" if count != 1 else ""
+            self.stderr.write(f"{name}: {count} error{plural}; nothing was imported")
             for error in invalid.errors:
                 self.stderr.write(f"  {error}")
             raise CommandError("the import was refused") from None
         width = max((len(s) for s in result.counts), default=10)
         self.stdout.write(f"{'section':<{width}}  created  updated  unchanged")
-        for section, count in result.counts.items():
+        for section, outcome in result.counts.items():
             self.stdout.write(
-                f"{section:<{width}}  {count.created:>7}  {count.updated:>7}  {count.unchanged:>9}"
+                f"{section:<{width}}  {outcome.created:>7}  {outcome.updated:>7}"
+                f"  {outcome.unchanged:>9}"
             )
         self.stdout.write(
             f"Imported {name}: {result.total('created')} created, "
