@@ -22,8 +22,10 @@ class RecordError(Exception):
 
     def at(self, prefix: str) -> RecordError:
         """Return the same error with ``prefix`` put before its path."""
-        path = f"{prefix}.{self.path}" if self.path and not self.path.startswith("[") else (
-            f"{prefix}{self.path}"
+        path = (
+            f"{prefix}.{self.path}"
+            if self.path and not self.path.startswith("[")
+            else (f"{prefix}{self.path}")
         )
         return RecordError(self.message, path=path, value=self.value)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 BUILTIN_BODY_KINDS: dict[str, tuple[Promise, int]] = {
     "coordination_committee": (_("Coordination committee"), 0),
