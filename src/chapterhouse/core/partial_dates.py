@@ -32,6 +32,8 @@ EXPECTED_DURATION = (
 _DATE_TEXT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 _DURATION_TEXT = re.compile(r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?", re.ASCII)
 _ONE_DAY = dt.timedelta(days=1)
+_PARSED: dict[str, PartialDate] = {}
+_PARSED_LIMIT = 200_000
 
 
 class InvalidPartialDate(ValueError):
@@ -101,11 +103,18 @@ class PartialDate:
         shape — times, time zones, surrounding spaces, one-digit months — and
         for dates the calendar does not have, such as ``2023-02-30``.
         """
+        known = _PARSED.get(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
         match = _DATE_TEXT.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise InvalidPartialDate(text, EXPECTED_DATE)
         year, month, day = match.groups()
-        return cls(int(year), int(month) if month else None, int(day) if day else None)
+        parsed = cls(int(year), int(month) if month else None, int(day) if day else None)
+        # Large imports repeat the same few thousand dates millions of times.
+        if len(_PARSED) < _PARSED_LIMIT:
+            _PARSED[text] = parsed
+        return parsed
 
     @property
     def precision(self) -> Precision:
