@@ -1,12 +1,43 @@
+"""What every template needs: the organization and the language switcher."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
+
+from chapterhouse.web.language import interface_code, language_name
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
-    """Put the organization (or None) into every template."""
-    from chapterhouse.registry.models import Organization
+    """Put the organization (or None) and the language switcher's links into every template.
 
-    return {"organization": Organization.objects.first()}
+    The switcher offers the organization's working languages in its display
+    order (the interface languages when there is no organization yet); each
+    link keeps the page's other query parameters.
+    """
+    if hasattr(request, "organization"):
+        org = getattr(request, "organization", None)
+    else:  # a request that did not pass through the middleware (e.g. some error pages)
+        from chapterhouse.registry.models import Organization
+
+        org = Organization.objects.first()
+    codes = list(org.languages) if org is not None and org.languages else []
+    if not codes:
+        codes = [code for code, _name in settings.LANGUAGES]
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    query = request.GET.copy()
+    switcher = []
+    for code in codes:
+        query["lang"] = code
+        switcher.append(
+            {
+                "code": code,
+                "name": language_name(code),
+                "url": f"{request.path}?{query.urlencode()}",
+                "active": interface_code(code) == interface_code(active),
+            }
+        )
+    return {"organization": org, "language_switcher": switcher}

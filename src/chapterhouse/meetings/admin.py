@@ -1,0 +1,242 @@
+"""The admin for power users: conferences, sessions, documents and decisions.
+
+Decisions change the record only through their services: the "Adopt" and
+"Annul" actions call ``decision_adopt`` / ``decision_annul``, the status is
+never edited by hand, and the log of what a decision changed is read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chapterhouse.core.errors import RecordError
+from chapterhouse.meetings.models import (
+    Attendance,
+    Commemoration,
+    Conference,
+    Decision,
+    Document,
+    EffectLog,
+    Session,
+    SessionHost,
+    SessionOccasion,
+)
+from chapterhouse.meetings.services import decision_adopt, decision_annul
+from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
+
+
+@admin.register(Commemoration)
+class CommemorationAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_text", "date"]
+    search_fields = ["slug", "name"]
+    name_text = text_column("name", gettext_lazy("Name"))
+
+
+class ConferenceSessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["slug", "day", "title", "date", "country", "format"]
+    show_change_link = True
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["slug", "number", "name_text", "kind", "start", "end"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "name"]
+    date_hierarchy = "start"
+    inlines = [ConferenceSessionInline]
+    name_text = text_column("name", gettext_lazy("Name"))
+
+
+class SessionHostInline(admin.TabularInline):
+    model = SessionHost
+    extra = 0
+    autocomplete_fields = ["body"]
+
+
+class SessionOccasionInline(admin.TabularInline):
+    model = SessionOccasion
+    extra = 0
+    autocomplete_fields = ["commemoration"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class DocumentInline(admin.StackedInline):
+    model = Document
+    extra = 0
+    autocomplete_fields = ["author"]
+    show_change_link = True
+
+
+class SessionDecisionInline(admin.TabularInline):
+    model = Decision
+    fk_name = "session"
+    extra = 0
+    fields = ["slug", "kind", "status", "date"]
+    readonly_fields = ["status"]
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title_text", "conference", "day", "date", "country", "format"]
+    list_filter = ["format", "country", "conference"]
+    search_fields = ["slug", "title"]
+    list_select_related = ["conference"]
+    autocomplete_fields = ["conference", "chair"]
+    date_hierarchy = "date"
+    inlines = [
+        SessionHostInline,
+        SessionOccasionInline,
+        AttendanceInline,
+        DocumentInline,
+        SessionDecisionInline,
+    ]
+    title_text = text_column("title", gettext_lazy("Title"))
+
+
+@admin.register(SessionHost)
+class SessionHostAdmin(admin.ModelAdmin):
+    list_display = ["session", "body", "position"]
+    list_select_related = ["session", "body"]
+    autocomplete_fields = ["session", "body"]
+
+
+@admin.register(SessionOccasion)
+class SessionOccasionAdmin(admin.ModelAdmin):
+    list_display = ["session", "commemoration", "position"]
+    list_select_related = ["session", "commemoration"]
+    autocomplete_fields = ["session", "commemoration"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "person", "role"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "session__slug"]
+    list_select_related = ["session", "person"]
+    autocomplete_fields = ["session", "person"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title_text", "kind", "session", "author"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "title"]
+    list_select_related = ["session", "author"]
+    autocomplete_fields = ["session", "author"]
+    title_text = text_column("title", gettext_lazy("Title"))
+
+
+class EffectLogInline(ReadOnlyInline):
+    model = EffectLog
+    fields = ["seq", "action", "model", "object_pk", "before"]
+    readonly_fields = ["seq", "action", "model", "object_pk", "before"]
+    verbose_name_plural = gettext_lazy("What it changed")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "kind", "status", "date", "session", "conference", "text_short"]
+    list_filter = ["status", "kind"]
+    search_fields = ["slug", "text"]
+    list_select_related = ["session", "conference"]
+    autocomplete_fields = ["session", "conference", "proposed_by"]
+    date_hierarchy = "date"
+    # Status moves only through the actions, so the effects are applied or reverted with it.
+    readonly_fields = ["status"]
+    inlines = [EffectLogInline]
+    actions = ["adopt_selected", "annul_selected"]
+
+    @admin.display(description=gettext_lazy("Text"))
+    def text_short(self, obj: Decision) -> str:
+        from chapterhouse.web.language import text
+
+        wording = text(obj.text)
+        return wording if len(wording) <= 80 else wording[:79] + "…"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An adopted decision's effects are in force: changing their wording here
+        # would no longer match what was applied. Annul, edit, adopt again.
+        if obj is not None and obj.status == "adopted":
+            return [*self.readonly_fields, "effects"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status == "adopted":
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=gettext_lazy("Adopt selected decisions"))
+    def adopt_selected(self, request: HttpRequest, queryset: QuerySet[Decision]) -> None:
+        """Adopt each decision, oldest first, and say which succeeded and why others failed."""
+        for decision in queryset.order_by("date", "position", "pk"):
+            try:
+                decision_adopt(decision=decision)
+            except RecordError as error:
+                decision.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("Decision %(decision)s was not adopted: %(error)s")
+                    % {"decision": decision.slug, "error": error},
+                    level=messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("Decision %(decision)s is adopted.") % {"decision": decision.slug},
+                    level=messages.SUCCESS,
+                )
+
+    @admin.action(description=gettext_lazy("Annul selected decisions"))
+    def annul_selected(self, request: HttpRequest, queryset: QuerySet[Decision]) -> None:
+        """Annul each decision, newest first (so later changes are reverted before earlier
+        ones they build on), and say which succeeded and why others failed."""
+        for decision in queryset.order_by("-date", "-position", "-pk"):
+            try:
+                decision_annul(decision=decision)
+            except RecordError as error:
+                decision.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("Decision %(decision)s was not annulled: %(error)s")
+                    % {"decision": decision.slug, "error": error},
+                    level=messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("Decision %(decision)s is annulled.") % {"decision": decision.slug},
+                    level=messages.SUCCESS,
+                )
+
+
+@admin.register(EffectLog)
+class EffectLogAdmin(admin.ModelAdmin):
+    """The record of what decisions changed: to be read, never edited."""
+
+    list_display = ["decision", "seq", "action", "model", "object_pk"]
+    list_filter = ["action", "model"]
+    search_fields = ["decision__slug"]
+    list_select_related = ["decision"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
