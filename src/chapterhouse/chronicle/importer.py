@@ -154,19 +154,26 @@ TERM_COLUMNS = (
 )
 
 
+@dataclass(slots=True)
 class _TermRow:
     """A term as the importer compares it: a plain object, since building millions of
     model instances costs more than writing them."""
 
-    __slots__ = (*TERM_COLUMNS, "decision_id", "end_reason", "ended_by_id", "pk")
-
-    def __init__(self, **values: Any) -> None:
-        self.pk: int | None = None
-        self.decision_id: int | None = None
-        self.ended_by_id: int | None = None
-        self.end_reason: Any = None
-        for name, value in values.items():
-            setattr(self, name, value)
+    person_id: int
+    body_id: int
+    role: str
+    title: Any
+    title_key: str
+    start: dt.date
+    start_precision: str
+    end: dt.date | None
+    end_precision: str
+    term_length: str
+    how: str
+    pk: int | None = None
+    decision_id: int | None = None
+    end_reason: Any = None
+    ended_by_id: int | None = None
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:

@@ -233,9 +233,15 @@ def decision_annul(*, decision: Decision) -> Decision:
 
 
 def decision_adopt(*, decision: Decision) -> Decision:
-    """Adopt a proposed decision and apply its effects."""
-    if decision.status == "adopted":
-        raise RecordError("the decision is already adopted", path="status", value=decision.status)
+    """Adopt a proposed (or annulled) decision and apply its effects."""
+    # A rejected or withdrawn proposal stays so; an annulled one may be corrected
+    # and adopted again.
+    if decision.status not in {"proposed", "annulled"}:
+        raise RecordError(
+            f"only a proposed or annulled decision can be adopted; this one is {decision.status}",
+            path="status",
+            value=decision.status,
+        )
     with transaction.atomic():
         decision.status = "adopted"
         decision.save(update_fields=["status"])

@@ -146,7 +146,11 @@ class Body(models.Model):
                 name="body_founded_before_dissolved",
             )
         ]
-        indexes = [models.Index(fields=["parent", "founded"])]
+        indexes = [
+            models.Index(fields=["parent", "founded"]),
+            models.Index(fields=["founded"]),
+            models.Index(fields=["dissolved"]),
+        ]
 
     def __str__(self) -> str:
         return self.slug
@@ -168,7 +172,7 @@ class BodyName(models.Model):
 
     class Meta:
         ordering = ["start", "pk"]
-        indexes = [models.Index(fields=["body", "start"])]
+        indexes = [models.Index(fields=["body", "start"]), models.Index(fields=["start"])]
 
     def __str__(self) -> str:
         return f"{self.body.slug} from {self.start}"

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from chapterhouse.core.effects import ChangeRecorder
@@ -287,10 +288,30 @@ def body_dissolve(
     hand-over shows on that day. Each transfer is ``{"mandate", "to": [Body] |
     None, "to_kind": str | None, "holder_role": str | None}``; ``to_kind``
     means every body of that kind that exists on the last day. Mandates not
-    transferred lapse. Returns the
-    mandates created by the transfers. A body with living sub-bodies cannot be
-    dissolved: they would be orphaned.
+    transferred lapse. Returns the mandates created by the transfers. A body
+    with living sub-bodies cannot be dissolved: they would be orphaned. All or
+    nothing.
     """
+    with transaction.atomic():
+        return _body_dissolve(
+            body=body,
+            date=date,
+            date_precision=date_precision,
+            transfers=transfers,
+            decision=decision,
+            recorder=recorder,
+        )
+
+
+def _body_dissolve(
+    *,
+    body: Body,
+    date: dt.date,
+    date_precision: str,
+    transfers: Iterable[dict[str, Any]],
+    decision: Any,
+    recorder: ChangeRecorder | None,
+) -> list[Mandate]:
     if not _exists(body, date - dt.timedelta(days=1)):
         raise RecordError(
             f"body {body.slug} does not exist on {date}", path="body", value=body.slug

@@ -1,0 +1,99 @@
+"""``chapterhouse decision annul|adopt ID``: revert or apply a decision's effects."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any, cast
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chapterhouse.core.errors import RecordError
+from chapterhouse.meetings.models import Decision, EffectLog
+from chapterhouse.meetings.services import decision_adopt, decision_annul
+
+
+def _describe(obj: models.Model) -> str:
+    """Return a line naming ``obj`` the way a secretary would look for it."""
+    label = obj._meta.label_lower
+    if label == "registry.term":
+        end = obj.end.isoformat() if obj.end else _("open")  # type: ignore[attr-defined]
+        return _("term of %(person)s as %(role)s of %(body)s [%(start)s, %(end)s)") % {
+            "person": obj.person.slug,  # type: ignore[attr-defined]
+            "role": obj.role,  # type: ignore[attr-defined]
+            "body": obj.body.slug,  # type: ignore[attr-defined]
+            "start": obj.start.isoformat(),  # type: ignore[attr-defined]
+            "end": end,
+        }
+    if label == "registry.bodyname":
+        return _("name of body %(body)s from %(date)s") % {
+            "body": obj.body.slug,  # type: ignore[attr-defined]
+            "date": obj.start.isoformat(),  # type: ignore[attr-defined]
+        }
+    if label == "registry.mandate":
+        return _("mandate %(mandate)s of %(body)s") % {
+            "mandate": obj.slug,  # type: ignore[attr-defined]
+            "body": obj.body.slug,  # type: ignore[attr-defined]
+        }
+    if label == "relations.award":
+        return _("award of %(honour)s to %(person)s") % {
+            "honour": obj.honour.slug,  # type: ignore[attr-defined]
+            "person": obj.person.slug,  # type: ignore[attr-defined]
+        }
+    return f"{obj._meta.verbose_name} {obj}"
+
+
+def _changes(decision: Decision) -> list[tuple[str, str]]:
+    """Return ``(action, description)`` for every change the decision's log records, in order."""
+    lines = []
+    for entry in EffectLog.objects.filter(decision=decision).order_by("seq"):
+        model = apps.get_model(entry.model)
+        obj = model._default_manager.filter(pk=entry.object_pk).first()
+        what = _describe(obj) if obj is not None else f"{entry.model} #{entry.object_pk}"
+        lines.append((entry.action, what))
+    return lines
+
+
+class Command(BaseCommand):
+    help = cast(
+        str,
+        gettext_lazy("Annul an adopted decision (reverting its effects) or adopt a proposed one."),
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        annul = actions.add_parser(
+            "annul", help=_("Annul an adopted decision and revert everything it changed.")
+        )
+        annul.add_argument("decision", help=_("The decision's id."))
+        adopt = actions.add_parser("adopt", help=_("Adopt a proposed decision and apply it."))
+        adopt.add_argument("decision", help=_("The decision's id."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["decision"]
+        try:
+            decision = Decision.objects.get(slug=slug)
+        except Decision.DoesNotExist:
+            raise CommandError(_("no decision with id %(id)r") % {"id": slug}) from None
+        try:
+            if options["action"] == "annul":
+                # The log is gone once reverted: describe the changes before undoing them.
+                changes = _changes(decision)
+                decision_annul(decision=decision)
+                self.stdout.write(_("Annulled decision %(id)s.") % {"id": slug})
+                verbs = {"create": _("removed"), "update": _("restored")}
+            else:
+                decision_adopt(decision=decision)
+                changes = _changes(decision)
+                self.stdout.write(_("Adopted decision %(id)s.") % {"id": slug})
+                verbs = {"create": _("created"), "update": _("changed")}
+        except RecordError as error:
+            raise CommandError(str(error)) from None
+        if not changes:
+            self.stdout.write(_("It changed nothing in the record."))
+        for action, what in changes:
+            self.stdout.write(f"  {verbs.get(action, action)} {what}")

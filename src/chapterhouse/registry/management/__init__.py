@@ -1,0 +1,120 @@
+"""What the query commands share: reading dates, choosing the language, printing.
+
+The commands stay thin: they read their arguments here, call a selector and
+print its answer as JSON or as rich tables and trees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from collections.abc import Iterable
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from django.core.management.base import CommandError, OutputWrapper
+from django.utils import translation
+from django.utils.translation import gettext as _
+from rich.console import Console, RenderableType
+
+from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.text import Text, text_in
+from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+
+FORMATS = ("text", "json")
+# Piped output has no terminal to measure; wide enough for a table of terms.
+_PIPE_WIDTH = 120
+
+
+def day_from_argument(value: str, *, option: str, last: bool = False) -> dt.date:
+    """Return the day a command-line date names, or raise ``CommandError`` saying why not.
+
+    ``2025``, ``2025-05`` and ``2025-05-18`` are accepted; a year or month
+    means its first day, or with ``last`` its last day (so ``--to 2025``
+    covers the whole year).
+    """
+    try:
+        parsed = PartialDate.parse(value)
+        if last and parsed.precision != "day":
+            return parsed.end() - dt.timedelta(days=1)
+        return parsed.start()
+    except ValueError:
+        raise CommandError(
+            _("%(option)s: %(value)r is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY")
+            % {"option": option, "value": value}
+        ) from None
+
+
+class Language:
+    """The language a command writes names in, with the organization's fallbacks."""
+
+    def __init__(self, requested: str | None) -> None:
+        from chapterhouse.registry.models import BodyKind, Role
+        from chapterhouse.registry.selectors import organization_language
+
+        self.default = organization_language()
+        self.code = requested or self.default
+        self._kinds: dict[str, Any] = dict(BodyKind.objects.values_list("slug", "name"))
+        self._roles: dict[str, Any] = dict(Role.objects.values_list("slug", "name"))
+        try:
+            self.locale = Locale.parse(translation.to_locale(self.code))
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse("en")
+
+    def text(self, value: Text | None) -> str:
+        """Return a Text in this language, else the default one, else any."""
+        return text_in(value, self.code, self.default)
+
+    def date(self, day: dt.date) -> str:
+        """Return ``day`` in this language's long format (CLDR)."""
+        return format_date(day, format="long", locale=self.locale)
+
+    def _label(self, slug: str, declared: Any, builtin: tuple[Any, int] | None) -> str:
+        # The organization's own wording wins when it exists in this language;
+        # otherwise the translated built-in name beats a declared name in
+        # another language.
+        if isinstance(declared, dict) and (declared.get(self.code) or not builtin):
+            return self.text(declared)
+        if isinstance(declared, str) and (self.code == self.default or not builtin):
+            return declared
+        if builtin is not None:
+            with translation.override(self.code):
+                return str(builtin[0])
+        return slug.replace("_", " ").replace("-", " ")
+
+    def role(self, slug: str) -> str:
+        """Return what the role ``slug`` is called in this language."""
+        return self._label(slug, self._roles.get(slug), BUILTIN_ROLES.get(slug))
+
+    def kind(self, slug: str) -> str:
+        """Return what the body kind ``slug`` is called in this language."""
+        return self._label(slug, self._kinds.get(slug), BUILTIN_BODY_KINDS.get(slug))
+
+
+def json_write(stdout: OutputWrapper, data: Any) -> None:
+    """Write ``data`` as indented JSON, keeping every script readable (no ``\\u`` escapes)."""
+    stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def rich_write(stdout: OutputWrapper, renderables: Iterable[RenderableType | str]) -> None:
+    """Draw rich renderables into ``stdout``: in colour on a terminal, plain when piped."""
+    terminal = bool(getattr(stdout, "isatty", lambda: False)())
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=shutil.get_terminal_size((_PIPE_WIDTH, 24)).columns if terminal else _PIPE_WIDTH,
+        force_terminal=terminal,
+        color_system="auto" if terminal else None,
+        highlight=False,
+    )
+    for renderable in renderables:
+        console.print(renderable)
+    stdout.write(buffer.getvalue(), ending="")
+
+
+def or_dash(value: str | None) -> str:
+    """Return ``value``, or an en dash for a cell with nothing in it."""
+    return value or "–"

@@ -1,0 +1,125 @@
+"""``chapterhouse diff``: what changed in the organization between two dates."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rich.table import Table
+
+from chapterhouse.registry.management import (
+    FORMATS,
+    Language,
+    day_from_argument,
+    json_write,
+    or_dash,
+    rich_write,
+)
+from chapterhouse.registry.selectors import diff_between
+
+
+class Command(BaseCommand):
+    help = cast(
+        str,
+        gettext_lazy(
+            "Show the terms started and ended, the bodies founded, dissolved and renamed, and the"
+            " mandates moved on the days from one date to another, both included."
+        ),
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--from",
+            dest="start",
+            required=True,
+            help=_("First day (YYYY-MM-DD; YYYY-MM or YYYY means its first day)."),
+        )
+        parser.add_argument(
+            "--to",
+            dest="end",
+            required=True,
+            help=_("Last day, included (YYYY-MM-DD; YYYY-MM or YYYY means its last day)."),
+        )
+        parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
+        parser.add_argument("--lang", help=_("Language of names; default the organization's."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = day_from_argument(options["start"], option="--from")
+        end = day_from_argument(options["end"], option="--to", last=True)
+        try:
+            diff = diff_between(start=start, end=end)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        if options["format"] == "json":
+            json_write(self.stdout, diff)
+            return
+        lang = Language(options["lang"])
+        heading = _("Changes from %(start)s to %(end)s") % {
+            "start": lang.date(start),
+            "end": lang.date(end),
+        }
+        parts: list[Any] = [heading]
+        if diff["started"]:
+            parts.append(self._terms(_("Terms started"), diff["started"], lang, ended=False))
+        if diff["ended"]:
+            parts.append(self._terms(_("Terms ended"), diff["ended"], lang, ended=True))
+        if diff["founded"] or diff["dissolved"] or diff["renamed"]:
+            bodies = Table(title=_("Bodies"), title_justify="left")
+            bodies.add_column(_("Change"))
+            bodies.add_column(_("Body"))
+            bodies.add_column(_("New name"))
+            bodies.add_column(_("Decision"))
+            for slug in diff["founded"]:
+                bodies.add_row(_("founded"), slug, "", "")
+            for slug in diff["dissolved"]:
+                bodies.add_row(_("dissolved"), slug, "", "")
+            for rename in diff["renamed"]:
+                bodies.add_row(
+                    _("renamed"), rename["body"], lang.text(rename["name"]), rename["decision"]
+                )
+            parts.append(bodies)
+        if diff["mandates_moved"]:
+            moved = Table(title=_("Mandates moved"), title_justify="left")
+            for column in (_("Date"), _("Mandate"), _("From"), _("To"), _("Holder"), _("Decision")):
+                moved.add_column(column)
+            for move in diff["mandates_moved"]:
+                moved.add_row(
+                    move["date"],
+                    move["mandate"],
+                    move["from"],
+                    move["to"],
+                    lang.role(move["holder_role"]) if move["holder_role"] else "–",
+                    or_dash(move["decision"]),
+                )
+            parts.append(moved)
+        if len(parts) == 1:
+            parts.append(_("Nothing changed."))
+        rich_write(self.stdout, parts)
+
+    def _terms(
+        self, title: str, terms: list[dict[str, Any]], lang: Language, *, ended: bool
+    ) -> Table:
+        table = Table(title=title, title_justify="left")
+        table.add_column(_("Last day") if ended else _("Start"))
+        table.add_column(_("Person"))
+        table.add_column(_("Role"))
+        table.add_column(_("Body"))
+        table.add_column(_("Reason") if ended else _("How"))
+        table.add_column(_("Decision"))
+        for term in terms:
+            role = lang.role(term["role"])
+            if term["title"]:
+                role += f" — {lang.text(term['title'])}"
+            table.add_row(
+                term["end"] if ended else term["start"],
+                term["name"],
+                role,
+                term["body"],
+                or_dash(term["reason"] if ended else term["how"]),
+                or_dash(term["ended_by"] if ended else term["decision"]),
+            )
+        return table

@@ -1,0 +1,92 @@
+"""``chapterhouse orgchart``: the organization as it stood on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import ArgumentParser
+from typing import Any, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rich.text import Text as RichText
+from rich.tree import Tree
+
+from chapterhouse.registry.management import (
+    FORMATS,
+    Language,
+    day_from_argument,
+    json_write,
+    rich_write,
+)
+from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
+
+
+class Command(BaseCommand):
+    help = cast(str, gettext_lazy("Show the bodies and who held which post in each, as of a date."))
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            help=_("The date (YYYY-MM-DD, YYYY-MM or YYYY); default today."),
+        )
+        parser.add_argument(
+            "--body", help=_("Show only this body (an id) and the bodies below it.")
+        )
+        parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
+        parser.add_argument("--lang", help=_("Language of names; default the organization's."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = (
+            day_from_argument(options["as_of"], option="--as-of")
+            if options["as_of"]
+            else timezone.localdate()
+        )
+        try:
+            chart = orgchart_as_of(as_of=as_of, root=options["body"])
+        except UnknownBody as error:
+            raise CommandError(str(error)) from None
+        if options["format"] == "json":
+            json_write(self.stdout, chart)
+            return
+        lang = Language(options["lang"])
+        if not chart["bodies"]:
+            message = _("Nothing existed on %(date)s.")
+            if options["body"]:
+                message = _("Body %(body)s did not exist on %(date)s.")
+            self.stdout.write(message % {"date": lang.date(as_of), "body": options["body"]})
+            return
+        rich_write(self.stdout, [self._tree(chart, as_of, lang)])
+
+    def _tree(self, chart: dict[str, Any], as_of: dt.date, lang: Language) -> Tree:
+        tree = Tree(RichText(_("As of %(date)s") % {"date": lang.date(as_of)}, style="bold"))
+        branches: list[Tree] = [tree]
+        for body in chart["bodies"]:
+            del branches[body["depth"] + 1 :]
+            label = RichText()
+            label.append(lang.text(body["name"]), style="bold")
+            label.append(f"  {lang.kind(body['kind'])} · {body['id']}", style="dim")
+            branch = branches[-1].add(label)
+            for holder in body["holders"]:
+                line = RichText(f"{lang.role(holder['role'])}: ", style="cyan")
+                line.append(holder["name"])
+                if holder["title"]:
+                    line.append(f" — {lang.text(holder['title'])}")
+                since = _("since %(date)s") % {"date": holder["start"]}
+                line.append(f"  ({since})", style="dim")
+                branch.add(line)
+            if body["mandates"]:
+                parts = []
+                for mandate in body["mandates"]:
+                    part = mandate["mandate"]
+                    if mandate["holder_role"]:
+                        part += f" ({lang.role(mandate['holder_role'])})"
+                    parts.append(part)
+                branch.add(
+                    RichText(_("Mandates: %(list)s") % {"list": ", ".join(parts)}, style="green")
+                )
+            branches.append(branch)
+        return tree

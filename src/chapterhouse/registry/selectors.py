@@ -1,0 +1,805 @@
+"""Reads of the registry: the organization as of a date, what changed, a person's history.
+
+Every function takes its dates as arguments (nothing here reads the clock)
+and runs a fixed number of SQL queries whatever the size of the data, so a
+page or command that calls one stays fast at millions of terms.
+
+Intervals are half-open ``[start, end)``. Dates come back written as they
+were read, with their precision (``"2018"``, ``"2024-08"``, ``"2025-05-18"``):
+starts through :func:`format_start`, exclusive ends through
+:func:`format_end`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.text import Text, text_in
+from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.registry.models import (
+    Body,
+    BodyKind,
+    BodyName,
+    Mandate,
+    Organization,
+    Person,
+    Role,
+    Term,
+)
+from chapterhouse.registry.services import exists_on, held_on
+
+_ONE_DAY = dt.timedelta(days=1)
+# Vocabulary that is neither declared nor built in sorts after everything known.
+_UNKNOWN_RANK = 10_000
+# A parent cycle cannot be stored through the services, but a hand-edited
+# database could hold one; the walk stops here instead of looping forever.
+_MAX_DEPTH = 200
+# Below this many bodies the subtree's ids go into the queries as a list;
+# above it the recursive query is repeated as a subquery, since SQLite caps
+# the number of parameters of one statement.
+_ID_LIST_LIMIT = 500
+
+# The order of events that fall on the same day on a body's timeline.
+_EVENT_ORDER = {
+    "founded": 0,
+    "renamed": 1,
+    "mandate_received": 2,
+    "term_ended": 3,
+    "term_started": 4,
+    "mandate_handed_over": 5,
+    "dissolved": 6,
+}
+
+
+# --- small shared pieces ---------------------------------------------------
+
+
+def organization_language() -> str:
+    """Return the organization's default language, or ``"en"`` before one is recorded."""
+    return Organization.objects.values_list("default_language", flat=True).first() or "en"
+
+
+def _start_text(day: dt.date | None, precision: str) -> str | None:
+    return None if day is None else format_start(day, precision)  # type: ignore[arg-type]
+
+
+def _end_text(day: dt.date | None, precision: str) -> str | None:
+    return None if day is None else format_end(day, precision)  # type: ignore[arg-type]
+
+
+def _kind_ranks() -> dict[str, int]:
+    ranks = {slug: rank for slug, (_label, rank) in BUILTIN_BODY_KINDS.items()}
+    ranks.update(BodyKind.objects.values_list("slug", "rank"))
+    return ranks
+
+
+def _role_ranks() -> dict[str, int]:
+    ranks = {slug: rank for slug, (_label, rank) in BUILTIN_ROLES.items()}
+    ranks.update(Role.objects.values_list("slug", "rank"))
+    return ranks
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _rows(query: Any) -> list[dict[str, Any]]:
+    """Return the rows of a ``values()`` query as plain dicts (typed loosely on purpose)."""
+    return list(query)
+
+
+def body_name_as_of_expression(*, as_of: dt.date, outer: str = "pk") -> Coalesce:
+    """Return an expression for the name a body bore on ``as_of``, to annotate any query.
+
+    ``outer`` names the body's primary key in the annotated query (``"pk"``
+    on bodies, ``"body_id"`` on terms, ``"parent_id"`` for a parent). The
+    name is the latest rename starting on or before ``as_of``, else the name
+    the body was founded with; the database finds it with the (body, start)
+    index, so annotating thousands of rows costs no extra query.
+    """
+    latest = (
+        BodyName.objects.filter(body_id=OuterRef(outer), start__lte=as_of)
+        .order_by("-start", "-pk")
+        .values("name")[:1]
+    )
+    founding = outer.removesuffix("_id") + "__name" if outer != "pk" else "name"
+    return Coalesce(
+        Subquery(latest, output_field=models.JSONField()),
+        F(founding),
+        output_field=models.JSONField(),
+    )
+
+
+def body_name_as_of(*, body: Body, as_of: dt.date) -> Text:
+    """Return the name ``body`` bore on ``as_of``: its latest rename by then, else its founding
+    name (also before the body was founded)."""
+    renamed = (
+        BodyName.objects.filter(body=body, start__lte=as_of)
+        .order_by("-start", "-pk")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return renamed if renamed is not None else body.name
+
+
+def body_names_as_of(*, bodies: Iterable[Body], as_of: dt.date) -> dict[int, Text]:
+    """Return the names the given bodies bore on ``as_of``, by primary key, in one query.
+
+    For a query that already fetches the bodies, annotating it with
+    :func:`body_name_as_of_expression` saves even that query.
+    """
+    founding = {body.pk: body.name for body in bodies}
+    names: dict[int, Text] = dict(founding)
+    if not founding:
+        return names
+    renames = (
+        BodyName.objects.filter(body_id__in=list(founding), start__lte=as_of)
+        .order_by("body_id", "start", "pk")
+        .values_list("body_id", "name")
+    )
+    for body_id, name in renames:
+        names[body_id] = name  # later rows win: the latest rename by as_of
+    return names
+
+
+def _subtree_sql(*, root: str, as_of: dt.date) -> tuple[str, list[Any]]:
+    """Return SQL selecting the ids of ``root`` and its descendants that exist on ``as_of``.
+
+    A body that does not exist on ``as_of`` hides its subtree: the walk goes
+    only through living bodies, so every body listed has its parent listed.
+    """
+    quote = connection.ops.quote_name
+    table = quote(Body._meta.db_table)
+    day = connection.ops.adapt_datefield_value(as_of)
+    alive = (
+        "({t}.founded IS NULL OR {t}.founded <= %s)"
+        " AND ({t}.dissolved IS NULL OR {t}.dissolved > %s)"
+    )
+    sql = (
+        "WITH RECURSIVE subtree(id, depth) AS ("
+        f" SELECT b.id, 0 FROM {table} b WHERE b.slug = %s AND {alive.format(t='b')}"
+        " UNION ALL"
+        f" SELECT c.id, s.depth + 1 FROM {table} c JOIN subtree s ON c.parent_id = s.id"
+        f" WHERE s.depth < {_MAX_DEPTH} AND {alive.format(t='c')}"
+        ") SELECT id FROM subtree"
+    )
+    return sql, [root, day, day, day, day]
+
+
+def _subtree_ids(*, root: str, as_of: dt.date) -> list[int]:
+    sql, params = _subtree_sql(root=root, as_of=as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _term_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a term as the spec writes it, from a ``values()`` row of :data:`_TERM_FIELDS`."""
+    return {
+        "person": row["person__slug"],
+        "name": row["person__name"],
+        "body": row["body__slug"],
+        "role": row["role"],
+        "title": row["title"],
+        "start": _start_text(row["start"], row["start_precision"]),
+        "end": _end_text(row["end"], row["end_precision"]),
+        "how": _blank_to_none(row["how"]),
+        "decision": row["decision__slug"],
+        "ended_by": row["ended_by__slug"],
+        "reason": _blank_to_none(row["end_reason"]),
+    }
+
+
+_TERM_FIELDS = (
+    "id",
+    "person__slug",
+    "person__name",
+    "body__slug",
+    "role",
+    "title",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "how",
+    "decision__slug",
+    "ended_by__slug",
+    "end_reason",
+)
+
+
+def _holder_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "person": row["person__slug"],
+        "name": row["person__name"],
+        "role": row["role"],
+        "title": row["title"],
+        "start": _start_text(row["start"], row["start_precision"]),
+        "how": _blank_to_none(row["how"]),
+        "decision": row["decision__slug"],
+    }
+
+
+# --- the org chart ---------------------------------------------------------
+
+
+class UnknownBody(Body.DoesNotExist):
+    """Signal that an org chart was asked for below a body that is not recorded.
+
+    It is a ``Body.DoesNotExist`` (so a 404 handler catches it) with a message
+    that names the id.
+    """
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(_("no body with id %(id)s") % {"id": slug})
+        self.slug = slug
+
+
+def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]:
+    """Return the organization as it stood on ``as_of``: its bodies in tree order and who
+    held which post in each.
+
+    Only bodies that exist on ``as_of`` and terms held on that day appear.
+    ``root`` (a body id) restricts the chart to that body and the bodies below
+    it; a root that existed but not on ``as_of`` gives an empty chart, an id
+    that was never recorded raises :class:`UnknownBody` (a ``Body.DoesNotExist``).
+
+    Shape (the Chronicle spec's, plus ``depth`` for drawing)::
+
+        {"as_of": "2025-05-19",
+         "bodies": [{"id", "name": Text as of the date, "kind", "parent": id | None,
+                     "depth": int,
+                     "mandates": [{"mandate", "holder_role", "from"}],
+                     "holders": [{"person", "name", "role", "title", "start",
+                                  "how", "decision"}]}]}
+
+    Bodies come parent first, siblings by kind rank, number, then name in
+    the default language; holders by role rank, then start, then name.
+    Runs seven queries with a ``root`` and six without, whatever the size of
+    the organization.
+    """
+    bodies = Body.objects.all()
+    if root is not None:
+        ids = _subtree_ids(root=root, as_of=as_of)
+        if not ids:
+            if not Body.objects.filter(slug=root).exists():
+                raise UnknownBody(root)
+            return {"as_of": as_of.isoformat(), "bodies": []}
+        scope: Any = ids
+        if len(ids) > _ID_LIST_LIMIT:
+            scope = RawSQL(*_subtree_sql(root=root, as_of=as_of))
+        bodies = bodies.filter(pk__in=scope)
+        terms = Term.objects.filter(body_id__in=scope)
+        mandates = Mandate.objects.filter(body_id__in=scope)
+    else:
+        bodies = bodies.filter(exists_on(as_of))
+        alive = Q(body__founded__isnull=True) | Q(body__founded__lte=as_of)
+        alive &= Q(body__dissolved__isnull=True) | Q(body__dissolved__gt=as_of)
+        terms = Term.objects.filter(alive)
+        mandates = Mandate.objects.filter(alive)
+
+    lang = organization_language()
+    kind_ranks = _kind_ranks()
+    role_ranks = _role_ranks()
+    rows = _rows(
+        bodies.annotate(name_as_of=body_name_as_of_expression(as_of=as_of)).values(
+            "id", "slug", "kind", "number", "parent_id", "parent__slug", "name_as_of"
+        )
+    )
+    holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    held = _rows(
+        terms.filter(held_on(as_of))
+        .order_by("start", "person__name", "pk")
+        .values(
+            "body_id",
+            "person__slug",
+            "person__name",
+            "role",
+            "title",
+            "start",
+            "start_precision",
+            "how",
+            "decision__slug",
+        )
+    )
+    for term in held:
+        holders[term["body_id"]].append(term)
+    body_mandates: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    mandate_rows = _rows(
+        mandates.filter(Q(start__isnull=True) | Q(start__lte=as_of))
+        .filter(Q(end__isnull=True) | Q(end__gt=as_of))
+        .order_by("slug", "pk")
+        .values("body_id", "slug", "holder_role", "transferred_from__slug")
+    )
+    for mandate in mandate_rows:
+        body_mandates[mandate["body_id"]].append(
+            {
+                "mandate": mandate["slug"],
+                "holder_role": _blank_to_none(mandate["holder_role"]),
+                "from": mandate["transferred_from__slug"],
+            }
+        )
+
+    def sibling_key(row: dict[str, Any]) -> tuple[Any, ...]:
+        number = row["number"]
+        return (
+            kind_ranks.get(row["kind"], _UNKNOWN_RANK),
+            number is None,
+            number or 0,
+            text_in(row["name_as_of"], lang, lang).casefold(),
+            row["slug"],
+        )
+
+    def holder_key(term: dict[str, Any]) -> tuple[Any, ...]:
+        return (role_ranks.get(term["role"], _UNKNOWN_RANK), term["role"])
+
+    present = {row["id"] for row in rows}
+    children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        # A body whose parent is not in the chart (the root, or a parent not
+        # alive that day) is drawn at the top.
+        parent = row["parent_id"] if row["parent_id"] in present else None
+        children[parent].append(row)
+    for siblings in children.values():
+        siblings.sort(key=sibling_key)
+
+    ordered: list[dict[str, Any]] = []
+    stack: list[tuple[dict[str, Any], int]] = [(row, 0) for row in reversed(children[None])]
+    while stack:
+        row, depth = stack.pop()
+        ordered.append(
+            {
+                "id": row["slug"],
+                "name": row["name_as_of"],
+                "kind": row["kind"],
+                "parent": row["parent__slug"],
+                "depth": depth,
+                "mandates": body_mandates.get(row["id"], []),
+                "holders": [
+                    _holder_dict(term)
+                    for term in sorted(holders.get(row["id"], []), key=holder_key)
+                ],
+            }
+        )
+        stack.extend((child, depth + 1) for child in reversed(children.get(row["id"], [])))
+    return {"as_of": as_of.isoformat(), "bodies": ordered}
+
+
+# --- what changed between two dates ----------------------------------------
+
+
+def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Return what changed on the days ``start <= day <= end`` (both included).
+
+    A term *started* when its first day is in the range and *ended* when its
+    last day (the day before its exclusive end) is; a body was *founded* or
+    *dissolved* likewise; a mandate *moved* when a transferred mandate starts
+    in the range. Raise ``ValueError`` when ``start`` is after ``end``.
+
+    Shape (the Chronicle spec's, plus ``renamed`` and each move's ``date``)::
+
+        {"from": "2025-05-01", "to": "2025-05-31",
+         "started": [term], "ended": [term],
+         "founded": [body id], "dissolved": [body id],
+         "renamed": [{"body", "name", "date", "decision"}],
+         "mandates_moved": [{"mandate", "from", "to", "holder_role", "date", "decision"}]}
+
+    where a term is ``{"person", "name", "body", "role", "title", "start",
+    "end", "how", "decision", "ended_by", "reason"}``. Lists are in time
+    order. Runs six queries, each a range over one date column (Term.start,
+    Term.end, Body.founded, Body.dissolved, BodyName.start, Mandate.start),
+    which an index on that column keeps fast at millions of rows.
+    """
+    if start > end:
+        raise ValueError(
+            _("the period must start on or before its end (from %(start)s to %(end)s)")
+            % {"start": start.isoformat(), "end": end.isoformat()}
+        )
+    after_end = end + _ONE_DAY
+    started = (
+        Term.objects.filter(start__gte=start, start__lte=end)
+        .order_by("start", "pk")
+        .values(*_TERM_FIELDS)
+    )
+    # Ends are exclusive: a last day in [start, end] is a stored end in [start + 1, end + 1].
+    ended = (
+        Term.objects.filter(end__gt=start, end__lte=after_end)
+        .order_by("end", "pk")
+        .values(*_TERM_FIELDS)
+    )
+    founded = Body.objects.filter(founded__gte=start, founded__lte=end).order_by("founded", "slug")
+    dissolved = Body.objects.filter(dissolved__gt=start, dissolved__lte=after_end).order_by(
+        "dissolved", "slug"
+    )
+    renamed = (
+        BodyName.objects.filter(start__gte=start, start__lte=end)
+        .order_by("start", "pk")
+        .values("body__slug", "name", "start", "decision__slug")
+    )
+    moved = (
+        Mandate.objects.filter(transferred_from__isnull=False, start__gte=start, start__lte=end)
+        .order_by("start", "slug", "body__slug")
+        .values(
+            "slug",
+            "transferred_from__slug",
+            "body__slug",
+            "holder_role",
+            "start",
+            "start_precision",
+            "decision__slug",
+        )
+    )
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "started": [_term_dict(row) for row in started],
+        "ended": [_term_dict(row) for row in ended],
+        "founded": list(founded.values_list("slug", flat=True)),
+        "dissolved": list(dissolved.values_list("slug", flat=True)),
+        "renamed": [
+            {
+                "body": row["body__slug"],
+                "name": row["name"],
+                "date": row["start"].isoformat(),
+                "decision": row["decision__slug"],
+            }
+            for row in renamed
+        ],
+        "mandates_moved": [
+            {
+                "mandate": row["slug"],
+                "from": row["transferred_from__slug"],
+                "to": row["body__slug"],
+                "holder_role": _blank_to_none(row["holder_role"]),
+                "date": _start_text(row["start"], row["start_precision"]),
+                "decision": row["decision__slug"],
+            }
+            for row in moved
+        ],
+    }
+
+
+# --- a person's history ----------------------------------------------------
+
+
+def person_history(*, person: str) -> dict[str, Any]:
+    """Return every post ``person`` (an id) held, their outside posts and their honours,
+    each in time order.
+
+    Raise ``Person.DoesNotExist`` for an unknown id. Shape::
+
+        {"person": id, "name": display name,
+         "terms": [term + {"body_name": the body's name when the term started}],
+         "affiliations": [{"partner", "partner_name", "title", "start", "end"}],
+         "awards": [{"honour", "honour_name", "date", "decision", "citation"}]}
+
+    Affiliations without a start come first. Runs five queries.
+    """
+    from chapterhouse.relations.models import Affiliation, Award
+
+    found = Person.objects.values("id", "slug", "name").get(slug=person)
+    terms = list(
+        Term.objects.filter(person_id=found["id"])
+        .order_by("start", "pk")
+        .values(*_TERM_FIELDS, "body_id", "body__name")
+    )
+    renames: dict[int, list[tuple[dt.date, Text]]] = defaultdict(list)
+    for body_id, start, name in (
+        BodyName.objects.filter(body_id__in={row["body_id"] for row in terms})
+        .order_by("start", "pk")
+        .values_list("body_id", "start", "name")
+    ):
+        renames[body_id].append((start, name))
+
+    def name_on(row: dict[str, Any]) -> Text:
+        name: Text = row["body__name"]
+        for start, renamed in renames.get(row["body_id"], []):
+            if start <= row["start"]:
+                name = renamed
+        return name
+
+    affiliations = (
+        Affiliation.objects.filter(person_id=found["id"])
+        .order_by(F("start").asc(nulls_first=True), "position", "pk")
+        .values(
+            "partner__slug",
+            "partner__name",
+            "title",
+            "start",
+            "start_precision",
+            "end",
+            "end_precision",
+        )
+    )
+    awards = (
+        Award.objects.filter(person_id=found["id"])
+        .order_by("date", "pk")
+        .values("honour__slug", "honour__name", "date", "decision__slug", "citation__slug")
+    )
+    return {
+        "person": found["slug"],
+        "name": found["name"],
+        "terms": [{**_term_dict(row), "body_name": name_on(row)} for row in terms],
+        "affiliations": [
+            {
+                "partner": row["partner__slug"],
+                "partner_name": row["partner__name"],
+                "title": row["title"],
+                "start": _start_text(row["start"], row["start_precision"]),
+                "end": _end_text(row["end"], row["end_precision"]),
+            }
+            for row in affiliations
+        ],
+        "awards": [
+            {
+                "honour": row["honour__slug"],
+                "honour_name": row["honour__name"],
+                "date": row["date"].isoformat(),
+                "decision": row["decision__slug"],
+                "citation": row["citation__slug"],
+            }
+            for row in awards
+        ],
+    }
+
+
+# --- a body's page ---------------------------------------------------------
+
+
+def _event(day: dt.date, written: str | None, event: str, **details: Any) -> dict[str, Any]:
+    return {"day": day.isoformat(), "date": written, "event": event, **details}
+
+
+def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
+    """Return what the page of ``body`` (an id) shows as of ``as_of``.
+
+    Raise ``Body.DoesNotExist`` for an unknown id. Shape::
+
+        {"id", "kind", "name": Text as of the date, "founding_name": Text,
+         "names": [{"name", "start": str | None, "decision": id | None}],  # oldest first
+         "aliases", "number", "countries", "region", "institution", "affiliated",
+         "founded", "dissolved", "founded_by", "dissolved_by",
+         "exists": bool (on as_of), "as_of",
+         "parent": {"id", "name"} | None,
+         "children": [{"id", "name", "kind"}],   # alive on as_of, in chart order
+         "holders": [holder],                    # terms held on as_of, by role rank
+         "past_holders": [term],                 # terms whose last day is before as_of
+         "future_holders": [term],               # terms starting after as_of
+         "mandates": [{"mandate", "holder_role", "start", "end", "from",
+                       "to": [id], "decision", "ended_by"}],
+         "timeline": [{"day", "date", "event", "decision", ...}]}
+
+    ``timeline`` lists, in time order, ``founded``, ``renamed`` (``name``),
+    ``mandate_received`` (``mandate``, ``from``, ``holder_role``),
+    ``term_started`` and ``term_ended`` (``person``, ``name``, ``role``,
+    ``title``, plus ``how`` or ``reason``), ``mandate_handed_over``
+    (``mandate``, ``to``: [id], ``holder_role``) and ``dissolved``. ``day`` is
+    the ISO day it happened (an ending's last day), ``date`` the date as
+    written. Runs nine queries; the number of terms listed grows with the
+    body's history.
+    """
+    found = (
+        Body.objects.select_related("parent", "founded_by", "dissolved_by")
+        .annotate(
+            name_as_of=body_name_as_of_expression(as_of=as_of),
+            parent_name_as_of=body_name_as_of_expression(as_of=as_of, outer="parent_id"),
+        )
+        .get(slug=body)
+    )
+    names = _rows(
+        BodyName.objects.filter(body=found)
+        .order_by("start", "pk")
+        .values("name", "start", "decision__slug")
+    )
+    kind_ranks = _kind_ranks()
+    lang = organization_language()
+    children = sorted(
+        Body.objects.filter(parent=found)
+        .filter(exists_on(as_of))
+        .annotate(name_as_of=body_name_as_of_expression(as_of=as_of))
+        .values("slug", "kind", "number", "name_as_of"),
+        key=lambda row: (
+            kind_ranks.get(row["kind"], _UNKNOWN_RANK),
+            row["number"] is None,
+            row["number"] or 0,
+            text_in(row["name_as_of"], lang, lang).casefold(),
+            row["slug"],
+        ),
+    )
+    role_ranks = _role_ranks()
+    terms = _rows(Term.objects.filter(body=found).order_by("start", "pk").values(*_TERM_FIELDS))
+    mandates = _rows(
+        Mandate.objects.filter(body=found)
+        .order_by(F("start").asc(nulls_first=True), "slug", "pk")
+        .values(
+            "id",
+            "slug",
+            "holder_role",
+            "start",
+            "start_precision",
+            "end",
+            "end_precision",
+            "transferred_from__slug",
+            "decision__slug",
+            "ended_by__slug",
+        )
+    )
+    handed_over: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(
+        Mandate.objects.filter(transferred_from=found)
+        .order_by("start", "body__slug", "pk")
+        .values("slug", "body__slug", "holder_role", "start", "start_precision", "decision__slug")
+    ):
+        handed_over[row["slug"]].append(row)
+
+    holders = []
+    past = []
+    future = []
+    for row in terms:
+        if row["start"] > as_of:
+            future.append(_term_dict(row))
+        elif row["end"] is not None and row["end"] <= as_of:
+            past.append(_term_dict(row))
+        else:
+            holders.append(row)
+    holders.sort(key=lambda row: (role_ranks.get(row["role"], _UNKNOWN_RANK), row["role"]))
+
+    timeline: list[dict[str, Any]] = []
+    if found.founded is not None:
+        timeline.append(
+            _event(
+                found.founded,
+                _start_text(found.founded, found.founded_precision),
+                "founded",
+                decision=found.founded_by.slug if found.founded_by else None,
+            )
+        )
+    for row in names:
+        timeline.append(
+            _event(
+                row["start"],
+                row["start"].isoformat(),
+                "renamed",
+                name=row["name"],
+                decision=row["decision__slug"],
+            )
+        )
+    for row in mandates:
+        received = row["transferred_from__slug"] is not None or row["decision__slug"] is not None
+        if received and row["start"] is not None:
+            timeline.append(
+                _event(
+                    row["start"],
+                    _start_text(row["start"], row["start_precision"]),
+                    "mandate_received",
+                    mandate=row["slug"],
+                    **{"from": row["transferred_from__slug"]},
+                    holder_role=_blank_to_none(row["holder_role"]),
+                    decision=row["decision__slug"],
+                )
+            )
+    for row in terms:
+        who = {
+            "person": row["person__slug"],
+            "name": row["person__name"],
+            "role": row["role"],
+            "title": row["title"],
+        }
+        timeline.append(
+            _event(
+                row["start"],
+                _start_text(row["start"], row["start_precision"]),
+                "term_started",
+                **who,
+                how=_blank_to_none(row["how"]),
+                decision=row["decision__slug"],
+            )
+        )
+        if row["end"] is not None:
+            timeline.append(
+                _event(
+                    row["end"] - _ONE_DAY,
+                    _end_text(row["end"], row["end_precision"]),
+                    "term_ended",
+                    **who,
+                    reason=_blank_to_none(row["end_reason"]),
+                    decision=row["ended_by__slug"],
+                )
+            )
+    for slug, rows in handed_over.items():
+        # One decision hands a mandate over to many bodies at once (every executive
+        # committee); the timeline shows that as one event per decision and day.
+        groups: dict[tuple[dt.date, str | None, str], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            groups[(row["start"], row["decision__slug"], row["holder_role"])].append(row)
+        for (day, decision, holder_role), targets in groups.items():
+            timeline.append(
+                _event(
+                    day,
+                    _start_text(day, targets[0]["start_precision"]),
+                    "mandate_handed_over",
+                    mandate=slug,
+                    to=[row["body__slug"] for row in targets],
+                    holder_role=_blank_to_none(holder_role),
+                    decision=decision,
+                )
+            )
+    if found.dissolved is not None:
+        timeline.append(
+            _event(
+                found.dissolved - _ONE_DAY,
+                _end_text(found.dissolved, found.dissolved_precision),
+                "dissolved",
+                decision=found.dissolved_by.slug if found.dissolved_by else None,
+            )
+        )
+    timeline.sort(key=lambda event: (event["day"], _EVENT_ORDER[event["event"]]))
+
+    alive = (found.founded is None or found.founded <= as_of) and (
+        found.dissolved is None or as_of < found.dissolved
+    )
+    return {
+        "id": found.slug,
+        "as_of": as_of.isoformat(),
+        "kind": found.kind,
+        "name": found.name_as_of,
+        "founding_name": found.name,
+        "names": [
+            {
+                "name": row["name"],
+                "start": row["start"].isoformat(),
+                "decision": row["decision__slug"],
+            }
+            for row in names
+        ],
+        "aliases": found.aliases,
+        "number": found.number,
+        "countries": found.countries,
+        "region": found.region,
+        "institution": found.institution,
+        "affiliated": found.affiliated,
+        "founded": _start_text(found.founded, found.founded_precision),
+        "dissolved": _end_text(found.dissolved, found.dissolved_precision),
+        "founded_by": found.founded_by.slug if found.founded_by else None,
+        "dissolved_by": found.dissolved_by.slug if found.dissolved_by else None,
+        "exists": alive,
+        "parent": (
+            {"id": found.parent.slug, "name": found.parent_name_as_of}
+            if found.parent is not None
+            else None
+        ),
+        "children": [
+            {"id": row["slug"], "name": row["name_as_of"], "kind": row["kind"]} for row in children
+        ],
+        "holders": [_holder_dict(row) for row in holders],
+        "past_holders": past,
+        "future_holders": future,
+        "mandates": [
+            {
+                "mandate": row["slug"],
+                "holder_role": _blank_to_none(row["holder_role"]),
+                "start": _start_text(row["start"], row["start_precision"]),
+                "end": _end_text(row["end"], row["end_precision"]),
+                "from": row["transferred_from__slug"],
+                "to": [
+                    target["body__slug"]
+                    for target in handed_over.get(row["slug"], [])
+                    if row["end"] is not None and target["start"] == row["end"] - _ONE_DAY
+                ],
+                "decision": row["decision__slug"],
+                "ended_by": row["ended_by__slug"],
+            }
+            for row in mandates
+        ],
+        "timeline": timeline,
+    }
