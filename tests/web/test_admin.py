@@ -117,3 +117,70 @@ def test_an_adopted_decision_cannot_be_deleted_or_its_status_edited(demo, admin_
     assert deleted.status_code == 403
     assert 'name="status"' not in form.content.decode()
     assert 'name="effects"' not in form.content.decode()
+
+
+def test_terms_cannot_be_added_or_edited_around_the_decisions(demo, admin_client):
+    term = Term.objects.get(person__slug="park-minjun", body__slug="ec-jp", role="head")
+
+    assert admin_client.get(reverse("admin:registry_term_add")).status_code == 403
+    response = admin_client.post(
+        reverse("admin:registry_term_change", args=[term.pk]), {"role": "member"}
+    )
+
+    assert response.status_code == 403
+    term.refresh_from_db()
+    assert term.role == "head"
+
+
+def test_a_new_decision_with_a_misspelt_effect_is_refused_with_its_path(demo, admin_client):
+    response = admin_client.post(
+        reverse("admin:meetings_decision_add"),
+        {
+            "slug": "admin-election",
+            "conference": "",
+            "session": "",
+            "date": "2025-06-01",
+            "date_precision": "day",
+            "kind": "election",
+            "text": '{"en": "An election"}',
+            "votes": "null",
+            "effects": '[{"op": "start_term", "persn": "park-minjun", "body": "council",'
+            ' "role": "member"}]',
+            "position": "0",
+            "extra": "null",
+            "log-TOTAL_FORMS": "0",
+            "log-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "persn" in response.content.decode()
+    assert not Decision.objects.filter(slug="admin-election").exists()
+
+
+def test_a_decision_recorded_in_the_admin_changes_the_record_once_adopted(demo, admin_client):
+    response = admin_client.post(
+        reverse("admin:meetings_decision_add"),
+        {
+            "slug": "admin-election",
+            "conference": "",
+            "session": "",
+            "date": "2025-06-01",
+            "date_precision": "day",
+            "kind": "election",
+            "text": '{"en": "An election"}',
+            "votes": "null",
+            "effects": '[{"op": "start_term", "person": "lars-eriksson", "body": "council",'
+            ' "role": "member", "how": "elected"}]',
+            "position": "0",
+            "extra": "null",
+            "log-TOTAL_FORMS": "0",
+            "log-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    _act(admin_client, "adopt_selected", "admin-election")
+
+    term = Term.objects.get(person__slug="lars-eriksson", body__slug="council", role="member")
+    assert term.decision.slug == "admin-election"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import TypeAdapter, ValidationError
 
+from chapterhouse.chronicle.schema import Effect
 from chapterhouse.core.errors import RecordError
 from chapterhouse.meetings.models import (
     Attendance,
@@ -29,6 +32,8 @@ from chapterhouse.meetings.models import (
 )
 from chapterhouse.meetings.services import decision_adopt, decision_annul
 from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
+
+EFFECTS: TypeAdapter[list[Any]] = TypeAdapter(list[Effect])
 
 
 @admin.register(Commemoration)
@@ -147,8 +152,54 @@ class EffectLogInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("What it changed")
 
 
+class DecisionForm(forms.ModelForm):
+    """Checks the effects with the same models that check a Chronicle import."""
+
+    class Meta:
+        model = Decision
+        fields = [
+            "slug",
+            "session",
+            "conference",
+            "date",
+            "date_precision",
+            "date_given",
+            "kind",
+            "text",
+            "proposed_by",
+            "votes",
+            "effects",
+            "position",
+            "extra",
+        ]
+        help_texts = {
+            "effects": gettext_lazy(
+                'A list of effects as in the Chronicle format, e.g. [{"op": "start_term", '
+                '"person": "park-minjun", "body": "ec-jp", "role": "head", "how": "elected"}]. '
+                "They apply when the decision is adopted (action “Adopt selected decisions”)."
+            )
+        }
+
+    def clean_effects(self) -> Any:
+        effects = self.cleaned_data.get("effects") or []
+        try:
+            EFFECTS.validate_python(effects)
+        except ValidationError as invalid:
+            raise forms.ValidationError(
+                [_effect_error(error) for error in invalid.errors(include_url=False)]
+            ) from None
+        return effects
+
+
+def _effect_error(error: Any) -> str:
+    """Return ``effects[0].body: <what is wrong>`` for one pydantic error."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+    return f"effects{path}: {error['msg']}"
+
+
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
+    form = DecisionForm
     list_display = ["slug", "kind", "status", "date", "session", "conference", "text_short"]
     list_filter = ["status", "kind"]
     search_fields = ["slug", "text"]

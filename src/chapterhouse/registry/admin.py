@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from chapterhouse.registry.models import (
@@ -17,7 +18,7 @@ from chapterhouse.registry.models import (
     Term,
 )
 from chapterhouse.relations.models import Affiliation
-from chapterhouse.web.admin_helpers import text_column
+from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAdmin, text_column
 
 
 @admin.register(Organization)
@@ -41,32 +42,30 @@ class RoleAdmin(admin.ModelAdmin):
     name_text = text_column("name", _("Name"))
 
 
-class BodyNameInline(admin.TabularInline):
+class BodyNameInline(ReadOnlyInline):
     model = BodyName
     fk_name = "body"
-    extra = 0
-    autocomplete_fields = ["decision"]
+    fields = ["name", "start", "decision"]
 
 
-class MandateInline(admin.TabularInline):
+class MandateInline(ReadOnlyInline):
     model = Mandate
     fk_name = "body"
-    extra = 0
-    autocomplete_fields = ["decision", "ended_by", "transferred_from"]
+    fields = ["slug", "start", "end", "holder_role", "transferred_from", "decision", "ended_by"]
 
 
-class BodyTermInline(admin.TabularInline):
+class BodyTermInline(ReadOnlyInline):
     model = Term
     fk_name = "body"
-    extra = 0
-    fields = ["person", "role", "title", "start", "start_precision", "end", "end_precision", "how"]
-    autocomplete_fields = ["person"]
+    fields = ["person", "role", "title", "start", "end", "how", "decision", "ended_by"]
     ordering = ["-start"]
     show_change_link = True
 
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
+    """Bodies are founded and dissolved by decisions; here their description is corrected."""
+
     list_display = ["slug", "name_text", "kind", "parent", "founded", "dissolved"]
     list_filter = ["kind", "affiliated"]
     search_fields = ["slug", "name"]
@@ -74,10 +73,23 @@ class BodyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "founded_by", "dissolved_by"]
     inlines = [BodyNameInline, MandateInline, BodyTermInline]
     name_text = text_column("name", _("Name"))
+    readonly_fields = [
+        "slug",
+        "parent",
+        "founded",
+        "founded_precision",
+        "dissolved",
+        "dissolved_precision",
+        "founded_by",
+        "dissolved_by",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(BodyName)
-class BodyNameAdmin(admin.ModelAdmin):
+class BodyNameAdmin(RecordedByDecisionsAdmin):
     list_display = ["body", "name_text", "start", "decision"]
     search_fields = ["body__slug", "name"]
     list_select_related = ["body", "decision"]
@@ -86,7 +98,7 @@ class BodyNameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(RecordedByDecisionsAdmin):
     list_display = ["slug", "body", "start", "end", "holder_role", "transferred_from", "decision"]
     list_filter = ["slug"]
     search_fields = ["slug", "body__slug"]
@@ -99,12 +111,10 @@ class PersonNameInline(admin.TabularInline):
     extra = 0
 
 
-class PersonTermInline(admin.TabularInline):
+class PersonTermInline(ReadOnlyInline):
     model = Term
     fk_name = "person"
-    extra = 0
-    fields = ["body", "role", "title", "start", "start_precision", "end", "end_precision", "how"]
-    autocomplete_fields = ["body"]
+    fields = ["body", "role", "title", "start", "end", "how", "decision", "ended_by"]
     ordering = ["start"]
     show_change_link = True
 
@@ -135,7 +145,7 @@ class PersonNameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(RecordedByDecisionsAdmin):
     list_display = ["person", "role", "body", "start", "end", "how", "decision"]
     list_filter = ["role", "how", "body__kind"]
     search_fields = ["person__name", "person__slug", "body__slug", "role"]

@@ -40,3 +40,20 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RecordedByDecisionsAdmin(admin.ModelAdmin):
+    """An admin for rows that only decisions make (terms, renames, mandates).
+
+    They can be read here; they change by recording a decision with effects and
+    adopting it (or annulling one), so every post has its "why".
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
