@@ -14,7 +14,7 @@ person, body, role, title and start) and only what differs is written.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -200,13 +200,14 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    params = [
-        tuple(
-            value if prepare is None or value is None else prepare(value)
-            for prepare, value in zip(preparers, (row[c] for c in columns), strict=True)
-        )
-        for row in rows
-    ]
+    prepared = [(n, prepare) for n, prepare in enumerate(preparers) if prepare is not None]
+    params = []
+    for row in rows:
+        values = [row[c] for c in columns]
+        for n, prepare in prepared:
+            if values[n] is not None:
+                values[n] = prepare(values[n])
+        params.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -250,7 +251,7 @@ class _Importer:
     def validate(self, fp: BinaryIO, spill_dir: Path, size: int | None) -> dict[str, Path]:
         spills: dict[str, Path] = {}
         with ExitStack() as stack:
-            handles: dict[str, IO[str]] = {}
+            handles: dict[str, IO[bytes]] = {}
             self.progress.phase("Checking", size)
             try:
                 self.validate_stream(fp, handles, spills, spill_dir, size, stack)
@@ -262,7 +263,7 @@ class _Importer:
     def validate_stream(
         self,
         fp: BinaryIO,
-        handles: dict[str, IO[str]],
+        handles: dict[str, IO[bytes]],
         spills: dict[str, Path],
         spill_dir: Path,
         size: int | None,
@@ -287,11 +288,11 @@ class _Importer:
             data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
             self.note_ids(section, path, data)
             if section not in handles:
-                spills[section] = spill_dir / f"{section}.jsonl"
-                handles[section] = stack.enter_context(spills[section].open("w", encoding="utf-8"))
-            handles[section].write(f"{index if index is not None else -1}\t")
-            handles[section].write(json.dumps(data, ensure_ascii=False))
-            handles[section].write("\n")
+                spills[section] = spill_dir / f"{section}.spill"
+                handles[section] = stack.enter_context(spills[section].open("wb"))
+            # marshal: our own short-lived file of plain values, read back by this
+            # process; several times faster than JSON both ways.
+            marshal.dump((-1 if index is None else index, data), handles[section])
 
     def note_ids(self, section: str, path: str, data: dict[str, Any]) -> None:
         self.counts_seen[section] += 1
@@ -337,10 +338,13 @@ class _Importer:
     def read(self, spills: dict[str, Path], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if section not in spills:
             return
-        with spills[section].open(encoding="utf-8") as handle:
-            for line in handle:
-                index, _, payload = line.partition("\t")
-                yield int(index), json.loads(payload)
+        with spills[section].open("rb") as handle:
+            while True:
+                try:
+                    index, data = marshal.load(handle)
+                except EOFError:
+                    return
+                yield index, data
 
     def write(self, spills: dict[str, Path]) -> None:
         total = sum(self.counts_seen.values())

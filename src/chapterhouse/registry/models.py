@@ -281,9 +281,13 @@ class PersonName(models.Model):
 class Term(models.Model):
     """A person holding a role in a body for a time."""
 
-    # PROTECT: history is never deleted with a person or body.
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="terms")
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="terms")
+    # PROTECT: history is never deleted with a person or body. No index of their
+    # own: the (person, start) and (body, start) indexes serve those lookups, and
+    # every index slows an import of millions of terms.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="terms", db_index=False
+    )
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="terms", db_index=False)
     role = models.CharField(max_length=100, help_text="Role id.")
     title = text_field("The post's own wording, e.g. 'Adviser on Work in the PRC'.")
     title_key = models.CharField(
