@@ -270,6 +270,19 @@ def _ends_after(start: str | None, end: str, *, start_key: str, end_key: str) ->
     return end
 
 
+def _exactly_one(model: BaseModel, first: str, second: str, *, missing: str) -> None:
+    """Refuse an object that gives both or neither of two exclusive keys."""
+    one, other = getattr(model, first), getattr(model, second)
+    if one is not None and other is not None:
+        _fail(
+            "exclusive_keys",
+            f"expected either {first!r} or {second!r}, not both "
+            f"({first} is {one!r}, {second} is {other!r})",
+        )
+    if one is None and other is None:
+        _fail("exclusive_keys", missing)
+
+
 class ChronicleObject(BaseModel):
     """Share the rules every Chronicle object follows.
 
@@ -575,14 +588,12 @@ class TaskAssignee(ChronicleObject):
 
     @model_validator(mode="after")
     def _body_or_person(self) -> Self:
-        if self.body is not None and self.person is not None:
-            _fail(
-                "exclusive_keys",
-                "expected either 'body' or 'person', not both "
-                f"(body is {self.body!r}, person is {self.person!r})",
-            )
-        if self.body is None and self.person is None:
-            _fail("exclusive_keys", "expected 'body' or 'person': who the task is assigned to")
+        _exactly_one(
+            self,
+            "body",
+            "person",
+            missing="expected 'body' or 'person': who the task is assigned to",
+        )
         return self
 
 
@@ -652,14 +663,9 @@ class MandateTransfer(ChronicleObject):
 
     @model_validator(mode="after")
     def _to_or_to_kind(self) -> Self:
-        if self.to is not None and self.to_kind is not None:
-            _fail(
-                "exclusive_keys",
-                "expected either 'to' or 'to_kind', not both "
-                f"(to is {self.to!r}, to_kind is {self.to_kind!r})",
-            )
-        if self.to is None and self.to_kind is None:
-            _fail("exclusive_keys", "expected 'to' (body ids) or 'to_kind' (a body kind)")
+        _exactly_one(
+            self, "to", "to_kind", missing="expected 'to' (body ids) or 'to_kind' (a body kind)"
+        )
         return self
 
 
@@ -753,14 +759,12 @@ class Decision(ChronicleObject):
 
     @model_validator(mode="after")
     def _session_or_conference(self) -> Self:
-        if self.session is not None and self.conference is not None:
-            _fail(
-                "exclusive_keys",
-                "expected either 'session' or 'conference', not both "
-                f"(session is {self.session!r}, conference is {self.conference!r})",
-            )
-        if self.session is None and self.conference is None:
-            _fail("exclusive_keys", "expected 'session' or 'conference': where it was taken")
+        _exactly_one(
+            self,
+            "session",
+            "conference",
+            missing="expected 'session' or 'conference': where it was taken",
+        )
         return self
 
 
