@@ -209,7 +209,15 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
                 values[n] = prepare(values[n])
         params.append(values)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY streams rows without a statement each: several times faster.
+            table = quote(model._meta.db_table)
+            names = ", ".join(quote(c) for c in columns)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(sql, params)
 
 
 class _Abort(Exception):
