@@ -50,7 +50,7 @@ DEBUG = env_bool("DEBUG", default=False)
 # Development needs no configuration; production must set SECRET_KEY (the
 # deploy check and docs/deploy.md say so), so this fallback never signs real
 # sessions.
-SECRET_KEY = env_str("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

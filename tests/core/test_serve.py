@@ -58,9 +58,13 @@ def get(url: str) -> int:
         return int(error.code)
 
 
-@pytest.fixture
-def production_env(tmp_path: Path) -> dict[str, str]:
-    """Return an environment like production's: DEBUG off, its own database and static files."""
+@pytest.fixture(scope="module")
+def production_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Return an environment like production's: DEBUG off, its own database and static files.
+
+    Shared by the module's servers: migrating and collecting once is enough.
+    """
+    tmp_path = tmp_path_factory.mktemp("production")
     env = {
         key: value
         for key, value in os.environ.items()

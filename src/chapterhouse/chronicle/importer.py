@@ -90,6 +90,7 @@ SECTIONS = [
     "decisions",
 ]
 MAX_ERRORS = 200
+ANALYZE_AFTER = 50_000
 CHUNK = 5000
 
 
@@ -1287,14 +1288,16 @@ def chronicle_import(
             spills = importer.validate(fp, spill_dir, size)
         if importer.errors:
             raise ChronicleInvalid(importer.errors)
-        try:
-            with transaction.atomic():
-                with suppress(_Abort):
-                    importer.write(spills)
-                if importer.errors:
-                    raise ChronicleInvalid(importer.errors)
-        except ChronicleInvalid:
-            raise
+        with transaction.atomic():
+            with suppress(_Abort):
+                importer.write(spills)
+            if importer.errors:
+                raise ChronicleInvalid(importer.errors)
+    if importer.result.total("created") >= ANALYZE_AFTER:
+        # Fresh statistics, or the planner keeps treating the tables as small and
+        # scans millions of terms for an org chart.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return importer.result
 
 
