@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import DateField, F, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from chapterhouse.registry.models import (
     Role,
     Term,
 )
-from chapterhouse.registry.services import exists_on, held_on
+from chapterhouse.registry.services import exists_on
 
 _ONE_DAY = dt.timedelta(days=1)
 # Vocabulary that is neither declared nor built in sorts after everything known.
@@ -298,7 +298,11 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
     )
     holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held = _rows(
-        terms.filter(held_on(as_of))
+        # COALESCE instead of `end IS NULL OR end > D`: otherwise PostgreSQL combines
+        # the whole `end` index (hundreds of thousands of entries) instead of reading
+        # the few terms of the subtree's bodies through (body, start).
+        terms.alias(ends=Coalesce("end", Value(dt.date.max, output_field=DateField())))
+        .filter(start__lte=as_of, ends__gt=as_of)
         .order_by("start", "person__name", "pk")
         .values(
             "body_id",
