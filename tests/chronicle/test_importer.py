@@ -289,3 +289,17 @@ def test_decisions_apply_in_date_order_whatever_the_file_order(
     head = Term.objects.get(person__slug="park-minjun", body__slug="ec-jp", role="head")
     assert head.ended_by == Decision.objects.get(slug="later-resign")
     assert head.end == dt.date(2025, 6, 2)
+
+
+def test_the_top_level_extra_is_kept_and_exported(demo_file: Path, tmp_path: Path) -> None:
+    data = load(demo_file)
+    data["extra"] = {"source": "minutes archive", "pages": [1, 2]}
+    import_data(data, tmp_path)
+    out = io.StringIO()
+    chronicle_export(out)
+    assert json.loads(out.getvalue())["extra"] == {"source": "minutes archive", "pages": [1, 2]}
+
+
+def test_a_top_level_extra_without_an_organization_is_refused(tmp_path: Path, db: None) -> None:
+    errors = refused({"chronicle": 1, "extra": {"note": "x"}}, tmp_path)
+    assert any(error.startswith("extra:") for error in errors), errors

@@ -387,6 +387,10 @@ def chronicle_export(out: IO[str]) -> dict[str, int]:
             counts[section] = 1
             continue
         counts[section] = _write_list(out, section, value)
+    org = Organization.objects.first()
+    if org is not None and org.chronicle_extra is not None:
+        out.write(',\n  "extra": ')
+        out.write(json.dumps(org.chronicle_extra, ensure_ascii=False))
     out.write("\n}\n")
     return counts
 

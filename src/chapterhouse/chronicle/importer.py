@@ -238,6 +238,7 @@ class _Importer:
         # Items that name a body which will only exist once a decision founds it.
         self.waiting: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
         self.default_language = "en"
+        self.top_extra: Any = None
         self.kinds: set[str] = set(BUILTIN_BODY_KINDS)
         self.roles: set[str] = set(BUILTIN_ROLES)
 
@@ -292,7 +293,9 @@ class _Importer:
                 if len(self.errors) >= MAX_ERRORS:
                     raise _Abort
                 continue
-            if model is None:  # the top-level `extra`: checked, kept nowhere yet
+            if model is None:  # `chronicle` and the top-level `extra`: no item model
+                if section == "extra":
+                    self.top_extra = raw
                 continue
             data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
             self.note_ids(section, path, data)
@@ -424,6 +427,12 @@ class _Importer:
         org = Organization.objects.first()
         if org is not None:
             self.default_language = org.default_language
+        if self.top_extra is not None:
+            if org is None:
+                self.error("extra", "a top-level extra needs the organization it belongs to")
+            elif org.chronicle_extra != self.top_extra:
+                org.chronicle_extra = self.top_extra
+                org.save(update_fields=["chronicle_extra"])
 
     def write_vocabulary(self, spills: dict[str, Path], section: str, model: type[Model]) -> None:
         for _index, data in self.read(spills, section):

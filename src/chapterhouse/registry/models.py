@@ -49,6 +49,9 @@ class Organization(models.Model):
     founded = models.DateField(null=True, blank=True, help_text="Founding date (first day).")
     founded_precision = precision_field("the founding date")
     extra = extra_field()
+    chronicle_extra = models.JSONField(
+        null=True, blank=True, help_text="The Chronicle's top-level `extra`, kept as imported."
+    )
 
     def __str__(self) -> str:
         from chapterhouse.core.text import text_in
