@@ -34,15 +34,6 @@ def text_in(value: Text | None, lang: str, default_lang: str = "en") -> str:
     return ""
 
 
-def text_normalize(value: Text | None, default_lang: str) -> dict[str, str] | None:
-    """Return ``value`` as a mapping of language to text (a plain string is the default)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {default_lang: value}
-    return dict(value)
-
-
 def text_key(value: Any) -> str:
     """Return a canonical string for ``value`` so equal texts compare equal in SQL."""
     if value in (None, "", {}):
