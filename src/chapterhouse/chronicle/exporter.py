@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.partial_dates import add_duration, format_end, format_start
 from chapterhouse.meetings.models import Commemoration, Conference, Decision, EffectLog, Session
 from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role, Term
 from chapterhouse.relations.models import Agreement, Honour, Partner, Task
@@ -179,11 +179,13 @@ def export_terms() -> Iterator[dict[str, Any]]:
         elif term.end_reason == "reappointed":
             end = None  # the reappointing term, later in the file, closes it again
         written_end = _end(end, end_precision)
-        if term.term_length and end is not None and term.how != "reappointed":
-            from chapterhouse.core.partial_dates import add_duration
-
-            if add_duration(term.start, term.term_length) == end:
-                written_end = None
+        if (
+            term.term_length
+            and end is not None
+            and term.how != "reappointed"
+            and add_duration(term.start, term.term_length) == end
+        ):
+            written_end = None  # term_length gives it back
         yield _compact(
             {
                 "person": term.person.slug,

@@ -34,7 +34,7 @@ from chapterhouse.chronicle.reader import (
     validate_item,
 )
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import PartialDate, add_duration
+from chapterhouse.core.partial_dates import add_duration, end_of, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.meetings.models import (
@@ -124,20 +124,10 @@ class Progress:
         """Report ``amount`` more units done."""
 
 
-@lru_cache(maxsize=100_000)
-def _start(value: str | None) -> tuple[dt.date | None, str]:
-    if value is None:
-        return None, "day"
-    parsed = PartialDate.parse(value)
-    return parsed.start(), parsed.precision
-
-
-@lru_cache(maxsize=100_000)
-def _end(value: str | None) -> tuple[dt.date | None, str]:
-    if value is None:
-        return None, "day"
-    parsed = PartialDate.parse(value)
-    return parsed.end(), parsed.precision
+# Dates repeat millions of times in a large import; PartialDate.parse caches too,
+# but the tuple is what the importer needs.
+_start = lru_cache(maxsize=100_000)(start_of)
+_end = lru_cache(maxsize=100_000)(end_of)
 
 
 TERM_COLUMNS = (
@@ -1146,6 +1136,7 @@ class _Importer:
                 self.error(f"{path}.conference", "no conference with this id", data["conference"])
                 continue
             date: dt.date | None
+            precision: str
             if data.get("date"):
                 date, precision = _start(data["date"])
             else:

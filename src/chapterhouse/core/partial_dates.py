@@ -248,3 +248,19 @@ def _render(year: int, month: int | None, day: int | None) -> str:
     elif day is not None:
         text += f"-??-{day:02d}"
     return text
+
+
+def start_of(text: str | None) -> tuple[dt.date | None, Precision]:
+    """Return the first day of the period ``text`` and its precision (``None`` for none)."""
+    if text is None:
+        return None, "day"
+    parsed = PartialDate.parse(text)
+    return parsed.start(), parsed.precision
+
+
+def end_of(text: str | None) -> tuple[dt.date | None, Precision]:
+    """Return the exclusive end of the period ``text`` and its precision (``None`` for none)."""
+    if text is None:
+        return None, "day"
+    parsed = PartialDate.parse(text)
+    return parsed.end(), parsed.precision

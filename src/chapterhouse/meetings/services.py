@@ -15,7 +15,7 @@ from django.db.models import ProtectedError
 
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import end_of, start_of
 from chapterhouse.meetings.models import Decision, Document, EffectLog
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
@@ -34,19 +34,16 @@ def decision_default_date(*, session: Any, conference: Any) -> tuple[dt.date, st
 
 
 def _start(value: str | None, decision: Decision) -> tuple[dt.date, str]:
-    if value is None:
-        return decision.date, "day"
-    parsed = PartialDate.parse(value)
-    return parsed.start(), parsed.precision
+    """Return a start: the given period's first day, else the decision's date."""
+    day, precision = start_of(value)
+    return (decision.date, "day") if day is None else (day, precision)
 
 
 def _end(value: str | None, decision: Decision) -> tuple[dt.date, str]:
-    """Return an end date (exclusive): the day after the given period, or after the decision's
+    """Return an end (exclusive): the day after the given period, or after the decision's
     date, since a decision's own day still belongs to what it ends."""
-    if value is None:
-        return decision.date + dt.timedelta(days=1), "day"
-    parsed = PartialDate.parse(value)
-    return parsed.end(), parsed.precision
+    day, precision = end_of(value)
+    return (decision.date + dt.timedelta(days=1), "day") if day is None else (day, precision)
 
 
 def _get(model: Any, slug: str, path: str) -> Any:
