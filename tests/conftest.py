@@ -21,3 +21,84 @@ def demo(db: None) -> None:
     from chapterhouse.chronicle.importer import chronicle_import
 
     chronicle_import(DEMO_FILE)
+
+
+# --- personas ---------------------------------------------------------------
+# The people of the permission stories, on the demo organization:
+#   admin    an organization administrator (superuser)
+#   alice    the chair (irina-volkova), officer of the coordination council
+#   bob      the head of the Kazakhstan committee (aigerim-bekova), officer of ec-kz
+#   tanya    a translator of the information department (dept-3), no person record
+#   mia      a plain member of the Japanese committee (park-minjun)
+#   charlie  an outsider: an account with no grant at all
+#   anonymous  a visitor who is not signed in (no account)
+
+PERSONAS: dict[str, dict[str, object]] = {
+    "admin": {"email": "admin@chapterhouse.test", "admin": True, "grants": []},
+    "alice": {
+        "email": "alice@chapterhouse.test",
+        "person": "irina-volkova",
+        "grants": [("officer", "council")],
+    },
+    "bob": {
+        "email": "bob@chapterhouse.test",
+        "person": "aigerim-bekova",
+        "grants": [("officer", "ec-kz")],
+    },
+    "tanya": {"email": "tanya@chapterhouse.test", "grants": [("translator", "dept-3")]},
+    "mia": {
+        "email": "mia@chapterhouse.test",
+        "person": "park-minjun",
+        "grants": [("member", "ec-jp")],
+    },
+    "charlie": {"email": "charlie@chapterhouse.test", "grants": []},
+}
+
+
+@pytest.fixture
+def personas(demo: None) -> dict[str, object]:
+    """Create the persona accounts on the demo organization; return users by persona name.
+
+    Accounts get no usable password (tests sign in with `sign_in`); officers and
+    the administrator get a confirmed TOTP device, as two-factor is required of them.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chapterhouse.custody.access import ADMIN
+    from chapterhouse.custody.services import user_add
+    from chapterhouse.registry.models import Body, Person
+
+    at = timezone.now()
+    users: dict[str, object] = {}
+    for name, spec in PERSONAS.items():
+        person_slug = spec.get("person")
+        user = user_add(
+            viewer=ADMIN,
+            via="cli",
+            email=str(spec["email"]),
+            person=Person.objects.get(slug=person_slug) if person_slug else None,
+            grants=[(role, Body.objects.get(slug=body)) for role, body in spec["grants"]],  # type: ignore[attr-defined]
+            is_admin=bool(spec.get("admin")),
+            on=dt.date(2000, 1, 1),
+            at=at,
+        )
+        if spec.get("admin") or any(role == "officer" for role, _ in spec["grants"]):  # type: ignore[attr-defined]
+            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        users[name] = user
+    return users
+
+
+def sign_in(client: object, user: object) -> None:
+    """Sign `user` in on a Django test client, second factor included when they have one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)  # type: ignore[attr-defined]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session  # type: ignore[attr-defined]
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

@@ -175,8 +175,15 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    columns = list(rows[0])
     fields = {f.attname: f for f in model._meta.concrete_fields}
+    # Columns the rows leave out take their model default (a database default
+    # would not be known to Django's own inserts elsewhere).
+    defaults = {
+        name: field_.get_default()
+        for name, field_ in fields.items()
+        if name not in rows[0] and not field_.primary_key and field_.has_default()
+    }
+    columns = list(rows[0]) + list(defaults)
     preparers: list[Any] = []
     for column in columns:
         field_ = fields[column]
@@ -194,7 +201,7 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     prepared = [(n, prepare) for n, prepare in enumerate(preparers) if prepare is not None]
     params = []
     for row in rows:
-        values = [row[c] for c in columns]
+        values = [row[c] if c in row else defaults[c] for c in columns]
         for n, prepare in prepared:
             if values[n] is not None:
                 values[n] = prepare(values[n])

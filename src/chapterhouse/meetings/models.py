@@ -114,6 +114,10 @@ class Session(models.Model):
     )
     extra = extra_field()
 
+    internal = models.BooleanField(
+        default=False, help_text="Seen only by people with a grant on a body it belongs to."
+    )
+
     class Meta:
         indexes = [models.Index(fields=["date"])]
 
@@ -188,6 +192,9 @@ class Document(models.Model):
     )
     text = text_field("Its text.")
     position = models.PositiveIntegerField(default=0)
+    internal = models.BooleanField(
+        default=False, help_text="Seen only by people with a grant on a body it belongs to."
+    )
     extra = extra_field()
 
     class Meta:
@@ -227,6 +234,9 @@ class Decision(models.Model):
         default=list, blank=True, help_text="The effects as Chronicle effect objects."
     )
     position = models.PositiveIntegerField(default=0, help_text="Order within its date.")
+    internal = models.BooleanField(
+        default=False, help_text="Seen only by people with a grant on a body it belongs to."
+    )
     extra = extra_field()
 
     class Meta:

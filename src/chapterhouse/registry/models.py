@@ -114,6 +114,9 @@ class Body(models.Model):
     affiliated = models.BooleanField(
         default=False, help_text="A separately registered organization that joined as a whole."
     )
+    internal = models.BooleanField(
+        default=False, help_text="Seen only by people with a grant on the body it belongs to."
+    )
     founded = models.DateField(null=True, blank=True, help_text="First day of its life.")
     founded_precision = precision_field("the founding date")
     dissolved = models.DateField(
@@ -256,6 +259,17 @@ class Person(models.Model):
     )
     public = models.BooleanField(default=False, help_text="May appear on public pages.")
     honorific = text_field("A title the person holds.")
+    contact = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Contact details (personal data): email, phone, address, messenger …",
+    )
+    notes = models.TextField(
+        blank=True, default="", help_text="The custodian's notes (personal data)."
+    )
+    erased = models.DateTimeField(
+        null=True, blank=True, help_text="When the person's personal data was erased."
+    )
     extra = extra_field()
 
     class Meta:

@@ -48,6 +48,9 @@ class Affiliation(models.Model):
     start_precision = precision_field("the start")
     end = models.DateField(null=True, blank=True)
     end_precision = precision_field("the end")
+    private = models.BooleanField(
+        default=False, help_text="Personal data: seen only by the person's custodians."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

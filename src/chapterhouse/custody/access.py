@@ -1,0 +1,220 @@
+"""Who is looking: the one place that decides what a reader may see and change.
+
+Every selector that returns people, bodies, sessions, decisions or documents
+takes a `Viewer` and asks it. Pages, the API, exports and the CLI build a
+viewer once (from the signed-in user, an API token or `--scope`) and pass it
+down, so the tiers below hold everywhere:
+
+* public: people with `public: true` (their display name and posts), and
+  bodies, sessions, decisions and documents not marked internal;
+* members: anyone with a grant on a body also sees the people who hold posts
+  in that body or its sub-bodies (or whose custodian is there) and its
+  internal records;
+* custodian: personal data (birth date, contact details, notes, private
+  affiliations, the real name behind a call sign) only for officers of the
+  person's custodian body or a body above it, administrators, and the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
+
+from chapterhouse.custody.models import ROLES, Grant
+from chapterhouse.registry.models import Body, Person, Term
+
+# Roles that may write: officers record sessions and decisions and edit members;
+# editors and translators act in the newsroom.
+WRITE_ROLE = "officer"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A reader or writer and the bodies each of their roles covers on one day."""
+
+    user_id: int | None = None
+    person_id: int | None = None
+    is_admin: bool = False
+    label: str = "anonymous"
+    # role -> ids of the bodies the role covers (granted bodies and everything below).
+    scopes: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None and not self.is_admin
+
+    @property
+    def is_restricted(self) -> bool:
+        """Whether anything at all is hidden from this viewer."""
+        return not self.is_admin
+
+    @property
+    def member_bodies(self) -> frozenset[int]:
+        """Every body this viewer holds any grant on (directly or from above)."""
+        return frozenset().union(*self.scopes.values()) if self.scopes else frozenset()
+
+    def covers(self, role: str, body_id: int | None) -> bool:
+        """Whether the viewer holds `role` on the body (administrators hold every role)."""
+        if self.is_admin:
+            return True
+        return body_id is not None and body_id in self.scopes.get(role, frozenset())
+
+    def covers_all(self, role: str, body_ids: Iterable[int]) -> bool:
+        return all(self.covers(role, body_id) for body_id in body_ids)
+
+    # --- records -----------------------------------------------------------
+
+    def sees_internal(self, body_ids: Iterable[int]) -> bool:
+        """Whether an internal record of these bodies is visible; no bodies means any grant."""
+        if self.is_admin:
+            return True
+        bodies = list(body_ids)
+        if not bodies:
+            return bool(self.member_bodies)
+        return any(body_id in self.member_bodies for body_id in bodies)
+
+    def body_filter(self, prefix: str = "") -> Q:
+        """A filter on Body (or on `prefix` + Body) keeping what the viewer may see."""
+        if self.is_admin:
+            return Q()
+        return Q(**{f"{prefix}internal": False}) | Q(**{f"{prefix}pk__in": self.member_bodies})
+
+    # --- people --------------------------------------------------------------
+
+    def people_filter(self, prefix: str = "") -> Q:
+        """A filter on Person (or on `prefix` + Person) keeping the people the viewer may see."""
+        if self.is_admin:
+            return Q()
+        visible = Q(**{f"{prefix}public": True})
+        if self.person_id is not None:
+            visible |= Q(**{f"{prefix}pk": self.person_id})
+        members = self.member_bodies
+        if members:
+            outer = f"{prefix}pk" if prefix else "pk"
+            holds_post = Exists(Term.objects.filter(person=OuterRef(outer), body_id__in=members))
+            visible |= Q(**{f"{prefix}custodian_id__in": members}) | Q(holds_post)
+        return visible
+
+    def visible_people(self, person_ids: Iterable[int]) -> set[int]:
+        """Return those of `person_ids` the viewer may see (one query, none for admins)."""
+        ids = {pk for pk in person_ids if pk is not None}
+        if self.is_admin or not ids:
+            return ids
+        return set(
+            Person.objects.filter(pk__in=ids)
+            .filter(self.people_filter())
+            .values_list("pk", flat=True)
+        )
+
+    def sees_personal_data(self, person: Person | Mapping[str, Any]) -> bool:
+        """Whether the viewer is the person's custodian (or above it), an admin, or the person."""
+        if self.is_admin:
+            return True
+        pk, custodian = _person_keys(person)
+        if self.person_id is not None and pk == self.person_id:
+            return True
+        return self.covers(WRITE_ROLE, custodian)
+
+    def may_edit_person(self, person: Person | Mapping[str, Any]) -> bool:
+        """Officers of the custodian body (or above) edit a person; people see but don't edit."""
+        if self.is_admin:
+            return True
+        _, custodian = _person_keys(person)
+        return self.covers(WRITE_ROLE, custodian)
+
+    def display_name(self, person: Person | Mapping[str, Any]) -> str:
+        """The name this viewer may read: the call sign hides the real name from non-custodians."""
+        name, call_sign = _person_names(person)
+        if call_sign and not self.sees_personal_data(person):
+            return call_sign
+        return name
+
+
+def _person_keys(person: Person | Mapping[str, Any]) -> tuple[int | None, int | None]:
+    if isinstance(person, Person):
+        return person.pk, person.custodian_id
+    return person.get("pk", person.get("id")), person.get("custodian_id")
+
+
+def _person_names(person: Person | Mapping[str, Any]) -> tuple[str, str]:
+    if isinstance(person, Person):
+        return person.name, person.call_sign
+    return person.get("name", ""), person.get("call_sign") or ""
+
+
+def placeholder_name(*, call_sign: str, custodian_name: str | None) -> str:
+    """How a person hidden from the viewer appears in a public record."""
+    if call_sign:
+        return call_sign
+    if custodian_name:
+        return gettext("a member of %(body)s") % {"body": custodian_name}
+    return gettext("a member")
+
+
+ANONYMOUS = Viewer()
+ADMIN = Viewer(is_admin=True, label="administrator")
+
+
+def _descendants(roots: Iterable[int], children: Mapping[int | None, list[int]]) -> set[int]:
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        body_id = stack.pop()
+        if body_id in seen:
+            continue
+        seen.add(body_id)
+        stack.extend(children.get(body_id, ()))
+    return seen
+
+
+def scopes_for_grants(grants: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:
+    """Expand (role, body id) grants to every body below; one query for the body tree."""
+    by_role: dict[str, set[int]] = defaultdict(set)
+    for role, body_id in grants:
+        by_role[role].add(body_id)
+    if not by_role:
+        return {}
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Body.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    return {role: frozenset(_descendants(roots, children)) for role, roots in by_role.items()}
+
+
+def viewer_for_user(user: Any, *, on: dt.date) -> Viewer:
+    """Build the viewer for a Django user on a day (anonymous users see the public tier)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    label = user.get_username()
+    account = getattr(user, "account", None) if _has_account(user) else None
+    person_id = account.person_id if account is not None else None
+    if user.is_superuser:
+        return Viewer(user_id=user.pk, person_id=person_id, is_admin=True, label=label)
+    grants = (
+        Grant.objects.filter(user=user, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .values_list("role", "body_id")
+    )
+    return Viewer(
+        user_id=user.pk, person_id=person_id, label=label, scopes=scopes_for_grants(grants)
+    )
+
+
+def _has_account(user: Any) -> bool:
+    try:
+        user.account  # noqa: B018 - touching the relation tells whether the row exists
+    except Exception:  # the reverse one-to-one raises RelatedObjectDoesNotExist
+        return False
+    return True
+
+
+def viewer_for_scope(body_slug: str) -> Viewer:
+    """The viewer an officer of `body_slug` is: used by `export --scope` and the CLI."""
+    body = Body.objects.get(slug=body_slug)
+    grants = [(role, body.pk) for role in ROLES]
+    return Viewer(label=f"officers of {body_slug}", scopes=scopes_for_grants(grants))
