@@ -12,10 +12,10 @@ PostgreSQL ``VACUUM ANALYZE``, as autovacuum would some minutes later), then
 sets Django up in this process against that database and times the
 selectors the pages and the CLI use:
 
-* ``orgchart_as_of(as_of=, root=)`` for a regional committee (a subtree of
+* ``orgchart_as_of(viewer=ADMIN, as_of=, root=)`` for a regional committee (a subtree of
   about 200 bodies) on a day from 2021 on, over many committees and days;
-* ``diff_between(start=, end=)`` for one calendar month;
-* ``person_history(person=)`` for people who hold terms.
+* ``diff_between(viewer=ADMIN, start=, end=)`` for one calendar month;
+* ``person_history(viewer=ADMIN, person=)`` for people who hold terms.
 
 The fresh database is a file in the data directory for SQLite, or, for
 PostgreSQL, a database named ``chapterhouse_bench`` on the server of
@@ -191,6 +191,7 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any, int]:
 
 def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     """Time the selectors on the imported database (Django must be set up)."""
+    from chapterhouse.custody.access import ADMIN
     from chapterhouse.registry.models import Body, Term
     from chapterhouse.registry.selectors import diff_between, orgchart_as_of, person_history
 
@@ -208,10 +209,10 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
         high = min((dissolved or LAST_DAY) - dt.timedelta(days=1), LAST_DAY)
         cases.append((slug, low + dt.timedelta(days=rng.randint(0, (high - low).days))))
     for slug, day in cases[:3]:  # warm the caches and the connection
-        orgchart_as_of(as_of=day, root=slug)
+        orgchart_as_of(viewer=ADMIN, as_of=day, root=slug)
     samples, sizes, holders, counts = [], [], [], []
     for slug, day in cases:
-        elapsed, chart, queries = timed(partial(orgchart_as_of, as_of=day, root=slug))
+        elapsed, chart, queries = timed(partial(orgchart_as_of, viewer=ADMIN, as_of=day, root=slug))
         samples.append(elapsed)
         sizes.append(len(chart["bodies"]))
         holders.append(sum(len(body["holders"]) for body in chart["bodies"]))
@@ -228,10 +229,10 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
         first = dt.date(year, month, 1)
         last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
         months.append((first, last))
-    diff_between(start=months[0][0], end=months[0][1])
+    diff_between(viewer=ADMIN, start=months[0][0], end=months[0][1])
     samples, changes, counts = [], [], []
     for first, last in months:
-        elapsed, diff, queries = timed(partial(diff_between, start=first, end=last))
+        elapsed, diff, queries = timed(partial(diff_between, viewer=ADMIN, start=first, end=last))
         samples.append(elapsed)
         changes.append(len(diff["started"]) + len(diff["ended"]))
         counts.append(queries)
@@ -252,10 +253,10 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     people = list(
         dict.fromkeys(Term.objects.filter(pk__in=picked).values_list("person__slug", flat=True))
     )[:runs]
-    person_history(person=people[0])
+    person_history(viewer=ADMIN, person=people[0])
     samples, lengths, counts = [], [], []
     for slug in people:
-        elapsed, history, queries = timed(partial(person_history, person=slug))
+        elapsed, history, queries = timed(partial(person_history, viewer=ADMIN, person=slug))
         samples.append(elapsed)
         lengths.append(len(history["terms"]))
         counts.append(queries)
@@ -264,7 +265,9 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
         "queries_max": max(counts),
     }
 
-    elapsed, chart, queries = timed(lambda: orgchart_as_of(as_of=dt.date(2025, 6, 30)))
+    elapsed, chart, queries = timed(
+        lambda: orgchart_as_of(viewer=ADMIN, as_of=dt.date(2025, 6, 30))
+    )
     results["orgchart_whole"] = {
         "ms": elapsed,
         "bodies": len(chart["bodies"]),

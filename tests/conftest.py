@@ -102,3 +102,25 @@ def sign_in(client: object, user: object) -> None:
         session = client.session  # type: ignore[attr-defined]
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http() -> object:
+    """Serve the test client over plain HTTP: production redirects it to HTTPS.
+
+    Session-scoped so hypothesis tests do not see a function-scoped fixture.
+    """
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture
+def admin_client(client: object, admin_user: object) -> object:
+    """Return a client signed in as a superuser with a verified second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    sign_in(client, admin_user)
+    return client

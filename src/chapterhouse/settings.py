@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "chapterhouse.core",
+    "chapterhouse.reports",
     "chapterhouse.registry",
     "chapterhouse.meetings",
     "chapterhouse.relations",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chapterhouse.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chapterhouse.web.middleware.OrganizationLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "chapterhouse.custody.middleware.ViewerMiddleware",
+    "chapterhouse.custody.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,7 +116,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "custody/locked_out.html"
+# Renders custody/locked_out.html with status 429 and the wait in minutes.
+AXES_LOCKOUT_CALLABLE = "chapterhouse.custody.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 OTP_TOTP_ISSUER = "Chapterhouse"
@@ -246,10 +250,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Behind a proxy that redirects already this costs nothing (the proxy sets
+# X-Forwarded-Proto, see SECURE_PROXY_SSL_HEADER); without one it is the redirect.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chapterhouse.api.urls")),
+    path("accounts/", include("chapterhouse.custody.urls")),
     path("", include("chapterhouse.web.urls")),
 ]

@@ -31,6 +31,18 @@ def get_json(client: Any) -> Any:
 
 
 @pytest.fixture
+def admin_json(admin_client: Any) -> Any:
+    """Like `get_json`, signed in as an administrator, who sees every person and their data."""
+
+    def get(url: str) -> Any:
+        response = admin_client.get(url)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return get
+
+
+@pytest.fixture
 def request_overhead(client: Any, demo: None) -> int:
     """Return how many queries any request makes before reaching the API (middleware)."""
     with CaptureQueriesContext(connection) as queries:

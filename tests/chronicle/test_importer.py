@@ -13,9 +13,12 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from chapterhouse.chronicle.exporter import chronicle_export
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
+from chapterhouse.custody.access import ADMIN
+from chapterhouse.custody.models import AuditEntry
 from chapterhouse.meetings.models import Decision
 from chapterhouse.registry.models import Body, Mandate, Person, Term
 from chapterhouse.relations.models import Agreement, Award, Task
@@ -303,3 +306,39 @@ def test_the_top_level_extra_is_kept_and_exported(demo_file: Path, tmp_path: Pat
 def test_a_top_level_extra_without_an_organization_is_refused(tmp_path: Path, db: None) -> None:
     errors = refused({"chronicle": 1, "extra": {"note": "x"}}, tmp_path)
     assert any(error.startswith("extra:") for error in errors), errors
+
+
+def test_an_audited_import_leaves_one_entry_with_its_counts(demo_file: Path) -> None:
+    at = timezone.now()
+    chronicle_import(demo_file, viewer=ADMIN, via="cli", at=at)
+    chronicle_import(demo_file)  # without a viewer nothing is audited
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "import",
+        "chronicle",
+        "demo.chronicle.json",
+    )
+    assert (entry.actor_label, entry.via, entry.at) == ("administrator", "cli", at)
+    assert entry.after["created"] == 73 and entry.after["updated"] == 0
+    assert entry.after["sections"]["people"]["created"] == 14
+
+
+def test_the_import_command_is_audited_as_the_operator(demo_file: Path) -> None:
+    call_command("import", str(demo_file), stdout=io.StringIO())
+    call_command("import", str(demo_file), stdout=io.StringIO())
+    entries = list(AuditEntry.objects.filter(action="import"))
+    assert [e.object_id for e in entries] == ["demo.chronicle.json"] * 2
+    assert entries[1].after["unchanged"] == 73 and entries[1].after["created"] == 0
+    assert {e.via for e in entries} == {"cli"}
+
+
+def test_a_refused_import_leaves_no_audit_entry(tmp_path: Path) -> None:
+    with pytest.raises(ChronicleInvalid):
+        import_data(
+            {"chronicle": 1, "people": [{"id": "x", "name": "X", "custodian": "nowhere"}]},
+            tmp_path,
+        )
+    path = tmp_path / "input.json"
+    with pytest.raises(ChronicleInvalid):
+        chronicle_import(path, viewer=ADMIN, at=timezone.now())
+    assert not AuditEntry.objects.exists()

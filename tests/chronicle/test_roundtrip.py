@@ -30,6 +30,17 @@ words = (
 texts = st.one_of(words, st.dictionaries(st.sampled_from(LANGS), words, min_size=1, max_size=3))
 
 
+contacts = st.fixed_dictionaries(
+    {},
+    optional={
+        "email": st.from_regex(r"[a-z0-9.]{1,10}@[a-z]{1,8}\.(org|test|kz)", fullmatch=True),
+        "phone": st.from_regex(r"\+[0-9]{1,3} [0-9]{3} [0-9]{4}", fullmatch=True),
+        "address": words,
+        "messenger": words,
+    },
+)
+
+
 def day(offset: int) -> str:
     return (dt.date(2001, 1, 1) + dt.timedelta(days=offset)).isoformat()
 
@@ -54,6 +65,8 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
             )
         if draw(st.booleans()):
             body["aliases"] = [draw(texts)]
+        if i and draw(st.booleans()):
+            body["internal"] = draw(st.booleans())
         bodies.append(body)
     n_people = draw(st.integers(1, 5))
     people = []
@@ -69,6 +82,15 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
             person["born"] = draw(st.sampled_from(["1970", "1981-04", "1990-12-31"]))
         if draw(st.booleans()):
             person["custodian"] = f"body-{draw(st.integers(0, n_bodies - 1))}"
+        if draw(st.booleans()):
+            person["contact"] = draw(contacts)
+        if draw(st.booleans()):
+            person["notes"] = draw(words)
+        if draw(st.booleans()):
+            affiliation: dict[str, Any] = {"partner": "friends", "title": draw(texts)}
+            if draw(st.booleans()):
+                affiliation["private"] = draw(st.booleans())
+            person["affiliations"] = [affiliation]
         people.append(person)
     triples = draw(
         st.lists(
@@ -106,6 +128,17 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         "hosts": [f"body-{draw(st.integers(0, n_bodies - 1))}"],
         "format": "hybrid",
         "attendees": [{"person": "person-0", "role": "chair"}],
+        "documents": [
+            {
+                "id": "doc-1",
+                "kind": "minutes",
+                "title": draw(texts),
+                "author": "person-0",
+                "text": draw(texts),
+                "internal": draw(st.booleans()),
+            }
+        ],
+        "internal": draw(st.booleans()),
     }
     effects: list[dict[str, Any]] = []
     if open_terms and draw(st.booleans()):
@@ -188,7 +221,14 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "sessions": [session],
         "decisions": [
-            {"id": "d-1", "session": "s-1", "kind": "other", "status": status, "effects": effects}
+            {
+                "id": "d-1",
+                "session": "s-1",
+                "kind": "other",
+                "status": status,
+                "effects": effects,
+                "internal": draw(st.booleans()),
+            }
         ],
     }
 
@@ -227,6 +267,30 @@ def test_import_export_import_export_is_stable(data: dict[str, Any], tmp_path: P
     second = import_into_empty(first, tmp_path)
     assert json.loads(second) == json.loads(first)
     assert first == second
+    assert custody_fields(json.loads(first)) == custody_fields(data)
+
+
+def custody_fields(chronicle: dict[str, Any]) -> dict[str, Any]:
+    """Return our custody extensions in a Chronicle (contact, notes, private, internal)."""
+    people = {
+        p["id"]: (
+            p.get("contact") or None,
+            p.get("notes"),
+            [bool(a.get("private")) for a in p.get("affiliations", [])],
+        )
+        for p in chronicle["people"]
+    }
+    internal = {
+        item["id"]: bool(item.get("internal"))
+        for section in ("bodies", "sessions", "decisions")
+        for item in chronicle.get(section, [])
+    }
+    documents = {
+        d["id"]: bool(d.get("internal"))
+        for session in chronicle.get("sessions", [])
+        for d in session.get("documents", [])
+    }
+    return {"people": people, "internal": internal, "documents": documents}
 
 
 def test_the_demo_exports_to_what_it_imported(demo_file: Path, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from ninja.errors import ValidationError
 from ninja.openapi.docs import DocsBase
 
 from chapterhouse.api import meetings, registry, relations
+from chapterhouse.core.write_schema import body_error_path
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ api = NinjaAPI(
 api.add_router("", registry.router)
 api.add_router("", meetings.router)
 api.add_router("", relations.router)
+import chapterhouse.api.writes  # noqa: E402, F401  - adds POST/PATCH to the routers above
 
 
 def _describe_validation_error(request: HttpRequest, error: dict[str, Any]) -> str:
@@ -93,6 +95,8 @@ def _describe_validation_error(request: HttpRequest, error: dict[str, Any]) -> s
     where = location[0] if location else ""
     name = ".".join(location[1:]) or where
     message = str(error.get("msg", ""))
+    if where == "body":  # a write's JSON body: say where in it, as the Chronicle importer does
+        return f"{body_error_path(location[2:]) or name}: {message}"
     if error.get("type") == "missing":
         return _("Missing the required parameter '%(name)s'") % {"name": name}
     # ninja leaves the offending value out of its errors; a query value is easy to find again.

@@ -24,6 +24,7 @@ from chapterhouse.api.schemas import (
     SessionOut,
     SessionPage,
 )
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors
 
 router = Router(tags=["meetings"])
@@ -53,14 +54,18 @@ def conferences(
     offset: Offset = 0,
 ) -> dict:
     """List conferences in time order."""
-    return selectors.conference_list(kind=kind, limit=limit, offset=offset)
+    return selectors.conference_list(
+        viewer=viewer_of(request), kind=kind, limit=limit, offset=offset
+    )
 
 
 @router.get("/conferences/{id}", response={200: ConferenceOut, **NOT_FOUND})
 def conference(request: HttpRequest, id: str) -> dict:
     """Return a conference with its sessions in day order and the decisions it took as a
     whole."""
-    return found_or_404("conference", id, selectors.conference_detail, conference=id)
+    return found_or_404(
+        "conference", id, selectors.conference_detail, conference=id, viewer=viewer_of(request)
+    )
 
 
 @router.get("/sessions", response={200: SessionPage, **BAD_INPUT})
@@ -75,6 +80,7 @@ def sessions(
 ) -> dict:
     """List sessions in time order with their hosts."""
     return selectors.session_list(
+        viewer=viewer_of(request),
         conference=conference,
         host=host,
         date_from=optional_day_param(date_from, name="from"),
@@ -88,7 +94,9 @@ def sessions(
 def session(request: HttpRequest, id: str) -> dict:
     """Return a session: hosts, place, format, chair, occasions (with the anniversary),
     attendees, documents and decisions."""
-    return found_or_404("session", id, selectors.session_detail, session=id)
+    return found_or_404(
+        "session", id, selectors.session_detail, session=id, viewer=viewer_of(request)
+    )
 
 
 @router.get("/decisions", response={200: DecisionPage, **BAD_INPUT})
@@ -108,6 +116,7 @@ def decisions(
 ) -> dict:
     """List decisions in the order they were taken."""
     return selectors.decision_list(
+        viewer=viewer_of(request),
         session=session,
         conference=conference,
         kind=kind,
@@ -122,4 +131,6 @@ def decisions(
 @router.get("/decisions/{id}", response={200: DecisionOut, **NOT_FOUND}, by_alias=True)
 def decision(request: HttpRequest, id: str) -> dict:
     """Return a decision, its effects as written and what adopting it changed."""
-    return found_or_404("decision", id, selectors.decision_detail, decision=id)
+    return found_or_404(
+        "decision", id, selectors.decision_detail, decision=id, viewer=viewer_of(request)
+    )

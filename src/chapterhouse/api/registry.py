@@ -30,6 +30,7 @@ from chapterhouse.api.schemas import (
     PersonOut,
     PersonPage,
 )
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Organization
 
@@ -43,7 +44,7 @@ BAD_INPUT = {400: ErrorOut}
 def organization(request: HttpRequest) -> dict:
     """Return the organization's name, working languages and founding date."""
     try:
-        return selectors.organization_detail()
+        return selectors.organization_detail(viewer=viewer_of(request))
     except Organization.DoesNotExist:
         raise HttpError(404, _("No organization has been recorded yet")) from None
 
@@ -58,7 +59,9 @@ def bodies(
 ) -> dict:
     """List the bodies that exist on `as_of`, by id, named as on that day."""
     day = day_param(as_of, name="as_of")
-    return selectors.body_list(as_of=day, kind=kind, limit=limit, offset=offset)
+    return selectors.body_list(
+        viewer=viewer_of(request), as_of=day, kind=kind, limit=limit, offset=offset
+    )
 
 
 @router.get("/bodies/{id}", response={200: BodyOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
@@ -66,7 +69,9 @@ def body(request: HttpRequest, id: str, as_of: AsOf = None) -> dict:
     """Return a body as of `as_of`: names, parent and children, holders past and present,
     mandates and a timeline of what happened to it."""
     day = day_param(as_of, name="as_of")
-    return found_or_404("body", id, registry.body_overview, body=id, as_of=day)
+    return found_or_404(
+        "body", id, registry.body_overview, body=id, as_of=day, viewer=viewer_of(request)
+    )
 
 
 @router.get("/people", response={200: PersonPage, **BAD_INPUT})
@@ -77,19 +82,19 @@ def people(
     offset: Offset = 0,
 ) -> dict:
     """List people by id, optionally those whose name contains `q`."""
-    return selectors.person_list(q=q, limit=limit, offset=offset)
+    return selectors.person_list(viewer=viewer_of(request), q=q, limit=limit, offset=offset)
 
 
 @router.get("/people/{id}", response={200: PersonOut, **NOT_FOUND})
 def person(request: HttpRequest, id: str) -> dict:
     """Return a person's names and, under `personal`, their personal data."""
-    return found_or_404("person", id, selectors.person_detail, person=id)
+    return found_or_404("person", id, selectors.person_detail, person=id, viewer=viewer_of(request))
 
 
 @router.get("/people/{id}/history", response={200: HistoryOut, **NOT_FOUND})
 def person_history(request: HttpRequest, id: str) -> dict:
     """Return every post the person held, their outside posts and honours, in time order."""
-    return found_or_404("person", id, registry.person_history, person=id)
+    return found_or_404("person", id, registry.person_history, person=id, viewer=viewer_of(request))
 
 
 @router.get("/orgchart", response={200: OrgchartOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
@@ -104,7 +109,7 @@ def orgchart(
     holders of their posts on that day."""
     day = day_param(as_of, name="as_of")
     try:
-        return registry.orgchart_as_of(as_of=day, root=body or None)
+        return registry.orgchart_as_of(viewer=viewer_of(request), as_of=day, root=body or None)
     except (LookupError, Body.DoesNotExist):
         raise HttpError(404, not_found_message("body", body or "")) from None
 
@@ -127,4 +132,4 @@ def diff(
             _("'from' (%(start)s) must not be after 'to' (%(end)s)")
             % {"start": start.isoformat(), "end": end.isoformat()},
         )
-    return registry.diff_between(start=start, end=end)
+    return registry.diff_between(viewer=viewer_of(request), start=start, end=end)

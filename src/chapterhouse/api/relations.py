@@ -19,6 +19,7 @@ from chapterhouse.api.schemas import (
     TaskOut,
     TaskPage,
 )
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.relations import selectors
 
 router = Router(tags=["relations"])
@@ -42,13 +43,17 @@ def partners(
     offset: Offset = 0,
 ) -> dict:
     """List the organizations outside ours, by id."""
-    return selectors.partner_list(kind=kind, country=country, limit=limit, offset=offset)
+    return selectors.partner_list(
+        viewer=viewer_of(request), kind=kind, country=country, limit=limit, offset=offset
+    )
 
 
 @router.get("/partners/{id}", response={200: PartnerOut, **NOT_FOUND})
 def partner(request: HttpRequest, id: str) -> dict:
     """Return a partner organization and the agreements it is a party to."""
-    return found_or_404("partner", id, selectors.partner_detail, partner=id)
+    return found_or_404(
+        "partner", id, selectors.partner_detail, partner=id, viewer=viewer_of(request)
+    )
 
 
 @router.get("/agreements", response={200: AgreementPage, **BAD_INPUT})
@@ -59,13 +64,17 @@ def agreements(
     offset: Offset = 0,
 ) -> dict:
     """List agreements in date order."""
-    return selectors.agreement_list(status=status, limit=limit, offset=offset)
+    return selectors.agreement_list(
+        viewer=viewer_of(request), status=status, limit=limit, offset=offset
+    )
 
 
 @router.get("/agreements/{id}", response={200: AgreementOut, **NOT_FOUND})
 def agreement(request: HttpRequest, id: str) -> dict:
     """Return an agreement with its parties, articles, signatories and signing decision."""
-    return found_or_404("agreement", id, selectors.agreement_detail, agreement=id)
+    return found_or_404(
+        "agreement", id, selectors.agreement_detail, agreement=id, viewer=viewer_of(request)
+    )
 
 
 @router.get("/honours", response={200: HonourPage, **BAD_INPUT})
@@ -76,13 +85,13 @@ def honours(
     offset: Offset = 0,
 ) -> dict:
     """List honours by id with how many times each was awarded."""
-    return selectors.honour_list(kind=kind, limit=limit, offset=offset)
+    return selectors.honour_list(viewer=viewer_of(request), kind=kind, limit=limit, offset=offset)
 
 
 @router.get("/honours/{id}", response={200: HonourOut, **NOT_FOUND})
 def honour(request: HttpRequest, id: str) -> dict:
     """Return an honour and everyone it was awarded to, in date order."""
-    return found_or_404("honour", id, selectors.honour_detail, honour=id)
+    return found_or_404("honour", id, selectors.honour_detail, honour=id, viewer=viewer_of(request))
 
 
 @router.get("/tasks", response={200: TaskPage, **BAD_INPUT})
@@ -95,10 +104,17 @@ def tasks(
     offset: Offset = 0,
 ) -> dict:
     """List tasks by due date with their assignees."""
-    return selectors.task_list(status=status, body=body, person=person, limit=limit, offset=offset)
+    return selectors.task_list(
+        viewer=viewer_of(request),
+        status=status,
+        body=body,
+        person=person,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/tasks/{id}", response={200: TaskOut, **NOT_FOUND})
 def task(request: HttpRequest, id: str) -> dict:
     """Return a task, its assignees and the decision that gave it."""
-    return found_or_404("task", id, selectors.task_detail, task=id)
+    return found_or_404("task", id, selectors.task_detail, task=id, viewer=viewer_of(request))

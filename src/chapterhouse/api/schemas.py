@@ -4,6 +4,9 @@ They mirror the dicts the selectors return. A Text is a string in the
 organization's default language or an object mapping language codes to
 strings; dates are written as they were recorded (``2018``, ``2024-08``,
 ``2025-05-18``); ends are exclusive, as in the Chronicle format.
+
+A person the reader may not see has no id in any reference (null) and is named
+by a placeholder: their call sign, else "a member of <custodian body>".
 """
 
 from __future__ import annotations
@@ -25,10 +28,15 @@ class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, naming the parameter and the value.")
 
 
-class Ref(Schema):
-    """A reference to an object by its Chronicle id, with its display name."""
+PERSON_ID = "The person's id; null for a person hidden from the reader."
+PERSON_NAME = "The display name, or a placeholder for a person hidden from the reader."
 
-    id: str
+
+class Ref(Schema):
+    """A reference to an object by its Chronicle id, with its display name; a person hidden
+    from the reader has a null id and a placeholder name."""
+
+    id: str | None
     name: Text | None = None
 
 
@@ -66,8 +74,8 @@ class BodyPage(Schema):
 
 
 class Holder(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     role: str
     title: Text | None
     start: PartialDate
@@ -76,8 +84,8 @@ class Holder(Schema):
 
 
 class Term(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     body: str
     role: str
     title: Text | None
@@ -170,19 +178,34 @@ class AffiliationOut(Schema):
     title: Text | None
     start: PartialDate | None
     end: PartialDate | None
+    private: bool = Field(
+        default=False, description="Personal data: listed only to the person's custodians."
+    )
 
 
 class PersonalData(Schema):
-    """Personal data: kept together so that access to it can be restricted in one place."""
+    """Personal data, kept together and given only to those who may read it: officers of
+    the person's custodian body or a body above it, administrators, and the person."""
 
-    born: PartialDate | None
-    affiliations: list[AffiliationOut]
+    born: PartialDate | None = None
+    contact: dict[str, Any] = Field(
+        default_factory=dict, description="Contact details: email, phone, address …"
+    )
+    notes: str | None = Field(default=None, description="The custodian's notes.")
+    affiliations: list[AffiliationOut] = Field(
+        default_factory=list, description="Outside posts, the private ones included."
+    )
 
 
 class PersonOut(Schema):
     id: str
-    name: str
-    names: list[PersonNameOut]
+    name: str = Field(
+        description="The display name; the call sign for those who may not "
+        "read the real name behind it."
+    )
+    names: list[PersonNameOut] = Field(
+        description="Variants of the real name; empty when a call sign hides it from the reader."
+    )
     given: str | None
     family: str | None
     patronymic: str | None
@@ -190,7 +213,11 @@ class PersonOut(Schema):
     honorific: Text | None
     custodian: Ref | None = Field(description="The body that keeps this person's personal data.")
     public: bool
-    personal: PersonalData = Field(description="Personal data (restricted in a later version).")
+    personal: PersonalData | None = Field(
+        default=None,
+        description="Personal data; null unless the reader is one of the person's custodians "
+        "(officers of the custodian body or above), an administrator or the person.",
+    )
 
 
 class HistoryTerm(Term):
@@ -335,8 +362,8 @@ class Occasion(Schema):
 
 
 class Attendee(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     role: str
     capacity: Text | None
 
@@ -428,8 +455,8 @@ class EndedMandate(Schema):
 
 
 class GivenAward(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     honour: str
     honour_name: Text
     date: str
@@ -506,8 +533,8 @@ class PartnerOut(PartnerItem):
 
 
 class Signatory(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     party: str
     title: Text | None
 
@@ -536,8 +563,8 @@ class HonourPage(Schema):
 
 
 class HonourAward(Schema):
-    person: str
-    name: str
+    person: str | None = Field(description=PERSON_ID)
+    name: str = Field(description=PERSON_NAME)
     date: str
     decision: str
     citation: str | None
@@ -552,7 +579,7 @@ class HonourOut(Schema):
 
 class Assignee(Schema):
     kind: str = Field(description="body or person")
-    id: str
+    id: str | None = Field(description="The body's or person's id; null for a hidden person.")
     name: Text
 
 

@@ -2,7 +2,8 @@
 
 The org chart, diff, history and body page come from ``registry.selectors``;
 these fill the remaining endpoints, with the same habits: plain dicts, dates
-written back with their precision, a fixed number of queries.
+written back with their precision, a fixed number of queries, and a ``viewer``
+whose tiers every read obeys.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
+from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
     body_ref,
@@ -20,13 +22,14 @@ from chapterhouse.meetings.selectors import (
     page,
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
-from chapterhouse.registry.selectors import body_name_as_of_expression
+from chapterhouse.registry.selectors import body_name_as_of_expression, people_visible
 from chapterhouse.registry.services import exists_on
 from chapterhouse.relations.models import Affiliation
 
 
-def organization_detail() -> dict[str, Any]:
-    """Return the organization's name, languages and founding date.
+def organization_detail(*, viewer: Viewer) -> dict[str, Any]:
+    """Return the organization's name, languages and founding date (public to any
+    ``viewer``).
 
     Raise ``Organization.DoesNotExist`` before any Chronicle was imported.
     """
@@ -43,12 +46,18 @@ def organization_detail() -> dict[str, Any]:
 
 
 def body_list(
-    *, as_of: dt.date, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    *,
+    as_of: dt.date,
+    viewer: Viewer,
+    kind: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """Return ``{"count", "items"}``: the bodies that exist on ``as_of``, by id, each named
-    as on that date, optionally of one ``kind``."""
+    as on that date, optionally of one ``kind``; internal bodies ``viewer`` may not see
+    are left out (and not named as a parent)."""
     bodies = (
-        Body.objects.filter(exists_on(as_of))
+        Body.objects.filter(exists_on(as_of), viewer.body_filter())
         .annotate(name_as_of=body_name_as_of_expression(as_of=as_of))
         .select_related("parent")
         .order_by("slug")
@@ -61,7 +70,11 @@ def body_list(
             "id": body.slug,
             "name": body.name_as_of,
             "kind": body.kind,
-            "parent": body.parent.slug if body.parent else None,
+            "parent": (
+                body.parent.slug
+                if body.parent and viewer.sees_body(body.parent.pk, internal=body.parent.internal)
+                else None
+            ),
             "number": body.number,
             "countries": list(body.countries or []),
             "founded": date_start_text(body.founded, body.founded_precision),
@@ -73,30 +86,32 @@ def body_list(
 
 
 def person_list(
-    *, q: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    *, viewer: Viewer, q: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
-    """Return ``{"count", "items"}``: people by id, optionally those whose display name or
-    any variant of it contains ``q`` (ignoring case)."""
-    people = Person.objects.order_by("slug")
-    if q:
-        matching = Person.objects.filter(
-            Q(name__icontains=q) | Q(names__name__icontains=q) | Q(slug__icontains=q)
-        ).values("pk")
-        people = people.filter(pk__in=matching)
+    """Return ``{"count", "items"}``: the people ``viewer`` may see, by id, optionally those
+    whose name (as the viewer may read it) contains ``q`` (ignoring case)."""
+    people = people_visible(viewer=viewer, q=q).order_by("slug")
     count, rows = page(people, limit=limit, offset=offset)
-    items = [{"id": row.slug, "name": row.name, "public": row.public} for row in rows]
+    items = [
+        {"id": row.slug, "name": viewer.display_name(row), "public": row.public} for row in rows
+    ]
     return {"count": count, "items": items}
 
 
-def person_detail(*, person: str) -> dict[str, Any]:
-    """Return a person's names and, under ``personal``, their personal data (birth date
-    and outside posts), kept apart so that access to it can be restricted in one place.
+def person_detail(*, person: str, viewer: Viewer) -> dict[str, Any]:
+    """Return a person's names and, under ``personal``, their personal data (birth date,
+    contact details, notes, outside posts including private ones) when ``viewer`` may
+    read it, else None.
 
-    The custodian body is named by its latest name. Raise ``Person.DoesNotExist``
-    for an unknown id.
+    A call sign hides the real name (``name`` is then the call sign; ``given``,
+    ``family``, ``patronymic`` are None and ``names`` empty) from viewers who
+    may not read personal data. The custodian body is named by its latest name.
+    Raise ``Person.DoesNotExist`` for an unknown id and for a person the viewer
+    may not see.
     """
     found = (
-        Person.objects.select_related("custodian")
+        Person.objects.filter(viewer.people_filter())
+        .select_related("custodian")
         .prefetch_related(
             "names",
             Prefetch("custodian__renames", queryset=BodyName.objects.order_by("start", "pk")),
@@ -107,32 +122,44 @@ def person_detail(*, person: str) -> dict[str, Any]:
         )
         .get(slug=person)
     )
+    personal = viewer.sees_personal_data(found)
+    real_name = personal or not found.call_sign
+    custodian = found.custodian
+    if custodian is not None and not viewer.sees_body(custodian.pk, internal=custodian.internal):
+        custodian = None
     return {
         "id": found.slug,
-        "name": found.name,
+        "name": viewer.display_name(found),
         "names": [
             {"name": variant.name, "lang": variant.lang or None, "kind": variant.kind or None}
-            for variant in found.names.all()
+            for variant in (found.names.all() if real_name else [])
         ],
-        "given": found.given or None,
-        "family": found.family or None,
-        "patronymic": found.patronymic or None,
+        "given": (found.given or None) if real_name else None,
+        "family": (found.family or None) if real_name else None,
+        "patronymic": (found.patronymic or None) if real_name else None,
         "call_sign": found.call_sign or None,
         "honorific": found.honorific,
-        "custodian": body_ref(found.custodian, None),
+        "custodian": body_ref(custodian, None),
         "public": found.public,
-        # Personal data, in one place (see the docstring).
-        "personal": {
-            "born": date_start_text(found.born, found.born_precision),
-            "affiliations": [
-                {
-                    "partner": affiliation.partner.slug,
-                    "partner_name": affiliation.partner.name,
-                    "title": affiliation.title,
-                    "start": date_start_text(affiliation.start, affiliation.start_precision),
-                    "end": date_end_text(affiliation.end, affiliation.end_precision),
-                }
-                for affiliation in found.affiliations.all()
-            ],
-        },
+        # Personal data, in one place, for the custodians only (see the docstring).
+        "personal": (
+            {
+                "born": date_start_text(found.born, found.born_precision),
+                "contact": dict(found.contact or {}),
+                "notes": found.notes or None,
+                "affiliations": [
+                    {
+                        "partner": affiliation.partner.slug,
+                        "partner_name": affiliation.partner.name,
+                        "title": affiliation.title,
+                        "start": date_start_text(affiliation.start, affiliation.start_precision),
+                        "end": date_end_text(affiliation.end, affiliation.end_precision),
+                        "private": affiliation.private,
+                    }
+                    for affiliation in found.affiliations.all()
+                ],
+            }
+            if personal
+            else None
+        ),
     }

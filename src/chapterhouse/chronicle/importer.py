@@ -19,7 +19,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -34,9 +34,11 @@ from chapterhouse.chronicle.reader import (
     validate_item,
 )
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import add_duration, end_of, start_of
+from chapterhouse.core.partial_dates import InvalidDuration, add_duration, end_of, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.services import audit_record
 from chapterhouse.meetings.models import (
     Attendance,
     Commemoration,
@@ -92,6 +94,7 @@ SECTIONS = [
 MAX_ERRORS = 200
 ANALYZE_AFTER = 50_000
 CHUNK = 5000
+OUTCOMES = ("created", "updated", "unchanged")
 
 
 @dataclass
@@ -463,6 +466,7 @@ class _Importer:
             "region": data.get("region"),
             "institution": data.get("institution"),
             "affiliated": data.get("affiliated", False),
+            "internal": data.get("internal", False),
             "founded": founded,
             "founded_precision": founded_precision,
             "dissolved": dissolved,
@@ -627,6 +631,8 @@ class _Importer:
             "custodian_id": custodian_pk,
             "public": data.get("public", False),
             "honorific": data.get("honorific"),
+            "contact": data.get("contact", {}),
+            "notes": data.get("notes", ""),
             "extra": data.get("extra"),
         }
 
@@ -661,6 +667,7 @@ class _Importer:
                     "start_precision": start_precision,
                     "end": end,
                     "end_precision": end_precision,
+                    "private": affiliation.get("private", False),
                     "position": n,
                 }
             )
@@ -721,7 +728,15 @@ class _Importer:
                     person.names.all().delete()
                     names += new_names
                     changed = True
-                fields = ("partner_id", "title", "start", "start_precision", "end", "end_precision")
+                fields = (
+                    "partner_id",
+                    "title",
+                    "start",
+                    "start_precision",
+                    "end",
+                    "end_precision",
+                    "private",
+                )
                 if _dict_rows(new_affiliations, fields) != _rows(person.affiliations.all(), fields):
                     person.affiliations.all().delete()
                     affiliations += new_affiliations
@@ -764,7 +779,11 @@ class _Importer:
         end, end_precision = _end(data.get("end"))
         length = data.get("term_length", "")
         if end is None and length:
-            end, end_precision = add_duration(start, length), "day"
+            try:
+                end, end_precision = add_duration(start, length), "day"
+            except InvalidDuration as error:  # it would end past the year 9999
+                self.error(f"{path}.term_length", error.expected, length)
+                return None
         if end is not None and end <= start:
             self.error(
                 f"{path}.end",
@@ -940,6 +959,7 @@ class _Importer:
                 "venue": data.get("venue"),
                 "format": data.get("format", ""),
                 "chair_id": self.ref(Person, chair, f"{path}.chair") if chair else None,
+                "internal": data.get("internal", False),
                 "extra": data.get("extra"),
             }
             session, outcome = self.upsert("sessions", Session, data["id"], values)
@@ -1009,6 +1029,7 @@ class _Importer:
                 "signatories": document.get("signatories", []),
                 "text": document.get("text"),
                 "position": n,
+                "internal": document.get("internal", False),
                 "extra": document.get("extra"),
             }
             existing = Document.objects.filter(slug=document["id"]).first()
@@ -1173,6 +1194,7 @@ class _Importer:
                 "votes": data.get("votes"),
                 "effects": data.get("effects", []),
                 "position": index,
+                "internal": data.get("internal", False),
                 "extra": data.get("extra"),
             }
             decision = Decision.objects.filter(slug=data["id"]).first()
@@ -1255,6 +1277,14 @@ class _Importer:
                     )
 
 
+def _source_name(source: str | Path | BinaryIO) -> str:
+    """Return the file name an import came from ("-" for a stream without one)."""
+    if isinstance(source, str | Path):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str) and not name.startswith("<") else "-"
+
+
 def chunk_value(chunk: list[tuple[int, dict[str, Any]]], index: int, key: str) -> Any:
     """Return the value of ``key`` of the item at file index ``index`` in ``chunk``."""
     return next(data.get(key) for i, data in chunk if i == index)
@@ -1269,13 +1299,21 @@ def _rows(objects: Any, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
 
 
 def chronicle_import(
-    source: str | Path | BinaryIO, *, progress: Progress | None = None
+    source: str | Path | BinaryIO,
+    *,
+    progress: Progress | None = None,
+    viewer: Viewer | None = None,
+    via: str = "cli",
+    at: dt.datetime | None = None,
 ) -> ImportResult:
     """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
 
     Raises ``ChronicleInvalid`` with every error found; the database is then
-    exactly as it was.
+    exactly as it was. Given a ``viewer`` (and the time ``at``), the import
+    leaves one audit entry with the counts, written in the same transaction.
     """
+    if viewer is not None and at is None:
+        raise ValueError("an audited import needs the time it happens at")
     importer = _Importer(progress or Progress())
     with ExitStack() as stack:
         if isinstance(source, str | Path):
@@ -1300,6 +1338,23 @@ def chronicle_import(
                 importer.write(spills)
             if importer.errors:
                 raise ChronicleInvalid(importer.errors)
+            if viewer is not None:
+                assert at is not None
+                audit_record(
+                    viewer=viewer,
+                    via=via,
+                    action="import",
+                    object_type="chronicle",
+                    object_id=_source_name(source),
+                    at=at,
+                    after={
+                        **{what: importer.result.total(what) for what in OUTCOMES},
+                        "sections": {
+                            section: asdict(count)
+                            for section, count in importer.result.counts.items()
+                        },
+                    },
+                )
     if importer.result.total("created") >= ANALYZE_AFTER:
         # Fresh statistics, or the planner keeps treating the tables as small and
         # scans millions of terms for an org chart.

@@ -42,6 +42,9 @@ MISSING: Final[Any] = _Missing()
 ARRAY_SECTIONS: Final = tuple(key for key in SECTION_MODELS if key != "organization")
 TOP_LEVEL_KEYS: Final = ("chronicle", "organization", *ARRAY_SECTIONS, "extra")
 MAX_ERRORS_SHOWN: Final = 50
+# No Chronicle object nests anywhere near this deep; a deeper value is an attack or
+# a broken generator, and would exhaust the recursion of the JSON encoder later on.
+MAX_NESTING: Final = 100
 
 _SINGLE_VALUES = frozenset({"chronicle", "organization", "extra"})
 _OPENING = frozenset({"start_map", "start_array"})
@@ -104,6 +107,10 @@ class ChronicleInvalid(Exception):
         if more > 0:
             lines.append(f"… and {more} more")
         return "\n".join(lines)
+
+
+class _Unreadable(Exception):
+    """A value the parser read but the importer cannot keep (too deep, or a NUL character)."""
 
 
 def iter_items(fp: IO[bytes]) -> Iterator[tuple[str, int | None, Any]]:
@@ -179,6 +186,20 @@ def iter_items(fp: IO[bytes]) -> Iterator[tuple[str, int | None, Any]]:
             pass
     except (ijson.JSONError, json.JSONDecodeError) as exc:
         problems.append(ChronicleError(path, source.describe(exc)))
+        raise ChronicleInvalid(problems) from None
+    except _Unreadable as exc:
+        problems.append(ChronicleError(path, str(exc)))
+        raise ChronicleInvalid(problems) from None
+    except UnicodeDecodeError as exc:
+        # The parser lets some invalid sequences through (encoded surrogates) and
+        # Python refuses them when it decodes the string.
+        problems.append(
+            ChronicleError(
+                path,
+                "expected UTF-8 text, but a string holds bytes that are not UTF-8 "
+                f"({exc.object[exc.start : exc.end]!r}, before byte {source.offset})",
+            )
+        )
         raise ChronicleInvalid(problems) from None
     if "chronicle" not in seen:
         problems.insert(
@@ -274,6 +295,11 @@ class _TrackedReader:
         self.chunk_lines = 0  # newlines before the chunk
         self.chunk_line_start = 0
 
+    @property
+    def offset(self) -> int:
+        """How many bytes the parser has been given so far."""
+        return self._offset
+
     def read(self, size: int = -1) -> bytes:
         """Return the next bytes of the file and remember them."""
         data = self._fp.read(size)
@@ -350,18 +376,31 @@ class _TrackedReader:
         return None
 
 
+_NUL_MESSAGE = "expected text without NUL characters (\\u0000)"
+
+
 def _build(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
-    """Return the JSON value that starts with ``event``, consuming its events."""
+    """Return the JSON value that starts with ``event``, consuming its events.
+
+    Raise ``_Unreadable`` for a value nested deeper than ``MAX_NESTING`` or
+    holding a NUL character, which no database column takes.
+    """
     if event not in _OPENING:
+        if event == "string" and "\x00" in value:
+            raise _Unreadable(_NUL_MESSAGE)
         return value
     builder = ijson.ObjectBuilder()
     add = builder.event
     add(event, value)
     depth = 1
     for event, value in events:
+        if event in ("string", "map_key") and "\x00" in value:
+            raise _Unreadable(_NUL_MESSAGE)
         add(event, value)
         if event in _OPENING:
             depth += 1
+            if depth > MAX_NESTING:
+                raise _Unreadable(f"expected values nested at most {MAX_NESTING} levels deep")
         elif event in _CLOSING:
             depth -= 1
             if depth == 0:
@@ -420,6 +459,8 @@ def _message(error: ErrorDetails) -> str:
         return f"expected {ctx.get('expected')}"
     if kind == "greater_than_equal":
         return f"expected a number of at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"expected a number of at most {ctx.get('le')}"
     if kind == "too_short":
         count = ctx.get("min_length")
         return f"expected at least {count} item{'' if count == 1 else 's'}"

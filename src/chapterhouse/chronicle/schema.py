@@ -13,6 +13,7 @@ what an import read.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal, NoReturn, Self
 
@@ -41,6 +42,9 @@ SLUG_MAX_LENGTH = 100
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
+# The shape of an address, not its deliverability: one "@", no spaces, a dot in the domain.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
+EMAIL_MAX_LENGTH = 254
 
 # CLDR lists a few two-letter codes that are groupings or test codes rather
 # than places an organization can work in.
@@ -56,6 +60,7 @@ COUNTRY_CODES: frozenset[str] = (
 
 _SLUG = re.compile(SLUG_PATTERN)
 _LANG = re.compile(LANG_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 EXPECTED_SLUG = (
     "expected an id: a slug of lowercase letters, digits, '-', '_' and '.' "
@@ -107,6 +112,13 @@ def _validate_non_empty(value: object) -> str:
     return value
 
 
+def _validate_email(value: object) -> str:
+    """Return ``value`` if it looks like an e-mail address (``name@example.org``)."""
+    if not isinstance(value, str) or len(value) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(value):
+        _fail("email", "expected an e-mail address such as 'name@example.org'")
+    return value
+
+
 def _validate_text(value: object) -> str | dict[str, str]:
     """Return ``value`` if it is a Text: a string, or language codes mapped to strings.
 
@@ -145,9 +157,13 @@ def _validate_duration(value: object) -> str:
     if not isinstance(value, str):
         _fail("duration", "expected an ISO 8601 duration as a string, such as 'P1Y'")
     try:
-        parse_duration(value)
+        duration = parse_duration(value)
+        # A length that overflows the calendar from year 1 is no length a term has.
+        dt.date(1, 1, 1) + duration
     except InvalidDuration as exc:
         _fail("duration", exc.expected)
+    except (OverflowError, ValueError):
+        _fail("duration", "expected a duration shorter than 9999 years, such as 'P1Y'")
     return value
 
 
@@ -177,6 +193,11 @@ NonEmptyStr = Annotated[
     str,
     PlainValidator(_validate_non_empty),
     WithJsonSchema({"type": "string", "minLength": 1}),
+]
+Email = Annotated[
+    str,
+    PlainValidator(_validate_email),
+    WithJsonSchema({"type": "string", "pattern": EMAIL_PATTERN, "maxLength": EMAIL_MAX_LENGTH}),
 ]
 Text = Annotated[
     str | dict[str, str],
@@ -217,8 +238,11 @@ ChronicleVersion = Annotated[
     PlainValidator(_validate_version),
     WithJsonSchema({"const": 1, "description": "The version of the Chronicle format"}),
 ]
-PositiveInt = Annotated[int, Field(ge=1)]
-Count = Annotated[int, Field(ge=0)]
+# Bounded by what a database integer column holds everywhere (32 bits, signed).
+INT_MAX = 2**31 - 1
+PositiveInt = Annotated[int, Field(ge=1, le=INT_MAX)]
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+Rank = Annotated[int, Field(ge=-INT_MAX - 1, le=INT_MAX)]
 Extra = Annotated[
     dict[str, Any] | None,
     Field(description="Anything else, kept as it is and written back on export"),
@@ -318,7 +342,7 @@ class VocabularyEntry(ChronicleObject):
 
     id: Slug
     name: Text
-    rank: int
+    rank: Rank
     """Lower ranks sort first."""
     extra: Extra = None
 
@@ -352,6 +376,8 @@ class Body(ChronicleObject):
     """For a cell: the university or workplace."""
     affiliated: bool | None = None
     """A separately registered organization that joined as a whole."""
+    internal: bool | None = None
+    """Our extension: seen only by people with a grant on it; absent means false."""
     founded: DateStr | None = None
     dissolved: DateStr | None = None
     mandates: list[Slug] | None = None
@@ -389,12 +415,25 @@ class Affiliation(ChronicleObject):
     title: Text
     start: DateStr | None = None
     end: DateStr | None = None
+    private: bool | None = None
+    """Our extension: personal data, seen only by the custodians; absent means false."""
     extra: Extra = None
 
     @field_validator("end")
     @classmethod
     def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
         return _ends_after(info.data.get("start"), end, start_key="start", end_key="end")
+
+
+class Contact(ChronicleObject):
+    """Our extension: how to reach a person (personal data)."""
+
+    email: Email | None = None
+    phone: NonEmptyStr | None = None
+    address: NonEmptyStr | None = None
+    messenger: NonEmptyStr | None = None
+    """A messenger handle, e.g. ``@name`` or ``signal: +7 …``."""
+    extra: Extra = None
 
 
 class Person(ChronicleObject):
@@ -416,6 +455,10 @@ class Person(ChronicleObject):
     """May appear on public pages; absent means false."""
     affiliations: list[Affiliation] | None = None
     honorific: Text | None = None
+    contact: Contact | None = None
+    """Our extension: contact details (personal data)."""
+    notes: NonEmptyStr | None = None
+    """Our extension: the custodian's notes on the person (personal data)."""
     extra: Extra = None
 
 
@@ -487,6 +530,8 @@ class Document(ChronicleObject):
     author: Slug | None = None
     signatories: list[Slug] | None = None
     text: Text
+    internal: bool | None = None
+    """Our extension: seen only by people with a grant on a host of its session."""
     extra: Extra = None
 
 
@@ -512,6 +557,8 @@ class Session(ChronicleObject):
     """Commemorations it is timed to coincide with."""
     attendees: list[Attendee] | None = None
     documents: list[Document] | None = None
+    internal: bool | None = None
+    """Our extension: seen only by people with a grant on one of its hosts."""
     extra: Extra = None
 
 
@@ -755,6 +802,9 @@ class Decision(ChronicleObject):
     """Only ``adopted`` applies effects; ``annulled`` reverts them."""
     votes: Votes | None = None
     effects: list[Effect] | None = None
+    internal: bool | None = None
+    """Our extension: seen only by people with a grant on a host of its session
+    (of a conference as a whole: with any grant)."""
     extra: Extra = None
 
     @model_validator(mode="after")

@@ -79,6 +79,53 @@ class Viewer:
             return bool(self.member_bodies)
         return any(body_id in self.member_bodies for body_id in bodies)
 
+    def sees_body(self, body_id: int | None, *, internal: bool) -> bool:
+        """Whether a body already loaded is visible (the Python twin of `body_filter`)."""
+        return self.is_admin or not internal or body_id in self.member_bodies
+
+    def session_filter(self, prefix: str = "") -> Q:
+        """A filter on Session (or `prefix` + Session) keeping the sessions the viewer may see:
+        those not internal, and internal ones hosted by a body the viewer has a grant
+        covering (a session without hosts: any grant)."""
+        if self.is_admin:
+            return Q()
+        visible = Q(**{f"{prefix}internal": False})
+        if self.member_bodies:
+            visible |= self._sees_hosts(f"{prefix}pk" if prefix else "pk")
+        return visible
+
+    def decision_filter(self, prefix: str = "") -> Q:
+        """A filter on Decision (or `prefix` + Decision): an internal decision, or any decision
+        of an internal session, follows its session's hosts; a conference-level internal
+        decision needs any grant."""
+        if self.is_admin:
+            return Q()
+        visible = Q(**{f"{prefix}internal": False}) & (
+            Q(**{f"{prefix}session__isnull": True}) | Q(**{f"{prefix}session__internal": False})
+        )
+        if self.member_bodies:
+            visible |= self._sees_hosts(f"{prefix}session_id")
+        return visible
+
+    def document_filter(self, prefix: str = "") -> Q:
+        """A filter on Document (or `prefix` + Document): like a decision, it follows its
+        session."""
+        if self.is_admin:
+            return Q()
+        visible = Q(**{f"{prefix}internal": False}) & Q(**{f"{prefix}session__internal": False})
+        if self.member_bodies:
+            visible |= self._sees_hosts(f"{prefix}session_id")
+        return visible
+
+    def _sees_hosts(self, session_ref: str) -> Q:
+        """True where the session at `session_ref` has a host the viewer covers, or no host
+        at all (and no session at all: a conference-level record)."""
+        from chapterhouse.meetings.models import SessionHost
+
+        hosts = SessionHost.objects.filter(session_id=OuterRef(session_ref))
+        covered = hosts.filter(body_id__in=self.member_bodies)
+        return Q(Exists(covered)) | ~Q(Exists(hosts))
+
     def body_filter(self, prefix: str = "") -> Q:
         """A filter on Body (or on `prefix` + Body) keeping what the viewer may see."""
         if self.is_admin:
@@ -121,6 +168,16 @@ class Viewer:
             return True
         return self.covers(WRITE_ROLE, custodian)
 
+    def personal_data_filter(self, prefix: str = "") -> Q:
+        """A filter on Person (or `prefix` + Person) keeping those whose personal data the
+        viewer may read (see `sees_personal_data`)."""
+        if self.is_admin:
+            return Q()
+        mine = Q(**{f"{prefix}custodian_id__in": self.scopes.get(WRITE_ROLE, frozenset())})
+        if self.person_id is not None:
+            mine |= Q(**{f"{prefix}pk": self.person_id})
+        return mine
+
     def may_edit_person(self, person: Person | Mapping[str, Any]) -> bool:
         """Officers of the custodian body (or above) edit a person; people see but don't edit."""
         if self.is_admin:
@@ -134,6 +191,141 @@ class Viewer:
         if call_sign and not self.sees_personal_data(person):
             return call_sign
         return name
+
+
+# --- naming people in records ---------------------------------------------------
+
+
+def person_columns(prefix: str = "") -> tuple[str, ...]:
+    """The `values()` columns a selector reads to name a person for any viewer, at `prefix`
+    (e.g. ``"person__"``); add `custodian_name_expression(prefix)` as ``custodian_name``."""
+    return tuple(
+        f"{prefix}{name}" for name in ("id", "slug", "name", "call_sign", "public", "custodian_id")
+    )
+
+
+def custodian_name_expression(prefix: str = "") -> Any:
+    """An expression for the latest name of the custodian of the person at `prefix`.
+
+    Annotating the query that already reads the person costs no extra query, so a
+    placeholder ("a member of …") is free for anonymous pages.
+    """
+    from django.db import models
+    from django.db.models import F, Subquery
+    from django.db.models.functions import Coalesce
+
+    from chapterhouse.registry.models import BodyName
+
+    latest = (
+        BodyName.objects.filter(body_id=OuterRef(f"{prefix}custodian_id"))
+        .order_by("-start", "-pk")
+        .values("name")[:1]
+    )
+    return Coalesce(
+        Subquery(latest, output_field=models.JSONField()),
+        F(f"{prefix}custodian__name"),
+        output_field=models.JSONField(),
+    )
+
+
+def person_row(
+    source: Person | Mapping[str, Any] | None, prefix: str = "", *, custodian_name: Any = None
+) -> dict[str, Any]:
+    """Return the plain keys `PeopleNamer` reads, from a Person or a `values()` row read
+    with `person_columns(prefix)`.
+
+    The custodian's name comes from `custodian_name`, else a ``custodian_name``
+    annotation on the row or Person, else a custodian already joined (its founding name).
+    """
+    if source is None:
+        return {}
+    if isinstance(source, Person):
+        custodian_name = custodian_name or getattr(source, "custodian_name", None)
+        if custodian_name is None and source.custodian_id is not None:
+            # Only a custodian already joined (select_related) is used: never a query per person.
+            custodian = source._state.fields_cache.get("custodian")
+            custodian_name = custodian.name if custodian is not None else None
+        return {
+            "pk": source.pk,
+            "slug": source.slug,
+            "name": source.name,
+            "call_sign": source.call_sign,
+            "public": source.public,
+            "custodian_id": source.custodian_id,
+            "custodian_name": custodian_name,
+        }
+    return {
+        "pk": source[f"{prefix}id"],
+        "slug": source[f"{prefix}slug"],
+        "name": source[f"{prefix}name"],
+        "call_sign": source[f"{prefix}call_sign"],
+        "public": source[f"{prefix}public"],
+        "custodian_id": source[f"{prefix}custodian_id"],
+        "custodian_name": custodian_name or source.get("custodian_name"),
+    }
+
+
+class PeopleNamer:
+    """Name the people of one response for one viewer.
+
+    People the viewer may see keep their id and get `Viewer.display_name`; the others get
+    no id and `placeholder_name`. Visibility is decided from the rows already read
+    (public, the viewer's own record, custody) and, only for a signed-in viewer with
+    grants and people still undecided, one query for the posts they hold.
+    """
+
+    def __init__(
+        self, viewer: Viewer, rows: Iterable[Mapping[str, Any]], *, filtered: bool = False
+    ) -> None:
+        """`filtered`: the rows were already read through `Viewer.people_filter`."""
+        self.viewer = viewer
+        self.visible: set[int] = set()
+        undecided: set[int] = set()
+        for row in rows:
+            if not row:
+                continue
+            pk = row["pk"]
+            if (
+                filtered
+                or viewer.is_admin
+                or row["public"]
+                or pk == viewer.person_id
+                or row["custodian_id"] in viewer.member_bodies
+            ):
+                self.visible.add(pk)
+            elif viewer.member_bodies:
+                undecided.add(pk)
+        if undecided:
+            self.visible |= viewer.visible_people(undecided)
+
+    def sees(self, row: Mapping[str, Any]) -> bool:
+        return bool(row) and row["pk"] in self.visible
+
+    def name(self, row: Mapping[str, Any]) -> str:
+        """The name the viewer reads: display name, or the placeholder of a hidden person."""
+        if self.sees(row):
+            return self.viewer.display_name(row)
+        return placeholder_name(
+            call_sign=row["call_sign"], custodian_name=_text(row.get("custodian_name"))
+        )
+
+    def slug(self, row: Mapping[str, Any]) -> str | None:
+        """The person's id, or None for a person the viewer may not see."""
+        return row["slug"] if self.sees(row) else None
+
+    def ref(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        """``{"id", "name"}`` for the person, id None when hidden; None for no person."""
+        if not row:
+            return None
+        return {"id": self.slug(row), "name": self.name(row)}
+
+
+def _text(value: Any) -> str | None:
+    if not value:
+        return None
+    from chapterhouse.web.language import text
+
+    return text(value) or None
 
 
 def _person_keys(person: Person | Mapping[str, Any]) -> tuple[int | None, int | None]:
@@ -211,6 +403,13 @@ def _has_account(user: Any) -> bool:
     except Exception:  # the reverse one-to-one raises RelatedObjectDoesNotExist
         return False
     return True
+
+
+def viewer_of(request: Any) -> Viewer:
+    """Return `request.viewer` (set by custody.middleware.ViewerMiddleware), typed; a request
+    that never went through the middleware sees the public tier only."""
+    viewer = getattr(request, "viewer", None)
+    return viewer if viewer is not None else ANONYMOUS
 
 
 def viewer_for_scope(body_slug: str) -> Viewer:

@@ -12,14 +12,14 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model
 
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
-from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant
+from chapterhouse.custody.access import ANONYMOUS, WRITE_ROLE, Viewer, viewer_for_user
+from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
 from chapterhouse.registry.models import Body, Person
 
 TOKEN_PREFIX = "chp_"
@@ -89,7 +89,7 @@ def grant_create(
     *,
     viewer: Viewer,
     via: str,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     body: Body,
     on: dt.date,
@@ -120,7 +120,7 @@ def grant_end(
     *,
     viewer: Viewer,
     via: str,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     body: Body,
     on: dt.date,
@@ -165,7 +165,7 @@ def user_add(
     is_admin: bool = False,
     on: dt.date,
     at: dt.datetime,
-) -> AbstractBaseUser:
+) -> User:
     """Open an account for `email` (its sign-in name), maybe linked to a person, with grants."""
     email = email.strip().lower()
     validate_email(email)
@@ -197,7 +197,7 @@ def user_add(
 @transaction.atomic
 def token_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     name: str,
     expires: dt.datetime | None,
     at: dt.datetime,
@@ -241,7 +241,7 @@ def token_revoke(*, token: ApiToken, at: dt.datetime, via: str = "cli") -> None:
     )
 
 
-def token_user(*, secret: str, at: dt.datetime) -> AbstractBaseUser | None:
+def token_user(*, secret: str, at: dt.datetime) -> User | None:
     """Return the active user a bearer secret belongs to, or None if unknown, expired or revoked."""
     token = (
         ApiToken.objects.select_related("user")
@@ -256,3 +256,279 @@ def token_user(*, secret: str, at: dt.datetime) -> AbstractBaseUser | None:
     if token.last_used is None or (at - token.last_used).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used=at)
     return token.user
+
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    viewer: Viewer,
+    via: str,
+    email: str,
+    grants: list[tuple[str, Body]],
+    person: Person | None = None,
+    at: dt.datetime,
+) -> tuple[Invitation, str]:
+    """Invite `email` to open an account with `grants`; return the invitation and its secret.
+
+    Only the secret's digest is stored, so the link in the e-mail is the one
+    way in. The viewer must be an officer of every granted body (an
+    administrator may invite without grants), and a custodian of `person`.
+    """
+    email = email.strip().lower()
+    validate_email(email)
+    if not grants and not viewer.is_admin:
+        raise ValidationError("an invitation brings at least one grant")
+    for role, body in grants:
+        if role not in ROLES:
+            raise ValidationError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        _require_grant_power(viewer, body)
+    if person is not None and not viewer.may_edit_person(person):
+        raise PermissionDenied(f"only the custodians of {person.slug} may link an account to them")
+    if get_user_model().objects.filter(username__iexact=email).exists():
+        raise ValidationError(f"an account for {email} already exists")
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        digest=digest(secret),
+        grants=[{"role": role, "body": body.pk} for role, body in grants],
+        person=person,
+        invited_by_id=viewer.user_id,
+        created=at,
+        expires=at + INVITATION_LIFETIME,
+    )
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="invite",
+        object_type="account",
+        object_id=email,
+        at=at,
+        body=grants[0][1] if grants else None,
+        after={
+            "grants": [f"{role}@{body.slug}" for role, body in grants],
+            "person": person.slug if person else None,
+            "expires": invitation.expires.isoformat(),
+        },
+    )
+    return invitation, secret
+
+
+def invitation_for_secret(*, secret: str, at: dt.datetime) -> Invitation:
+    """Return the open invitation a link's secret belongs to.
+
+    Raises ValidationError when the link is unknown, already used or expired.
+    """
+    invitation = Invitation.objects.filter(digest=digest(secret)).first()
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid.", code="unknown")
+    if invitation.accepted is not None:
+        raise ValidationError("This invitation has already been accepted.", code="accepted")
+    if invitation.expires <= at:
+        raise ValidationError("This invitation has expired.", code="expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, secret: str, password: str, on: dt.date, at: dt.datetime, via: str = "web"
+) -> User:
+    """Open the invited account with `password` and give it the invitation's grants.
+
+    The grants are given with the inviter's authority as it is now: an inviter
+    who has since lost their officer grant (or their account) can no longer
+    hand them out, and the invitation fails with PermissionDenied.
+    """
+    invitation = invitation_for_secret(secret=secret, at=at)
+    # Lock the row so the same link cannot be accepted twice at once.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted is not None:
+        raise ValidationError("This invitation has already been accepted.", code="accepted")
+    inviter = (
+        viewer_for_user(invitation.invited_by, on=on)
+        if invitation.invited_by is not None
+        else ANONYMOUS
+    )
+    bodies = Body.objects.in_bulk([grant["body"] for grant in invitation.grants])
+    grants: list[tuple[str, Body]] = []
+    for grant in invitation.grants:
+        body = bodies.get(grant["body"])
+        if body is None:
+            raise ValidationError("A body this invitation grants a role on no longer exists.")
+        grants.append((grant["role"], body))
+    if not grants and not inviter.is_admin:
+        raise PermissionDenied("only an administrator may invite without grants")
+    user = user_add(
+        viewer=inviter,
+        via=via,
+        email=invitation.email,
+        password=password,
+        person=invitation.person,
+        grants=grants,
+        on=on,
+        at=at,
+    )
+    invitation.accepted = at
+    invitation.save(update_fields=["accepted"])
+    audit_record(
+        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+        via=via,
+        action="accept_invitation",
+        object_type="account",
+        object_id=user.get_username(),
+        at=at,
+        body=grants[0][1] if grants else None,
+        after={"grants": [f"{role}@{body.slug}" for role, body in grants]},
+    )
+    return user
+
+
+@transaction.atomic
+def two_factor_enable(*, user: User, device: Model, at: dt.datetime, via: str = "web") -> None:
+    """Keep `device` (a TOTP device whose first code was just checked) as the user's second factor.
+
+    Any other device the user had is removed: one authenticator at a time, so
+    a lost phone is replaced, not added to.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True  # type: ignore[attr-defined]
+    device.save()
+    audit_record(
+        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+        via=via,
+        action="two_factor_enable",
+        object_type="account",
+        object_id=user.get_username(),
+        at=at,
+    )
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, at: dt.datetime, via: str = "web") -> None:
+    """Remove the user's second factor (only for those to whom it is optional: callers check)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(
+        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+        via=via,
+        action="two_factor_disable",
+        object_type="account",
+        object_id=user.get_username(),
+        at=at,
+    )
+
+
+def operator_viewer() -> Viewer:
+    """Return who a command-line operator acts as: an administrator, named by their login."""
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        login = "operator"
+    return Viewer(is_admin=True, label=f"{login} (command line)")
+
+
+# What erasure removes from a person, and redacts from the audit trail about them.
+ERASED_FIELDS = (
+    "name",
+    "given",
+    "family",
+    "patronymic",
+    "call_sign",
+    "born",
+    "contact",
+    "notes",
+    "names",
+    "extra",
+)
+REDACTED = "[erased]"
+
+
+def erased_name(person: Person) -> str:
+    """Return the placeholder an erased person is shown by."""
+    from django.utils.translation import gettext
+
+    return gettext("Erased member %(number)s") % {"number": person.pk}
+
+
+def _redact(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not values:
+        return values
+    return {
+        key: (REDACTED if key in ERASED_FIELDS and value not in (None, "", {}, []) else value)
+        for key, value in values.items()
+    }
+
+
+@transaction.atomic
+def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -> Person:
+    """Erase a person's personal data and keep the public record under a placeholder name.
+
+    Removed: birth date, contact details, notes, the parts of the name, name
+    variants, call sign, private affiliations and ``extra``; the name becomes
+    "Erased member N". Kept: the id (decisions, documents and the audit trail
+    refer to it), the custodian, terms, attendances, awards and decisions,
+    which are the organization's public history. Any account is unlinked. Audit
+    entries about the person keep who did what and when, with the personal
+    values in them replaced by "[erased]". Only the person's custodians (or an
+    administrator) may erase them.
+    """
+    from django.utils.translation import gettext
+
+    from chapterhouse.relations.models import Affiliation
+
+    if not viewer.may_edit_person(person):
+        raise PermissionDenied(
+            gettext("Only officers of %(body)s (or a body above) may erase this person.")
+            % {"body": person.custodian.slug if person.custodian else gettext("the organization")}
+        )
+    erased = [
+        field
+        for field in ("given", "family", "patronymic", "call_sign", "notes")
+        if getattr(person, field)
+    ]
+    if person.born is not None:
+        erased.append("born")
+    if person.contact:
+        erased.append("contact")
+    if person.extra:
+        erased.append("extra")
+    variants, _ = person.names.all().delete()
+    if variants:
+        erased.append("names")
+    private, _ = Affiliation.objects.filter(person=person, private=True).delete()
+    if private:
+        erased.append("affiliations")
+    person.name = erased_name(person)
+    person.given = person.family = person.patronymic = person.call_sign = ""
+    person.born = None
+    person.born_precision = "day"
+    person.contact = {}
+    person.notes = ""
+    person.extra = None
+    person.erased = at
+    person.save()
+    unlinked = Account.objects.filter(person=person).update(person=None)
+    for entry in AuditEntry.objects.filter(object_type="person", object_id=person.slug):
+        entry.before = _redact(entry.before)
+        entry.after = _redact(entry.after)
+        # The triggers let only before/after change, which is all that is redacted here.
+        entry.save(redacting=True, update_fields=["before", "after"])
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="erase",
+        object_type="person",
+        object_id=person.slug,
+        at=at,
+        body=person.custodian_id,
+        before={field: REDACTED for field in ["name", *erased]},
+        after={"name": person.name, "erased": at.isoformat(), "account_unlinked": bool(unlinked)},
+    )
+    return person

@@ -11,14 +11,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import TypeAdapter, ValidationError
 
 from chapterhouse.chronicle.schema import Effect
-from chapterhouse.core.errors import RecordError
+from chapterhouse.custody.admin_audit import AuditedAdmin, request_viewer
 from chapterhouse.meetings.models import (
     Attendance,
     Commemoration,
@@ -30,14 +34,14 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
-from chapterhouse.meetings.services import decision_adopt, decision_annul
+from chapterhouse.meetings.services import decision_status_set
 from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
 
 EFFECTS: TypeAdapter[list[Any]] = TypeAdapter(list[Effect])
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(admin.ModelAdmin):
+class CommemorationAdmin(AuditedAdmin):
     list_display = ["slug", "name_text", "date"]
     search_fields = ["slug", "name"]
     name_text = text_column("name", gettext_lazy("Name"))
@@ -51,7 +55,7 @@ class ConferenceSessionInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(AuditedAdmin):
     list_display = ["slug", "number", "name_text", "kind", "start", "end"]
     list_filter = ["kind"]
     search_fields = ["slug", "name"]
@@ -95,7 +99,7 @@ class SessionDecisionInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin):
     list_display = ["slug", "title_text", "conference", "day", "date", "country", "format"]
     list_filter = ["format", "country", "conference"]
     search_fields = ["slug", "title"]
@@ -113,21 +117,21 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionHost)
-class SessionHostAdmin(admin.ModelAdmin):
+class SessionHostAdmin(AuditedAdmin):
     list_display = ["session", "body", "position"]
     list_select_related = ["session", "body"]
     autocomplete_fields = ["session", "body"]
 
 
 @admin.register(SessionOccasion)
-class SessionOccasionAdmin(admin.ModelAdmin):
+class SessionOccasionAdmin(AuditedAdmin):
     list_display = ["session", "commemoration", "position"]
     list_select_related = ["session", "commemoration"]
     autocomplete_fields = ["session", "commemoration"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AuditedAdmin):
     list_display = ["session", "person", "role"]
     list_filter = ["role"]
     search_fields = ["person__name", "session__slug"]
@@ -136,7 +140,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdmin):
     list_display = ["slug", "title_text", "kind", "session", "author"]
     list_filter = ["kind"]
     search_fields = ["slug", "title"]
@@ -191,6 +195,19 @@ class DecisionForm(forms.ModelForm):
         return effects
 
 
+def _problem(error: DjangoValidationError | PermissionDenied) -> str:
+    """Return what a refused adoption or annulment says, path first."""
+    if isinstance(error, DjangoValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{path}: {message}" if path != "__all__" else message
+            for path, messages in error.message_dict.items()
+            for message in messages
+        )
+    if isinstance(error, DjangoValidationError):
+        return "; ".join(error.messages)
+    return str(error)
+
+
 def _effect_error(error: Any) -> str:
     """Return ``effects[0].body: <what is wrong>`` for one pydantic error."""
     path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
@@ -198,7 +215,7 @@ def _effect_error(error: Any) -> str:
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AuditedAdmin):
     form = DecisionForm
     list_display = ["slug", "kind", "status", "date", "session", "conference", "text_short"]
     list_filter = ["status", "kind"]
@@ -230,18 +247,29 @@ class DecisionAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def _decide(self, request: HttpRequest, decision: Decision, status: str) -> None:
+        # Through the same service as the web and the API: checked, applied and audited.
+        with transaction.atomic():
+            decision_status_set(
+                viewer=request_viewer(request),
+                via="admin",
+                at=timezone.now(),
+                decision=decision,
+                status=status,
+            )
+
     @admin.action(description=gettext_lazy("Adopt selected decisions"))
     def adopt_selected(self, request: HttpRequest, queryset: QuerySet[Decision]) -> None:
         """Adopt each decision, oldest first, and say which succeeded and why others failed."""
         for decision in queryset.order_by("date", "position", "pk"):
             try:
-                decision_adopt(decision=decision)
-            except RecordError as error:
+                self._decide(request, decision, "adopted")
+            except (DjangoValidationError, PermissionDenied) as error:
                 decision.refresh_from_db()
                 self.message_user(
                     request,
                     _("Decision %(decision)s was not adopted: %(error)s")
-                    % {"decision": decision.slug, "error": error},
+                    % {"decision": decision.slug, "error": _problem(error)},
                     level=messages.ERROR,
                 )
             else:
@@ -257,13 +285,13 @@ class DecisionAdmin(admin.ModelAdmin):
         ones they build on), and say which succeeded and why others failed."""
         for decision in queryset.order_by("-date", "-position", "-pk"):
             try:
-                decision_annul(decision=decision)
-            except RecordError as error:
+                self._decide(request, decision, "annulled")
+            except (DjangoValidationError, PermissionDenied) as error:
                 decision.refresh_from_db()
                 self.message_user(
                     request,
                     _("Decision %(decision)s was not annulled: %(error)s")
-                    % {"decision": decision.slug, "error": error},
+                    % {"decision": decision.slug, "error": _problem(error)},
                     level=messages.ERROR,
                 )
             else:
@@ -275,7 +303,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EffectLog)
-class EffectLogAdmin(admin.ModelAdmin):
+class EffectLogAdmin(AuditedAdmin):
     """The record of what decisions changed: to be read, never edited."""
 
     list_display = ["decision", "seq", "action", "model", "object_pk"]

@@ -12,9 +12,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Func
+from django.db.models.functions import Coalesce
 
 from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.custody.access import (
+    PeopleNamer,
+    Viewer,
+    custodian_name_expression,
+    person_columns,
+    person_row,
+)
 from chapterhouse.meetings.models import (
     Attendance,
     Conference,
@@ -48,11 +57,14 @@ def date_end_text(day: dt.date | None, precision: str) -> str | None:
     return format_end(day, precision)  # type: ignore[arg-type]
 
 
-def person_ref(person: Person | None) -> dict[str, str] | None:
-    """Return ``{"id", "name"}`` for ``person``, or None."""
+def person_ref(
+    namer: PeopleNamer, person: Person | None, custodian_name: Any = None
+) -> dict[str, Any] | None:
+    """Return ``{"id", "name"}`` for ``person`` as ``namer``'s viewer may read it (a person
+    hidden from them: id None and a placeholder name), or None without a person."""
     if person is None:
         return None
-    return {"id": person.slug, "name": person.name}
+    return namer.ref(person_row(person, custodian_name=custodian_name))
 
 
 def body_name_from_renames(body: Body, day: dt.date | None) -> Any:
@@ -87,10 +99,13 @@ def _renames() -> Prefetch:
     return Prefetch("renames", queryset=BodyName.objects.order_by("start", "pk"))
 
 
-def _hosts_prefetch(prefix: str = "") -> Prefetch:
+def _hosts_prefetch(viewer: Viewer, prefix: str = "") -> Prefetch:
+    """Prefetch a session's hosts, leaving out internal bodies hidden from ``viewer``."""
     return Prefetch(
         f"{prefix}hosts",
-        queryset=SessionHost.objects.select_related("body").prefetch_related(
+        queryset=SessionHost.objects.filter(viewer.body_filter("body__"))
+        .select_related("body")
+        .prefetch_related(
             Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
         ),
     )
@@ -133,15 +148,28 @@ def _conference_fields(conference: Conference) -> dict[str, Any]:
     }
 
 
+def _session_count(viewer: Viewer) -> Coalesce:
+    """An expression for the number of a conference's sessions ``viewer`` may see."""
+    counted = (
+        Session.objects.filter(conference=OuterRef("pk"))
+        .filter(viewer.session_filter())
+        .order_by()
+        .values("conference")
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def conference_list(
-    *, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    *, viewer: Viewer, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
     """Return ``{"count", "items"}``: conferences in time order, optionally of one ``kind``.
 
-    Each item carries the number of its sessions. Conferences without a start
-    date come last.
+    Each item carries the number of its sessions ``viewer`` may see. Conferences
+    without a start date come last.
     """
-    conferences = Conference.objects.annotate(session_count=Count("sessions")).order_by(
+    conferences = Conference.objects.annotate(session_count=_session_count(viewer)).order_by(
         F("start").asc(nulls_last=True), "number", "pk"
     )
     if kind:
@@ -151,9 +179,9 @@ def conference_list(
     return {"count": count, "items": items}
 
 
-def conference_detail(*, conference: str) -> dict[str, Any]:
+def conference_detail(*, conference: str, viewer: Viewer) -> dict[str, Any]:
     """Return a conference with its sessions in day order (with their hosts, named as on
-    the session's date) and the decisions it took as a whole.
+    the session's date) and the decisions it took as a whole, those ``viewer`` may see.
 
     Decisions taken at one of its sessions are listed under that session
     (``session_detail``), not here. Raise ``Conference.DoesNotExist`` for an
@@ -162,11 +190,16 @@ def conference_detail(*, conference: str) -> dict[str, Any]:
     found = Conference.objects.prefetch_related(
         Prefetch(
             "sessions",
-            queryset=Session.objects.order_by(
-                F("day").asc(nulls_last=True), "date", "pk"
-            ).prefetch_related(_hosts_prefetch()),
+            queryset=Session.objects.filter(viewer.session_filter())
+            .order_by(F("day").asc(nulls_last=True), "date", "pk")
+            .prefetch_related(_hosts_prefetch(viewer)),
         ),
-        Prefetch("decisions", queryset=Decision.objects.order_by("date", "position", "pk")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(viewer.decision_filter()).order_by(
+                "date", "position", "pk"
+            ),
+        ),
     ).get(slug=conference)
     sessions = [
         {
@@ -207,6 +240,7 @@ def _session_summary(session: Session) -> dict[str, Any]:
 
 def session_list(
     *,
+    viewer: Viewer,
     conference: str | None = None,
     host: str | None = None,
     date_from: dt.date | None = None,
@@ -218,11 +252,13 @@ def session_list(
 
     Filters: the ``conference`` id, a ``host`` body id, and the days
     ``date_from <= date <= date_to`` (both inclusive). An unknown id in a
-    filter simply matches nothing.
+    filter simply matches nothing. Internal sessions ``viewer`` may not see are
+    left out (and not counted).
     """
     sessions = (
-        Session.objects.select_related("conference")
-        .prefetch_related(_hosts_prefetch())
+        Session.objects.filter(viewer.session_filter())
+        .select_related("conference")
+        .prefetch_related(_hosts_prefetch(viewer))
         .order_by(F("date").asc(nulls_last=True), "day", "pk")
     )
     if conference:
@@ -246,29 +282,74 @@ def anniversary(*, on: dt.date | None, commemorated: dt.date) -> int | None:
     return number if number > 0 else None
 
 
-def session_detail(*, session: str) -> dict[str, Any]:
+def session_detail(*, session: str, viewer: Viewer) -> dict[str, Any]:
     """Return a session: where, how and by whom it was held, what it was timed to, who
     attended in which role, its documents and its decisions in order.
 
     Hosts are named as on the session's date. Raise ``Session.DoesNotExist``
-    for an unknown id.
+    for an unknown id and for an internal session ``viewer`` may not see; its
+    internal documents and decisions the viewer may not see are left out. The
+    chair, attendees, authors and signatories the viewer may not see appear by
+    placeholder, without an id.
     """
     found = (
-        Session.objects.select_related("conference", "chair")
+        Session.objects.filter(viewer.session_filter())
+        .select_related("conference", "chair__custodian")
+        .annotate(chair_custodian_name=custodian_name_expression("chair__"))
         .prefetch_related(
-            _hosts_prefetch(),
+            _hosts_prefetch(viewer),
             Prefetch("occasions", queryset=SessionOccasion.objects.select_related("commemoration")),
-            Prefetch("attendees", queryset=Attendance.objects.select_related("person")),
-            Prefetch("documents", queryset=Document.objects.select_related("author")),
-            Prefetch("decisions", queryset=Decision.objects.order_by("date", "position", "pk")),
+            Prefetch(
+                "attendees",
+                queryset=Attendance.objects.select_related("person").annotate(
+                    custodian_name=custodian_name_expression("person__")
+                ),
+            ),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.filter(viewer.document_filter())
+                .select_related("author")
+                .annotate(author_custodian_name=custodian_name_expression("author__")),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(viewer.decision_filter()).order_by(
+                    "date", "position", "pk"
+                ),
+            ),
         )
         .get(slug=session)
     )
     documents = list(found.documents.all())
+    attendees = list(found.attendees.all())
     signatory_ids = {slug for document in documents for slug in document.signatories or []}
     signatories = (
-        {p.slug: p for p in Person.objects.filter(slug__in=signatory_ids)} if signatory_ids else {}
+        {
+            row["slug"]: person_row(row)
+            for row in Person.objects.filter(slug__in=signatory_ids)
+            .annotate(custodian_name=custodian_name_expression())
+            .values(*person_columns(), "custodian_name")
+        }
+        if signatory_ids
+        else {}
     )
+    chair = person_row(found.chair, custodian_name=found.chair_custodian_name)
+    authors = {
+        document.pk: person_row(document.author, custodian_name=document.author_custodian_name)  # type: ignore[attr-defined]
+        for document in documents
+    }
+    present = {
+        attendance.pk: person_row(attendance.person, custodian_name=attendance.custodian_name)  # type: ignore[attr-defined]
+        for attendance in attendees
+    }
+    namer = PeopleNamer(
+        viewer, [chair, *authors.values(), *present.values(), *signatories.values()]
+    )
+
+    def signatory(slug: str) -> dict[str, Any]:
+        # A signatory id that names no recorded person is shown as written.
+        return namer.ref(signatories.get(slug, {})) or {"id": slug, "name": slug}
+
     conference = found.conference
     return {
         "id": found.slug,
@@ -286,7 +367,7 @@ def session_detail(*, session: str) -> dict[str, Any]:
         "region": found.region,
         "venue": found.venue,
         "format": found.format,
-        "chair": person_ref(found.chair),
+        "chair": namer.ref(chair),
         "occasions": [
             {
                 "id": occasion.commemoration.slug,
@@ -300,23 +381,20 @@ def session_detail(*, session: str) -> dict[str, Any]:
         ],
         "attendees": [
             {
-                "person": attendance.person.slug,
-                "name": attendance.person.name,
+                "person": namer.slug(present[attendance.pk]),
+                "name": namer.name(present[attendance.pk]),
                 "role": attendance.role,
                 "capacity": attendance.capacity,
             }
-            for attendance in found.attendees.all()
+            for attendance in attendees
         ],
         "documents": [
             {
                 "id": document.slug,
                 "kind": document.kind,
                 "title": document.title,
-                "author": person_ref(document.author),
-                "signatories": [
-                    {"id": slug, "name": signatories[slug].name if slug in signatories else slug}
-                    for slug in document.signatories or []
-                ],
+                "author": namer.ref(authors[document.pk]),
+                "signatories": [signatory(slug) for slug in document.signatories or []],
                 "text": document.text,
             }
             for document in documents
@@ -339,6 +417,7 @@ def _decision_place(decision: Decision) -> dict[str, Any]:
 
 def decision_list(
     *,
+    viewer: Viewer,
     session: str | None = None,
     conference: str | None = None,
     kind: str | None = None,
@@ -352,10 +431,13 @@ def decision_list(
 
     ``conference`` matches the decisions of the conference as a whole and
     those of its sessions; dates are inclusive. An unknown id in a filter
-    simply matches nothing.
+    simply matches nothing. Internal decisions ``viewer`` may not see are left
+    out (and not counted).
     """
-    decisions = Decision.objects.select_related("session__conference", "conference").order_by(
-        "date", "position", "pk"
+    decisions = (
+        Decision.objects.filter(viewer.decision_filter())
+        .select_related("session__conference", "conference")
+        .order_by("date", "position", "pk")
     )
     if session:
         decisions = decisions.filter(session__slug=session)
@@ -376,10 +458,11 @@ def decision_list(
     return {"count": count, "items": items}
 
 
-def _term_change(term: Term, day: dt.date) -> dict[str, Any]:
+def _term_change(term: Term, day: dt.date, namer: PeopleNamer) -> dict[str, Any]:
+    who = person_row(term.person, custodian_name=term.custodian_name)  # type: ignore[attr-defined]
     return {
-        "person": term.person.slug,
-        "name": term.person.name,
+        "person": namer.slug(who),
+        "name": namer.name(who),
         "body": term.body.slug,
         "body_name": body_name_from_renames(term.body, day),
         "role": term.role,
@@ -401,12 +484,19 @@ def _by_pk(model: Any, pks: Iterable[int], related: Iterable[str] = (), prefetch
     return {row.pk: row for row in rows}
 
 
-def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
-    """Return what ``decision`` changed, read from its effect log, grouped by kind of change.
+def _decision_changes(
+    decision: Decision, viewer: Viewer, *, proposer: dict[str, Any], effect_people: set[str]
+) -> tuple[dict[str, list[dict[str, Any]]], PeopleNamer, dict[str, dict[str, Any]]]:
+    """Return what ``decision`` changed, read from its effect log, grouped by kind of change;
+    the namer of its people for ``viewer`` (those changes, ``proposer`` and the people its
+    effects name by id in ``effect_people``); and those people's rows by id.
+
+    The people named only in the effects (a decision not adopted) cost one more query.
 
     Each log entry points at the object it created or updated; the objects
     are loaded in one query per model, so the cost does not grow with the
-    number of changes.
+    number of changes. Changes to internal bodies the viewer may not see are
+    left out; people the viewer may not see are named by placeholder.
     """
     entries = list(EffectLog.objects.filter(decision=decision).order_by("seq"))
     wanted: dict[str, set[int]] = defaultdict(set)
@@ -414,21 +504,69 @@ def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
         wanted[entry.model].add(entry.object_pk)
     day = decision.date
     renames = _renames()
-    terms = _by_pk(
-        Term,
-        wanted["registry.term"],
-        ("person", "body", "decision", "ended_by"),
-        [Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))],
+    terms = (
+        {
+            term.pk: term
+            for term in Term.objects.filter(pk__in=wanted["registry.term"])
+            .select_related("person", "body", "decision", "ended_by")
+            .annotate(custodian_name=custodian_name_expression("person__"))
+            .prefetch_related(
+                Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
+            )
+            if viewer.sees_body(term.body_id, internal=term.body.internal)
+        }
+        if wanted["registry.term"]
+        else {}
     )
-    bodies = _by_pk(Body, wanted["registry.body"], ("parent",), [renames])
+    bodies = {
+        pk: body
+        for pk, body in _by_pk(Body, wanted["registry.body"], ("parent",), [renames]).items()
+        if viewer.sees_body(pk, internal=body.internal)
+    }
     names = _by_pk(
         BodyName,
         wanted["registry.bodyname"],
         ("body",),
         [Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))],
     )
-    mandates = _by_pk(Mandate, wanted["registry.mandate"], ("body", "transferred_from"))
-    awards = _by_pk(Award, wanted["relations.award"], ("person", "honour", "citation"))
+    mandates = {
+        pk: mandate
+        for pk, mandate in _by_pk(
+            Mandate, wanted["registry.mandate"], ("body", "transferred_from")
+        ).items()
+        if viewer.sees_body(mandate.body_id, internal=mandate.body.internal)
+        and (
+            mandate.transferred_from is None
+            or viewer.sees_body(
+                mandate.transferred_from_id, internal=mandate.transferred_from.internal
+            )
+        )
+    }
+    awards = (
+        {
+            award.pk: award
+            for award in Award.objects.filter(pk__in=wanted["relations.award"])
+            .select_related("person", "honour", "citation")
+            .annotate(custodian_name=custodian_name_expression("person__"))
+        }
+        if wanted["relations.award"]
+        else {}
+    )
+    who: dict[int, dict[str, Any]] = {}
+    for term in terms.values():
+        who[term.person_id] = person_row(term.person, custodian_name=term.custodian_name)
+    for award in awards.values():
+        who[award.person_id] = person_row(award.person, custodian_name=award.custodian_name)
+    by_slug = {row["slug"]: row for row in who.values()}
+    missing = effect_people - set(by_slug)
+    if missing:
+        for row in (
+            Person.objects.filter(slug__in=missing)
+            .annotate(custodian_name=custodian_name_expression())
+            .values(*person_columns(), "custodian_name")
+        ):
+            by_slug[row["slug"]] = person_row(row)
+    namer = PeopleNamer(viewer, [*by_slug.values(), proposer])
     tasks = _by_pk(Task, wanted["relations.task"])
     agreements = _by_pk(Agreement, wanted["relations.agreement"])
 
@@ -450,7 +588,7 @@ def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
         pk = entry.object_pk
         if entry.model == "registry.term" and pk in terms:
             key = "terms_started" if created else "terms_ended"
-            changes[key].append(_term_change(terms[pk], day))
+            changes[key].append(_term_change(terms[pk], day, namer))
         elif entry.model == "registry.body" and pk in bodies:
             body = bodies[pk]
             if created:
@@ -474,6 +612,8 @@ def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
                 )
         elif entry.model == "registry.bodyname" and pk in names:
             rename = names[pk]
+            if not viewer.sees_body(rename.body_id, internal=rename.body.internal):
+                continue
             changes["renames"].append(
                 {
                     "body": rename.body.slug,
@@ -512,8 +652,8 @@ def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
             award = awards[pk]
             changes["awards"].append(
                 {
-                    "person": award.person.slug,
-                    "name": award.person.name,
+                    "person": namer.slug(who[award.person_id]),
+                    "name": namer.name(who[award.person_id]),
                     "honour": award.honour.slug,
                     "honour_name": award.honour.name,
                     "date": award.date.isoformat(),
@@ -540,10 +680,26 @@ def _decision_changes(decision: Decision) -> dict[str, list[dict[str, Any]]]:
                     "date": date_start_text(agreement.date, agreement.date_precision),
                 }
             )
-    return changes
+    return changes, namer, by_slug
 
 
-def decision_detail(*, decision: str) -> dict[str, Any]:
+def _effects_for(
+    effects: list[dict[str, Any]], namer: PeopleNamer, people: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return the effects as written, with the people the viewer may not see replaced: their
+    ``person`` becomes None and ``person_name`` the placeholder (visible people get their
+    display name there too)."""
+    shown = []
+    for effect in effects:
+        slug = effect.get("person") if isinstance(effect, dict) else None
+        if isinstance(slug, str) and slug in people:
+            row = people[slug]
+            effect = {**effect, "person": namer.slug(row), "person_name": namer.name(row)}
+        shown.append(effect)
+    return shown
+
+
+def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
     """Return a decision: where and when it was taken, its wording, votes, its effects as
     written, and ``changes``: what adopting it changed in the record (terms started
     and ended, bodies founded and dissolved, renames, mandates moved and ended,
@@ -551,10 +707,27 @@ def decision_detail(*, decision: str) -> dict[str, Any]:
 
     A decision that is not adopted (or was annulled) changed nothing, so its
     ``changes`` lists are empty. Raise ``Decision.DoesNotExist`` for an
-    unknown id.
+    unknown id and for an internal decision ``viewer`` may not see. People the
+    viewer may not see appear by placeholder, without an id, in what it
+    changed, as its proposer and in its effects.
     """
-    found = Decision.objects.select_related("session__conference", "conference", "proposed_by").get(
-        slug=decision
+    found = (
+        Decision.objects.filter(viewer.decision_filter())
+        .select_related("session__conference", "conference", "proposed_by")
+        .annotate(proposer_custodian_name=custodian_name_expression("proposed_by__"))
+        .get(slug=decision)
+    )
+    effects = found.effects or []
+    proposer = person_row(found.proposed_by, custodian_name=found.proposer_custodian_name)
+    changes, namer, people = _decision_changes(
+        found,
+        viewer,
+        proposer=proposer,
+        effect_people={
+            effect["person"]
+            for effect in effects
+            if isinstance(effect, dict) and isinstance(effect.get("person"), str)
+        },
     )
     session = found.session
     conference = found.conference or (session.conference if session else None)
@@ -568,7 +741,7 @@ def decision_detail(*, decision: str) -> dict[str, Any]:
             if conference
             else None
         ),
-        "proposed_by": person_ref(found.proposed_by),
-        "effects": found.effects or [],
-        "changes": _decision_changes(found),
+        "proposed_by": namer.ref(proposer),
+        "effects": _effects_for(effects, namer, people),
+        "changes": changes,
     }

@@ -8,15 +8,38 @@ services, recording every change so that it can be reverted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import end_of, start_of
-from chapterhouse.meetings.models import Decision, Document, EffectLog
+from chapterhouse.core.partial_dates import end_of, format_start, start_of
+from chapterhouse.core.write_schema import (
+    DecisionChanges,
+    DecisionFields,
+    SessionChanges,
+    SessionFields,
+    given,
+    validated,
+)
+from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.services import audit_record
+from chapterhouse.meetings.models import (
+    Attendance,
+    Commemoration,
+    Conference,
+    Decision,
+    Document,
+    EffectLog,
+    Session,
+    SessionHost,
+    SessionOccasion,
+)
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations import services as relations
@@ -244,3 +267,554 @@ def decision_adopt(*, decision: Decision) -> Decision:
         decision.save(update_fields=["status"])
         decision_apply(decision=decision)
     return decision
+
+
+# -- writes through the web, the API and the CLI --------------------------------------------
+#
+# Each write below takes the viewer who makes it, how it came in (`via`) and when
+# (`at`), checks the viewer's grants, changes the record in one transaction and
+# leaves an audit entry with the changed fields before and after. Officers of a
+# body record its sessions and decisions: the viewer must be an officer of every
+# body that hosts the session and of every body a decision's effects touch.
+
+
+def _record_error(error: RecordError) -> ValidationError:
+    """Turn a RecordError from applying effects into a ValidationError naming the field."""
+    return ValidationError({error.path or "__all__": [error.message]})
+
+
+def _only_officers(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
+    """Refuse unless the viewer is an officer of every body (or an administrator)."""
+    bodies = list(bodies)
+    if viewer.is_admin:
+        return
+    if not bodies:
+        raise PermissionDenied(
+            _("Only an administrator may %(doing)s without a host body.") % {"doing": doing}
+        )
+    outside = sorted({body.slug for body in bodies if not viewer.covers(WRITE_ROLE, body.pk)})
+    if outside:
+        raise PermissionDenied(
+            _("Only officers of %(bodies)s (or a body above) may %(doing)s there.")
+            % {"bodies": ", ".join(outside), "doing": doing}
+        )
+
+
+def _resolve(model: Any, slug: str | None, path: str, queryset: Any = None) -> Any:
+    """Return the object with id ``slug`` (None for None); a ValidationError names ``path``."""
+    if slug is None:
+        return None
+    found = (queryset if queryset is not None else model.objects).filter(slug=slug).first()
+    if found is None:
+        raise ValidationError(
+            {
+                path: [
+                    _("No %(kind)s with the id “%(id)s”.")
+                    % {"kind": model._meta.verbose_name, "id": slug}
+                ]
+            }
+        )
+    return found
+
+
+def _visible_people(viewer: Viewer) -> Any:
+    # A person the writer may not see is, for them, a person who does not exist.
+    return Person.objects.filter(viewer.people_filter())
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the fields that differ, as (before, after)."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}
+
+
+def _present(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in snapshot.items() if value not in (None, "", [], {})}
+
+
+def _date_text(day: dt.date | None, precision: str) -> str | None:
+    return format_start(day, precision) if day is not None else None  # type: ignore[arg-type]
+
+
+def session_snapshot(session: Session) -> dict[str, Any]:
+    """Return the session's fields as a Chronicle writes them (ids, dates as text)."""
+    return {
+        "conference": session.conference.slug if session.conference_id else None,  # type: ignore[union-attr]
+        "day": session.day,
+        "title": session.title,
+        "date": _date_text(session.date, session.date_precision),
+        "hosts": [host.body.slug for host in session.hosts.select_related("body")],
+        "country": session.country or None,
+        "city": session.city,
+        "region": session.region,
+        "venue": session.venue,
+        "format": session.format or None,
+        "chair": session.chair.slug if session.chair_id else None,  # type: ignore[union-attr]
+        "occasions": [
+            occasion.commemoration.slug
+            for occasion in session.occasions.select_related("commemoration")
+        ],
+        "attendees": [
+            _present(
+                {
+                    "person": attendee.person.slug,
+                    "role": attendee.role,
+                    "capacity": attendee.capacity,
+                }
+            )
+            for attendee in session.attendees.select_related("person")
+        ],
+        "internal": session.internal,
+        "extra": session.extra,
+    }
+
+
+def session_host_bodies(session: Session) -> list[Body]:
+    """Return the bodies that hold the session, in order."""
+    return [host.body for host in session.hosts.select_related("body")]
+
+
+def _session_apply(
+    viewer: Viewer, session: Session, data: dict[str, Any]
+) -> tuple[list[Body] | None, Any]:
+    """Set the given Chronicle-shaped fields on ``session`` (unsaved); return the new hosts
+    (None if unchanged) and a function that writes the related rows once it is saved."""
+    simple = {"day": "day", "title": "title", "city": "city", "region": "region", "venue": "venue"}
+    for key, field in simple.items():
+        if key in data:
+            setattr(session, field, data[key])
+    if "country" in data:
+        session.country = data["country"] or ""
+    if "format" in data:
+        session.format = data["format"] or ""
+    if "internal" in data:
+        session.internal = bool(data["internal"])
+    if "extra" in data:
+        session.extra = data["extra"]
+    if "date" in data:
+        session.date, session.date_precision = start_of(data["date"])
+    if "conference" in data:
+        session.conference = _resolve(Conference, data["conference"], "conference")
+    if "chair" in data:
+        session.chair = _resolve(Person, data["chair"], "chair", _visible_people(viewer))
+    hosts = None
+    if data.get("hosts") is not None:
+        hosts = [
+            _resolve(Body, slug, f"hosts[{n}]", Body.objects.filter(viewer.body_filter()))
+            for n, slug in enumerate(data["hosts"])
+        ]
+    occasions = None
+    if "occasions" in data:
+        occasions = [
+            _resolve(Commemoration, slug, f"occasions[{n}]")
+            for n, slug in enumerate(data["occasions"] or [])
+        ]
+    attendees = None
+    if "attendees" in data:
+        people = _visible_people(viewer)
+        attendees = [
+            (
+                _resolve(Person, row["person"], f"attendees[{n}].person", people),
+                row["role"],
+                row.get("capacity"),
+            )
+            for n, row in enumerate(data["attendees"] or [])
+        ]
+
+    def write_related() -> None:
+        if hosts is not None:
+            session.hosts.all().delete()
+            SessionHost.objects.bulk_create(
+                SessionHost(session=session, body=body, position=n) for n, body in enumerate(hosts)
+            )
+        if occasions is not None:
+            session.occasions.all().delete()
+            SessionOccasion.objects.bulk_create(
+                SessionOccasion(session=session, commemoration=c, position=n)
+                for n, c in enumerate(occasions)
+            )
+        if attendees is not None:
+            session.attendees.all().delete()
+            Attendance.objects.bulk_create(
+                Attendance(session=session, person=person, role=role, capacity=cap, position=n)
+                for n, (person, role, cap) in enumerate(attendees)
+            )
+
+    return hosts, write_related
+
+
+def session_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Session:
+    """Record a new session from Chronicle-shaped ``values`` (see SessionFields).
+
+    The viewer must be an officer of every host body; only an administrator
+    records a session without hosts. Raise PermissionDenied or ValidationError.
+    """
+    fields = validated(SessionFields, values)
+    data = given(fields)
+    data.setdefault("hosts", [])
+    with transaction.atomic():
+        if Session.objects.filter(slug=fields.id).exists():
+            raise ValidationError({"id": [_("A session with this id already exists.")]})
+        session = Session(slug=fields.id)
+        hosts, write_related = _session_apply(viewer, session, data)
+        _only_officers(viewer, hosts or [], _("record a session"))
+        session.save()
+        write_related()
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="create",
+            object_type="session",
+            object_id=session.slug,
+            at=at,
+            body=hosts[0] if hosts else None,
+            after=_present(session_snapshot(session)),
+        )
+    return session
+
+
+def session_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, session: Session, changes: Mapping[str, Any]
+) -> Session:
+    """Change the given fields of ``session`` (see SessionChanges); null clears a field.
+
+    The viewer must be an officer of every body that hosts it, before and after
+    the change. A change that changes nothing leaves no audit entry.
+    """
+    data = given(validated(SessionChanges, changes))
+    with transaction.atomic():
+        current_hosts = session_host_bodies(session)
+        _only_officers(viewer, current_hosts, _("change a session"))
+        before = session_snapshot(session)
+        hosts, write_related = _session_apply(viewer, session, data)
+        if hosts is not None:
+            _only_officers(viewer, hosts, _("hold a session"))
+        session.save()
+        write_related()
+        after = session_snapshot(session)
+        old, new = _diff(before, after)
+        if new:
+            first: list[Body | None] = [*(hosts if hosts is not None else current_hosts), None]
+            audit_record(
+                viewer=viewer,
+                via=via,
+                action="update",
+                object_type="session",
+                object_id=session.slug,
+                at=at,
+                body=first[0],
+                before=old,
+                after=new,
+            )
+    return session
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+def decision_snapshot(decision: Decision) -> dict[str, Any]:
+    """Return the decision's fields as a Chronicle writes them."""
+    return {
+        "session": decision.session.slug if decision.session_id else None,  # type: ignore[union-attr]
+        "conference": decision.conference.slug if decision.conference_id else None,  # type: ignore[union-attr]
+        "date": _date_text(decision.date, decision.date_precision),
+        "kind": decision.kind,
+        "text": decision.text,
+        "proposed_by": decision.proposed_by.slug if decision.proposed_by_id else None,  # type: ignore[union-attr]
+        "status": decision.status,
+        "votes": decision.votes,
+        "effects": decision.effects,
+        "internal": decision.internal,
+        "extra": decision.extra,
+    }
+
+
+def _effect_body_refs(effects: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], bool]:
+    """Return (path, body id) of every existing body the effects touch, and whether one
+    founds a body at the top, which only an administrator may do."""
+    refs: list[tuple[str, str]] = []
+    founded: set[str] = set()
+    top = False
+    for n, effect in enumerate(effects):
+        path = f"effects[{n}]"
+        op = effect.get("op")
+        if op in {"start_term", "end_term", "dissolve_body", "rename_body"}:
+            refs.append((f"{path}.body", effect["body"]))
+        elif op == "found_body":
+            founded.add(effect["body"]["id"])
+            parent = effect["body"].get("parent")
+            if parent:
+                refs.append((f"{path}.body.parent", parent))
+            else:
+                top = True
+        if op == "dissolve_body":
+            for t, transfer in enumerate(effect.get("transfer") or []):
+                for k, slug in enumerate(transfer.get("to") or []):
+                    refs.append((f"{path}.transfer[{t}].to[{k}]", slug))
+                if transfer.get("to_kind"):
+                    kind = transfer["to_kind"]
+                    for slug in Body.objects.filter(kind=kind).values_list("slug", flat=True):
+                        refs.append((f"{path}.transfer[{t}].to_kind", slug))
+        if op == "assign_task":
+            for a, assignee in enumerate(effect["task"].get("assignees") or []):
+                if assignee.get("body"):
+                    refs.append((f"{path}.task.assignees[{a}].body", assignee["body"]))
+    # A body founded by the same decision is covered through its parent.
+    return [(path, slug) for path, slug in refs if slug not in founded], top
+
+
+def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
+    """Return every body whose officers must agree to record or change ``decision``: the
+    hosts of its session (of all its conference's sessions) and the bodies its effects touch."""
+    if decision.session_id is not None:
+        bodies = session_host_bodies(decision.session)  # type: ignore[arg-type]
+    elif decision.conference_id is not None:
+        bodies = [
+            host.body
+            for host in SessionHost.objects.filter(
+                session__conference_id=decision.conference_id
+            ).select_related("body")
+        ]
+    else:  # pragma: no cover - the schema requires one of them
+        bodies = []
+    if not bodies and not viewer.is_admin:
+        raise PermissionDenied(
+            _("Only an administrator may record a decision of a meeting without a host body.")
+        )
+    refs, top = _effect_body_refs(decision.effects or [])
+    if top and not viewer.is_admin:
+        raise PermissionDenied(_("Only an administrator may found a body at the top."))
+    slugs = {slug for _path, slug in refs}
+    found = {body.slug: body for body in Body.objects.filter(slug__in=slugs)}
+    for path, slug in refs:
+        if slug not in found:
+            raise ValidationError({path: [_("No body with the id “%(id)s”.") % {"id": slug}]})
+    return bodies + [found[slug] for slug in sorted(slugs)]
+
+
+def _require_decision_power(viewer: Viewer, decision: Decision) -> None:
+    bodies = _decision_bodies(viewer, decision)
+    _only_officers(viewer, bodies, _("record this decision"))
+
+
+def _decision_audit_body(decision: Decision) -> Body | None:
+    if decision.session_id is None:
+        return None
+    hosts = session_host_bodies(decision.session)  # type: ignore[arg-type]
+    return hosts[0] if hosts else None
+
+
+def _decision_set(viewer: Viewer, decision: Decision, data: dict[str, Any]) -> None:
+    """Set the plain fields given in ``data`` (status and effects are the caller's)."""
+    for key in ("kind", "text", "votes", "extra"):
+        if key in data:
+            setattr(decision, key, data[key])
+    if "internal" in data:
+        decision.internal = bool(data["internal"])
+    if "effects" in data:
+        decision.effects = data["effects"] or []
+    if "proposed_by" in data:
+        decision.proposed_by = _resolve(
+            Person, data["proposed_by"], "proposed_by", _visible_people(viewer)
+        )
+    if "date" in data:
+        if data["date"]:
+            decision.date, decision.date_precision = start_of(data["date"])  # type: ignore[assignment]
+            decision.date_given = True
+        else:
+            default = decision_default_date(
+                session=decision.session, conference=decision.conference
+            )
+            if default is None:
+                raise ValidationError(
+                    {
+                        "date": [
+                            _("Required here: neither its session nor its conference has a date.")
+                        ]
+                    }
+                )
+            decision.date, decision.date_precision = default
+            decision.date_given = False
+
+
+def decision_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Decision:
+    """Record a new decision from Chronicle-shaped ``values`` (see DecisionFields).
+
+    The effects are checked with the Chronicle's models. With ``status:
+    adopted`` they are applied at once; a failing effect refuses the whole
+    decision. The viewer must be an officer of the session's hosts and of
+    every body the effects touch.
+    """
+    fields = validated(DecisionFields, values)
+    data = given(fields)
+    with transaction.atomic():
+        if Decision.objects.filter(slug=fields.id).exists():
+            raise ValidationError({"id": [_("A decision with this id already exists.")]})
+        decision = Decision(slug=fields.id, status="proposed")
+        sessions = Session.objects.select_related("conference")
+        decision.session = _resolve(Session, fields.session, "session", sessions)
+        decision.conference = _resolve(Conference, fields.conference, "conference")
+        if decision.session is not None and decision.session.internal:
+            host_ids = [body.pk for body in session_host_bodies(decision.session)]
+            if not viewer.sees_internal(host_ids):
+                raise ValidationError({"session": [_("No session with this id.")]})
+        data.setdefault("date", None)
+        _decision_set(viewer, decision, data)
+        _require_decision_power(viewer, decision)
+        decision.position = (
+            Decision.objects.filter(date=decision.date).aggregate(Max("position"))["position__max"]
+            or 0
+        ) + 1
+        decision.save()
+        if fields.status == "adopted":
+            try:
+                decision_adopt(decision=decision)
+            except RecordError as error:
+                raise _record_error(error) from None
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="create",
+            object_type="decision",
+            object_id=decision.slug,
+            at=at,
+            body=_decision_audit_body(decision),
+            after=_present(decision_snapshot(decision)),
+        )
+    return decision
+
+
+# The moves a decision's status may make, and the audit action each records.
+_STATUS_MOVES = {
+    ("proposed", "adopted"): "adopt",
+    ("annulled", "adopted"): "adopt",
+    ("adopted", "annulled"): "annul",
+    ("proposed", "rejected"): "reject",
+    ("proposed", "withdrawn"): "withdraw",
+}
+
+
+def decision_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, decision: Decision, changes: Mapping[str, Any]
+) -> Decision:
+    """Change the given fields of ``decision`` (see DecisionChanges); this is also how a
+    decision is adopted, annulled, rejected or withdrawn (``{"status": …}``).
+
+    New effects (or a new date) of a decision that stays adopted are applied in
+    place of the old ones: the old changes are reverted and the new applied in
+    one transaction, so the record always matches the decision's wording; a
+    later decision that built on the old changes refuses it (annul that one
+    first). The viewer must be an officer of every body concerned, before and
+    after the change.
+    """
+    data = given(validated(DecisionChanges, changes))
+    status = data.pop("status", None) or decision.status
+    with transaction.atomic():
+        _require_decision_power(viewer, decision)
+        before = decision_snapshot(decision)
+        move = None
+        if status != decision.status:
+            move = _STATUS_MOVES.get((decision.status, status))
+            if move is None:
+                raise ValidationError(
+                    {
+                        "status": [
+                            _("A decision that is %(old)s cannot become %(new)s.")
+                            % {"old": decision.status, "new": status}
+                        ]
+                    }
+                )
+        try:
+            if move == "annul":
+                decision_annul(decision=decision)
+            reapply = (
+                decision.status == "adopted"
+                and move is None
+                and any(key in data for key in ("effects", "date"))
+            )
+            if reapply:
+                decision_revert(decision=decision)
+            _decision_set(viewer, decision, data)
+            _require_decision_power(viewer, decision)
+            if move in {"reject", "withdraw"}:
+                decision.status = status
+            decision.save()
+            if reapply:
+                decision_apply(decision=decision)
+            if move == "adopt":
+                decision_adopt(decision=decision)
+        except RecordError as error:
+            raise _record_error(error) from None
+        old, new = _diff(before, decision_snapshot(decision))
+        if new:
+            audit_record(
+                viewer=viewer,
+                via=via,
+                action=move or "update",
+                object_type="decision",
+                object_id=decision.slug,
+                at=at,
+                body=_decision_audit_body(decision),
+                before=old,
+                after=new,
+            )
+    return decision
+
+
+def session_may_change(viewer: Viewer, session: Session) -> bool:
+    """Whether the viewer may change ``session`` (an officer of every host, or an admin)."""
+    if viewer.is_admin:
+        return True
+    if not viewer.scopes.get(WRITE_ROLE):
+        return False
+    try:
+        _only_officers(viewer, session_host_bodies(session), "")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def decision_may_change(viewer: Viewer, decision: Decision) -> bool:
+    """Whether the viewer may change, adopt or annul ``decision``."""
+    if viewer.is_admin:
+        return True
+    if not viewer.scopes.get(WRITE_ROLE):
+        return False
+    try:
+        _require_decision_power(viewer, decision)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def decision_status_set(
+    *, viewer: Viewer, via: str, at: dt.datetime, decision: Decision, status: str
+) -> Decision:
+    """Adopt (``adopted``), annul (``annulled``), reject or withdraw a decision, as the
+    admin's actions, the ``decision`` command and the web's buttons do: unlike a PATCH,
+    asking for the status it already has is refused, saying why."""
+    if status == "adopted" and decision.status not in {"proposed", "annulled"}:
+        raise ValidationError(
+            {
+                "status": [
+                    _("only a proposed or annulled decision can be adopted; this one is %(status)s")
+                    % {"status": decision.status}
+                ]
+            }
+        )
+    if status == "annulled" and decision.status != "adopted":
+        raise ValidationError(
+            {
+                "status": [
+                    _("only an adopted decision can be annulled; this one is %(status)s")
+                    % {"status": decision.status}
+                ]
+            }
+        )
+    return decision_update(
+        viewer=viewer, via=via, at=at, decision=decision, changes={"status": status}
+    )

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.custody.admin_audit import AuditedAdmin
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -22,21 +23,21 @@ from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAd
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["name_text", "short_name_text", "default_language", "founded"]
     name_text = text_column("name", _("Name"))
     short_name_text = text_column("short_name", _("Short name"))
 
 
 @admin.register(BodyKind)
-class BodyKindAdmin(admin.ModelAdmin):
+class BodyKindAdmin(AuditedAdmin):
     list_display = ["slug", "name_text", "rank"]
     search_fields = ["slug"]
     name_text = text_column("name", _("Name"))
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
     list_display = ["slug", "name_text", "rank"]
     search_fields = ["slug"]
     name_text = text_column("name", _("Name"))
@@ -63,7 +64,7 @@ class BodyTermInline(ReadOnlyInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(AuditedAdmin):
     """Bodies are founded and dissolved by decisions; here their description is corrected."""
 
     list_display = ["slug", "name_text", "kind", "parent", "founded", "dissolved"]
@@ -126,7 +127,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["name", "slug", "custodian", "public"]
     list_filter = ["public"]
     search_fields = ["name", "slug", "names__name", "call_sign"]
@@ -136,7 +137,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonName)
-class PersonNameAdmin(admin.ModelAdmin):
+class PersonNameAdmin(AuditedAdmin):
     list_display = ["name", "person", "lang", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "person__name"]

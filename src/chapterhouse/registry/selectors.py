@@ -26,6 +26,13 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.custody.access import (
+    PeopleNamer,
+    Viewer,
+    custodian_name_expression,
+    person_columns,
+    person_row,
+)
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -183,11 +190,13 @@ def _subtree_ids(*, root: str, as_of: dt.date) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _term_dict(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a term as the spec writes it, from a ``values()`` row of :data:`_TERM_FIELDS`."""
+def _term_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+    """Return a term as the spec writes it, from a ``values()`` row of :data:`_TERM_FIELDS`
+    (the person named for the viewer: no id and a placeholder when hidden)."""
+    who = person_row(row, "person__")
     return {
-        "person": row["person__slug"],
-        "name": row["person__name"],
+        "person": namer.slug(who),
+        "name": namer.name(who),
         "body": row["body__slug"],
         "role": row["role"],
         "title": row["title"],
@@ -202,8 +211,7 @@ def _term_dict(row: dict[str, Any]) -> dict[str, Any]:
 
 _TERM_FIELDS = (
     "id",
-    "person__slug",
-    "person__name",
+    *person_columns("person__"),
     "body__slug",
     "role",
     "title",
@@ -218,10 +226,15 @@ _TERM_FIELDS = (
 )
 
 
-def _holder_dict(row: dict[str, Any]) -> dict[str, Any]:
+def _namer(viewer: Viewer, rows: Iterable[dict[str, Any]], *, filtered: bool) -> PeopleNamer:
+    return PeopleNamer(viewer, [person_row(row, "person__") for row in rows], filtered=filtered)
+
+
+def _holder_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+    who = person_row(row, "person__")
     return {
-        "person": row["person__slug"],
-        "name": row["person__name"],
+        "person": namer.slug(who),
+        "name": namer.name(who),
         "role": row["role"],
         "title": row["title"],
         "start": _start_text(row["start"], row["start_precision"]),
@@ -245,7 +258,7 @@ class UnknownBody(Body.DoesNotExist):
         self.slug = slug
 
 
-def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]:
+def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -> dict[str, Any]:
     """Return the organization as it stood on ``as_of``: its bodies in tree order and who
     held which post in each.
 
@@ -267,6 +280,12 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
     the default language; holders by role rank, then start, then name.
     Runs seven queries with a ``root`` and six without, whatever the size of
     the organization.
+
+    Only what ``viewer`` may see is drawn: internal bodies without a grant
+    covering them are left out (a body below one is drawn at the top, with no
+    parent), and so are the posts of people the viewer may not see — no count
+    of them either, as "one more post" would tell that someone is there. A
+    hidden internal ``root`` is an unknown body.
     """
     bodies = Body.objects.all()
     if root is not None:
@@ -287,15 +306,27 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
         alive &= Q(body__dissolved__isnull=True) | Q(body__dissolved__gt=as_of)
         terms = Term.objects.filter(alive)
         mandates = Mandate.objects.filter(alive)
+    bodies = bodies.filter(viewer.body_filter())
+    terms = terms.filter(viewer.body_filter("body__")).filter(viewer.people_filter("person__"))
+    mandates = mandates.filter(viewer.body_filter("body__"))
 
     lang = organization_language()
     kind_ranks = _kind_ranks()
     role_ranks = _role_ranks()
     rows = _rows(
         bodies.annotate(name_as_of=body_name_as_of_expression(as_of=as_of)).values(
-            "id", "slug", "kind", "number", "parent_id", "parent__slug", "name_as_of"
+            "id",
+            "slug",
+            "kind",
+            "number",
+            "parent_id",
+            "parent__slug",
+            "parent__internal",
+            "name_as_of",
         )
     )
+    if root is not None and not any(row["slug"] == root for row in rows):
+        raise UnknownBody(root)  # an internal body this viewer may not see
     holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held = _rows(
         # COALESCE instead of `end IS NULL OR end > D`: otherwise PostgreSQL combines
@@ -306,8 +337,7 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
         .order_by("start", "person__name", "pk")
         .values(
             "body_id",
-            "person__slug",
-            "person__name",
+            *person_columns("person__"),
             "role",
             "title",
             "start",
@@ -316,6 +346,7 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
             "decision__slug",
         )
     )
+    namer = _namer(viewer, held, filtered=True)
     for term in held:
         holders[term["body_id"]].append(term)
     body_mandates: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -366,11 +397,16 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
                 "id": row["slug"],
                 "name": row["name_as_of"],
                 "kind": row["kind"],
-                "parent": row["parent__slug"],
+                # A parent hidden from the viewer is not named either.
+                "parent": (
+                    row["parent__slug"]
+                    if viewer.sees_body(row["parent_id"], internal=bool(row["parent__internal"]))
+                    else None
+                ),
                 "depth": depth,
                 "mandates": body_mandates.get(row["id"], []),
                 "holders": [
-                    _holder_dict(term)
+                    _holder_dict(term, namer)
                     for term in sorted(holders.get(row["id"], []), key=holder_key)
                 ],
             }
@@ -382,7 +418,7 @@ def orgchart_as_of(*, as_of: dt.date, root: str | None = None) -> dict[str, Any]
 # --- what changed between two dates ----------------------------------------
 
 
-def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
+def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
     """Return what changed on the days ``start <= day <= end`` (both included).
 
     A term *started* when its first day is in the range and *ended* when its
@@ -403,6 +439,11 @@ def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
     order. Runs six queries, each a range over one date column (Term.start,
     Term.end, Body.founded, Body.dissolved, BodyName.start, Mandate.start),
     which an index on that column keeps fast at millions of rows.
+
+    What ``viewer`` may not see is left out (internal bodies, and the changes
+    of their terms and mandates); a person the viewer may not see appears by
+    placeholder (``"person": None``, ``"name"``: call sign or "a member of …"),
+    as the diff is a public record of the posts.
     """
     if start > end:
         raise ValueError(
@@ -410,28 +451,35 @@ def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
             % {"start": start.isoformat(), "end": end.isoformat()}
         )
     after_end = end + _ONE_DAY
-    started = (
-        Term.objects.filter(start__gte=start, start__lte=end)
+    terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
+        custodian_name=custodian_name_expression("person__")
+    )
+    started = _rows(
+        terms.filter(start__gte=start, start__lte=end)
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS)
+        .values(*_TERM_FIELDS, "custodian_name")
     )
     # Ends are exclusive: a last day in [start, end] is a stored end in [start + 1, end + 1].
-    ended = (
-        Term.objects.filter(end__gt=start, end__lte=after_end)
+    ended = _rows(
+        terms.filter(end__gt=start, end__lte=after_end)
         .order_by("end", "pk")
-        .values(*_TERM_FIELDS)
+        .values(*_TERM_FIELDS, "custodian_name")
     )
-    founded = Body.objects.filter(founded__gte=start, founded__lte=end).order_by("founded", "slug")
-    dissolved = Body.objects.filter(dissolved__gt=start, dissolved__lte=after_end).order_by(
+    namer = _namer(viewer, started + ended, filtered=False)
+    bodies = Body.objects.filter(viewer.body_filter())
+    founded = bodies.filter(founded__gte=start, founded__lte=end).order_by("founded", "slug")
+    dissolved = bodies.filter(dissolved__gt=start, dissolved__lte=after_end).order_by(
         "dissolved", "slug"
     )
     renamed = (
         BodyName.objects.filter(start__gte=start, start__lte=end)
+        .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
         .values("body__slug", "name", "start", "decision__slug")
     )
     moved = (
         Mandate.objects.filter(transferred_from__isnull=False, start__gte=start, start__lte=end)
+        .filter(viewer.body_filter("body__"), viewer.body_filter("transferred_from__"))
         .order_by("start", "slug", "body__slug")
         .values(
             "slug",
@@ -446,8 +494,8 @@ def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "started": [_term_dict(row) for row in started],
-        "ended": [_term_dict(row) for row in ended],
+        "started": [_term_dict(row, namer) for row in started],
+        "ended": [_term_dict(row, namer) for row in ended],
         "founded": list(founded.values_list("slug", flat=True)),
         "dissolved": list(dissolved.values_list("slug", flat=True)),
         "renamed": [
@@ -476,24 +524,33 @@ def diff_between(*, start: dt.date, end: dt.date) -> dict[str, Any]:
 # --- a person's history ----------------------------------------------------
 
 
-def person_history(*, person: str) -> dict[str, Any]:
+def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     """Return every post ``person`` (an id) held, their outside posts and their honours,
-    each in time order.
+    each in time order, as ``viewer`` may see them.
 
-    Raise ``Person.DoesNotExist`` for an unknown id. Shape::
+    Raise ``Person.DoesNotExist`` for an unknown id and for a person the viewer
+    may not see (their existence does not leak). The name is the viewer's
+    display name (a call sign hides the real name from non-custodians); posts
+    in internal bodies the viewer may not see and private outside posts (for
+    non-custodians) are left out. Shape::
 
         {"person": id, "name": display name,
          "terms": [term + {"body_name": the body's name when the term started}],
-         "affiliations": [{"partner", "partner_name", "title", "start", "end"}],
+         "affiliations": [{"partner", "partner_name", "title", "start", "end", "private"}],
          "awards": [{"honour", "honour_name", "date", "decision", "citation"}]}
 
     Affiliations without a start come first. Runs five queries.
     """
     from chapterhouse.relations.models import Affiliation, Award
 
-    found = Person.objects.values("id", "slug", "name").get(slug=person)
+    found = (
+        Person.objects.filter(viewer.people_filter())
+        .values("id", "slug", "name", "call_sign", "custodian_id")
+        .get(slug=person)
+    )
     terms = list(
         Term.objects.filter(person_id=found["id"])
+        .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
         .values(*_TERM_FIELDS, "body_id", "body__name")
     )
@@ -512,28 +569,29 @@ def person_history(*, person: str) -> dict[str, Any]:
                 name = renamed
         return name
 
-    affiliations = (
-        Affiliation.objects.filter(person_id=found["id"])
-        .order_by(F("start").asc(nulls_first=True), "position", "pk")
-        .values(
-            "partner__slug",
-            "partner__name",
-            "title",
-            "start",
-            "start_precision",
-            "end",
-            "end_precision",
-        )
+    outside = Affiliation.objects.filter(person_id=found["id"])
+    if not viewer.sees_personal_data(found):
+        outside = outside.filter(private=False)
+    affiliations = outside.order_by(F("start").asc(nulls_first=True), "position", "pk").values(
+        "partner__slug",
+        "partner__name",
+        "title",
+        "start",
+        "start_precision",
+        "end",
+        "end_precision",
+        "private",
     )
     awards = (
         Award.objects.filter(person_id=found["id"])
         .order_by("date", "pk")
         .values("honour__slug", "honour__name", "date", "decision__slug", "citation__slug")
     )
+    namer = _namer(viewer, terms, filtered=True)
     return {
         "person": found["slug"],
-        "name": found["name"],
-        "terms": [{**_term_dict(row), "body_name": name_on(row)} for row in terms],
+        "name": viewer.display_name(found),
+        "terms": [{**_term_dict(row, namer), "body_name": name_on(row)} for row in terms],
         "affiliations": [
             {
                 "partner": row["partner__slug"],
@@ -541,6 +599,7 @@ def person_history(*, person: str) -> dict[str, Any]:
                 "title": row["title"],
                 "start": _start_text(row["start"], row["start_precision"]),
                 "end": _end_text(row["end"], row["end_precision"]),
+                "private": row["private"],
             }
             for row in affiliations
         ],
@@ -557,6 +616,33 @@ def person_history(*, person: str) -> dict[str, Any]:
     }
 
 
+# --- finding people --------------------------------------------------------
+
+
+def person_search_filter(q: str, *, viewer: Viewer) -> Q:
+    """Return a filter on Person matching ``q`` (ignoring case) in the names ``viewer`` may
+    read.
+
+    The real name, its variants and the id (often made from the real name) are
+    searched only where no call sign hides them from the viewer, so a search
+    cannot tell who is behind a call sign; the call sign is always searched.
+    """
+    names = Q(name__icontains=q) | Q(names__name__icontains=q) | Q(slug__icontains=q)
+    if viewer.is_restricted:
+        names &= Q(call_sign="") | viewer.personal_data_filter()
+    matching = Person.objects.filter(names | Q(call_sign__icontains=q))
+    return Q(pk__in=matching.values("pk"))
+
+
+def people_visible(*, viewer: Viewer, q: str | None = None) -> models.QuerySet[Person]:
+    """Return the people ``viewer`` may see (optionally those ``q`` finds, see
+    :func:`person_search_filter`), unordered; name them with ``viewer.display_name``."""
+    people = Person.objects.filter(viewer.people_filter())
+    if q:
+        people = people.filter(person_search_filter(q, viewer=viewer))
+    return people
+
+
 # --- a body's page ---------------------------------------------------------
 
 
@@ -564,10 +650,14 @@ def _event(day: dt.date, written: str | None, event: str, **details: Any) -> dic
     return {"day": day.isoformat(), "date": written, "event": event, **details}
 
 
-def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
-    """Return what the page of ``body`` (an id) shows as of ``as_of``.
+def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any]:
+    """Return what the page of ``body`` (an id) shows as of ``as_of`` to ``viewer``.
 
-    Raise ``Body.DoesNotExist`` for an unknown id. Shape::
+    Raise ``Body.DoesNotExist`` for an unknown id and for an internal body the
+    viewer may not see. The terms of people the viewer may not see are left
+    out of the post lists and the timeline, without a count (that would tell
+    that someone is there); hidden internal bodies are not named as parent,
+    child or the other side of a mandate's hand-over. Shape::
 
         {"id", "kind", "name": Text as of the date, "founding_name": Text,
          "names": [{"name", "start": str | None, "decision": id | None}],  # oldest first
@@ -593,7 +683,8 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
     body's history.
     """
     found = (
-        Body.objects.select_related("parent", "founded_by", "dissolved_by")
+        Body.objects.filter(viewer.body_filter())
+        .select_related("parent", "founded_by", "dissolved_by")
         .annotate(
             name_as_of=body_name_as_of_expression(as_of=as_of),
             parent_name_as_of=body_name_as_of_expression(as_of=as_of, outer="parent_id"),
@@ -609,7 +700,7 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
     lang = organization_language()
     children = sorted(
         Body.objects.filter(parent=found)
-        .filter(exists_on(as_of))
+        .filter(exists_on(as_of), viewer.body_filter())
         .annotate(name_as_of=body_name_as_of_expression(as_of=as_of))
         .values("slug", "kind", "number", "name_as_of"),
         key=lambda row: (
@@ -621,7 +712,13 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
         ),
     )
     role_ranks = _role_ranks()
-    terms = _rows(Term.objects.filter(body=found).order_by("start", "pk").values(*_TERM_FIELDS))
+    terms = _rows(
+        Term.objects.filter(body=found)
+        .filter(viewer.people_filter("person__"))
+        .order_by("start", "pk")
+        .values(*_TERM_FIELDS)
+    )
+    namer = _namer(viewer, terms, filtered=True)
     mandates = _rows(
         Mandate.objects.filter(body=found)
         .order_by(F("start").asc(nulls_first=True), "slug", "pk")
@@ -633,14 +730,22 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
             "start_precision",
             "end",
             "end_precision",
+            "transferred_from_id",
             "transferred_from__slug",
+            "transferred_from__internal",
             "decision__slug",
             "ended_by__slug",
         )
     )
+    for row in mandates:
+        if not viewer.sees_body(
+            row["transferred_from_id"], internal=bool(row["transferred_from__internal"])
+        ):
+            row["transferred_from__slug"] = None
     handed_over: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _rows(
         Mandate.objects.filter(transferred_from=found)
+        .filter(viewer.body_filter("body__"))
         .order_by("start", "body__slug", "pk")
         .values("slug", "body__slug", "holder_role", "start", "start_precision", "decision__slug")
     ):
@@ -651,9 +756,9 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
     future = []
     for row in terms:
         if row["start"] > as_of:
-            future.append(_term_dict(row))
+            future.append(_term_dict(row, namer))
         elif row["end"] is not None and row["end"] <= as_of:
-            past.append(_term_dict(row))
+            past.append(_term_dict(row, namer))
         else:
             holders.append(row)
     holders.sort(key=lambda row: (role_ranks.get(row["role"], _UNKNOWN_RANK), row["role"]))
@@ -693,9 +798,10 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
                 )
             )
     for row in terms:
+        person = person_row(row, "person__")
         who = {
-            "person": row["person__slug"],
-            "name": row["person__name"],
+            "person": namer.slug(person),
+            "name": namer.name(person),
             "role": row["role"],
             "title": row["title"],
         }
@@ -780,12 +886,13 @@ def body_overview(*, body: str, as_of: dt.date) -> dict[str, Any]:
         "parent": (
             {"id": found.parent.slug, "name": found.parent_name_as_of}
             if found.parent is not None
+            and viewer.sees_body(found.parent.pk, internal=found.parent.internal)
             else None
         ),
         "children": [
             {"id": row["slug"], "name": row["name_as_of"], "kind": row["kind"]} for row in children
         ],
-        "holders": [_holder_dict(row) for row in holders],
+        "holders": [_holder_dict(row, namer) for row in holders],
         "past_holders": past,
         "future_holders": future,
         "mandates": [

@@ -7,16 +7,21 @@ on ``end``. Callers pass dates in; nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import add_duration
+from chapterhouse.core.partial_dates import add_duration, format_start, start_of
 from chapterhouse.core.text import text_key
+from chapterhouse.core.write_schema import PersonChanges, PersonFields, given, validated
+from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.services import audit_record
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
 
 
@@ -412,3 +417,145 @@ def _body_dissolve(
         if recorder is not None:
             recorder.updated(mandate, before)
     return moved
+
+
+# -- people, written through the web, the API and the CLI ------------------------------------
+
+# The fields of a person a write may set, in the order an audit entry lists them.
+PERSON_FIELDS = (
+    "name",
+    "given",
+    "family",
+    "patronymic",
+    "call_sign",
+    "born",
+    "custodian",
+    "public",
+    "honorific",
+    "contact",
+    "notes",
+)
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
+    return {
+        "name": person.name,
+        "given": person.given or None,
+        "family": person.family or None,
+        "patronymic": person.patronymic or None,
+        "call_sign": person.call_sign or None,
+        "born": format_start(person.born, person.born_precision) if person.born else None,
+        "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
+        "public": person.public,
+        "honorific": person.honorific,
+        "contact": person.contact or None,
+        "notes": person.notes or None,
+    }
+
+
+def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
+    """Return the custodian body ``slug``; the viewer must be an officer there."""
+    if slug is None:
+        if not viewer.is_admin:
+            raise PermissionDenied(
+                _("Only an administrator may keep a person without a custodian body.")
+            )
+        return None
+    body = Body.objects.filter(viewer.body_filter()).filter(slug=slug).first()
+    if body is None:
+        raise ValidationError({"custodian": [_("No body with the id “%(id)s”.") % {"id": slug}]})
+    if not viewer.covers(WRITE_ROLE, body.pk):
+        raise PermissionDenied(
+            _("Only officers of %(body)s (or a body above) may entrust people to it.")
+            % {"body": body.slug}
+        )
+    return body
+
+
+def _person_set(viewer: Viewer, person: Person, data: dict[str, Any]) -> None:
+    for key in ("name", "given", "family", "patronymic", "call_sign", "notes"):
+        if key in data:
+            setattr(person, key, data[key] or "")
+    if "public" in data:
+        person.public = bool(data["public"])
+    if "honorific" in data:
+        person.honorific = data["honorific"]
+    if "contact" in data:
+        person.contact = data["contact"] or {}
+    if "born" in data:
+        born, precision = start_of(data["born"])
+        person.born, person.born_precision = born, precision
+    if "custodian" in data:
+        person.custodian = _custodian(viewer, data["custodian"])
+
+
+def person_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Person:
+    """Record a new person from ``values`` (see PersonFields).
+
+    The viewer must be an officer of the custodian body (or a body above it);
+    only an administrator records a person without a custodian.
+    """
+    fields = validated(PersonFields, values)
+    data = given(fields)
+    data.setdefault("custodian", None)
+    with transaction.atomic():
+        if Person.objects.filter(slug=fields.id).exists():
+            raise ValidationError({"id": [_("A person with this id already exists.")]})
+        person = Person(slug=fields.id)
+        _person_set(viewer, person, data)
+        person.save()
+        snapshot = person_snapshot(person)
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="create",
+            object_type="person",
+            object_id=person.slug,
+            at=at,
+            body=person.custodian_id,
+            after={key: value for key, value in snapshot.items() if value is not None},
+        )
+    return person
+
+
+def person_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, person: Person, changes: Mapping[str, Any]
+) -> Person:
+    """Change the given fields of ``person`` (see PersonChanges); null clears a field.
+
+    Officers of the person's custodian body (or above) edit them, and may hand
+    them only to a body they are officers of too. An erased person's data stays
+    erased. A change that changes nothing leaves no audit entry.
+    """
+    data = given(validated(PersonChanges, changes))
+    if not viewer.may_edit_person(person):
+        raise PermissionDenied(
+            _("Only officers of %(body)s (or a body above) may edit this person.")
+            % {"body": person.custodian.slug if person.custodian_id else _("the organization")}  # type: ignore[union-attr]
+        )
+    if person.erased is not None:
+        raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
+    if data.get("name", "") is None:
+        raise ValidationError({"name": [_("A person needs a name.")]})
+    with transaction.atomic():
+        before = person_snapshot(person)
+        _person_set(viewer, person, data)
+        person.save()
+        after = person_snapshot(person)
+        changed = [key for key in PERSON_FIELDS if before[key] != after[key]]
+        if changed:
+            audit_record(
+                viewer=viewer,
+                via=via,
+                action="update",
+                object_type="person",
+                object_id=person.slug,
+                at=at,
+                body=person.custodian_id,
+                before={key: before[key] for key in changed},
+                after={key: after[key] for key in changed},
+            )
+    return person

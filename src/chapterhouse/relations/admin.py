@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.custody.admin_audit import AuditedAdmin
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,
@@ -19,7 +20,7 @@ from chapterhouse.web.admin_helpers import text_column
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = ["slug", "name_text", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["slug", "name"]
@@ -27,7 +28,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(AuditedAdmin):
     list_display = ["person", "partner", "title_text", "start", "end"]
     search_fields = ["person__name", "partner__slug"]
     list_select_related = ["person", "partner"]
@@ -42,7 +43,7 @@ class AgreementSignatoryInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["slug", "title_text", "status", "date", "signed_by"]
     list_filter = ["status"]
     search_fields = ["slug", "title"]
@@ -53,7 +54,7 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementSignatory)
-class AgreementSignatoryAdmin(admin.ModelAdmin):
+class AgreementSignatoryAdmin(AuditedAdmin):
     list_display = ["agreement", "person", "party"]
     search_fields = ["agreement__slug", "person__name"]
     list_select_related = ["agreement", "person"]
@@ -61,7 +62,7 @@ class AgreementSignatoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(admin.ModelAdmin):
+class HonourAdmin(AuditedAdmin):
     list_display = ["slug", "name_text", "kind"]
     list_filter = ["kind"]
     search_fields = ["slug", "name"]
@@ -69,7 +70,7 @@ class HonourAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(AuditedAdmin):
     list_display = ["person", "honour", "date", "decision"]
     list_filter = ["honour"]
     search_fields = ["person__name", "honour__slug"]
@@ -85,7 +86,7 @@ class TaskAssigneeInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditedAdmin):
     list_display = ["slug", "title_text", "due", "status", "decision"]
     list_filter = ["status"]
     search_fields = ["slug", "title"]
@@ -96,7 +97,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskAssignee)
-class TaskAssigneeAdmin(admin.ModelAdmin):
+class TaskAssigneeAdmin(AuditedAdmin):
     list_display = ["task", "body", "person"]
     list_select_related = ["task", "body", "person"]
     autocomplete_fields = ["task", "body", "person"]

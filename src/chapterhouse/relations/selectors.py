@@ -5,7 +5,10 @@ back with their precision) and runs a fixed number of queries whatever the
 size of the data. Unknown ids raise the model's ``DoesNotExist``.
 
 People's outside posts (affiliations) are personal data and are deliberately
-not listed here; they belong to the person's record.
+not listed here; they belong to the person's record. Every function takes the
+``viewer``; people it may not see (signatories, award recipients, task
+assignees) appear by placeholder — call sign, else "a member of …" — without
+an id, and a filter naming such a person matches nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch
 
+from chapterhouse.custody.access import PeopleNamer, Viewer, custodian_name_expression, person_row
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
     body_ref,
     date_start_text,
     page,
-    person_ref,
 )
-from chapterhouse.registry.models import BodyName, Organization
+from chapterhouse.registry.models import BodyName, Organization, Person
 from chapterhouse.relations.models import (
     Agreement,
     AgreementSignatory,
@@ -48,6 +51,7 @@ def _partner_fields(partner: Partner) -> dict[str, Any]:
 
 def partner_list(
     *,
+    viewer: Viewer,
     kind: str | None = None,
     country: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -64,7 +68,7 @@ def partner_list(
     return {"count": count, "items": [_partner_fields(row) for row in rows]}
 
 
-def partner_detail(*, partner: str) -> dict[str, Any]:
+def partner_detail(*, partner: str, viewer: Viewer) -> dict[str, Any]:
     """Return a partner organization and the agreements it is a party to.
 
     Raise ``Partner.DoesNotExist`` for an unknown id.
@@ -94,7 +98,7 @@ def _agreement_summary(agreement: Agreement) -> dict[str, Any]:
 
 
 def agreement_list(
-    *, status: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    *, viewer: Viewer, status: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
     """Return ``{"count", "items"}``: agreements in date order (undated last), optionally
     with one ``status``."""
@@ -105,7 +109,7 @@ def agreement_list(
     return {"count": count, "items": [_agreement_summary(row) for row in rows]}
 
 
-def agreement_detail(*, agreement: str) -> dict[str, Any]:
+def agreement_detail(*, agreement: str, viewer: Viewer) -> dict[str, Any]:
     """Return an agreement: its parties with their names (``"self"`` is the organization),
     its articles in order, who signs for which party, and the decision that signed it.
 
@@ -114,7 +118,12 @@ def agreement_detail(*, agreement: str) -> dict[str, Any]:
     found = (
         Agreement.objects.select_related("signed_by")
         .prefetch_related(
-            Prefetch("signatories", queryset=AgreementSignatory.objects.select_related("person"))
+            Prefetch(
+                "signatories",
+                queryset=AgreementSignatory.objects.select_related("person").annotate(
+                    custodian_name=custodian_name_expression("person__")
+                ),
+            )
         )
         .get(slug=agreement)
     )
@@ -124,6 +133,11 @@ def agreement_detail(*, agreement: str) -> dict[str, Any]:
         for p in Partner.objects.filter(slug__in=[slug for slug in parties if slug != SELF_PARTY])
     }
     organization = Organization.objects.first() if SELF_PARTY in parties else None
+    signatories = [
+        (signatory, person_row(signatory.person, custodian_name=signatory.custodian_name))  # type: ignore[attr-defined]
+        for signatory in found.signatories.all()
+    ]
+    namer = PeopleNamer(viewer, [row for _, row in signatories])
     return {
         **_agreement_summary(found),
         "parties": [
@@ -140,12 +154,12 @@ def agreement_detail(*, agreement: str) -> dict[str, Any]:
         "articles": list(found.articles or []),
         "signatories": [
             {
-                "person": signatory.person.slug,
-                "name": signatory.person.name,
+                "person": namer.slug(row),
+                "name": namer.name(row),
                 "party": signatory.party,
                 "title": signatory.title,
             }
-            for signatory in found.signatories.all()
+            for signatory, row in signatories
         ],
         "signed_by": found.signed_by.slug if found.signed_by else None,
     }
@@ -155,7 +169,7 @@ def agreement_detail(*, agreement: str) -> dict[str, Any]:
 
 
 def honour_list(
-    *, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
+    *, viewer: Viewer, kind: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
     """Return ``{"count", "items"}``: honours by id with how many times each was awarded."""
     honours = Honour.objects.annotate(award_count=Count("awards")).order_by("slug")
@@ -169,7 +183,7 @@ def honour_list(
     return {"count": count, "items": items}
 
 
-def honour_detail(*, honour: str) -> dict[str, Any]:
+def honour_detail(*, honour: str, viewer: Viewer) -> dict[str, Any]:
     """Return an honour and its awards in date order, each with the person, the decision
     and the citation document.
 
@@ -178,24 +192,29 @@ def honour_detail(*, honour: str) -> dict[str, Any]:
     found = Honour.objects.prefetch_related(
         Prefetch(
             "awards",
-            queryset=Award.objects.select_related("person", "decision", "citation").order_by(
-                "date", "pk"
-            ),
+            queryset=Award.objects.select_related("person", "decision", "citation")
+            .annotate(custodian_name=custodian_name_expression("person__"))
+            .order_by("date", "pk"),
         )
     ).get(slug=honour)
+    awards = [
+        (award, person_row(award.person, custodian_name=award.custodian_name))  # type: ignore[attr-defined]
+        for award in found.awards.all()
+    ]
+    namer = PeopleNamer(viewer, [row for _, row in awards])
     return {
         "id": found.slug,
         "name": found.name,
         "kind": found.kind,
         "awards": [
             {
-                "person": award.person.slug,
-                "name": award.person.name,
+                "person": namer.slug(row),
+                "name": namer.name(row),
                 "date": award.date.isoformat(),
                 "decision": award.decision.slug,
                 "citation": award.citation.slug if award.citation else None,
             }
-            for award in found.awards.all()
+            for award, row in awards
         ],
     }
 
@@ -206,20 +225,38 @@ def honour_detail(*, honour: str) -> dict[str, Any]:
 def _assignees_prefetch() -> Prefetch:
     return Prefetch(
         "assignees",
-        queryset=TaskAssignee.objects.select_related("body", "person").prefetch_related(
+        queryset=TaskAssignee.objects.select_related("body", "person")
+        .annotate(custodian_name=custodian_name_expression("person__"))
+        .prefetch_related(
             Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
         ),
     )
 
 
-def _task_fields(task: Task) -> dict[str, Any]:
+def _task_namer(viewer: Viewer, tasks: list[Task]) -> PeopleNamer:
+    """Return the namer of the people assigned to ``tasks`` (their assignees prefetched)."""
+    return PeopleNamer(
+        viewer,
+        [
+            person_row(assignee.person, custodian_name=assignee.custodian_name)  # type: ignore[attr-defined]
+            for task in tasks
+            for assignee in task.assignees.all()
+            if assignee.person is not None
+        ],
+    )
+
+
+def _task_fields(task: Task, viewer: Viewer, namer: PeopleNamer) -> dict[str, Any]:
     assignees: list[dict[str, Any]] = []
     for assignee in task.assignees.all():
         if assignee.body is not None:
+            if not viewer.sees_body(assignee.body_id, internal=assignee.body.internal):
+                continue
             # Tasks are current business: a body is shown under its latest name.
             assignees.append({"kind": "body", **(body_ref(assignee.body, None) or {})})
         elif assignee.person is not None:
-            assignees.append({"kind": "person", **(person_ref(assignee.person) or {})})
+            who = person_row(assignee.person, custodian_name=assignee.custodian_name)  # type: ignore[attr-defined]
+            assignees.append({"kind": "person", **(namer.ref(who) or {})})
     return {
         "id": task.slug,
         "title": task.title,
@@ -232,6 +269,7 @@ def _task_fields(task: Task) -> dict[str, Any]:
 
 def task_list(
     *,
+    viewer: Viewer,
     status: str | None = None,
     body: str | None = None,
     person: str | None = None,
@@ -250,12 +288,15 @@ def task_list(
     if body:
         tasks = tasks.filter(assignees__body__slug=body).distinct()
     if person:
-        tasks = tasks.filter(assignees__person__slug=person).distinct()
+        # A person hidden from the viewer matches nothing, like an unknown id.
+        visible = Person.objects.filter(viewer.people_filter()).filter(slug=person)
+        tasks = tasks.filter(assignees__person__in=visible).distinct()
     count, rows = page(tasks, limit=limit, offset=offset)
-    return {"count": count, "items": [_task_fields(row) for row in rows]}
+    namer = _task_namer(viewer, rows)
+    return {"count": count, "items": [_task_fields(row, viewer, namer) for row in rows]}
 
 
-def task_detail(*, task: str) -> dict[str, Any]:
+def task_detail(*, task: str, viewer: Viewer) -> dict[str, Any]:
     """Return a task with its assignees (bodies and people, in order) and the decision
     that gave it, with that decision's date and wording.
 
@@ -268,7 +309,7 @@ def task_detail(*, task: str) -> dict[str, Any]:
     )
     decision = found.decision
     return {
-        **_task_fields(found),
+        **_task_fields(found, viewer, _task_namer(viewer, [found])),
         "decision": (
             {
                 "id": decision.slug,

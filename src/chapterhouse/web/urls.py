@@ -2,11 +2,30 @@
 
 from django.urls import path
 
-from chapterhouse.web import views
+from chapterhouse.web import views, write_views
 
 app_name = "web"
 
 urlpatterns = [
+    # Pages that write (web/write_views.py); "new" comes before the detail patterns it
+    # would otherwise be read as an id by.
+    path("sessions/new/", write_views.session_new, name="session_new"),
+    path("sessions/<str:slug>/edit/", write_views.session_edit, name="session_edit"),
+    path("decisions/new/", write_views.decision_new, name="decision_new"),
+    path("decisions/<str:slug>/edit/", write_views.decision_edit, name="decision_edit"),
+    path(
+        "decisions/<str:slug>/adopt/",
+        write_views.decision_status,
+        {"action": "adopt"},
+        name="decision_adopt",
+    ),
+    path(
+        "decisions/<str:slug>/annul/",
+        write_views.decision_status,
+        {"action": "annul"},
+        name="decision_annul",
+    ),
+    path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
     path("people/", views.person_list, name="person_list"),

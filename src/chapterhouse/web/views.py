@@ -1,21 +1,21 @@
 """The public pages: the org chart as of a date, bodies, people, conferences, sessions,
-decisions. Plain function views; reads go through the selectors."""
+decisions. Plain function views; reads go through the selectors, which get the
+request's viewer and leave out (or name by placeholder) what it may not see."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import PartialDate, format_start
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry import selectors as registry
@@ -76,18 +76,6 @@ def _pager(number: int, num_pages: int, keep: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _withheld(request: HttpRequest, slugs: Iterable[str | None]) -> set[str]:
-    """Return the ids among ``slugs`` of people this visitor may not see named.
-
-    People appear on public pages only when they agreed to (``Person.public``);
-    staff see everyone. One query, whatever the number of people.
-    """
-    wanted = {slug for slug in slugs if slug}
-    if not wanted or request.user.is_staff:
-        return set()
-    return set(Person.objects.filter(slug__in=wanted, public=False).values_list("slug", flat=True))
-
-
 def _tree(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the chart's flat, parent-first list of bodies as nested nodes with ``children``."""
     nodes = {body["id"]: {**body, "children": []} for body in bodies}
@@ -109,8 +97,9 @@ def orgchart(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(request, str(error))
     root = request.GET.get("body", "").strip() or None
+    viewer = viewer_of(request)
     try:
-        chart = registry.orgchart_as_of(as_of=as_of, root=root)
+        chart = registry.orgchart_as_of(as_of=as_of, root=root, viewer=viewer)
     except registry.UnknownBody:
         raise Http404(_("No body with this id.")) from None
     root_name = None
@@ -118,8 +107,10 @@ def orgchart(request: HttpRequest) -> HttpResponse:
         if chart["bodies"]:
             root_name = chart["bodies"][0]["name"]
         else:  # the body is recorded but did not exist on that day
-            root_name = registry.body_name_as_of(body=Body.objects.get(slug=root), as_of=as_of)
-    holders = [holder["person"] for body in chart["bodies"] for holder in body["holders"]]
+            found = Body.objects.filter(viewer.body_filter(), slug=root).first()
+            if found is None:
+                raise Http404(_("No body with this id."))
+            root_name = registry.body_name_as_of(body=found, as_of=as_of)
     context = {
         "nav": "orgchart",
         "as_of": as_of,
@@ -127,7 +118,6 @@ def orgchart(request: HttpRequest) -> HttpResponse:
         "root_name": root_name,
         "tree": _tree(chart["bodies"]),
         "body_count": len(chart["bodies"]),
-        "withheld": _withheld(request, holders),
     }
     return render(request, "web/orgchart.html", context)
 
@@ -139,40 +129,51 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(request, str(error))
     try:
-        overview = registry.body_overview(body=slug, as_of=as_of)
+        overview = registry.body_overview(body=slug, as_of=as_of, viewer=viewer_of(request))
     except Body.DoesNotExist:
         raise Http404(_("No body with this id.")) from None
-    people = [row["person"] for row in overview["holders"]]
-    people += [row["person"] for row in overview["past_holders"]]
-    people += [row["person"] for row in overview["future_holders"]]
-    people += [event.get("person") for event in overview["timeline"]]
-    withheld = _withheld(request, people)
     context = {
         "nav": "orgchart",
         "as_of": as_of,
         "body": overview,
-        "timeline": timeline_draw(overview=overview, as_of=as_of, withheld=withheld),
-        "withheld": withheld,
+        # The selector already left out the people this visitor may not see.
+        "timeline": timeline_draw(overview=overview, as_of=as_of, withheld=set()),
     }
     return render(request, "web/body.html", context)
 
 
-def _visible_person(request: HttpRequest, slug: str) -> Person:
-    person = Person.objects.prefetch_related("names").filter(slug=slug).first()
-    if person is None or not (person.public or request.user.is_staff):
-        # A person who is not public is indistinguishable from one never recorded.
-        raise Http404(_("No person with this id."))
-    return person
-
-
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show a person's career in time order, each post linked to the decision that made it."""
-    person = _visible_person(request, slug)
-    history = registry.person_history(person=slug)
+    """Show a person's career in time order, each post linked to the decision that made it,
+    and, to their custodians, their personal data."""
+    viewer = viewer_of(request)
+    person = (
+        Person.objects.filter(viewer.people_filter(), slug=slug).prefetch_related("names").first()
+    )
+    if person is None:
+        # A person hidden from this visitor is indistinguishable from one never recorded.
+        raise Http404(_("No person with this id."))
+    history = registry.person_history(person=slug, viewer=viewer)
+    personal = viewer.sees_personal_data(person)
+    affiliations = history["affiliations"]
     return render(
         request,
         "web/person.html",
-        {"nav": "people", "person": person, "history": history},
+        {
+            "nav": "people",
+            "person": person,
+            "history": history,
+            # Variants of a name are public; behind a call sign they are personal data.
+            "variants": [] if person.call_sign else list(person.names.all()),
+            "personal": personal,
+            "name_variants": list(person.names.all()) if personal else [],
+            "born": (
+                format_start(person.born, person.born_precision)
+                if personal and person.born
+                else None
+            ),
+            "affiliations": [row for row in affiliations if not row["private"]],
+            "private_affiliations": [row for row in affiliations if row["private"]],
+        },
     )
 
 
@@ -183,20 +184,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(request, str(error))
     query = request.GET.get("q", "").strip()
-    people = Person.objects.order_by("name", "pk")
-    if not request.user.is_staff:
-        people = people.filter(public=True)
-    if query:
-        matching = Person.objects.filter(Q(name__icontains=query) | Q(names__name__icontains=query))
-        people = people.filter(pk__in=matching.values("pk"))
-    paginator = Paginator(people.only("slug", "name"), PEOPLE_PER_PAGE)
+    viewer = viewer_of(request)
+    people = registry.people_visible(viewer=viewer, q=query).order_by("name", "pk")
+    paginator = Paginator(people.only("slug", "name", "call_sign", "custodian_id"), PEOPLE_PER_PAGE)
     page = paginator.get_page(number)
     return render(
         request,
         "web/person_list.html",
         {
             "nav": "people",
-            "people": page.object_list,
+            "people": [
+                {"slug": person.slug, "name": viewer.display_name(person)}
+                for person in page.object_list
+            ],
             "query": query,
             "pager": _pager(page.number, paginator.num_pages, {"q": query} if query else {}),
         },
@@ -210,7 +210,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     except BadRequest as error:
         return _bad_request(request, str(error))
     offset = (number - 1) * CONFERENCES_PER_PAGE
-    listing = meetings.conference_list(limit=CONFERENCES_PER_PAGE, offset=offset)
+    listing = meetings.conference_list(
+        viewer=viewer_of(request), limit=CONFERENCES_PER_PAGE, offset=offset
+    )
     pages = max(1, -(-listing["count"] // CONFERENCES_PER_PAGE))
     return render(
         request,
@@ -226,7 +228,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a conference: its days and sessions, and the decisions it took as a whole."""
     try:
-        conference = meetings.conference_detail(conference=slug)
+        conference = meetings.conference_detail(conference=slug, viewer=viewer_of(request))
     except Conference.DoesNotExist:
         raise Http404(_("No conference with this id.")) from None
     return render(
@@ -239,39 +241,24 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a session: hosts, place, format, occasions, attendees, documents, decisions."""
     try:
-        session = meetings.session_detail(session=slug)
+        session = meetings.session_detail(session=slug, viewer=viewer_of(request))
     except Session.DoesNotExist:
         raise Http404(_("No session with this id.")) from None
-    people = [row["person"] for row in session["attendees"]]
-    people.append(session["chair"]["id"] if session["chair"] else None)
-    for document in session["documents"]:
-        people.append(document["author"]["id"] if document["author"] else None)
-        people += [signatory["id"] for signatory in document["signatories"]]
-    return render(
-        request,
-        "web/session.html",
-        {"nav": "conferences", "session": session, "withheld": _withheld(request, people)},
-    )
+    return render(request, "web/session.html", {"nav": "conferences", "session": session})
 
 
 def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a decision: where and when it was taken, its wording, votes and what it changed."""
     try:
-        decision = meetings.decision_detail(decision=slug)
+        decision = meetings.decision_detail(decision=slug, viewer=viewer_of(request))
     except Decision.DoesNotExist:
         raise Http404(_("No decision with this id.")) from None
-    changes = decision["changes"]
-    people = [decision["proposed_by"]["id"] if decision["proposed_by"] else None]
-    people += [row["person"] for row in changes["terms_started"] + changes["terms_ended"]]
-    people += [row["person"] for row in changes["awards"]]
-    people += [effect.get("person") for effect in decision["effects"]]
     return render(
         request,
         "web/decision.html",
         {
             "nav": "conferences",
             "decision": decision,
-            "changed_anything": any(changes.values()),
-            "withheld": _withheld(request, people),
+            "changed_anything": any(decision["changes"].values()),
         },
     )

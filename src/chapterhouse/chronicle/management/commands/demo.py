@@ -7,16 +7,37 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
+from chapterhouse.custody.access import ADMIN
+from chapterhouse.custody.services import user_add
+from chapterhouse.registry.models import Body, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"
-DEMO_ADMIN = "admin"
 DEMO_PASSWORD = "chapterhouse-demo"
+# (e-mail, person, grants, administrator?, what for): local demo sign-ins only.
+DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = [
+    ("admin@example.org", None, [], True, "administrator"),
+    (
+        "bekova@example.org",
+        "aigerim-bekova",
+        [("officer", "ec-kz")],
+        False,
+        "officer of the Kazakhstan committee",
+    ),
+    (
+        "park@example.org",
+        "park-minjun",
+        [("member", "ec-jp")],
+        False,
+        "member of the Japanese committee",
+    ),
+]
 
 
 class Command(BaseCommand):
-    help = "Load the demo organization and a local admin account; safe to run again."
+    help = "Load the demo organization and local demo accounts; safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,11 +48,29 @@ class Command(BaseCommand):
             f"Demo organization: {result.total('created')} created, "
             f"{result.total('updated')} updated, {result.total('unchanged')} unchanged."
         )
+        self.create_accounts()
+
+    def create_accounts(self) -> None:
+        """Create the demo's sign-ins once: an administrator, a committee head and a member."""
         users = get_user_model()
-        if not users.objects.filter(username=DEMO_ADMIN).exists():
-            users.objects.create_superuser(DEMO_ADMIN, "admin@example.org", DEMO_PASSWORD)
-            self.stdout.write(f"Created the demo admin account {DEMO_ADMIN!r}.")
+        at = timezone.now()
+        for email, person, grants, is_admin, what in DEMO_ACCOUNTS:
+            if users.objects.filter(username=email).exists():
+                continue
+            user_add(
+                viewer=ADMIN,
+                via="cli",
+                email=email,
+                password=DEMO_PASSWORD,
+                person=Person.objects.get(slug=person) if person else None,
+                grants=[(role, Body.objects.get(slug=body)) for role, body in grants],
+                is_admin=is_admin,
+                on=timezone.localdate(),
+                at=at,
+            )
+            self.stdout.write(f"Created the demo account {email} ({what}).")
         self.stdout.write(
-            f"Sign in to /admin/ as {DEMO_ADMIN!r} with the password {DEMO_PASSWORD!r}"
-            " (a local demo account; change it with `chapterhouse changepassword admin`)."
+            f"Sign in at /accounts/sign-in/ with the password {DEMO_PASSWORD!r} as "
+            + ", ".join(f"{email} ({what})" for email, *_, what in DEMO_ACCOUNTS)
+            + ". Administrators and officers set up a second factor (TOTP) on first sign-in."
         )

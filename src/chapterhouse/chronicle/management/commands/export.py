@@ -1,4 +1,9 @@
-"""``chapterhouse export [--output FILE]``: write the whole record as a Chronicle."""
+"""``chapterhouse export [--public | --scope BODY] [--output FILE]``: write a Chronicle.
+
+Plain ``export`` is the operator's full export. ``--public`` writes only what
+an anonymous visitor may see; ``--scope BODY`` only what the officers of BODY
+may see. Both still import cleanly into an empty database.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.exporter import chronicle_export
+from chapterhouse.custody.access import ADMIN, ANONYMOUS, Viewer, viewer_for_scope
+from chapterhouse.registry.models import Body
 
 
 class Command(BaseCommand):
@@ -18,23 +26,54 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+        audience = parser.add_mutually_exclusive_group()
+        audience.add_argument(
+            "--public",
+            action="store_true",
+            help="write only what an anonymous visitor may see",
+        )
+        audience.add_argument(
+            "--scope",
+            metavar="BODY",
+            help="write only what the officers of BODY (a body id) may see",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        viewer = self.viewer(options)
         output = options.get("output")
         if not output:
-            chronicle_export(sys.stdout)
+            chronicle_export(sys.stdout, viewer=viewer)
             return
         target = Path(output)
         if not target.parent.is_dir():
-            raise CommandError(f"{output}: the folder {target.parent} does not exist")
+            raise CommandError(
+                _("%(output)s: the folder %(folder)s does not exist")
+                % {"output": output, "folder": target.parent}
+            )
         # Write beside the target and rename, so a failed export never leaves half a file.
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                counts = chronicle_export(out)
+                counts = chronicle_export(out, viewer=viewer)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         summary = ", ".join(f"{n} {section}" for section, n in counts.items() if n)
-        self.stderr.write(f"Wrote {output}: {summary}.")
+        self.stderr.write(
+            _("Wrote %(output)s: %(summary)s.") % {"output": output, "summary": summary}
+        )
+
+    @staticmethod
+    def viewer(options: dict[str, Any]) -> Viewer:
+        """Return whose view the export takes: the operator's, the public's or a body's."""
+        if options.get("public"):
+            return ANONYMOUS
+        scope = options.get("scope")
+        if scope:
+            try:
+                return viewer_for_scope(scope)
+            except Body.DoesNotExist:
+                message = _("--scope %(body)s: no body with this id") % {"body": scope}
+                raise CommandError(message) from None
+        return ADMIN

@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 from chapterhouse.chronicle.management.commands._progress import (
     BAR_THRESHOLD_BYTES,
     RichImportProgress,
 )
+from chapterhouse.custody.access import ADMIN
 
 
 class Command(BaseCommand):
@@ -34,7 +36,10 @@ class Command(BaseCommand):
             big = path.stat().st_size >= BAR_THRESHOLD_BYTES
         try:
             with RichImportProgress(enabled=big) as progress:
-                result = chronicle_import(source, progress=progress)
+                # The command line is the operator's: it acts as the administrator.
+                result = chronicle_import(
+                    source, progress=progress, viewer=ADMIN, via="cli", at=timezone.now()
+                )
         except ChronicleInvalid as invalid:
             count = len(invalid.errors)
             plural = "s" if count != 1 else ""

@@ -6,14 +6,16 @@ from argparse import ArgumentParser
 from typing import Any, cast
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chapterhouse.core.errors import RecordError
+from chapterhouse.custody.services import operator_viewer
 from chapterhouse.meetings.models import Decision, EffectLog
-from chapterhouse.meetings.services import decision_adopt, decision_annul
+from chapterhouse.meetings.services import decision_status_set
 
 
 def _describe(obj: models.Model) -> str:
@@ -57,6 +59,17 @@ def _changes(decision: Decision) -> list[tuple[str, str]]:
     return lines
 
 
+def _messages(error: ValidationError) -> list[str]:
+    """Return ``path: message`` for each problem a ValidationError names."""
+    if hasattr(error, "error_dict"):
+        return [
+            f"{path}: {message}" if path != "__all__" else message
+            for path, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
+
+
 class Command(BaseCommand):
     help = cast(
         str,
@@ -79,20 +92,26 @@ class Command(BaseCommand):
             decision = Decision.objects.get(slug=slug)
         except Decision.DoesNotExist:
             raise CommandError(_("no decision with id %(id)r") % {"id": slug}) from None
+        # Through the same service as the web and the API, so the change is audited.
+        viewer, at = operator_viewer(), timezone.now()
         try:
             if options["action"] == "annul":
                 # The log is gone once reverted: describe the changes before undoing them.
                 changes = _changes(decision)
-                decision_annul(decision=decision)
+                decision_status_set(
+                    viewer=viewer, via="cli", at=at, decision=decision, status="annulled"
+                )
                 self.stdout.write(_("Annulled decision %(id)s.") % {"id": slug})
                 verbs = {"create": _("removed"), "update": _("restored")}
             else:
-                decision_adopt(decision=decision)
+                decision_status_set(
+                    viewer=viewer, via="cli", at=at, decision=decision, status="adopted"
+                )
                 changes = _changes(decision)
                 self.stdout.write(_("Adopted decision %(id)s.") % {"id": slug})
                 verbs = {"create": _("created"), "update": _("changed")}
-        except RecordError as error:
-            raise CommandError(str(error)) from None
+        except ValidationError as error:
+            raise CommandError("; ".join(_messages(error))) from None
         if not changes:
             self.stdout.write(_("It changed nothing in the record."))
         for action, what in changes:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -18,6 +19,7 @@ from chapterhouse.registry.management import (
     or_dash,
     rich_write,
 )
+from chapterhouse.registry.models import Body
 from chapterhouse.registry.selectors import diff_between
 
 
@@ -44,14 +46,23 @@ class Command(BaseCommand):
             required=True,
             help=_("Last day, included (YYYY-MM-DD; YYYY-MM or YYYY means its last day)."),
         )
+        parser.add_argument(
+            "--scope",
+            metavar="BODY",
+            help=_(
+                "Show only what the officers of this body (an id) may see; default everything"
+                " (operators run the command line)."
+            ),
+        )
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        viewer = _viewer(options["scope"])
         start = day_from_argument(options["start"], option="--from")
         end = day_from_argument(options["end"], option="--to", last=True)
         try:
-            diff = diff_between(start=start, end=end)
+            diff = diff_between(start=start, end=end, viewer=viewer)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if options["format"] == "json":
@@ -123,3 +134,13 @@ class Command(BaseCommand):
                 or_dash(term["ended_by"] if ended else term["decision"]),
             )
         return table
+
+
+def _viewer(scope: str | None) -> Viewer:
+    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
+    if not scope:
+        return ADMIN
+    try:
+        return viewer_for_scope(scope)
+    except Body.DoesNotExist:
+        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

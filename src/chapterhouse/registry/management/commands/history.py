@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
 from chapterhouse.registry.management import FORMATS, Language, json_write, or_dash, rich_write
-from chapterhouse.registry.models import Person
+from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.selectors import person_history
 
 
@@ -23,12 +24,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("person", help=_("The person's id."))
+        parser.add_argument(
+            "--scope",
+            metavar="BODY",
+            help=_(
+                "Show only what the officers of this body (an id) may see; default everything"
+                " (operators run the command line)."
+            ),
+        )
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        viewer = _viewer(options["scope"])
         try:
-            history = person_history(person=options["person"])
+            history = person_history(person=options["person"], viewer=viewer)
         except Person.DoesNotExist:
             raise CommandError(_("no person with id %(id)r") % {"id": options["person"]}) from None
         if options["format"] == "json":
@@ -77,3 +87,13 @@ class Command(BaseCommand):
                 )
             parts.append(awards)
         rich_write(self.stdout, parts)
+
+
+def _viewer(scope: str | None) -> Viewer:
+    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
+    if not scope:
+        return ADMIN
+    try:
+        return viewer_for_scope(scope)
+    except Body.DoesNotExist:
+        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from rich.text import Text as RichText
 from rich.tree import Tree
 
+from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -20,6 +21,7 @@ from chapterhouse.registry.management import (
     json_write,
     rich_write,
 )
+from chapterhouse.registry.models import Body
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
 
 
@@ -36,17 +38,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--body", help=_("Show only this body (an id) and the bodies below it.")
         )
+        parser.add_argument(
+            "--scope",
+            metavar="BODY",
+            help=_(
+                "Show only what the officers of this body (an id) may see; default everything"
+                " (operators run the command line)."
+            ),
+        )
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        viewer = _viewer(options["scope"])
         as_of = (
             day_from_argument(options["as_of"], option="--as-of")
             if options["as_of"]
             else timezone.localdate()
         )
         try:
-            chart = orgchart_as_of(as_of=as_of, root=options["body"])
+            chart = orgchart_as_of(as_of=as_of, root=options["body"], viewer=viewer)
         except UnknownBody as error:
             raise CommandError(str(error)) from None
         if options["format"] == "json":
@@ -90,3 +101,13 @@ class Command(BaseCommand):
                 )
             branches.append(branch)
         return tree
+
+
+def _viewer(scope: str | None) -> Viewer:
+    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
+    if not scope:
+        return ADMIN
+    try:
+        return viewer_for_scope(scope)
+    except Body.DoesNotExist:
+        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

@@ -1,0 +1,326 @@
+"""Writes through the API: record and change sessions, decisions and people.
+
+The operations join the read routers of the same paths (see AUTH below).
+Request bodies are Chronicle objects (the models in ``core.write_schema``);
+the permission checks, the transaction and the audit entry are the services'.
+A client signs in with a bearer token (``Authorization: Bearer chp_…``) or
+with the browser session, which then needs the CSRF token
+(``X-CSRFToken`` header). Answers: 201/200 with the object, 400 naming each
+bad field, 401 when not signed in, 403 without the right, 404 for an id that
+does not exist or that the client may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Status
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BaseModel, Field
+
+from chapterhouse.api.meetings import router as meetings_router
+from chapterhouse.api.registry import router as registry_router
+from chapterhouse.core.write_schema import (
+    DecisionChanges,
+    DecisionFields,
+    PersonChanges,
+    PersonFields,
+    SessionChanges,
+    SessionFields,
+)
+from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.selectors import visible_decision, visible_person, visible_session
+from chapterhouse.meetings import services as meetings
+from chapterhouse.meetings.models import Decision, Session
+from chapterhouse.registry import services as registry
+from chapterhouse.registry.models import Person
+
+TextOut = str | dict[str, str] | None
+
+
+class BearerToken(HttpBearer):
+    """A personal API token; the middleware has already checked it and signed the user in."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+class BrowserSession(APIKeyCookie):
+    """The signed-in browser session; writes need the CSRF token too."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Not signed in is a 401, whatever the CSRF token; signed in, the token is checked.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+# The writes share their paths with the reads (GET and POST /sessions …), and Django
+# routes a path to one view only: so they join the read routers, with their own auth.
+AUTH = [BearerToken(), BrowserSession()]
+
+
+class ProblemOut(BaseModel):
+    """One thing wrong with the request."""
+
+    path: str = Field(description="Where, e.g. effects[0].body; empty for the whole object.")
+    message: str = Field(description="What is wrong.")
+
+
+class RefusedOut(BaseModel):
+    """Why a write was refused."""
+
+    detail: str = Field(description="What went wrong, in one line.")
+    errors: list[ProblemOut] = Field(
+        default_factory=list, description="For bad input: each field and what is wrong with it."
+    )
+
+
+class SessionWritten(BaseModel):
+    """A session as recorded."""
+
+    id: str
+    conference: str | None
+    day: int | None
+    title: TextOut
+    date: str | None
+    hosts: list[str]
+    country: str | None
+    city: TextOut
+    region: TextOut
+    venue: TextOut
+    format: str | None
+    chair: str | None
+    occasions: list[str]
+    attendees: list[dict[str, Any]]
+    internal: bool
+    extra: dict[str, Any] | None
+
+
+class DecisionWritten(BaseModel):
+    """A decision as recorded, with its status after the write."""
+
+    id: str
+    session: str | None
+    conference: str | None
+    date: str | None
+    kind: str
+    text: TextOut
+    proposed_by: str | None
+    status: str
+    votes: dict[str, Any] | None
+    effects: list[dict[str, Any]]
+    internal: bool
+    extra: dict[str, Any] | None
+
+
+class PersonWritten(BaseModel):
+    """A person as recorded, personal data included (the writer is their custodian)."""
+
+    id: str
+    name: str
+    given: str | None
+    family: str | None
+    patronymic: str | None
+    call_sign: str | None
+    born: str | None
+    custodian: str | None
+    public: bool
+    honorific: TextOut
+    contact: dict[str, str] | None
+    notes: str | None
+
+
+REFUSALS: dict[int, Any] = {400: RefusedOut, 401: RefusedOut, 403: RefusedOut}
+MISSING: dict[int, Any] = {**REFUSALS, 404: RefusedOut}
+
+
+def _refused(error: Exception) -> Status[dict[str, Any]]:
+    """Return the answer to a refused write."""
+    if isinstance(error, PermissionDenied):
+        return Status(403, {"detail": str(error) or _("You may not do this."), "errors": []})
+    assert isinstance(error, ValidationError)
+    if hasattr(error, "error_dict"):
+        problems = [
+            {"path": "" if path == "__all__" else path, "message": message}
+            for path, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        problems = [{"path": "", "message": message} for message in error.messages]
+    detail = "; ".join(
+        f"{problem['path']}: {problem['message']}" if problem["path"] else problem["message"]
+        for problem in problems
+    )
+    return Status(400, {"detail": detail, "errors": problems})
+
+
+def _write(request: HttpRequest, status: int, write: Any, shape: Any) -> Any:
+    """Run ``write(viewer, via, at)``; answer ``status`` with ``shape(result)`` or a refusal."""
+    viewer: Viewer = request.viewer  # type: ignore[attr-defined]
+    try:
+        result = write(viewer, "api", timezone.now())
+    except (PermissionDenied, ValidationError) as error:
+        return _refused(error)
+    return Status(status, shape(result))
+
+
+def _session_out(session: Session) -> dict[str, Any]:
+    return {"id": session.slug, **meetings.session_snapshot(session)}
+
+
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    return {"id": decision.slug, **meetings.decision_snapshot(decision)}
+
+
+def _person_out(person: Person) -> dict[str, Any]:
+    return {"id": person.slug, **registry.person_snapshot(person)}
+
+
+def _found(find: Any, viewer: Viewer, slug: str, message: str) -> Any:
+    try:
+        return find(viewer, slug)
+    except ObjectDoesNotExist:
+        raise Http404(message) from None
+
+
+def _values(payload: BaseModel) -> dict[str, Any]:
+    return payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+@meetings_router.post(
+    "/sessions",
+    auth=AUTH,
+    response={201: SessionWritten, **REFUSALS},
+    summary="Record a session",
+    operation_id="session_create",
+)
+def session_create(request: HttpRequest, payload: SessionFields) -> Any:
+    """Record a session. The client must be an officer of every body that hosts it."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: meetings.session_create(
+            viewer=viewer, via=via, at=at, values=values
+        ),
+        _session_out,
+    )
+
+
+@meetings_router.patch(
+    "/sessions/{id}",
+    auth=AUTH,
+    response={200: SessionWritten, **MISSING},
+    summary="Change a session",
+    operation_id="session_update",
+)
+def session_update(request: HttpRequest, id: str, payload: SessionChanges) -> Any:
+    """Change the given fields of a session (null clears one). The client must be an officer
+    of every body that hosts it, before and after."""
+    session = _found(visible_session, request.viewer, id, _("No session with this id."))  # type: ignore[attr-defined]
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: meetings.session_update(
+            viewer=viewer, via=via, at=at, session=session, changes=changes
+        ),
+        _session_out,
+    )
+
+
+@meetings_router.post(
+    "/decisions",
+    auth=AUTH,
+    response={201: DecisionWritten, **REFUSALS},
+    summary="Record a decision",
+    operation_id="decision_create",
+)
+def decision_create(request: HttpRequest, payload: DecisionFields) -> Any:
+    """Record a decision with its effects; ``status: adopted`` applies them at once. The
+    client must be an officer of the session's hosts and of every body the effects touch."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: meetings.decision_create(
+            viewer=viewer, via=via, at=at, values=values
+        ),
+        _decision_out,
+    )
+
+
+@meetings_router.patch(
+    "/decisions/{id}",
+    auth=AUTH,
+    response={200: DecisionWritten, **MISSING},
+    summary="Change, adopt or annul a decision",
+    operation_id="decision_update",
+)
+def decision_update(request: HttpRequest, id: str, payload: DecisionChanges) -> Any:
+    """Change the given fields of a decision. ``{"status": "adopted"}`` adopts it (applying
+    its effects), ``"annulled"`` annuls it (reverting them); new effects of an adopted
+    decision replace the old ones in the record."""
+    decision = _found(visible_decision, request.viewer, id, _("No decision with this id."))  # type: ignore[attr-defined]
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: meetings.decision_update(
+            viewer=viewer, via=via, at=at, decision=decision, changes=changes
+        ),
+        _decision_out,
+    )
+
+
+@registry_router.post(
+    "/people",
+    auth=AUTH,
+    response={201: PersonWritten, **REFUSALS},
+    summary="Record a person",
+    operation_id="person_create",
+)
+def person_create(request: HttpRequest, payload: PersonFields) -> Any:
+    """Record a person. The client must be an officer of their custodian body (or above)."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: registry.person_create(
+            viewer=viewer, via=via, at=at, values=values
+        ),
+        _person_out,
+    )
+
+
+@registry_router.patch(
+    "/people/{id}",
+    auth=AUTH,
+    response={200: PersonWritten, **MISSING},
+    summary="Change a person",
+    operation_id="person_update",
+)
+def person_update(request: HttpRequest, id: str, payload: PersonChanges) -> Any:
+    """Change the given fields of a person (null clears one). The client must be an officer
+    of their custodian body (or above), and of the new one when it changes."""
+    person = _found(visible_person, request.viewer, id, _("No person with this id."))  # type: ignore[attr-defined]
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: registry.person_update(
+            viewer=viewer, via=via, at=at, person=person, changes=changes
+        ),
+        _person_out,
+    )

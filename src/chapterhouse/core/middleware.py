@@ -1,0 +1,35 @@
+"""Refuse request parameters no database can store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+# Uploads (multipart) carry binary files, which may hold NUL bytes legitimately.
+BODY_TYPES = {"application/json", "application/x-www-form-urlencoded"}
+NULS = (b"\x00", b"\\u0000", b"%00")
+
+
+class RejectNulMiddleware:
+    """Answer 400 when a query parameter or a JSON or form body holds a NUL character.
+
+    PostgreSQL cannot hold NUL in text, so such a value would otherwise reach a
+    filter and fail with a server error; SQLite would quietly match nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return self.refuse(request, f"The parameter {key!r} contains a NUL character.")
+        if request.content_type in BODY_TYPES and any(nul in request.body for nul in NULS):
+            return self.refuse(request, "The request body contains a NUL character.")
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message)

@@ -1,0 +1,203 @@
+"""The shapes of a write through the web, the API or the CLI, in the Chronicle's words.
+
+A write names objects by their Chronicle ids and writes dates and texts as a
+Chronicle does, so the same pydantic field types (and, for attendees, votes
+and effects, the same models) check it. ``*Fields`` models describe a new
+object; ``*Changes`` models a partial update, where an absent key keeps the
+stored value and ``null`` clears it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, Self, TypeVar
+
+import pydantic
+from django.core.exceptions import ValidationError
+from pydantic import Field, model_validator
+
+from chapterhouse.chronicle.schema import (
+    EFFECT_MODELS,
+    Attendee,
+    ChronicleObject,
+    Country,
+    DateStr,
+    DecisionKind,
+    DecisionStatus,
+    Effect,
+    Extra,
+    NonEmptyStr,
+    PositiveInt,
+    SessionFormat,
+    Slug,
+    Text,
+    Votes,
+)
+
+Model = TypeVar("Model", bound=pydantic.BaseModel)
+
+
+class SessionFields(ChronicleObject):
+    """A new session: a Chronicle session without its documents, which come separately."""
+
+    id: Slug
+    conference: Slug | None = None
+    day: PositiveInt | None = None
+    """Its day number within the conference."""
+    title: Text | None = None
+    date: DateStr
+    hosts: list[Slug] = Field(default_factory=list)
+    """The bodies that hold it, in order; the writer must be an officer of every one."""
+    country: Country | None = None
+    city: Text | None = None
+    region: Text | None = None
+    venue: Text | None = None
+    format: SessionFormat | None = None
+    chair: Slug | None = None
+    occasions: list[Slug] | None = None
+    attendees: list[Attendee] | None = None
+    internal: bool = False
+    """Seen only by people with a grant on a body that holds it."""
+    extra: Extra = None
+
+
+class SessionChanges(ChronicleObject):
+    """Changes to a session: only the keys given change."""
+
+    conference: Slug | None = None
+    day: PositiveInt | None = None
+    title: Text | None = None
+    date: DateStr | None = None
+    hosts: list[Slug] | None = None
+    country: Country | None = None
+    city: Text | None = None
+    region: Text | None = None
+    venue: Text | None = None
+    format: SessionFormat | None = None
+    chair: Slug | None = None
+    occasions: list[Slug] | None = None
+    attendees: list[Attendee] | None = None
+    internal: bool | None = None
+    extra: Extra = None
+
+
+class DecisionFields(ChronicleObject):
+    """A new decision; ``status: adopted`` applies its effects at once."""
+
+    id: Slug
+    session: Slug | None = None
+    conference: Slug | None = None
+    date: DateStr | None = None
+    """Defaults to the session's date, or the conference's last day."""
+    kind: DecisionKind
+    text: Text | None = None
+    proposed_by: Slug | None = None
+    status: Literal["proposed", "adopted"] = "proposed"
+    votes: Votes | None = None
+    effects: list[Effect] = Field(default_factory=list)
+    internal: bool = False
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _session_or_conference(self) -> Self:
+        if (self.session is None) == (self.conference is None):
+            raise ValueError("expected either 'session' or 'conference': where it was taken")
+        return self
+
+
+class DecisionChanges(ChronicleObject):
+    """Changes to a decision. A new ``status`` adopts, annuls, rejects or withdraws it;
+    new effects of an adopted decision are applied in place of the old ones."""
+
+    date: DateStr | None = None
+    kind: DecisionKind | None = None
+    text: Text | None = None
+    proposed_by: Slug | None = None
+    status: DecisionStatus | None = None
+    votes: Votes | None = None
+    effects: list[Effect] | None = None
+    internal: bool | None = None
+    extra: Extra = None
+
+
+class PersonFields(ChronicleObject):
+    """A new person, with the personal data their custodians keep."""
+
+    id: Slug
+    name: NonEmptyStr
+    given: NonEmptyStr | None = None
+    family: NonEmptyStr | None = None
+    patronymic: NonEmptyStr | None = None
+    call_sign: NonEmptyStr | None = None
+    born: DateStr | None = None
+    custodian: Slug | None = None
+    """The body that keeps their personal data; the writer must be an officer there."""
+    public: bool = False
+    honorific: Text | None = None
+    contact: dict[str, str] | None = None
+    """Contact details (personal data): email, phone, address, messenger …"""
+    notes: str | None = None
+    """The custodian's notes (personal data)."""
+
+
+class PersonChanges(ChronicleObject):
+    """Changes to a person: only the keys given change."""
+
+    name: NonEmptyStr | None = None
+    given: NonEmptyStr | None = None
+    family: NonEmptyStr | None = None
+    patronymic: NonEmptyStr | None = None
+    call_sign: NonEmptyStr | None = None
+    born: DateStr | None = None
+    custodian: Slug | None = None
+    public: bool | None = None
+    honorific: Text | None = None
+    contact: dict[str, str] | None = None
+    notes: str | None = None
+
+
+def error_path(location: tuple[Any, ...] | list[Any]) -> str:
+    """Return ``effects[0].body`` for a pydantic error location."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def body_error_path(location: list[str] | tuple[Any, ...]) -> str:
+    """Return ``effects[0].body`` for the location of an error in a request body, leaving
+    out the effect's tag that pydantic adds (``effects.0.start_term.body``)."""
+    parts: list[Any] = []
+    for part in location:
+        if _is_op_tag(part):
+            continue
+        parts.append(int(part) if isinstance(part, str) and part.isdigit() else part)
+    return error_path(parts)
+
+
+def validated(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """Check ``values`` against ``model``; a django ValidationError names each bad field."""
+    try:
+        return model.model_validate(dict(values))
+    except pydantic.ValidationError as invalid:
+        errors: dict[str, list[str]] = {}
+        for error in invalid.errors(include_url=False):
+            # A tagged union adds the tag to the location; the reader knows the op already.
+            path = body_error_path(error["loc"])
+            errors.setdefault(path or "__all__", []).append(str(error["msg"]))
+        raise ValidationError(errors) from None
+
+
+def _is_op_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in EFFECT_MODELS
+
+
+def given(model: pydantic.BaseModel) -> dict[str, Any]:
+    """Return the keys given to ``model`` as JSON values (``null`` kept: it clears)."""
+    # Nested Chronicle objects (effects, votes, attendees) are written without their
+    # absent keys, as an import would store them.
+    dumped: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {key: dumped.get(key) for key in model.model_fields_set}

@@ -1,0 +1,86 @@
+"""``chapterhouse person export-data|erase ID``: a data subject's rights of access and erasure."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chapterhouse.custody.selectors import person_data
+from chapterhouse.custody.services import audit_record, operator_viewer, person_erase
+from chapterhouse.registry.models import Person
+
+
+class Command(BaseCommand):
+    help = cast(
+        str,
+        gettext_lazy(
+            "Export everything held about a person as JSON, or erase their personal data "
+            "while keeping the public record under a placeholder name."
+        ),
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        export = actions.add_parser(
+            "export-data", help=_("Print everything held about a person as JSON.")
+        )
+        export.add_argument("person", help=_("The person's id."))
+        export.add_argument("--output", type=Path, help=_("Write to this file instead."))
+        erase = actions.add_parser(
+            "erase", help=_("Erase a person's personal data; their posts and decisions stay.")
+        )
+        erase.add_argument("person", help=_("The person's id."))
+        erase.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["person"]
+        person = Person.objects.select_related("custodian").filter(slug=slug).first()
+        if person is None:
+            raise CommandError(_("no person with id %(id)r") % {"id": slug})
+        viewer = operator_viewer()
+        at = timezone.now()
+        if options["action"] == "export-data":
+            with transaction.atomic():
+                data = person_data(person=person)
+                # Handing someone's data out is itself worth accounting for.
+                audit_record(
+                    viewer=viewer,
+                    via="cli",
+                    action="export",
+                    object_type="person",
+                    object_id=person.slug,
+                    at=at,
+                    body=person.custodian_id,
+                )
+            text = json.dumps(data, ensure_ascii=False, indent=2)
+            if options["output"]:
+                options["output"].write_text(text + "\n", encoding="utf-8")
+                self.stderr.write(
+                    _("Wrote the data of %(id)s to %(file)s.")
+                    % {"id": slug, "file": options["output"]}
+                )
+            else:
+                self.stdout.write(text)
+            return
+        if person.erased is not None:
+            raise CommandError(_("%(id)s was already erased.") % {"id": slug})
+        if not options["yes"]:
+            answer = input(
+                _("Erase the personal data of %(id)s? This cannot be undone. [y/N] ") % {"id": slug}
+            )
+            if answer.strip().lower() not in {"y", "yes"}:
+                raise CommandError(_("Nothing was erased."))
+        person_erase(viewer=viewer, via="cli", person=person, at=at)
+        self.stdout.write(
+            _("Erased the personal data of %(id)s; they are now shown as “%(name)s”.")
+            % {"id": slug, "name": person.name}
+        )

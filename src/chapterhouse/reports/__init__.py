@@ -1,0 +1,1 @@
+"""Conference reports and other generated documents (PDF, iCalendar), in every language."""

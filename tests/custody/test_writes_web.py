@@ -1,0 +1,191 @@
+"""Writes through the web pages: forms with CSRF, the same checks as the API, and the links
+to them shown only to those allowed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from chapterhouse.custody.models import AuditEntry
+from chapterhouse.meetings.models import Decision, Session
+from chapterhouse.registry.models import Person, Term
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(client: Client, personas: dict[str, Any], name: str) -> Client:
+    sign_in(client, personas[name])
+    return client
+
+
+SESSION_FORM = {"id": "kz-plenum", "date": "2025-06-10", "hosts": ["ec-kz"], "country": "KZ"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sessions/new/",
+        "/sessions/gc5-d2/edit/",
+        "/decisions/new/",
+        "/decisions/gc5-d1-elect/edit/",
+        "/decisions/gc5-d1-elect/annul/",
+        "/people/aigerim-bekova/edit/",
+    ],
+)
+def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, demo, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/?next=")
+
+
+@pytest.mark.parametrize(
+    "persona, url, status",
+    [
+        ("mia", "/sessions/new/", 403),
+        ("charlie", "/decisions/new/", 403),
+        ("bob", "/sessions/new/?host=ec-jp", 403),
+        ("bob", "/sessions/new/?host=ec-kz", 200),
+        ("bob", "/sessions/gc5-d2/edit/", 200),
+        ("bob", "/sessions/gc5-d1/edit/", 403),
+        ("bob", "/decisions/new/?session=gc5-d2", 200),
+        ("bob", "/decisions/new/?session=gc5-d4", 403),
+        ("bob", "/decisions/gc5-d1-elect/edit/", 403),
+        ("alice", "/decisions/gc5-d1-elect/edit/", 200),
+        ("mia", "/people/park-minjun/edit/", 403),
+        ("charlie", "/people/olga-smirnova/edit/", 404),
+        ("bob", "/people/olga-smirnova/edit/", 200),
+        ("bob", "/people/park-minjun/edit/", 403),
+        ("admin", "/people/park-minjun/edit/", 200),
+    ],
+)
+def test_a_form_answers_each_persona_as_their_grants_allow(client, personas, persona, url, status):
+    assert as_user(client, personas, persona).get(url).status_code == status
+
+
+def test_bob_records_a_session_through_the_form(client, personas):
+    response = as_user(client, personas, "bob").post("/sessions/new/", SESSION_FORM)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sessions/kz-plenum/"
+    session = Session.objects.get(slug="kz-plenum")
+    assert [host.body.slug for host in session.hosts.all()] == ["ec-kz"]
+    assert AuditEntry.objects.get(object_id="kz-plenum").via == "web"
+
+
+def test_the_forms_need_the_csrf_token(personas):
+    browser = Client(enforce_csrf_checks=True)
+    sign_in(browser, personas["bob"])
+
+    response = browser.post("/sessions/new/", SESSION_FORM)
+
+    assert response.status_code == 403
+    assert not Session.objects.filter(slug="kz-plenum").exists()
+
+
+def test_bad_effects_are_listed_with_where_they_are(client, personas):
+    form = {
+        "id": "kz-elect",
+        "session": "gc5-d2",
+        "kind": "election",
+        "effects": json.dumps([{"op": "start_term", "body": "ec-kz", "role": "member"}]),
+    }
+
+    response = as_user(client, personas, "bob").post("/decisions/new/?session=gc5-d2", form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert "effects[0].person: Field required" in page
+    assert not Decision.objects.filter(slug="kz-elect").exists()
+
+
+def test_effects_that_are_not_json_are_refused_clearly(client, personas):
+    form = {"id": "kz-elect", "session": "gc5-d2", "kind": "election", "effects": "[{op"}
+    response = as_user(client, personas, "bob").post("/decisions/new/", form)
+
+    assert response.status_code == 200
+    assert "Not valid JSON" in response.content.decode()
+
+
+def test_bob_records_a_decision_then_adopts_and_annuls_it(client, personas):
+    client = as_user(client, personas, "bob")
+    form = {
+        "id": "kz-elect",
+        "session": "gc5-d2",
+        "kind": "election",
+        "effects": json.dumps(
+            [{"op": "start_term", "person": "timur-akhmetov", "body": "ec-kz", "role": "member"}]
+        ),
+    }
+    assert client.post("/decisions/new/", form).status_code == 302
+    assert not Term.objects.filter(decision__slug="kz-elect").exists()
+
+    assert client.get("/decisions/kz-elect/adopt/").status_code == 200
+    assert client.post("/decisions/kz-elect/adopt/").status_code == 302
+    assert Term.objects.filter(decision__slug="kz-elect").exists()
+
+    assert client.post("/decisions/kz-elect/annul/").status_code == 302
+    assert not Term.objects.filter(decision__slug="kz-elect").exists()
+    actions = list(AuditEntry.objects.filter(object_id="kz-elect").values_list("action", flat=True))
+    assert actions == ["create", "adopt", "annul"]
+
+
+def test_bob_edits_a_member_and_sees_the_change_in_the_audit_trail(client, personas):
+    client = as_user(client, personas, "bob")
+    page = client.get("/people/timur-akhmetov/edit/")
+    form = {key: value for key, value in page.context["form"].initial.items()}
+    form.update({"notes": "Speaks at every plenum.", "public": "on"})
+
+    response = client.post("/people/timur-akhmetov/edit/", form)
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert Person.objects.get(slug="timur-akhmetov").notes == "Speaks at every plenum."
+    trail = client.get("/people/timur-akhmetov/").content.decode()
+    assert "Audit trail" in trail
+    assert "Speaks at every plenum." in trail
+    assert "bob@chapterhouse.test" in trail
+
+
+def test_the_audit_trail_is_not_shown_to_a_member_or_a_visitor(client, personas):
+    bob = Client()
+    sign_in(bob, personas["bob"])
+    page = bob.get("/people/timur-akhmetov/edit/")
+    bob.post("/people/timur-akhmetov/edit/", {**page.context["form"].initial, "notes": "x"})
+
+    assert "Audit trail" not in client.get("/people/timur-akhmetov/").content.decode()
+    mia = as_user(client, personas, "mia")
+    assert "Audit trail" not in mia.get("/people/timur-akhmetov/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona, url, link, shown",
+    [
+        ("bob", "/sessions/gc5-d2/", "/sessions/gc5-d2/edit/", True),
+        ("bob", "/sessions/gc5-d2/", "/decisions/new/?session=gc5-d2", True),
+        ("mia", "/sessions/gc5-d2/", "/sessions/gc5-d2/edit/", False),
+        (None, "/sessions/gc5-d2/", "/sessions/gc5-d2/edit/", False),
+        ("bob", "/sessions/gc5-d1/", "/sessions/gc5-d1/edit/", False),
+        ("alice", "/decisions/gc5-d1-elect/", "/decisions/gc5-d1-elect/annul/", True),
+        ("bob", "/decisions/gc5-d1-elect/", "/decisions/gc5-d1-elect/edit/", False),
+        ("bob", "/people/timur-akhmetov/", "/people/timur-akhmetov/edit/", True),
+        ("mia", "/people/park-minjun/", "/people/park-minjun/edit/", False),
+        ("bob", "/bodies/ec-kz/", "/sessions/new/?host=ec-kz", True),
+        ("bob", "/bodies/ec-jp/", "/sessions/new/?host=ec-jp", False),
+        ("alice", "/conferences/gc-5/", "/sessions/new/?conference=gc-5", True),
+        ("charlie", "/conferences/gc-5/", "/sessions/new/?conference=gc-5", False),
+    ],
+)
+def test_pages_link_to_the_forms_only_for_those_allowed(
+    client, personas, persona, url, link, shown
+):
+    if persona:
+        sign_in(client, personas[persona])
+
+    page = client.get(url).content.decode()
+
+    assert (f'href="{link}"' in page) is shown
