@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -423,10 +424,23 @@ def two_factor_disable(*, user: User, at: dt.datetime, via: str = "web") -> None
     )
 
 
-def operator_viewer() -> Viewer:
-    """Return who a command-line operator acts as: an administrator, named by their login."""
+def operator_viewer(acting_as: str | None = None, *, on: dt.date | None = None) -> Viewer:
+    """Return who a command-line user acts as.
+
+    Without `acting_as`, the operator: an administrator, named by their login.
+    With an account's e-mail (`--as EMAIL`), that account with exactly its grants
+    on `on`, so a command is checked the way the same write on the web would be.
+    """
     import getpass
 
+    if acting_as:
+        user = User.objects.filter(username__iexact=acting_as.strip(), is_active=True).first()
+        if user is None:
+            raise ValidationError(f"no active account {acting_as!r}")
+        if on is None:
+            raise TypeError("acting as an account needs the day its grants are read on")
+        viewer = viewer_for_user(user, on=on)
+        return replace(viewer, label=f"{user.get_username()} (command line)")
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no login name in a bare container

@@ -23,6 +23,8 @@ from rich.console import Console, RenderableType
 from chapterhouse.core.partial_dates import PartialDate
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
+from chapterhouse.registry.models import Body
 
 FORMATS = ("text", "json")
 # Piped output has no terminal to measure; wide enough for a table of terms.
@@ -118,3 +120,13 @@ def rich_write(stdout: OutputWrapper, renderables: Iterable[RenderableType | str
 def or_dash(value: str | None) -> str:
     """Return ``value``, or an en dash for a cell with nothing in it."""
     return value or "–"
+
+
+def scope_viewer(scope: str | None) -> Viewer:
+    """Return the viewer a command reads as: the operator (everything), or `--scope`'s officers."""
+    if not scope:
+        return ADMIN
+    try:
+        return viewer_for_scope(scope)
+    except Body.DoesNotExist:
+        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

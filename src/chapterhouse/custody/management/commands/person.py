@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -40,13 +41,26 @@ class Command(BaseCommand):
         )
         erase.add_argument("person", help=_("The person's id."))
         erase.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
+        for action in (export, erase):
+            action.add_argument(
+                "--as",
+                dest="acting_as",
+                metavar="EMAIL",
+                help=_("Act as this account, with its grants (default: the operator)."),
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["person"]
         person = Person.objects.select_related("custodian").filter(slug=slug).first()
         if person is None:
             raise CommandError(_("no person with id %(id)r") % {"id": slug})
-        viewer = operator_viewer()
+        try:
+            viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        # Someone who may not see the person's data is told no more than "no such person".
+        if not viewer.sees_personal_data(person):
+            raise CommandError(_("no person with id %(id)r") % {"id": slug})
         at = timezone.now()
         if options["action"] == "export-data":
             with transaction.atomic():
@@ -79,7 +93,10 @@ class Command(BaseCommand):
             )
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError(_("Nothing was erased."))
-        person_erase(viewer=viewer, via="cli", person=person, at=at)
+        try:
+            person_erase(viewer=viewer, via="cli", person=person, at=at)
+        except PermissionDenied as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(
             _("Erased the personal data of %(id)s; they are now shown as “%(name)s”.")
             % {"id": slug, "name": person.name}

@@ -6,7 +6,7 @@ from argparse import ArgumentParser
 from typing import Any, cast
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 from django.utils import timezone
@@ -85,6 +85,13 @@ class Command(BaseCommand):
         annul.add_argument("decision", help=_("The decision's id."))
         adopt = actions.add_parser("adopt", help=_("Adopt a proposed decision and apply it."))
         adopt.add_argument("decision", help=_("The decision's id."))
+        for action in (annul, adopt):
+            action.add_argument(
+                "--as",
+                dest="acting_as",
+                metavar="EMAIL",
+                help=_("Act as this account, with its grants (default: the operator)."),
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["decision"]
@@ -93,8 +100,9 @@ class Command(BaseCommand):
         except Decision.DoesNotExist:
             raise CommandError(_("no decision with id %(id)r") % {"id": slug}) from None
         # Through the same service as the web and the API, so the change is audited.
-        viewer, at = operator_viewer(), timezone.now()
+        at = timezone.now()
         try:
+            viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
             if options["action"] == "annul":
                 # The log is gone once reverted: describe the changes before undoing them.
                 changes = _changes(decision)
@@ -112,6 +120,8 @@ class Command(BaseCommand):
                 verbs = {"create": _("created"), "update": _("changed")}
         except ValidationError as error:
             raise CommandError("; ".join(_messages(error))) from None
+        except PermissionDenied as refused:
+            raise CommandError(str(refused)) from None
         if not changes:
             self.stdout.write(_("It changed nothing in the record."))
         for action, what in changes:

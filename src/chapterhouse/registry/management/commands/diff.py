@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
-from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -18,8 +17,8 @@ from chapterhouse.registry.management import (
     json_write,
     or_dash,
     rich_write,
+    scope_viewer,
 )
-from chapterhouse.registry.models import Body
 from chapterhouse.registry.selectors import diff_between
 
 
@@ -58,7 +57,7 @@ class Command(BaseCommand):
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = _viewer(options["scope"])
+        viewer = scope_viewer(options["scope"])
         start = day_from_argument(options["start"], option="--from")
         end = day_from_argument(options["end"], option="--to", last=True)
         try:
@@ -134,13 +133,3 @@ class Command(BaseCommand):
                 or_dash(term["ended_by"] if ended else term["decision"]),
             )
         return table
-
-
-def _viewer(scope: str | None) -> Viewer:
-    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
-    if not scope:
-        return ADMIN
-    try:
-        return viewer_for_scope(scope)
-    except Body.DoesNotExist:
-        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
-from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
-from chapterhouse.registry.management import FORMATS, Language, json_write, or_dash, rich_write
-from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.management import (
+    FORMATS,
+    Language,
+    json_write,
+    or_dash,
+    rich_write,
+    scope_viewer,
+)
+from chapterhouse.registry.models import Person
 from chapterhouse.registry.selectors import person_history
 
 
@@ -36,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = _viewer(options["scope"])
+        viewer = scope_viewer(options["scope"])
         try:
             history = person_history(person=options["person"], viewer=viewer)
         except Person.DoesNotExist:
@@ -87,13 +93,3 @@ class Command(BaseCommand):
                 )
             parts.append(awards)
         rich_write(self.stdout, parts)
-
-
-def _viewer(scope: str | None) -> Viewer:
-    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
-    if not scope:
-        return ADMIN
-    try:
-        return viewer_for_scope(scope)
-    except Body.DoesNotExist:
-        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None

@@ -13,15 +13,14 @@ from django.utils.translation import gettext_lazy
 from rich.text import Text as RichText
 from rich.tree import Tree
 
-from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
     day_from_argument,
     json_write,
     rich_write,
+    scope_viewer,
 )
-from chapterhouse.registry.models import Body
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
 
 
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = _viewer(options["scope"])
+        viewer = scope_viewer(options["scope"])
         as_of = (
             day_from_argument(options["as_of"], option="--as-of")
             if options["as_of"]
@@ -101,13 +100,3 @@ class Command(BaseCommand):
                 )
             branches.append(branch)
         return tree
-
-
-def _viewer(scope: str | None) -> Viewer:
-    """Return the viewer the command reads as: the operator (everything), or `--scope`'s."""
-    if not scope:
-        return ADMIN
-    try:
-        return viewer_for_scope(scope)
-    except Body.DoesNotExist:
-        raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None
