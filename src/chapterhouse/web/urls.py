@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chapterhouse.web import views, write_views
+from chapterhouse.web import calendar_views, views, write_views
 
 app_name = "web"
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
+    path(
+        "bodies/<str:slug>/calendar.ics",
+        calendar_views.body_calendar_feed,
+        name="body_calendar_feed",
+    ),
+    path("calendar/", calendar_views.calendar_month, name="calendar"),
+    path("calendar.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    path("commemorations/", calendar_views.commemoration_list, name="commemorations"),
     path("people/", views.person_list, name="person_list"),
     path("people/<str:slug>/", views.person_detail, name="person"),
     path("conferences/", views.conference_list, name="conference_list"),
