@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -52,5 +53,7 @@ def test_the_custodian_exports_a_persons_data_acting_as_themself(personas):
 
 
 def test_an_unknown_account_is_refused(personas):
-    with pytest.raises(CommandError, match="no active account 'nobody@chapterhouse.test'"):
+    with pytest.raises(
+        CommandError, match=re.escape("no active account 'nobody@chapterhouse.test'")
+    ):
         run("decision", "adopt", "gc5-d3-nominate", "--as", "nobody@chapterhouse.test")

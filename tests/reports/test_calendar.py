@@ -293,9 +293,7 @@ def test_the_feed_has_every_visible_session_as_an_all_day_event(demo):
     assert str(day_two["SUMMARY"]) == "Meeting of the Kazakh Executive Committee"
     assert str(day_two["LOCATION"]) == "Hall of the Steppe Society, Almaty, Kazakhstan"
     assert str(day_two["URL"]) == "https://chapterhouse.example/sessions/gc5-d2/"
-    assert "Hosted by Kazakh Executive Committee and Steppe Society" in str(
-        day_two["DESCRIPTION"]
-    )
+    assert "Hosted by Kazakh Executive Committee and Steppe Society" in str(day_two["DESCRIPTION"])
     assert "RRULE" not in day_two
     assert not calendar.timezones
 
@@ -337,9 +335,7 @@ def test_a_session_with_a_start_time_and_zone_is_timed_in_that_zone(demo):
     )
 
     calendar = feed_of(
-        session_events(
-            calendar_sessions(viewer=ANONYMOUS), host=HOST, lang="en", default_lang="en"
-        )
+        session_events(calendar_sessions(viewer=ANONYMOUS), host=HOST, lang="en", default_lang="en")
     )
 
     found = events_by_uid(calendar)
@@ -361,7 +357,9 @@ def test_commemorations_recur_yearly_and_name_the_shown_years_anniversary(demo):
         lang="ru",
     )
 
-    master, *occurrences = events_by_uid(calendar)["commemoration-founding-day@chapterhouse.example"]
+    master, *occurrences = events_by_uid(calendar)[
+        "commemoration-founding-day@chapterhouse.example"
+    ]
     assert master.decoded("DTSTART") == dt.date(1998, 5, 20)
     assert str(master["SUMMARY"]) == "День основания Лиги"
     rule = rrulestr(

@@ -19,6 +19,7 @@ is an all-day event: its country alone gives no time zone.
 
 from __future__ import annotations
 
+import calendar as gregorian
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -120,10 +121,8 @@ def _session_row(session: Session) -> dict[str, Any]:
 
 
 def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    """Return the first day of the month and the first day after it."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return first, after
+    """Return the first and the last day of the month (December 9999 has no day after it)."""
+    return dt.date(year, month, 1), dt.date(year, month, gregorian.monthrange(year, month)[1])
 
 
 def calendar_sessions(*, viewer: Viewer) -> list[dict[str, Any]]:
@@ -225,11 +224,11 @@ def calendar_month(*, year: int, month: int, viewer: Viewer) -> dict[str, Any]:
     anniversaries known only to the month. The original event itself (number 0)
     is no anniversary and is left out. Each list is in day order.
     """
-    first, after = _month_bounds(year, month)
+    first, last = _month_bounds(year, month)
     sessions = [
         _session_row(row)
         for row in _visible_sessions(viewer).filter(
-            date__gte=first, date__lt=after, date_precision__in=("day", "month")
+            date__gte=first, date__lte=last, date_precision__in=("day", "month")
         )
     ]
     anniversaries: list[dict[str, Any]] = []

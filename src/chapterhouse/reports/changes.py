@@ -76,7 +76,8 @@ class Words:
             )
         self.default = default
         self._roles: dict[str, tuple[Any, int]] = {
-            slug: (name, rank) for slug, name, rank in Role.objects.values_list("slug", "name", "rank")
+            slug: (name, rank)
+            for slug, name, rank in Role.objects.values_list("slug", "name", "rank")
         }
         self._kinds: dict[str, tuple[Any, int]] = {
             slug: (name, rank)
@@ -239,7 +240,8 @@ def _restrict(query: QuerySet[Any], column: str, decisions: Decisions) -> QueryS
 
 
 def _mandate_name(slug: str) -> str:
-    """Mandates have ids, not names: show the id as words (``event-logistics`` → event logistics)."""
+    """Return a mandate id as words (``event-logistics`` → event logistics): mandates have no
+    names of their own."""
     return slug.replace("_", " ").replace("-", " ")
 
 
@@ -251,7 +253,7 @@ class _Bodies:
         self.words = words
         self.rows: dict[int, dict[str, Any]] = (
             {
-                row["id"]: row
+                row["id"]: dict(row)
                 for row in Body.objects.filter(pk__in=wanted).values(
                     "id", "slug", "kind", "name", "internal", "parent_id"
                 )
@@ -419,7 +421,7 @@ def changes_grouped(
         namer = PeopleNamer(viewer, [person_row(row, "person__") for row in (*started, *ended)])
         held: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for row in others:
-            held[row["person_id"]].append(row)
+            held[row["person_id"]].append(dict(row))
 
         def principal(row: dict[str, Any]) -> str:
             day = row["start"]
@@ -660,9 +662,9 @@ def _body_changes(
                 % values
             )
         else:
-            line = pgettext("mandate moved", "%(mandate)s passes from %(source)s to %(targets)s") % (
-                values
-            )
+            line = pgettext(
+                "mandate moved", "%(mandate)s passes from %(source)s to %(targets)s"
+            ) % (values)
         if holder:
             short = (
                 pgettext("mandate moved", "%(mandate)s passes to the %(holder)s of %(targets)s")
@@ -753,3 +755,19 @@ def _body_changes(
         move(key) for key in sorted(moves, key=lambda k: (move_day[k], k[1])) if key not in told
     )
     return tuple(founded_changes), tuple(dissolved_changes), tuple(renamed_changes), other_moves
+
+
+def render_changes_markdown(changes: ChangesGrouped, *, level: int = 1) -> str:
+    """Return ``changes`` as Markdown: the heading at ``level``, a sub-heading and a bullet
+    list per non-empty section (or "Nothing changed."), every text run escaped."""
+    from chapterhouse.reports.conference import md
+
+    out = [f"{'#' * level} {md(changes.heading)}", ""]
+    if changes.is_empty:
+        out += [md(changes.empty_text), ""]
+    for title, lines in changes.sections:
+        if lines:
+            out += [f"{'#' * (level + 1)} {md(title)}", ""]
+            out += [f"- {md(line)}" for line in lines]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -75,7 +75,12 @@ from chapterhouse.meetings.models import (
 from chapterhouse.meetings.selectors import anniversary, body_name_from_renames
 from chapterhouse.registry.models import BodyName, Organization
 from chapterhouse.relations.models import Agreement, Award, Partner, Task, TaskAssignee
-from chapterhouse.reports.changes import ChangesGrouped, Words, changes_grouped
+from chapterhouse.reports.changes import (
+    ChangesGrouped,
+    Words,
+    changes_grouped,
+    render_changes_markdown,
+)
 from chapterhouse.reports.pdf import markdown_to_typst, render_pdf
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -248,7 +253,9 @@ def _partial_date(day: dt.date | None, precision: str, lang: str) -> str:
     return date_full(day, lang)
 
 
-def _conference_days(found: Conference, sessions: list[Session]) -> tuple[dt.date, dt.date] | None:
+def _conference_days(
+    found: Conference, sessions: Sequence[Session]
+) -> tuple[dt.date, dt.date] | None:
     """Return the first and last day of the conference: its own dates, else its sessions'."""
     dates = [session.date for session in sessions if session.date is not None]
     first = found.start or (min(dates) if dates else None)
@@ -258,7 +265,9 @@ def _conference_days(found: Conference, sessions: list[Session]) -> tuple[dt.dat
     return first, max(first, last)
 
 
-def conference_report(*, conference: Conference | str, lang: str, viewer: Viewer) -> ConferenceReport:
+def conference_report(
+    *, conference: Conference | str, lang: str, viewer: Viewer
+) -> ConferenceReport:
     """Return the report of ``conference`` (a Conference or its id) in ``lang`` for ``viewer``.
 
     Raise ``Conference.DoesNotExist`` for an unknown id, ``UndeclaredLanguage``
@@ -353,21 +362,40 @@ def conference_report(*, conference: Conference | str, lang: str, viewer: Viewer
         else {}
     )
     organization_name = (
-        Organization.objects.values_list("name", flat=True).first() if "self" in party_slugs else None
+        Organization.objects.values_list("name", flat=True).first()
+        if "self" in party_slugs
+        else None
     )
 
-    people = [person_row(session.chair, custodian_name=session.chair_custodian_name) for session in sessions]  # type: ignore[attr-defined]
+    people = [
+        person_row(session.chair, custodian_name=getattr(session, "chair_custodian_name", None))
+        for session in sessions
+    ]
     for session in sessions:
         for attendance in session.attendees.all():
-            people.append(person_row(attendance.person, custodian_name=attendance.custodian_name))  # type: ignore[attr-defined]
+            people.append(
+                person_row(
+                    attendance.person, custodian_name=getattr(attendance, "custodian_name", None)
+                )
+            )
         for document in session.documents.all():
-            people.append(person_row(document.author, custodian_name=document.author_custodian_name))  # type: ignore[attr-defined]
+            people.append(
+                person_row(
+                    document.author, custodian_name=getattr(document, "author_custodian_name", None)
+                )
+            )
     for award in awards:
-        people.append(person_row(award.person, custodian_name=award.custodian_name))  # type: ignore[attr-defined]
+        people.append(
+            person_row(award.person, custodian_name=getattr(award, "custodian_name", None))
+        )
     for task in tasks:
         for assignee in task.assignees.all():
             if assignee.person is not None:
-                people.append(person_row(assignee.person, custodian_name=assignee.custodian_name))  # type: ignore[attr-defined]
+                people.append(
+                    person_row(
+                        assignee.person, custodian_name=getattr(assignee, "custodian_name", None)
+                    )
+                )
 
     if days is not None:
         changes = changes_grouped(
@@ -429,7 +457,7 @@ def conference_report(*, conference: Conference | str, lang: str, viewer: Viewer
         instructions = tuple(_instruction(task, words, viewer, name) for task in tasks)
         award_entries = []
         for award in awards:
-            person, slug = name(award.person, award.custodian_name)  # type: ignore[attr-defined]
+            person, slug = name(award.person, getattr(award, "custodian_name", None))
             honour = words.text(award.honour.name, award.honour.slug)
             citation = (
                 words.text(award.citation.title, award.citation.slug)
@@ -466,9 +494,7 @@ def conference_report(*, conference: Conference | str, lang: str, viewer: Viewer
         )
 
 
-def _agreements(
-    decisions: list[Decision], days: tuple[dt.date, dt.date] | None
-) -> list[Agreement]:
+def _agreements(decisions: list[Decision], days: tuple[dt.date, dt.date] | None) -> list[Agreement]:
     """Return the agreements signed by ``decisions``, or begun at the conference."""
     adopted = [decision.pk for decision in decisions if decision.status == "adopted"]
     named = {
@@ -484,7 +510,9 @@ def _agreements(
         condition |= Q(
             status__in=("proposed", "in_development"), date__gte=days[0], date__lte=days[1]
         )
-    return list(Agreement.objects.filter(condition).order_by(F("date").asc(nulls_last=True), "slug"))
+    return list(
+        Agreement.objects.filter(condition).order_by(F("date").asc(nulls_last=True), "slug")
+    )
 
 
 def _schedule_line(session: Session, day: int, words: Words, spans_years: bool) -> ScheduleLine:
@@ -527,12 +555,12 @@ def _session_section(session: Session, day: int, words: Words, name: Any) -> Ses
     ]
     chair = ""
     if session.chair is not None:
-        chair = name(session.chair, session.chair_custodian_name)[0]  # type: ignore[attr-defined]
+        chair = name(session.chair, getattr(session, "chair_custodian_name", None))[0]
     speakers, guests, participants = [], [], []
     for attendance in session.attendees.all():
         if attendance.role == "chair":
             continue
-        person, slug = name(attendance.person, attendance.custodian_name)  # type: ignore[attr-defined]
+        person, slug = name(attendance.person, getattr(attendance, "custodian_name", None))
         entry = Participant(
             name=person,
             slug=slug,
@@ -550,7 +578,7 @@ def _session_section(session: Session, day: int, words: Words, name: Any) -> Ses
         kind = words.label(document.kind, "document_kind")
         doc_title = words.text(document.title, document.slug)
         author = (
-            name(document.author, document.author_custodian_name)[0]  # type: ignore[attr-defined]
+            name(document.author, getattr(document, "author_custodian_name", None))[0]
             if document.author is not None
             else ""
         )
@@ -587,7 +615,7 @@ def _instruction(task: Task, words: Words, viewer: Viewer, name: Any) -> Instruc
                     words.text(body_name_from_renames(assignee.body, None), assignee.body.slug)
                 )
         elif assignee.person is not None:
-            assignees.append(name(assignee.person, assignee.custodian_name)[0])  # type: ignore[attr-defined]
+            assignees.append(name(assignee.person, getattr(assignee, "custodian_name", None))[0])
     title = words.text(task.title, task.slug)
     due = _partial_date(task.due, task.due_precision, words.lang)
     values = {"title": title, "assignees": words.join(assignees), "due": due}
@@ -669,18 +697,13 @@ def render_markdown(report: ConferenceReport) -> str:
         if header.dates:
             out.append(f"{md(header.dates)}\n")
         section(pgettext("report section", "Schedule"), [line.line for line in report.schedule])
-        changes = report.changes
-        if not changes.is_empty:
+        if not report.changes.is_empty:
             out.append(f"## {md(pgettext('report section', 'What changed'))}\n")
-            for title, lines in changes.sections:
-                if lines:
-                    out.append(f"### {md(title)}\n")
-                    out.extend(f"- {md(line)}" for line in lines)
-                    out.append("")
+            changes = render_changes_markdown(report.changes, level=2)
+            # The range's own heading is the report's dates: keep only the sections.
+            out.append(changes.split("\n", 2)[2].strip() + "\n")
         section(pgettext("report section", "Resolutions"), [r.text for r in report.resolutions])
-        section(
-            pgettext("report section", "Instructions"), [i.line for i in report.instructions]
-        )
+        section(pgettext("report section", "Instructions"), [i.line for i in report.instructions])
         section(pgettext("report section", "Awards"), [a.line for a in report.awards])
         section(pgettext("report section", "Agreements"), [a.line for a in report.agreements])
         section(pgettext("report section", "Occasions"), [o.line for o in report.occasions])

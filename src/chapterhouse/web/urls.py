@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chapterhouse.web import calendar_views, views, write_views
+from chapterhouse.web import calendar_views, report_views, views, write_views
 
 app_name = "web"
 
@@ -40,6 +40,24 @@ urlpatterns = [
     path("people/<str:slug>/", views.person_detail, name="person"),
     path("conferences/", views.conference_list, name="conference_list"),
     path("conferences/<str:slug>/", views.conference_detail, name="conference"),
+    path(
+        "conferences/<str:slug>/report/",
+        report_views.conference_report_page,
+        name="conference_report",
+    ),
+    path(
+        "conferences/<str:slug>/report.md",
+        report_views.conference_report_download,
+        {"fmt": "md"},
+        name="conference_report_md",
+    ),
+    path(
+        "conferences/<str:slug>/report.pdf",
+        report_views.conference_report_download,
+        {"fmt": "pdf"},
+        name="conference_report_pdf",
+    ),
+    path("changes", report_views.changes_page, name="changes"),
     path("sessions/<str:slug>/", views.session_detail, name="session"),
     path("decisions/<str:slug>/", views.decision_detail, name="decision"),
 ]

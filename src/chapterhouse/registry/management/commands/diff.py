@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from argparse import ArgumentParser
 from typing import Any, cast
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -53,13 +55,18 @@ class Command(BaseCommand):
                 " (operators run the command line)."
             ),
         )
-        parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
+        parser.add_argument(
+            "--format", choices=(*FORMATS, "md"), default="text", help=_("Output format.")
+        )
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         viewer = scope_viewer(options["scope"])
         start = day_from_argument(options["start"], option="--from")
         end = day_from_argument(options["end"], option="--to", last=True)
+        if options["format"] == "md":
+            self._markdown(viewer, start, end, options["lang"])
+            return
         try:
             diff = diff_between(start=start, end=end, viewer=viewer)
         except ValueError as error:
@@ -109,6 +116,26 @@ class Command(BaseCommand):
         if len(parts) == 1:
             parts.append(_("Nothing changed."))
         rich_write(self.stdout, parts)
+
+    def _markdown(self, viewer: Viewer, start: dt.date, end: dt.date, lang: str | None) -> None:
+        """Write the changes grouped the way a secretary writes them (see reports.changes)."""
+        from chapterhouse.reports.changes import changes_grouped, render_changes_markdown
+        from chapterhouse.reports.conference import (
+            UndeclaredLanguage,
+            declared_language,
+            working_languages,
+        )
+
+        languages, default = working_languages()
+        try:
+            code = declared_language(lang or default, languages)
+        except UndeclaredLanguage as error:
+            raise CommandError(str(error)) from None
+        try:
+            changes = changes_grouped(viewer=viewer, start=start, end=end, lang=code)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(render_changes_markdown(changes), ending="")
 
     def _terms(
         self, title: str, terms: list[dict[str, Any]], lang: Language, *, ended: bool

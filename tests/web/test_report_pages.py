@@ -1,0 +1,148 @@
+"""The conference report as a page and as downloads, and the readable diff page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from chapterhouse.meetings.models import Conference, Decision, Session, SessionHost
+from chapterhouse.registry.models import Body
+from tests.conftest import sign_in
+from tests.reports.conftest import pdf_text
+
+WORKING = ["ko", "en", "ru", "zh", "de"]
+
+
+def page(client, path: str, status: int = 200) -> str:
+    response = client.get(path)
+    assert response.status_code == status, response.content[:300]
+    return response.content.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "Day 2. Kazakh Executive Committee and Steppe Society for Cultural Exchange"),
+        (
+            "ru",
+            "День 2. Казахский исполнительный комитет и Степное общество культурного обмена (Казахстан — 20 мая)",
+        ),
+        (
+            "ko",
+            "2일차: Kazakh Executive Committee 및 Steppe Society for Cultural Exchange (카자흐스탄, 5월 20일)",
+        ),
+        (
+            "zh",
+            "第 2 天：Kazakh Executive Committee和Steppe Society for Cultural Exchange（哈萨克斯坦，5月20日）",
+        ),
+        (
+            "de",
+            "Tag 2. Kazakh Executive Committee und Steppe Society for Cultural Exchange (Kasachstan — 20. Mai)",
+        ),
+    ],
+)
+def test_the_report_page_shows_the_report_in_the_language_asked(demo, client, lang, line):
+    html = page(client, f"/conferences/gc-5/report/?lang={lang}")
+    assert line in html
+    assert f'<article class="conference-report" lang="{lang}">' in html
+
+
+def test_the_report_page_links_every_download_and_so_does_the_conference_page(demo, client):
+    for path in ("/conferences/gc-5/report/", "/conferences/gc-5/"):
+        html = page(client, path)
+        for lang in WORKING:
+            assert f"/conferences/gc-5/report/?lang={lang}" in html
+            assert f"/conferences/gc-5/report.md?lang={lang}" in html
+            assert f"/conferences/gc-5/report.pdf?lang={lang}" in html
+
+
+def test_the_downloads_are_markdown_and_pdf_files(demo, client):
+    response = client.get("/conferences/gc-5/report.md?lang=ru")
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert 'filename="gc-5-ru.md"' in response["Content-Disposition"]
+    assert response.content.decode("utf-8").startswith("# 5-я генеральная конференция")
+    response = client.get("/conferences/gc-5/report.pdf?lang=ko")
+    assert response["Content-Type"] == "application/pdf"
+    assert "27주년" in re.sub(r"\s+", "", pdf_text(response.content))
+
+
+def test_the_report_is_what_the_reader_may_see(personas, client):
+    public = page(client, "/conferences/gc-5/report/?lang=en")
+    assert "Olga Smirnova" not in public
+    assert "a member of Kazakh Executive Committee" in public
+    sign_in(client, personas["bob"])
+    assert "Olga Smirnova" in page(client, "/conferences/gc-5/report/?lang=en")
+    assert "Olga Smirnova" in page(client, "/conferences/gc-5/report.md?lang=en")
+
+
+def test_unknown_conference_is_not_found_and_bad_requests_get_a_helpful_page(demo, client):
+    page(client, "/conferences/nope/report/", 404)
+    page(client, "/conferences/nope/report.pdf", 404)
+    html = page(client, "/conferences/gc-5/report/?lang=fr", 400)
+    assert "is not a working language" in html
+    assert "/conferences/gc-5/report/?lang=ko" in html  # the languages there are
+    page(client, "/conferences/gc-5/report.md?lang=fr", 400)
+    Conference.objects.create(slug="empty", name={"en": "Empty"})
+    html = page(client, "/conferences/empty/report/?lang=en")
+    assert "has no sessions recorded yet" in html
+    assert "has no sessions recorded yet" in page(client, "/conferences/empty/report.pdf", 404)
+    assert "/conferences/empty/report.md" not in page(client, "/conferences/empty/")
+
+
+def test_the_report_page_runs_the_same_queries_however_big_the_conference(
+    demo, client, django_assert_num_queries
+):
+    client.get("/conferences/gc-5/report/?lang=en")  # the session remembers the language
+    with django_assert_num_queries(31):
+        client.get("/conferences/gc-5/report/?lang=en")
+    conference = Conference.objects.get(slug="gc-5")
+    for index in range(10):
+        session = Session.objects.create(
+            slug=f"extra-{index}",
+            conference=conference,
+            day=5 + index,
+            date=dt.date(2025, 5, 24),
+            country="SE",
+        )
+        SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-nordic"))
+        Decision.objects.create(
+            slug=f"extra-{index}",
+            session=session,
+            date=dt.date(2025, 5, 24),
+            kind="resolution",
+            text={"en": f"Resolution {index}"},
+            status="adopted",
+        )
+    with django_assert_num_queries(31):
+        html = client.get("/conferences/gc-5/report/?lang=en").content.decode()
+    assert "Resolution 9" in html
+
+
+def test_the_changes_page_groups_a_date_range(demo, client):
+    html = page(client, "/changes?from=2025-05-18&to=2025-05-24&lang=en")
+    assert "Changes from May 18, 2025 to May 24, 2025" in html
+    assert "Elected candidate members of Coordination Council" in html
+    assert "a member of Kazakh Executive Committee" in html
+    assert "Olga Smirnova" not in html
+    assert 'name="from" value="2025-05-18"' in html
+    assert "Nothing changed." in page(client, "/changes?from=1990-01-01&to=1990-01-02")
+    # A year or a month means all of it.
+    assert "Changes from May 1, 2025 to May 31, 2025" in page(
+        client, "/changes?from=2025-05&to=2025-05&lang=en"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("from=yesterday&to=2025-05-24", "is not a date"),
+        ("from=2025-05-24&to=2025-13-01", "is not a date"),
+        ("from=2025-05-24&to=2025-05-18", "must start on or before its end"),
+    ],
+)
+def test_bad_dates_on_the_changes_page_get_a_helpful_page(demo, client, query, message):
+    html = page(client, f"/changes?{query}&lang=en", 400)
+    assert message in html
+    assert '<form method="get"' in html
