@@ -27,19 +27,23 @@ def page(client, path: str, status: int = 200) -> str:
         ("en", "Day 2. Kazakh Executive Committee and Steppe Society for Cultural Exchange"),
         (
             "ru",
-            "День 2. Казахский исполнительный комитет и Степное общество культурного обмена (Казахстан — 20 мая)",
+            "День 2. Казахский исполнительный комитет и Степное общество культурного обмена"
+            " (Казахстан — 20 мая)",
         ),
         (
             "ko",
-            "2일차: Kazakh Executive Committee 및 Steppe Society for Cultural Exchange (카자흐스탄, 5월 20일)",
+            "2일차: Kazakh Executive Committee 및 Steppe Society for Cultural Exchange"
+            " (카자흐스탄, 5월 20일)",
         ),
         (
             "zh",
-            "第 2 天：Kazakh Executive Committee和Steppe Society for Cultural Exchange（哈萨克斯坦，5月20日）",
+            "第 2 天：Kazakh Executive Committee和Steppe Society for Cultural Exchange"
+            "（哈萨克斯坦，5月20日）",
         ),
         (
             "de",
-            "Tag 2. Kazakh Executive Committee und Steppe Society for Cultural Exchange (Kasachstan — 20. Mai)",
+            "Tag 2. Kazakh Executive Committee und Steppe Society for Cultural Exchange"
+            " (Kasachstan — 20. Mai)",
         ),
     ],
 )
