@@ -124,3 +124,31 @@ def admin_client(client: object, admin_user: object) -> object:
     TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
     sign_in(client, admin_user)
     return client
+
+
+def grow_conference(slug: str, *, sessions: int) -> None:
+    """Add `sessions` more days to a conference, each with an adopted resolution."""
+    import datetime as dt
+
+    from chapterhouse.meetings.models import Conference, Decision, Session, SessionHost
+    from chapterhouse.registry.models import Body
+
+    conference = Conference.objects.get(slug=slug)
+    host = Body.objects.get(slug="ec-nordic")
+    for index in range(sessions):
+        session = Session.objects.create(
+            slug=f"extra-{index}",
+            conference=conference,
+            day=5 + index,
+            date=dt.date(2025, 5, 24),
+            country="SE",
+        )
+        SessionHost.objects.create(session=session, body=host)
+        Decision.objects.create(
+            slug=f"extra-{index}",
+            session=session,
+            date=dt.date(2025, 5, 24),
+            kind="resolution",
+            text={"en": f"Resolution {index}"},
+            status="adopted",
+        )

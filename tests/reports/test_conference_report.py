@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import pgettext
 
 from chapterhouse.custody.access import ADMIN, ANONYMOUS, viewer_for_scope
-from chapterhouse.meetings.models import Conference, Decision, Session, SessionHost
+from chapterhouse.meetings.models import Conference, Session, SessionHost
 from chapterhouse.registry.models import Body
 from chapterhouse.reports.conference import (
     NoSessions,
@@ -20,6 +20,7 @@ from chapterhouse.reports.conference import (
     render_markdown,
     render_pdf_report,
 )
+from tests.conftest import grow_conference
 
 # Day 2 of gc-5: hosted by the Kazakh committee and the Steppe Society, in Kazakhstan, 20 May.
 DAY_2 = {
@@ -217,24 +218,7 @@ def test_the_report_runs_the_same_queries_however_big_the_conference(
 ):
     with django_assert_num_queries(28):
         conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
-    conference = Conference.objects.get(slug="gc-5")
-    for index in range(10):
-        session = Session.objects.create(
-            slug=f"extra-{index}",
-            conference=conference,
-            day=5 + index,
-            date=dt.date(2025, 5, 24),
-            country="SE",
-        )
-        SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-nordic"))
-        Decision.objects.create(
-            slug=f"extra-{index}",
-            session=session,
-            date=dt.date(2025, 5, 24),
-            kind="resolution",
-            text={"en": f"Resolution {index}"},
-            status="adopted",
-        )
+    grow_conference("gc-5", sessions=10)
     with django_assert_num_queries(28):
         report = conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     assert len(report.schedule) == 14 and len(report.resolutions) == 11

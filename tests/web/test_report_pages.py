@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
-from chapterhouse.meetings.models import Conference, Decision, Session, SessionHost
-from chapterhouse.registry.models import Body
-from tests.conftest import sign_in
+from chapterhouse.meetings.models import Conference
+from tests.conftest import grow_conference, sign_in
 from tests.reports.conftest import pdf_text
 
 WORKING = ["ko", "en", "ru", "zh", "de"]
@@ -101,24 +99,7 @@ def test_the_report_page_runs_the_same_queries_however_big_the_conference(
     client.get("/conferences/gc-5/report/?lang=en")  # the session remembers the language
     with django_assert_num_queries(31):
         client.get("/conferences/gc-5/report/?lang=en")
-    conference = Conference.objects.get(slug="gc-5")
-    for index in range(10):
-        session = Session.objects.create(
-            slug=f"extra-{index}",
-            conference=conference,
-            day=5 + index,
-            date=dt.date(2025, 5, 24),
-            country="SE",
-        )
-        SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-nordic"))
-        Decision.objects.create(
-            slug=f"extra-{index}",
-            session=session,
-            date=dt.date(2025, 5, 24),
-            kind="resolution",
-            text={"en": f"Resolution {index}"},
-            status="adopted",
-        )
+    grow_conference("gc-5", sessions=10)
     with django_assert_num_queries(31):
         html = client.get("/conferences/gc-5/report/?lang=en").content.decode()
     assert "Resolution 9" in html
