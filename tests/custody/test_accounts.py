@@ -109,6 +109,9 @@ def test_the_password_can_be_changed(db, client):
         post_sign_in(client, "dana@chapterhouse.test", "a new and longer passphrase")["Location"]
         == "/"
     )
+    entry = AuditEntry.objects.get(action="password_change")
+    assert (entry.object_id, entry.via) == ("dana@chapterhouse.test", "web")
+    assert "passphrase" not in str(entry.before) + str(entry.after)
 
 
 def _link(message) -> str:
@@ -129,6 +132,9 @@ def test_a_forgotten_password_is_reset_through_a_link_sent_by_email(db, client, 
     )
 
     assert done["Location"] == "/accounts/password/reset/done/"
+    assert AuditEntry.objects.filter(
+        action="password_reset", object_id="dana@chapterhouse.test"
+    ).exists()
     assert (
         post_sign_in(client, "dana@chapterhouse.test", "a brand new passphrase").status_code == 302
     )

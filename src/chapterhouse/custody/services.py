@@ -546,3 +546,15 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
         after={"name": person.name, "erased": at.isoformat(), "account_unlinked": bool(unlinked)},
     )
     return person
+
+
+def password_changed_record(*, user: User, how: str, via: str, at: dt.datetime) -> AuditEntry:
+    """Record that `user`'s password was changed (`how`: "change" or "reset"), never the value."""
+    return audit_record(
+        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+        via=via,
+        action=f"password_{how}",
+        object_type="account",
+        object_id=user.get_username(),
+        at=at,
+    )

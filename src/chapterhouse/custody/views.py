@@ -18,6 +18,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,6 +48,7 @@ from chapterhouse.custody.services import (
     invitation_accept,
     invitation_create,
     invitation_for_secret,
+    password_changed_record,
     two_factor_disable,
     two_factor_enable,
 )
@@ -258,6 +260,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "custody/password_change.html"
     success_url = reverse_lazy("custody:password_change_done")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed_record(user=form.user, how="change", via="web", at=timezone.now())
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "custody/password_change_done.html"
@@ -278,6 +286,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "custody/password_reset_confirm.html"
     success_url = reverse_lazy("custody:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed_record(user=form.user, how="reset", via="web", at=timezone.now())
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
