@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "chapterhouse.registry",
     "chapterhouse.meetings",
     "chapterhouse.relations",
+    "chapterhouse.newsroom",
     "chapterhouse.chronicle",
     "chapterhouse.custody",
     "chapterhouse.api",

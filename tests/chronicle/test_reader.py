@@ -173,13 +173,13 @@ def test_it_names_an_unknown_top_level_key_and_suggests_the_right_one() -> None:
 
 
 def test_it_skips_an_unknown_section_but_reads_the_rest() -> None:
-    document = {"chronicle": 1, "articles": [{"id": "a"}], "honours": EXAMPLE["honours"]}
+    document = {"chronicle": 1, "podcasts": [{"id": "a"}], "honours": EXAMPLE["honours"]}
     items: list[tuple[str, int | None]] = []
     with pytest.raises(ChronicleInvalid) as caught:
         for section, index, _ in iter_items(encode(document)):
             items.append((section, index))
     assert items == [("chronicle", None), ("honours", 0), ("honours", 1)]
-    assert [error.path for error in caught.value.errors] == ["articles"]
+    assert [error.path for error in caught.value.errors] == ["podcasts"]
 
 
 def test_it_names_a_section_that_is_not_an_array() -> None:

@@ -203,6 +203,7 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         effects.append({"op": "sign_agreement", "agreement": "treaty"})
     status = draw(st.sampled_from(["adopted", "adopted", "proposed", "rejected"]))
+    articles = [draw(article(i, n_bodies, n_people)) for i in range(draw(st.integers(0, 3)))]
     return {
         "chronicle": 1,
         "organization": {"name": draw(texts), "languages": ["en", "ru"], "default_language": "en"},
@@ -230,7 +231,60 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
                 "internal": draw(st.booleans()),
             }
         ],
+        "categories": [{"id": "news", "name": draw(texts)}],
+        "tags": [{"id": "youth", "name": draw(texts)}, {"id": "press", "name": draw(texts)}],
+        "articles": articles,
     }
+
+
+markdown = st.lists(words, min_size=1, max_size=3).map("\n\n".join)
+translation_statuses = st.sampled_from(
+    ["draft", "in_translation", "in_review", "published", "outdated"]
+)
+
+
+@st.composite
+def article(draw: st.DrawFn, index: int, n_bodies: int, n_people: int) -> dict[str, Any]:
+    """Draw an article in the organization's languages (en, ru) naming drawn records."""
+    source = draw(st.sampled_from(["en", "ru"]))
+    languages = [source, *draw(st.lists(st.sampled_from(["en", "ru"]), max_size=1))]
+    translations = {}
+    for lang in languages:
+        text: dict[str, Any] = {"title": draw(words), "status": draw(translation_statuses)}
+        if draw(st.booleans()):
+            text["lead"] = draw(words)
+        if draw(st.booleans()):
+            text["body"] = draw(markdown)
+        translations[lang] = text
+    item: dict[str, Any] = {
+        "id": f"article-{index}",
+        "source_language": source,
+        "translations": translations,
+    }
+    if draw(st.booleans()):
+        item["category"] = "news"
+    if draw(st.booleans()):
+        item["tags"] = draw(st.lists(st.sampled_from(["press", "youth"]), unique=True, min_size=1))
+    if draw(st.booleans()):
+        moment = dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
+            minutes=draw(st.integers(0, 10**6))
+        )
+        item["publish_at"] = moment.isoformat().replace("+00:00", "Z")
+    author = draw(st.sampled_from(["none", "person", "body"]))
+    if author == "person":
+        item["author"] = {"person": f"person-{draw(st.integers(0, n_people - 1))}"}
+    elif author == "body":
+        item["author"] = {"body": f"body-{draw(st.integers(0, n_bodies - 1))}"}
+    about: dict[str, Any] = {}
+    if draw(st.booleans()):
+        about["bodies"] = [f"body-{draw(st.integers(0, n_bodies - 1))}"]
+    if draw(st.booleans()):
+        about["sessions"] = ["s-1"]
+    if draw(st.booleans()):
+        about["people"] = sorted({f"person-{draw(st.integers(0, n_people - 1))}" for _ in range(2)})
+    if about:
+        item["about"] = about
+    return item
 
 
 def export_text() -> str:
@@ -268,6 +322,9 @@ def test_import_export_import_export_is_stable(data: dict[str, Any], tmp_path: P
     assert json.loads(second) == json.loads(first)
     assert first == second
     assert custody_fields(json.loads(first)) == custody_fields(data)
+    # Tags are a set: the export lists them in id order.
+    drawn = [{**a, "tags": sorted(a["tags"])} if "tags" in a else a for a in data["articles"]]
+    assert json.loads(first).get("articles", []) == drawn
 
 
 def custody_fields(chronicle: dict[str, Any]) -> dict[str, Any]:

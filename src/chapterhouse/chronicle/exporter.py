@@ -36,6 +36,7 @@ from chapterhouse.meetings.models import (
     Session,
     SessionHost,
 )
+from chapterhouse.newsroom.models import Article, Category, Tag
 from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role, Term
 from chapterhouse.relations.models import (
     Agreement,
@@ -735,10 +736,107 @@ def export_tasks(custody: Custody | None = None) -> Iterator[dict[str, Any]]:
         yield task_object(task, custody)
 
 
-def chronicle_sections(viewer: Viewer = ADMIN) -> Iterator[tuple[str, Any]]:
+def export_newsroom_vocabulary(model: type[Category] | type[Tag]) -> Iterator[dict[str, Any]]:
+    for item in model.objects.order_by("pk"):
+        yield _compact({"id": item.slug, "name": item.name, "extra": item.extra})
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    """Return an aware datetime as ISO 8601 in UTC with a ``Z``."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def export_articles(
+    custody: Custody | None = None, at: dt.datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield the articles; for a restricted viewer only what the public site shows.
+
+    A restricted viewer gets the articles published by ``at`` (``publish_at`` set
+    and not later; none when ``at`` is not given), with only their published
+    translations (an article with none is left out). Hidden bodies, sessions
+    and people are left out of ``about``; a hidden author is left out.
+    """
+    if custody is not None and at is None:
+        return
+    queryset = Article.objects.select_related(
+        "category", "author_person", "author_body"
+    ).prefetch_related(
+        "tags",
+        "about_bodies",
+        "about_sessions",
+        "about_conferences",
+        "about_people",
+        "translations",
+    )
+    if custody is not None:
+        queryset = queryset.filter(publish_at__isnull=False, publish_at__lte=at)
+        visible_people = set(
+            Person.objects.filter(articles__isnull=False)
+            .filter(custody.viewer.people_filter())
+            .values_list("slug", flat=True)
+        ) | set(
+            Person.objects.filter(articles_written__isnull=False)
+            .filter(custody.viewer.people_filter())
+            .values_list("slug", flat=True)
+        )
+    for article in _iterate(queryset):
+        translations = list(article.translations.all())
+        bodies = sorted(b.slug for b in article.about_bodies.all())
+        sessions = sorted((s.pk, s.slug) for s in article.about_sessions.all())
+        people = sorted(p.slug for p in article.about_people.all())
+        author: dict[str, str] | None = None
+        if article.author_person is not None:
+            author = {"person": article.author_person.slug}
+        elif article.author_body is not None:
+            author = {"body": article.author_body.slug}
+        if custody is not None:
+            translations = [t for t in translations if t.status == "published"]
+            if not translations:
+                continue
+            bodies = [slug for slug in bodies if not custody.body_hidden(slug)]
+            sessions = [(pk, slug) for pk, slug in sessions if pk in custody.kept_sessions]
+            people = [slug for slug in people if slug in visible_people]
+            if author is not None and (
+                ("person" in author and author["person"] not in visible_people)
+                or ("body" in author and custody.body_hidden(author["body"]))
+            ):
+                author = None
+        yield _compact(
+            {
+                "id": article.slug,
+                "category": article.category.slug if article.category else None,
+                "tags": sorted(t.slug for t in article.tags.all()),
+                "source_language": article.source_language,
+                "publish_at": _moment(article.publish_at),
+                "author": author,
+                "about": _compact(
+                    {
+                        "bodies": bodies,
+                        "sessions": sorted(slug for _pk, slug in sessions),
+                        "conferences": sorted(c.slug for c in article.about_conferences.all()),
+                        "people": people,
+                    }
+                ),
+                "translations": {
+                    t.lang: _compact(
+                        {"title": t.title, "lead": t.lead, "body": t.body, "status": t.status}
+                    )
+                    for t in sorted(translations, key=lambda t: t.lang)
+                },
+                "extra": article.extra,
+            }
+        )
+
+
+def chronicle_sections(
+    viewer: Viewer = ADMIN, *, at: dt.datetime | None = None
+) -> Iterator[tuple[str, Any]]:
     """Yield ``(section, value)``: a dict for ``organization``, an iterator for lists.
 
-    For a restricted ``viewer`` only what it may see is yielded (see :class:`Custody`).
+    For a restricted ``viewer`` only what it may see is yielded (see :class:`Custody`),
+    and of the articles only those published by ``at`` (see :func:`export_articles`).
     """
     custody = Custody.for_viewer(viewer) if viewer.is_restricted else None
     organization = export_organization()
@@ -757,17 +855,23 @@ def chronicle_sections(viewer: Viewer = ADMIN) -> Iterator[tuple[str, Any]]:
     yield "agreements", export_agreements(custody)
     yield "tasks", export_tasks(custody)
     yield "decisions", export_decisions(custody)
+    yield "categories", export_newsroom_vocabulary(Category)
+    yield "tags", export_newsroom_vocabulary(Tag)
+    yield "articles", export_articles(custody, at)
 
 
-def chronicle_export(out: IO[str], *, viewer: Viewer = ADMIN) -> dict[str, int]:
+def chronicle_export(
+    out: IO[str], *, viewer: Viewer = ADMIN, at: dt.datetime | None = None
+) -> dict[str, int]:
     """Write the database as a Chronicle to ``out``; return counts per section.
 
     The default is the operator's full export; a restricted ``viewer`` (the
-    anonymous public, or the officers of one body) gets only what it may see.
+    anonymous public, or the officers of one body) gets only what it may see,
+    and only the articles published by ``at`` (none without it).
     """
     counts: dict[str, int] = {}
     out.write('{\n  "chronicle": 1')
-    for section, value in chronicle_sections(viewer):
+    for section, value in chronicle_sections(viewer, at=at):
         if isinstance(value, dict):
             out.write(f',\n  "{section}": ')
             out.write(json.dumps(value, ensure_ascii=False))

@@ -54,6 +54,8 @@ from chapterhouse.meetings.services import (
     decision_default_date,
     decision_revert,
 )
+from chapterhouse.newsroom.markdown import markdown_paragraphs
+from chapterhouse.newsroom.models import Article, ArticleTranslation, Category, Tag
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -90,6 +92,10 @@ SECTIONS = [
     "agreements",
     "tasks",
     "decisions",
+    "categories",
+    "tags",
+    # After the decisions: an article may name a body a decision founded.
+    "articles",
 ]
 MAX_ERRORS = 200
 ANALYZE_AFTER = 50_000
@@ -238,6 +244,7 @@ class _Importer:
         # Items that name a body which will only exist once a decision founds it.
         self.waiting: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
         self.default_language = "en"
+        self.languages: list[str] = []  # the working languages; empty: any language
         self.top_extra: Any = None
         self.kinds: set[str] = set(BUILTIN_BODY_KINDS)
         self.roles: set[str] = set(BUILTIN_ROLES)
@@ -427,6 +434,7 @@ class _Importer:
         org = Organization.objects.first()
         if org is not None:
             self.default_language = org.default_language
+            self.languages = list(org.languages or [])
         if self.top_extra is not None:
             if org is None:
                 self.error("extra", "a top-level extra needs the organization it belongs to")
@@ -1236,6 +1244,138 @@ class _Importer:
                     slug = effect["body"]["id"]
                     self.ids_of(Body)[slug] = Body.objects.get(slug=slug).pk
                     self.release(slug)
+
+    # newsroom ---------------------------------------------------------------------------
+
+    def write_categories(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "categories"):
+            values = {"name": data["name"], "extra": data.get("extra")}
+            _obj, outcome = self.upsert("categories", Category, data["id"], values)
+            self.count("categories", outcome)
+
+    def write_tags(self, spills: dict[str, Path]) -> None:
+        for _index, data in self.read(spills, "tags"):
+            values = {"name": data["name"], "extra": data.get("extra")}
+            _obj, outcome = self.upsert("tags", Tag, data["id"], values)
+            self.count("tags", outcome)
+
+    def check_language(self, path: str, lang: str) -> None:
+        """Report a language the organization does not declare among its working languages."""
+        if self.languages and lang not in self.languages:
+            self.error(
+                path,
+                f"not one of the organization's languages ({', '.join(self.languages)})",
+                lang,
+            )
+
+    def write_articles(self, spills: dict[str, Path]) -> None:
+        for index, data in self.read(spills, "articles"):
+            self.write_article(index, data)
+
+    def write_article(self, index: int, data: dict[str, Any]) -> None:
+        path = f"articles[{index}]"
+        errors_before = len(self.errors)
+        self.check_language(f"{path}.source_language", data["source_language"])
+        for lang in data["translations"]:
+            self.check_language(f"{path}.translations.{lang}", lang)
+        category = data.get("category")
+        category_pk = self.ref(Category, category, f"{path}.category") if category else None
+        tags = [
+            self.ref(Tag, slug, f"{path}.tags[{n}]") for n, slug in enumerate(data.get("tags", []))
+        ]
+        author = data.get("author") or {}
+        author_person = (
+            self.ref(Person, author["person"], f"{path}.author.person")
+            if author.get("person")
+            else None
+        )
+        author_body = (
+            self.ref(Body, author["body"], f"{path}.author.body") if author.get("body") else None
+        )
+        about = data.get("about") or {}
+        related: dict[str, list[int | None]] = {}
+        for key, model, field_name in (
+            ("bodies", Body, "about_bodies"),
+            ("sessions", Session, "about_sessions"),
+            ("conferences", Conference, "about_conferences"),
+            ("people", Person, "about_people"),
+        ):
+            related[field_name] = [
+                self.ref(model, slug, f"{path}.about.{key}[{n}]")
+                for n, slug in enumerate(about.get(key, []))
+            ]
+        if len(self.errors) > errors_before:
+            return
+        publish_at = (
+            dt.datetime.fromisoformat(data["publish_at"]).astimezone(dt.UTC)
+            if data.get("publish_at")
+            else None
+        )
+        values = {
+            "category_id": category_pk,
+            "source_language": data["source_language"],
+            "publish_at": publish_at,
+            "author_person_id": author_person,
+            "author_body_id": author_body,
+            "extra": data.get("extra"),
+        }
+        article, outcome = self.upsert("articles", Article, data["id"], values)
+        changed = self.set_related(article, "tags", tags)
+        for field_name, pks in related.items():
+            changed = self.set_related(article, field_name, pks) or changed
+        changed = self.write_translations(article, data) or changed
+        if changed and outcome == "unchanged":
+            outcome = "updated"
+        self.count("articles", outcome)
+
+    @staticmethod
+    def set_related(article: Article, field_name: str, pks: list[int | None]) -> bool:
+        """Make the many-to-many ``field_name`` of ``article`` hold ``pks``; say if it changed."""
+        manager = getattr(article, field_name)
+        wanted = {pk for pk in pks if pk is not None}
+        if wanted == set(manager.values_list("pk", flat=True)):
+            return False
+        manager.set(wanted)
+        return True
+
+    def write_translations(self, article: Article, data: dict[str, Any]) -> bool:
+        """Write the article's texts as the file gives them; return whether any changed.
+
+        A translation created or changed here is taken to have been made from
+        the source text as it stands in the file.
+        """
+        texts: dict[str, dict[str, Any]] = data["translations"]
+        source = markdown_paragraphs(texts[data["source_language"]].get("body", ""))
+        stored = {t.lang: t for t in article.translations.all()}
+        changed = False
+        for lang, text in texts.items():
+            values = {
+                "title": text["title"],
+                "lead": text.get("lead", ""),
+                "body": text.get("body", ""),
+                "status": text["status"],
+            }
+            translation = stored.pop(lang, None)
+            if translation is None:
+                ArticleTranslation.objects.create(
+                    article=article,
+                    lang=lang,
+                    source_paragraphs=[] if lang == data["source_language"] else source,
+                    **values,
+                )
+                changed = True
+                continue
+            if lang == data["source_language"]:
+                values["source_paragraphs"] = []
+            elif any(getattr(translation, k) != v for k, v in values.items()):
+                values["source_paragraphs"] = source
+            if self.apply_fields(translation, values):
+                translation.save()
+                changed = True
+        if stored:
+            ArticleTranslation.objects.filter(pk__in=[t.pk for t in stored.values()]).delete()
+            changed = True
+        return changed
 
     def check_effect_references(self, path: str, data: dict[str, Any]) -> None:
         """Report references to unknown objects in the effects, all at once."""

@@ -45,6 +45,15 @@ DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
 # The shape of an address, not its deliverability: one "@", no spaces, a dot in the domain.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
 EMAIL_MAX_LENGTH = 254
+DATETIME_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+_DATETIME = re.compile(DATETIME_PATTERN)
+EXPECTED_DATETIME = (
+    "expected a moment with its UTC offset, such as '2025-05-18T09:00:00Z' or "
+    "'2025-05-18T12:00:00+03:00'"
+)
 
 # CLDR lists a few two-letter codes that are groupings or test codes rather
 # than places an organization can work in.
@@ -174,6 +183,22 @@ def _validate_version(value: object) -> Literal[1]:
     _fail("chronicle_version", "expected 1: this program reads version 1 of the Chronicle format")
 
 
+def _validate_datetime(value: object) -> str:
+    """Return ``value`` if it is an ISO 8601 date and time with a UTC offset (an aware moment)."""
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
+        _fail("datetime", EXPECTED_DATETIME)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        _fail("datetime", f"{EXPECTED_DATETIME}; this one is not on the calendar")
+    # The offset must be one a clock can show, and the moment must convert to UTC.
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        _fail("datetime", f"{EXPECTED_DATETIME}; this one falls outside the years 1 to 9999")
+    return value
+
+
 Slug = Annotated[
     str,
     PlainValidator(_validate_slug),
@@ -233,6 +258,17 @@ DurationStr = Annotated[
     PlainValidator(_validate_duration),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "minLength": 3}),
 ]
+DateTimeStr = Annotated[
+    str,
+    PlainValidator(_validate_datetime),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DATETIME_PATTERN,
+            "description": "ISO 8601 date and time with a UTC offset ('Z' or '+03:00')",
+        }
+    ),
+]
 ChronicleVersion = Annotated[
     Literal[1],
     PlainValidator(_validate_version),
@@ -270,6 +306,7 @@ DecisionStatus = Literal["proposed", "adopted", "rejected", "withdrawn", "annull
 AgreementStatus = Literal["proposed", "in_development", "signed", "terminated"]
 HonourKind = Literal["badge", "order", "medal", "diploma", "letter_of_thanks", "other"]
 TaskStatus = Literal["open", "done", "cancelled"]
+TranslationStatus = Literal["draft", "in_translation", "in_review", "published", "outdated"]
 
 
 def _ends_after(start: str | None, end: str, *, start_key: str, end_key: str) -> str:
@@ -818,6 +855,90 @@ class Decision(ChronicleObject):
         return self
 
 
+class Category(ChronicleObject):
+    """A section of the news the organization declares (``reports``, ``statements`` …)."""
+
+    id: Slug
+    name: Text
+    extra: Extra = None
+
+
+class Tag(ChronicleObject):
+    """A keyword the organization declares for filing its articles."""
+
+    id: Slug
+    name: Text
+    extra: Extra = None
+
+
+class ArticleAuthor(ChronicleObject):
+    """Who an article is by: a person or a body (like a task's assignee)."""
+
+    person: Slug | None = None
+    body: Slug | None = None
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _body_or_person(self) -> Self:
+        _exactly_one(
+            self, "person", "body", missing="expected 'person' or 'body': who wrote the article"
+        )
+        return self
+
+
+class ArticleAbout(ChronicleObject):
+    """What an article concerns; it is listed on these records' pages too."""
+
+    bodies: list[Slug] | None = None
+    sessions: list[Slug] | None = None
+    people: list[Slug] | None = None
+    conferences: list[Slug] | None = None
+    """Our extension to the issue's shape: conferences it reports on as a whole."""
+    extra: Extra = None
+
+
+class ArticleText(ChronicleObject):
+    """An article in one language, and where that text stands in the translation workflow."""
+
+    title: NonEmptyStr
+    lead: str | None = None
+    """The opening paragraph shown in lists."""
+    body: str | None = None
+    """The text, in Markdown."""
+    status: TranslationStatus
+    """``outdated``: the source text changed after this translation was made."""
+    extra: Extra = None
+
+
+class Article(ChronicleObject):
+    """A piece of news in a source language, with its translations."""
+
+    id: Slug
+    category: Slug | None = None
+    """A declared category id."""
+    tags: list[Slug] | None = None
+    """Declared tag ids."""
+    source_language: Lang
+    """The language it was written in; ``translations`` must hold it."""
+    publish_at: DateTimeStr | None = None
+    """When it appears on the public site; absent: not scheduled yet."""
+    author: ArticleAuthor | None = None
+    about: ArticleAbout | None = None
+    translations: dict[Lang, ArticleText]
+    """The text per language code, the source language's included."""
+    extra: Extra = None
+
+    @model_validator(mode="after")
+    def _source_text_given(self) -> Self:
+        if self.source_language not in self.translations:
+            _fail(
+                "source_translation",
+                f"expected a translation for the source language {self.source_language!r} "
+                f"among the translations ({', '.join(sorted(self.translations)) or 'none'})",
+            )
+        return self
+
+
 class Chronicle(ChronicleObject):
     """A whole Chronicle, version 1: what an organization is and how it changed."""
 
@@ -836,6 +957,10 @@ class Chronicle(ChronicleObject):
     agreements: list[Agreement] = Field(default_factory=list)
     honours: list[Honour] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
+    # Sections added after the first published version: absent stays absent on dump.
+    categories: list[Category] | None = None
+    tags: list[Tag] | None = None
+    articles: list[Article] | None = None
     extra: Extra = None
 
 
@@ -854,6 +979,9 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "agreements": Agreement,
     "honours": Honour,
     "tasks": Task,
+    "categories": Category,
+    "tags": Tag,
+    "articles": Article,
 }
 
 

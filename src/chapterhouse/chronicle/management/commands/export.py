@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.exporter import chronicle_export
@@ -40,9 +41,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         viewer = self.viewer(options)
+        # A restricted export holds the articles published by now.
+        now = timezone.now()
         output = options.get("output")
         if not output:
-            chronicle_export(sys.stdout, viewer=viewer)
+            chronicle_export(sys.stdout, viewer=viewer, at=now)
             return
         target = Path(output)
         if not target.parent.is_dir():
@@ -54,7 +57,7 @@ class Command(BaseCommand):
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                counts = chronicle_export(out, viewer=viewer)
+                counts = chronicle_export(out, viewer=viewer, at=now)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

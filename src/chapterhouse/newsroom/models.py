@@ -1,0 +1,189 @@
+"""The newsroom: articles in every working language, their categories, tags and photos."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from chapterhouse.core.models import extra_field, slug_field, text_field
+
+TRANSLATION_STATUS_CHOICES = [
+    ("draft", "draft"),
+    ("in_translation", "in translation"),
+    ("in_review", "in review"),
+    ("published", "published"),
+    ("outdated", "outdated"),
+]
+TRANSLATION_STATUSES = [value for value, _label in TRANSLATION_STATUS_CHOICES]
+
+
+class Category(models.Model):
+    """A section of the news (reports, statements, interviews …); an article has one."""
+
+    slug = slug_field("category")
+    name = text_field("Its name in the working languages.", required=True)
+    extra = extra_field()
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Tag(models.Model):
+    """A keyword articles share; an article has any number of them."""
+
+    slug = slug_field("tag")
+    name = text_field("Its name in the working languages.", required=True)
+    extra = extra_field()
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Article(models.Model):
+    """A piece of news: one story, written in a source language and translated into others.
+
+    The texts live in :class:`ArticleTranslation`, one row per language; this row
+    holds what every language shares.
+    """
+
+    slug = slug_field("article")
+    # PROTECT: removing a category must not silently leave its articles uncategorized.
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The section of the news it belongs to.",
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="articles", help_text="Keywords it is filed under."
+    )
+    source_language = models.CharField(
+        max_length=20, help_text="The language it was written in; the others translate it."
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it appears on the public site (UTC); empty: not scheduled yet.",
+    )
+    # PROTECT (both authors): the byline is part of the published record.
+    author_person = models.ForeignKey(
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_written",
+        help_text="The person who wrote it (or leave empty and name a body).",
+    )
+    author_body = models.ForeignKey(
+        "registry.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles_written",
+        help_text="The body that issued it (or leave empty and name a person).",
+    )
+    about_bodies = models.ManyToManyField(
+        "registry.Body", blank=True, related_name="articles", help_text="Bodies it concerns."
+    )
+    about_sessions = models.ManyToManyField(
+        "meetings.Session", blank=True, related_name="articles", help_text="Sessions it reports."
+    )
+    about_conferences = models.ManyToManyField(
+        "meetings.Conference",
+        blank=True,
+        related_name="articles",
+        help_text="Conferences it reports.",
+    )
+    about_people = models.ManyToManyField(
+        "registry.Person", blank=True, related_name="articles", help_text="People it concerns."
+    )
+    extra = extra_field()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author_person__isnull=True) | Q(author_body__isnull=True),
+                name="article_one_author",
+                violation_error_message="An article's author is a person or a body, not both.",
+            )
+        ]
+        indexes = [models.Index(fields=["publish_at"])]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ArticleTranslation(models.Model):
+    """An article's text in one language, with where it stands in the translation workflow."""
+
+    # CASCADE: a translation is part of its article and means nothing without it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    lang = models.CharField(max_length=20, help_text="BCP 47 language code of this text.")
+    title = models.TextField(help_text="The headline.")
+    lead = models.TextField(blank=True, help_text="The opening paragraph shown in lists.")
+    body = models.TextField(blank=True, help_text="The text, in Markdown.")
+    status = models.CharField(
+        max_length=20,
+        choices=TRANSLATION_STATUS_CHOICES,
+        default="draft",
+        help_text="Where it stands: draft, in translation, in review, published, or outdated "
+        "(the source changed after it was translated).",
+    )
+    source_paragraphs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The source text's paragraphs this translation was made from, so a "
+        "translator can see which ones changed since; empty for the source itself.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "lang"], name="one_translation_per_lang"),
+            models.CheckConstraint(
+                condition=Q(status__in=TRANSLATION_STATUSES), name="translation_status_known"
+            ),
+        ]
+        ordering = ["article", "lang"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} [{self.lang}]"
+
+
+class Album(models.Model):
+    """Photos grouped together, usually those of one article."""
+
+    slug = slug_field("album")
+    title = text_field("Its title.", required=True)
+    # SET_NULL: the photos stay in the gallery when the article they illustrated goes.
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="albums",
+        help_text="The article it illustrates, if any.",
+    )
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Photo(models.Model):
+    """One picture in an album, in order."""
+
+    # CASCADE: a photo belongs to its album.
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="photos/", help_text="The image file (under MEDIA_ROOT).")
+    caption = text_field("What it shows.")
+    position = models.PositiveIntegerField(default=0, help_text="Its place in the album.")
+
+    class Meta:
+        ordering = ["album", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.album_id} #{self.position}"
