@@ -187,3 +187,95 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.album_id} #{self.position}"
+
+
+class LanguageDesk(models.Model):
+    """The body responsible for translating the news into one working language."""
+
+    lang = models.CharField(
+        max_length=20, unique=True, help_text="BCP 47 code of the working language it covers."
+    )
+    # PROTECT: a language must not silently lose the body that translates into it.
+    body = models.ForeignKey(
+        "registry.Body",
+        on_delete=models.PROTECT,
+        related_name="language_desks",
+        help_text="The body whose translators and editors handle this language.",
+    )
+
+    class Meta:
+        ordering = ["lang"]
+
+    def __str__(self) -> str:
+        return self.lang
+
+
+ASSIGNMENT_STATUS_CHOICES = [
+    ("open", "open"),
+    ("claimed", "claimed"),
+    ("submitted", "submitted"),
+    ("approved", "approved"),
+    ("cancelled", "cancelled"),
+]
+ASSIGNMENT_STATUSES = [value for value, _label in ASSIGNMENT_STATUS_CHOICES]
+# Assignments still being worked on: at most one per article and language.
+ACTIVE_ASSIGNMENT_STATUSES = ["open", "claimed", "submitted"]
+
+
+class TranslationAssignment(models.Model):
+    """A request to a language desk's body to translate one article into its language."""
+
+    # CASCADE: an assignment is part of its article's workflow and means nothing without it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    lang = models.CharField(max_length=20, help_text="BCP 47 code of the language to write.")
+    # PROTECT: the body that was asked to translate is part of the record.
+    body = models.ForeignKey(
+        "registry.Body",
+        on_delete=models.PROTECT,
+        related_name="translation_assignments",
+        help_text="The body asked to translate (the language desk's body when it was sent).",
+    )
+    due = models.DateField(help_text="The day the translation is due.")
+    status = models.CharField(
+        max_length=20,
+        choices=ASSIGNMENT_STATUS_CHOICES,
+        default="open",
+        help_text="open (waiting for a translator), claimed, submitted (for review), "
+        "approved (published), or cancelled.",
+    )
+    # PROTECT: who translated is part of the record; accounts are deactivated, not deleted.
+    claimed_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translation_assignments",
+        help_text="The translator who took it on.",
+    )
+    created_at = models.DateTimeField(help_text="When it was sent (UTC).")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When it was claimed.")
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the translation was submitted for review."
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an editor approved it."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ASSIGNMENT_STATUSES), name="assignment_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "lang"],
+                condition=Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                name="one_open_assignment_per_lang",
+                violation_error_message="This article already has an open assignment "
+                "for this language.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due"])]
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} [{self.lang}] {self.status}"
