@@ -18,13 +18,13 @@ from chapterhouse.newsroom.models import (
     LanguageDesk,
     TranslationAssignment,
 )
+from chapterhouse.newsroom.selectors import translation_changed_paragraphs
 from chapterhouse.newsroom.services import (
     article_send_to_translation,
     article_source_update,
     assignment_approve,
     assignment_claim,
     assignment_submit,
-    translation_changed_paragraphs,
 )
 from chapterhouse.registry.models import Body
 

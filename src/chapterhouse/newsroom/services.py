@@ -7,7 +7,6 @@ grants, records an audit entry and takes the time (`at`) from its caller.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -49,7 +48,7 @@ def _locked_assignment(assignment: TranslationAssignment) -> TranslationAssignme
     return TranslationAssignment.objects.select_for_update().get(pk=assignment.pk)
 
 
-def _source_translation(article: Article) -> ArticleTranslation:
+def source_translation(article: Article) -> ArticleTranslation:
     try:
         return article.translations.get(lang=article.source_language)
     except ArticleTranslation.DoesNotExist:
@@ -171,7 +170,7 @@ def assignment_submit(
         )
     if not title.strip():
         raise ValidationError(_("a translation needs a title"))
-    source = _source_translation(locked.article)
+    source = source_translation(locked.article)
     translation, created = ArticleTranslation.objects.get_or_create(
         article=locked.article,
         lang=locked.lang,
@@ -257,7 +256,7 @@ def article_source_update(
     _require_article_editor(viewer, article, _("change its text"))
     if not title.strip():
         raise ValidationError(_("the source text needs a title"))
-    source = _source_translation(article)
+    source = source_translation(article)
     before = {"title": source.title, "lead": source.lead, "body": source.body}
     source.title, source.lead, source.body = title, lead, body
     source.save(update_fields=["title", "lead", "body"])
@@ -285,24 +284,3 @@ def article_source_update(
         },
     )
     return sorted(t.lang for t in outdated)
-
-
-def translation_changed_paragraphs(translation: ArticleTranslation) -> list[int]:
-    """Return the indexes of the current source paragraphs changed since `translation` was made.
-
-    Paragraphs are matched in order, so an inserted paragraph is one change, not a
-    shift of all that follow; a removed paragraph has no index in the new source and
-    is not listed. A translation that never recorded its source gives every paragraph
-    (nothing says which ones it covers); the source text itself gives none.
-    """
-    source = _source_translation(translation.article)
-    current = markdown_paragraphs(source.body)
-    if translation.pk == source.pk:
-        return []
-    matcher = difflib.SequenceMatcher(a=translation.source_paragraphs, b=current, autojunk=False)
-    return [
-        index
-        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
-        if tag in ("replace", "insert")
-        for index in range(j1, j2)
-    ]
