@@ -152,3 +152,19 @@ def grow_conference(slug: str, *, sessions: int) -> None:
             text={"en": f"Resolution {index}"},
             status="adopted",
         )
+
+
+@pytest.fixture
+def run_tasks(db: None):  # type: ignore[no-untyped-def]
+    """Return a function that runs the queued background tasks with the real worker.
+
+    Work is queued when a transaction commits; tests wrap the request in
+    ``django_capture_on_commit_callbacks(execute=True)`` (or use a transactional
+    test) so the enqueue happens, then call this to let ``db_worker`` run it.
+    """
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    return run

@@ -1,4 +1,8 @@
-"""The two front doors: the web pages and the JSON API, plus the admin."""
+"""The front doors: the web pages and the JSON API, plus the admin.
+
+The public news site lives under a working language (``/en/``, ``/ru/`` …); its
+patterns come last so that no other page's path is read as a language.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -7,5 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chapterhouse.api.urls")),
     path("accounts/", include("chapterhouse.custody.urls")),
+    path("newsroom/", include("chapterhouse.newsroom.urls_workspace")),
+    path("", include("chapterhouse.newsroom.urls_engagement")),
+    path("", include("chapterhouse.newsroom.urls_photos")),
+    path("", include("chapterhouse.newsroom.urls_search")),
     path("", include("chapterhouse.web.urls")),
+    path("", include("chapterhouse.newsroom.urls_public")),
 ]

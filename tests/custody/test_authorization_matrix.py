@@ -187,6 +187,29 @@ WEB: list[tuple[str, str, dict[str, int]]] = [
     ),
 ]
 
+
+
+def _area_rows() -> list[tuple[str, str, dict[str, int]]]:
+    """Rows of newer areas, kept beside this file in ``matrix_rows_<area>.py``.
+
+    Each such module defines ``rows(allowed, everyone, signed_in, login)`` returning
+    (route, concrete path, expected statuses) tuples like those of ``WEB``.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    found: list[tuple[str, str, dict[str, int]]] = []
+    for file in sorted(Path(__file__).parent.glob("matrix_rows_*.py")):
+        spec = importlib.util.spec_from_file_location(f"_matrix_{file.stem}", file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found += module.rows(allowed, EVERYONE, set(SIGNED_IN), LOGIN)
+    return found
+
+
+WEB += _area_rows()
+
 # API operations: (METHOD, OpenAPI path, concrete path, JSON body, expected statuses).
 READ = allowed(EVERYONE)
 API: list[tuple[str, str, str, dict[str, Any] | None, dict[str, int]]] = [

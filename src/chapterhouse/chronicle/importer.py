@@ -54,6 +54,7 @@ from chapterhouse.meetings.services import (
     decision_default_date,
     decision_revert,
 )
+from chapterhouse.newsroom.cache import public_pages_changed
 from chapterhouse.newsroom.markdown import markdown_paragraphs
 from chapterhouse.newsroom.models import Article, ArticleTranslation, Category, Tag
 from chapterhouse.registry.models import (
@@ -1478,6 +1479,8 @@ def chronicle_import(
                 importer.write(spills)
             if importer.errors:
                 raise ChronicleInvalid(importer.errors)
+            # Bulk writes send no signals: the public site's cached pages go stale here.
+            public_pages_changed()
             if viewer is not None:
                 assert at is not None
                 audit_record(

@@ -179,6 +179,13 @@ class Photo(models.Model):
     # CASCADE: a photo belongs to its album.
     album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(upload_to="photos/", help_text="The image file (under MEDIA_ROOT).")
+    thumbnail = models.FileField(
+        upload_to="photos/thumbnails/",
+        blank=True,
+        help_text="A small copy generated from the image for lists and the gallery.",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, help_text="Pixels across.")
+    height = models.PositiveIntegerField(null=True, blank=True, help_text="Pixels down.")
     caption = text_field("What it shows.")
     position = models.PositiveIntegerField(default=0, help_text="Its place in the album.")
 
@@ -279,3 +286,91 @@ class TranslationAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} [{self.lang}] {self.status}"
+
+
+COMMENT_STATUS_CHOICES = [
+    ("unconfirmed", "unconfirmed"),
+    ("pending", "pending"),
+    ("approved", "approved"),
+    ("rejected", "rejected"),
+]
+COMMENT_STATUSES = [value for value, _label in COMMENT_STATUS_CHOICES]
+
+
+class Comment(models.Model):
+    """A reader's comment on an article, shown once an editor approved it.
+
+    Signed-in members' comments go straight to moderation (``pending``); a
+    visitor's waits as ``unconfirmed`` until they follow the link e-mailed to them.
+    The e-mail address is personal data: it is never shown on the site.
+    """
+
+    # CASCADE: a comment is about its article and means nothing without it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    lang = models.CharField(max_length=20, help_text="The language of the page it was left on.")
+    # SET_NULL: the comment stays (under its name) when the account goes.
+    user = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="article_comments",
+        help_text="The signed-in member who wrote it, if any.",
+    )
+    name = models.CharField(max_length=100, help_text="The name shown with it.")
+    email = models.EmailField(
+        blank=True, help_text="A visitor's address, for confirmation only; never shown."
+    )
+    body = models.TextField(help_text="The comment, plain text.")
+    status = models.CharField(
+        max_length=20,
+        choices=COMMENT_STATUS_CHOICES,
+        default="pending",
+        help_text="unconfirmed (waiting for the e-mail link), pending (for moderation), "
+        "approved (shown) or rejected.",
+    )
+    confirm_digest = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the confirmation secret (not the secret)."
+    )
+    created_at = models.DateTimeField(help_text="When it was written (UTC).")
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When it was confirmed.")
+    # SET_NULL: the moderation stays recorded in the audit trail when the account goes.
+    moderated_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderated_comments",
+        help_text="The editor who approved or rejected it.",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, help_text="When it was moderated.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=COMMENT_STATUSES), name="comment_status_known"
+            )
+        ]
+        indexes = [models.Index(fields=["article", "status", "created_at"])]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} comment {self.pk} ({self.status})"
+
+
+class ArticleViewDay(models.Model):
+    """How many readers read an article on one day (each counted once that day)."""
+
+    # CASCADE: the count is about its article.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField(help_text="The day (UTC).")
+    count = models.PositiveIntegerField(default=0, help_text="Readers that day.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="one_view_count_per_day")
+        ]
+        ordering = ["article", "day"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.day}: {self.count}"

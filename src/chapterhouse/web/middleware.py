@@ -15,7 +15,8 @@ SESSION_KEY = "lang"
 
 
 class OrganizationLanguageMiddleware:
-    """Activate the language chosen with ``?lang=`` (remembered in the session), else
+    """Activate the language named by the path's first segment on the public site
+    (``/ru/…``), else the one chosen with ``?lang=`` (remembered in the session), else
     the browser's ``Accept-Language``, else the organization's default language.
 
     A language may be chosen when it is an interface language (``settings.LANGUAGES``)
@@ -39,7 +40,12 @@ class OrganizationLanguageMiddleware:
 
         language = None
         asked = request.GET.get("lang")
-        if asked and interface_code(asked) in allowed:
+        prefix = request.path_info.split("/", 2)[1] if request.path_info.count("/") > 1 else ""
+        if organization is not None and prefix in organization.languages:
+            # The public site names its language in the path (/ru/…): that wins, and
+            # nothing is written to the session (its pages are cached for everyone).
+            language = interface_code(prefix)
+        elif asked and interface_code(asked) in allowed:
             language = interface_code(asked)
             if request.session.get(SESSION_KEY) != language:
                 request.session[SESSION_KEY] = language
