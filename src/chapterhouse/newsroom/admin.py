@@ -7,11 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from chapterhouse.custody.admin_audit import AuditedAdmin
 from chapterhouse.newsroom.models import (
-    Album,
     Article,
     ArticleTranslation,
     Category,
-    Photo,
     Tag,
 )
 from chapterhouse.web.admin_helpers import text_column
@@ -64,23 +62,5 @@ class ArticleTranslationAdmin(AuditedAdmin):
     autocomplete_fields = ["article"]
 
 
-class PhotoInline(admin.TabularInline):
-    model = Photo
-    extra = 0
-
-
-@admin.register(Album)
-class AlbumAdmin(AuditedAdmin):
-    list_display = ["slug", "title_text", "article"]
-    search_fields = ["slug", "title"]
-    list_select_related = ["article"]
-    autocomplete_fields = ["article"]
-    inlines = [PhotoInline]
-    title_text = text_column("title", _("Title"))
-
-
-@admin.register(Photo)
-class PhotoAdmin(AuditedAdmin):
-    list_display = ["album", "position", "image"]
-    search_fields = ["album__slug"]
-    list_select_related = ["album"]
+# Albums and photos are registered in admin_photos.py (uploads are checked there).
+from chapterhouse.newsroom import admin_photos  # noqa: E402, F401
