@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+
 from chapterhouse.core.mail import mail_enqueue
 
 
