@@ -22,6 +22,9 @@ run: $(BIN)/chapterhouse
 	@echo "  Chapterhouse is serving at http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/ (sign in as shown above)"
 	@echo ""
+	@echo "  The background worker (e-mail, view counts) runs beside it; mail prints here."
+	DEBUG=1 $(BIN)/chapterhouse db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/chapterhouse runserver $(HOST):$(PORT)
 
 ## The whole gate: formatting, lint, types, tests.
