@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
@@ -30,6 +31,9 @@ def _json(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return getattr(value, "slug", None) or value.pk
+    if isinstance(value, FieldFile):
+        # A stored file is recorded by its name, not its bytes.
+        return value.name or None
     return value
 
 
