@@ -34,6 +34,7 @@ import datetime as dt
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -211,7 +212,7 @@ def main() -> None:
         "REDIS_URL": args.redis_url,
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": f"{BENCH_DIR}:{ROOT / 'src'}",
-        "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",

@@ -29,3 +29,9 @@ def test_it_refuses_a_nul_inside_a_json_body(client):
 
 def test_it_serves_ordinary_parameters_as_before(client):
     assert client.get("/api/v1/tasks?person=irina-volkova").status_code == 200
+
+
+def test_it_refuses_a_nul_in_the_path_of_a_page(client):
+    response = client.get("/people/a%00b/")
+    assert response.status_code == 400
+    assert b"NUL" in response.content

@@ -12,7 +12,7 @@ NULS = (b"\x00", b"\\u0000", b"%00")
 
 
 class RejectNulMiddleware:
-    """Answer 400 when a query parameter or a JSON or form body holds a NUL character.
+    """Answer 400 when the path, a query parameter or a JSON or form body holds a NUL character.
 
     PostgreSQL cannot hold NUL in text, so such a value would otherwise reach a
     filter and fail with a server error; SQLite would quietly match nothing.
@@ -22,6 +22,8 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            return self.refuse(request, "The address contains a NUL character.")
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return self.refuse(request, f"The parameter {key!r} contains a NUL character.")
