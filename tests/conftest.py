@@ -155,14 +155,20 @@ def grow_conference(slug: str, *, sessions: int) -> None:
 
 
 @pytest.fixture
-def run_tasks(db: None):  # type: ignore[no-untyped-def]
+def run_tasks(db: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Return a function that runs the queued background tasks with the real worker.
 
     Work is queued when a transaction commits; tests wrap the request in
     ``django_capture_on_commit_callbacks(execute=True)`` (or use a transactional
     test) so the enqueue happens, then call this to let ``db_worker`` run it.
+    The worker closes "old" connections between tasks; inside a test's
+    transaction that would close the test's own connection (PostgreSQL), so that
+    one step is left out here.
     """
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
