@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,28 @@ def run_tasks(db: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def transactional_db(transactional_db: None) -> Iterator[None]:
+    """pytest-django's transactional_db, able to empty the audit trail afterwards.
+
+    A transactional test commits for real and is cleaned up by deleting every row.
+    The audit trail's SQLite triggers refuse deletions (PostgreSQL's flush
+    truncates, which row triggers do not see), so on SQLite the triggers are
+    lifted just long enough to empty that one table, then put back.
+    """
+    yield
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("chapterhouse.custody.migrations.0002_audit_triggers")
+    with connection.cursor() as cursor:
+        for statement in triggers.SQLITE_BACKWARD:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM custody_auditentry")
+        for statement in triggers.SQLITE_FORWARD:
+            cursor.execute(statement)
