@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whole public news pages for visitors who are not signed in, kept 60 s (see
+    # newsroom/page_cache.py); before everything that reads the database.
+    "chapterhouse.newsroom.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chapterhouse.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +157,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chapterhouse@localhost")
+# The site's public address, for links in e-mails sent by the background worker
+# (which has no request to take the host from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 ROOT_URLCONF = "chapterhouse.urls"
 WSGI_APPLICATION = "chapterhouse.wsgi.application"
@@ -288,3 +294,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Newsroom engagement: the view counter and comments ------------------------------------
+# The view counter keeps readers in the cache only (no address is stored) and moves
+# the counts into the database at most once per VIEWS_FLUSH_SECONDS. A cache in a
+# process's own memory (no REDIS_URL) is invisible to the task worker, so by default
+# such a process flushes its own counts; set VIEWS_FLUSH_IN_PROCESS to force either way.
+VIEWS_FLUSH_SECONDS = env_int("VIEWS_FLUSH_SECONDS", 60)
+VIEWS_FLUSH_IN_PROCESS: bool | None = (
+    env_bool("VIEWS_FLUSH_IN_PROCESS") if env_str("VIEWS_FLUSH_IN_PROCESS") else None
+)
+# Proxies in front of the app: the reader's address is this many from the right of
+# X-Forwarded-For (0: REMOTE_ADDR). Used only inside hashes.
+CLIENT_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Comment flood limits: per address (hashed) and per article, in fixed windows (seconds).
+COMMENTS_PER_ADDRESS = env_int("COMMENTS_PER_ADDRESS", 5)
+COMMENTS_ADDRESS_WINDOW = env_int("COMMENTS_ADDRESS_WINDOW", 600)
+COMMENTS_PER_ARTICLE = env_int("COMMENTS_PER_ARTICLE", 20)
+COMMENTS_ARTICLE_WINDOW = env_int("COMMENTS_ARTICLE_WINDOW", 3600)
+COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 5000)

@@ -188,7 +188,6 @@ WEB: list[tuple[str, str, dict[str, int]]] = [
 ]
 
 
-
 def _area_rows() -> list[tuple[str, str, dict[str, int]]]:
     """Rows of newer areas, kept beside this file in ``matrix_rows_<area>.py``.
 

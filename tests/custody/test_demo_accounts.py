@@ -27,7 +27,9 @@ def test_the_demo_opens_its_accounts_once_with_their_grants(db):
     assert list(Grant.objects.filter(user=bekova).values_list("role", "body__slug")) == [
         ("officer", "ec-kz")
     ]
-    assert users.filter(username__endswith="@example.org").count() == 3
+    # administrator, committee officer, member, news editor, translator
+    assert users.filter(username__endswith="@example.org").count() == 5
+    assert Grant.objects.filter(user__username="translator@example.org", role="translator").exists()
     assert "Created the demo account bekova@example.org" in first
     assert "Created the demo account" not in second
     assert "chapterhouse-demo" in second

@@ -293,3 +293,40 @@ def test_only_an_editor_of_the_author_body_may_change_the_source(
             at=AT,
         )
     assert Article.objects.get(slug="gc5-opens").translations.get(lang="en").title != "Hijacked"
+
+
+def test_a_translation_approved_after_the_source_changed_is_published_as_outdated(
+    personas: dict[str, Any], desks: None
+) -> None:
+    german = next(a for a in send() if a.lang == "de")
+    tanya = viewer(personas["tanya"])
+    assignment_claim(viewer=tanya, via="web", assignment=german, at=AT)
+    assignment_submit(
+        viewer=tanya,
+        via="web",
+        assignment=german,
+        title="Die 5. Generalkonferenz beginnt",
+        lead="",
+        body="Die Vorsitzende eröffnete die Konferenz.",
+        at=AT,
+    )
+    article = Article.objects.get(slug="gc5-opens")
+    source = article.translations.get(lang="en")
+    # While it waits for review, the source gains a paragraph; the German text in review
+    # is not public, so it is not marked yet …
+    outdated = article_source_update(
+        viewer=ADMIN,
+        via="web",
+        article=article,
+        title=source.title,
+        lead=source.lead,
+        body=source.body + "\n\nA paragraph added later.",
+        at=AT,
+    )
+    assert "de" not in outdated
+    assert ArticleTranslation.objects.get(article=article, lang="de").status == "in_review"
+    # … but approving it publishes it as outdated, and the translator sees what changed.
+    editor = make_editor(personas["bob"], "dept-3")
+    approved = assignment_approve(viewer=editor, via="web", assignment=german, at=AT)
+    assert approved.status == "outdated"
+    assert translation_changed_paragraphs(approved) != []

@@ -21,6 +21,11 @@ class NewsroomConfig(AppConfig):
         post_save.connect(forget, sender=Organization, weak=False)
         post_delete.connect(forget, sender=Organization, weak=False)
 
+        # The search index follows every saved or deleted translation.
+        from chapterhouse.newsroom.search import search_signals_connect
+
+        search_signals_connect()
+
         # Anything the public site shows makes its cached pages stale.
         from chapterhouse.newsroom import models
         from chapterhouse.newsroom.cache import public_pages_changed

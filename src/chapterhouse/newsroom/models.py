@@ -374,3 +374,47 @@ class ArticleViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class SearchEntry(models.Model):
+    """One publicly visible article translation, in the form the full-text search indexes.
+
+    Kept in step with :class:`ArticleTranslation` by ``newsroom/search.py``
+    (signals and ``chapterhouse search_index``). Migration 0004 adds what each
+    database searches with, maintained by triggers: on PostgreSQL a ``vector``
+    column (``to_tsvector(config, document)``) with one partial GIN index per
+    text search configuration, on SQLite an FTS5 table. On SQLite a migration
+    that alters this table must create those triggers again (Django rebuilds
+    the table and drops them).
+    """
+
+    # CASCADE: an entry is a copy of its translation's text and goes with it.
+    translation = models.OneToOneField(
+        ArticleTranslation,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+        help_text="The translation whose text this is.",
+    )
+    # CASCADE: as above; kept beside the translation so results need no extra join.
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="search_entries",
+        help_text="The translation's article.",
+    )
+    lang = models.CharField(max_length=20, help_text="The translation's language (BCP 47).")
+    config = models.CharField(
+        max_length=40,
+        help_text="The PostgreSQL text search configuration for the language "
+        "(english, russian … or simple); unused on SQLite.",
+    )
+    document = models.TextField(
+        help_text="Title, lead and body as plain text, Chinese, Japanese and Korean runs "
+        "written as overlapping two-character pairs so that words match without spaces."
+    )
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return f"{self.translation_id} [{self.lang}]"

@@ -8,18 +8,21 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.partial_dates import PartialDate, format_start
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
+from chapterhouse.newsroom import public as news
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.web.language import interface_code
 from chapterhouse.web.timeline import timeline_draw
 
 PEOPLE_PER_PAGE = 50
@@ -74,6 +77,39 @@ def _pager(number: int, num_pages: int, keep: dict[str, str]) -> dict[str, Any]:
         "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if number < num_pages else None,
     }
+
+
+def _news_about(
+    request: HttpRequest,
+    *,
+    body: str | None = None,
+    session: str | None = None,
+    conference: str | None = None,
+    person: str | None = None,
+) -> list[news.NewsItem]:
+    """Return the published articles about one body, session, conference or person, titled in
+    the page's language (its working language, else the default) and linked to the news site
+    in it. One query: the languages come from the organization the middleware already read."""
+    organization = getattr(request, "organization", None)
+    default = (
+        organization.default_language
+        if organization is not None and organization.default_language
+        else settings.LANGUAGE_CODE
+    )
+    languages = list(organization.languages or []) if organization is not None else []
+    languages = languages or [default]
+    active = interface_code(translation.get_language() or default)
+    lang = next((code for code in languages if interface_code(code) == active), default)
+    return news.articles_about(
+        now=timezone.now(),
+        lang=lang,
+        languages=languages,
+        default_language=default,
+        body=body,
+        session=session,
+        conference=conference,
+        person=person,
+    )
 
 
 def _tree(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -138,6 +174,7 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "body": overview,
         # The selector already left out the people this visitor may not see.
         "timeline": timeline_draw(overview=overview, as_of=as_of, withheld=set()),
+        "news": _news_about(request, body=slug),
     }
     return render(request, "web/body.html", context)
 
@@ -173,6 +210,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "affiliations": [row for row in affiliations if not row["private"]],
             "private_affiliations": [row for row in affiliations if row["private"]],
+            "news": _news_about(request, person=slug),
         },
     )
 
@@ -234,7 +272,11 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/conference.html",
-        {"nav": "conferences", "conference": conference},
+        {
+            "nav": "conferences",
+            "conference": conference,
+            "news": _news_about(request, conference=slug),
+        },
     )
 
 
@@ -244,7 +286,11 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
         session = meetings.session_detail(session=slug, viewer=viewer_of(request))
     except Session.DoesNotExist:
         raise Http404(_("No session with this id.")) from None
-    return render(request, "web/session.html", {"nav": "conferences", "session": session})
+    return render(
+        request,
+        "web/session.html",
+        {"nav": "conferences", "session": session, "news": _news_about(request, session=slug)},
+    )
 
 
 def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.services import user_add
+from chapterhouse.newsroom.models import LanguageDesk
+from chapterhouse.newsroom.services import language_desk_set
 from chapterhouse.registry.models import Body, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"
@@ -33,6 +35,30 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = 
         False,
         "member of the Japanese committee",
     ),
+    (
+        "editor@example.org",
+        None,
+        [("editor", "press-bureau"), ("editor", "dept-3")],
+        False,
+        "newsroom editor of the press bureau and the media department",
+    ),
+    (
+        "translator@example.org",
+        None,
+        [("translator", "ec-kz")],
+        False,
+        "translator of the Kazakh committee (the Russian desk)",
+    ),
+]
+# The body that translates the news into each working language. The media department
+# (dept-3) keeps Korean, its press bureau (which writes most news) English; each other
+# language goes to the committee that works in it.
+DEMO_DESKS = [
+    ("ko", "dept-3"),
+    ("en", "press-bureau"),
+    ("ru", "ec-kz"),
+    ("zh", "ec-jp"),
+    ("de", "ec-nordic"),
 ]
 
 
@@ -49,9 +75,11 @@ class Command(BaseCommand):
             f"{result.total('updated')} updated, {result.total('unchanged')} unchanged."
         )
         self.create_accounts()
+        self.create_desks()
 
     def create_accounts(self) -> None:
-        """Create the demo's sign-ins once: an administrator, a committee head and a member."""
+        """Create the demo's sign-ins once: an administrator, a committee head, a member, a
+        newsroom editor and a translator."""
         users = get_user_model()
         at = timezone.now()
         for email, person, grants, is_admin, what in DEMO_ACCOUNTS:
@@ -72,5 +100,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sign in at /accounts/sign-in/ with the password {DEMO_PASSWORD!r} as "
             + ", ".join(f"{email} ({what})" for email, *_, what in DEMO_ACCOUNTS)
-            + ". Administrators and officers set up a second factor (TOTP) on first sign-in."
+            + ". Administrators and officers set up a second factor (TOTP) on first sign-in;"
+            + " editors and translators work in the newsroom at /newsroom/."
         )
+
+    def create_desks(self) -> None:
+        """Name the body translating each working language, once: a desk changed since stays."""
+        at = timezone.now()
+        for lang, body in DEMO_DESKS:
+            if LanguageDesk.objects.filter(lang=lang).exists():
+                continue
+            language_desk_set(
+                viewer=ADMIN, via="cli", lang=lang, body=Body.objects.get(slug=body), at=at
+            )
+            self.stdout.write(f"Created the language desk {lang} → {body}.")
