@@ -89,7 +89,7 @@ def test_the_demo_sets_up_desks_and_newsroom_accounts_once(db: None) -> None:
     users = get_user_model().objects
     assert sorted(
         Grant.objects.filter(user__username="editor@example.org").values_list("role", "body__slug")
-    ) == [("editor", "dept-3"), ("editor", "press-bureau")]
+    ) == [("editor", "dept-3"), ("editor", "ec-kz"), ("editor", "press-bureau")]
     assert list(
         Grant.objects.filter(user__username="translator@example.org").values_list(
             "role", "body__slug"

@@ -38,9 +38,9 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = 
     (
         "editor@example.org",
         None,
-        [("editor", "press-bureau"), ("editor", "dept-3")],
+        [("editor", "press-bureau"), ("editor", "dept-3"), ("editor", "ec-kz")],
         False,
-        "newsroom editor of the press bureau and the media department",
+        "newsroom editor of the press bureau, the media department and the Russian desk",
     ),
     (
         "translator@example.org",
