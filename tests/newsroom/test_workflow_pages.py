@@ -372,3 +372,27 @@ def test_queue_coverage_and_review_run_a_fixed_number_of_queries(
     for client, url, count in pages:
         with django_assert_num_queries(count):
             assert "Grown 41" in client.get(url).content.decode(), url
+
+
+def test_the_article_page_draws_its_readers_per_day(erin: Any) -> None:
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    from chapterhouse.newsroom.models import ArticleViewDay
+
+    article = Article.objects.get(slug="gc5-opens")
+    today = timezone.now().date()
+    ArticleViewDay.objects.create(article=article, day=today, count=12)
+    ArticleViewDay.objects.create(article=article, day=today - dt.timedelta(days=3), count=3)
+    ArticleViewDay.objects.create(article=article, day=today - dt.timedelta(days=45), count=99)
+
+    page = client_for(erin).get("/newsroom/articles/gc5-opens/").content.decode()
+
+    chart = page[page.index('class="views-chart__svg"') :]
+    heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', chart)]
+    assert len(heights) == 30  # one bar a day, the last 30 days
+    assert heights[-1] > heights[-4] > 0  # today's 12 is taller than the 3 of three days ago
+    assert heights.count(0.0) == 28
+    assert "15 readers" in page  # the day 45 days ago is outside the period

@@ -23,6 +23,7 @@ import math
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -331,6 +332,67 @@ def views_total(article: Article | int) -> int:
     article_id = article.pk if isinstance(article, Article) else article
     total = ArticleViewDay.objects.filter(article_id=article_id).aggregate(total=Sum("count"))
     return int(total["total"] or 0)
+
+
+@dataclass(frozen=True)
+class ViewsBar:
+    """One day's bar in the readers chart (SVG user units)."""
+
+    day: dt.date
+    count: int
+    x: float
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class ViewsChart:
+    """Readers per day over a period, laid out for an SVG bar chart."""
+
+    bars: list[ViewsBar]
+    total: int
+    peak: int
+    width: int
+    height: int
+    bar_width: float
+
+
+def views_by_day(*, article_id: int, until: dt.date, days: int = 30) -> ViewsChart:
+    """Return the readers of each of the `days` days up to `until` (flushed counts), drawn.
+
+    One query. Days without readers are bars of height zero, so the gaps show.
+    """
+    start = until - dt.timedelta(days=days - 1)
+    counts = dict(
+        ArticleViewDay.objects.filter(
+            article_id=article_id, day__gte=start, day__lte=until
+        ).values_list("day", "count")
+    )
+    width, height, gap = 600, 120, 2.0
+    bar_width = width / days - gap
+    peak = max(counts.values(), default=0)
+    bars = []
+    for index in range(days):
+        day = start + dt.timedelta(days=index)
+        count = counts.get(day, 0)
+        bar_height = (height - 4) * count / peak if peak else 0.0
+        bars.append(
+            ViewsBar(
+                day=day,
+                count=count,
+                x=round(index * (bar_width + gap), 2),
+                y=round(height - bar_height, 2),
+                height=round(bar_height, 2),
+            )
+        )
+    return ViewsChart(
+        bars=bars,
+        total=sum(counts.values()),
+        peak=peak,
+        width=width,
+        height=height,
+        bar_width=round(bar_width, 2),
+    )
 
 
 # --- comments: reads ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chapterhouse.custody.access import Viewer, viewer_of
 from chapterhouse.newsroom import selectors, services
+from chapterhouse.newsroom.engagement import views_by_day
 from chapterhouse.newsroom.forms import (
     ArticleForm,
     CoverageFilterForm,
@@ -267,6 +268,7 @@ def _article_page(
             "send_form": send_form or SendForm(initial={"due": today + dt.timedelta(days=7)}),
             "publish_form": publish_form or PublishForm(),
             "today": today,
+            "views": views_by_day(article_id=article.pk, until=today),
         },
     )
 
