@@ -143,7 +143,7 @@ def test_with_nothing_in_this_language_it_offers_the_other_languages(
     elsewhere = response.context["elsewhere"]
     assert [(other["code"], other["count"]) for other in elsewhere] == [("ru", 1)]
     assert elsewhere[0]["url"] == "/ru/search/?q=" + quote("резолюция")
-    assert "Found in other languages" in response_text(response)
+    assert "Gefunden in anderen Sprachen" in response_text(response)  # said in German
 
 
 def test_an_article_not_yet_published_is_not_found_until_its_time(
