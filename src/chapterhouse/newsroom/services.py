@@ -119,6 +119,30 @@ def _assignment_ref(assignment: TranslationAssignment) -> str:
     return f"{assignment.article.slug}/{assignment.lang}"
 
 
+def _assignment_audit(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    assignment: TranslationAssignment,
+    at: dt.datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a step of an assignment in the audit trail, under its desk body."""
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type="translation assignment",
+        object_id=_assignment_ref(assignment),
+        at=at,
+        body=assignment.body_id,
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def article_send_to_translation(
     *, viewer: Viewer, via: str, article: Article, due: dt.date, at: dt.datetime
@@ -162,14 +186,12 @@ def article_send_to_translation(
         for lang in needed
     ]
     for assignment in assignments:
-        audit_record(
+        _assignment_audit(
             viewer=viewer,
             via=via,
             action="create",
-            object_type="translation assignment",
-            object_id=_assignment_ref(assignment),
+            assignment=assignment,
             at=at,
-            body=assignment.body_id,
             after={"status": "open", "due": due.isoformat()},
         )
     notifications.assignments_created(assignments, on=at.date())
@@ -195,14 +217,12 @@ def assignment_claim(
     locked.claimed_by_id = viewer.user_id
     locked.claimed_at = at
     locked.save(update_fields=["status", "claimed_by", "claimed_at"])
-    audit_record(
+    _assignment_audit(
         viewer=viewer,
         via=via,
         action="claim",
-        object_type="translation assignment",
-        object_id=_assignment_ref(locked),
+        assignment=locked,
         at=at,
-        body=locked.body_id,
         before={"status": "open"},
         after={"status": "claimed", "claimed_by": viewer.label},
     )
@@ -253,14 +273,12 @@ def assignment_submit(
     locked.status = "submitted"
     locked.submitted_at = at
     locked.save(update_fields=["status", "submitted_at"])
-    audit_record(
+    _assignment_audit(
         viewer=viewer,
         via=via,
         action="submit",
-        object_type="translation assignment",
-        object_id=_assignment_ref(locked),
+        assignment=locked,
         at=at,
-        body=locked.body_id,
         before=before,
         after={"title": title, "lead": lead, "body": body, "status": "in_review"},
     )
@@ -292,14 +310,12 @@ def assignment_approve(
     locked.status = "approved"
     locked.approved_at = at
     locked.save(update_fields=["status", "approved_at"])
-    audit_record(
+    _assignment_audit(
         viewer=viewer,
         via=via,
         action="approve",
-        object_type="translation assignment",
-        object_id=_assignment_ref(locked),
+        assignment=locked,
         at=at,
-        body=locked.body_id,
         before={"status": "submitted"},
         after={"status": "approved"},
     )
@@ -628,14 +644,12 @@ def assignment_return(
     locked.status = "claimed"
     locked.submitted_at = None
     locked.save(update_fields=["status", "submitted_at"])
-    audit_record(
+    _assignment_audit(
         viewer=viewer,
         via=via,
         action="return",
-        object_type="translation assignment",
-        object_id=_assignment_ref(locked),
+        assignment=locked,
         at=at,
-        body=locked.body_id,
         before={"status": "submitted"},
         after={"status": "claimed", "note": note},
     )
@@ -665,14 +679,12 @@ def assignment_cancel(
     before = locked.status
     locked.status = "cancelled"
     locked.save(update_fields=["status"])
-    audit_record(
+    _assignment_audit(
         viewer=viewer,
         via=via,
         action="cancel",
-        object_type="translation assignment",
-        object_id=_assignment_ref(locked),
+        assignment=locked,
         at=at,
-        body=locked.body_id,
         before={"status": before},
         after={"status": "cancelled"},
     )
@@ -715,14 +727,12 @@ def assignments_remind_overdue(
     )
     reminded = [a for a in overdue if _assignment_ref(a) not in done]
     for assignment in reminded:
-        audit_record(
+        _assignment_audit(
             viewer=viewer,
             via=via,
             action="remind",
-            object_type="translation assignment",
-            object_id=_assignment_ref(assignment),
+            assignment=assignment,
             at=at,
-            body=assignment.body_id,
             after={"status": assignment.status, "due": assignment.due.isoformat()},
         )
     notifications.assignments_overdue(reminded, on=on)
