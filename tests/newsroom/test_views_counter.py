@@ -247,3 +247,15 @@ def test_with_redis_readers_are_counted_across_processes_and_flushed_by_the_work
             keys = list(redis.scan_iter(f"{REDIS_PREFIX}:*"))
             if keys:
                 redis.delete(*keys)
+
+
+def test_an_article_whose_texts_are_all_outdated_is_read_and_counted_like_any_other(
+    client, demo, worker_flushes
+):
+    # The public site shows outdated texts (with a notice); the counter follows the same rule.
+    article = Article.objects.get(slug="gc5-steppe-day")
+    article.translations.update(status="outdated")
+    assert client.get("/en/news/gc5-steppe-day/").status_code == 200
+    assert beacon(client, "gc5-steppe-day").status_code == 204
+    flush()
+    assert counted("gc5-steppe-day") == 1

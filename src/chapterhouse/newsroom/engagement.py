@@ -32,7 +32,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import audit_record, digest
 from chapterhouse.newsroom.cache import public_generation, public_pages_changed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
+from chapterhouse.newsroom.public import articles_published, articles_scheduled
 from chapterhouse.registry.models import Body, Person
 
 PREFIX = "engagement:"
@@ -167,12 +168,7 @@ def published_article_id(*, slug: str, at: dt.datetime) -> int | None:
     key = f"{PREFIX}article:{public_generation()}:{_hashed(slug)[:40]}"
     found = cache.get(key)
     if found is None:
-        row = (
-            Article.objects.filter(slug=slug, publish_at__isnull=False)
-            .filter(_has_published_translation())
-            .values_list("pk", "publish_at")
-            .first()
-        )
+        row = articles_scheduled().filter(slug=slug).values_list("pk", "publish_at").first()
         if row is None or row[1] is None:
             return None
         found = (row[0], row[1].timestamp())
@@ -398,20 +394,10 @@ def views_by_day(*, article_id: int, until: dt.date, days: int = 30) -> ViewsCha
 # --- comments: reads ----------------------------------------------------------------------
 
 
-def _has_published_translation() -> Q:
-    return Q(
-        Exists(ArticleTranslation.objects.filter(article_id=OuterRef("pk"), status="published"))
-    )
-
-
 def article_published(*, slug: str, at: dt.datetime) -> Article | None:
-    """Return the article `slug` if the public may read it on `at` (published, with at least
-    one published translation), else None."""
-    return (
-        Article.objects.filter(slug=slug, publish_at__lte=at)
-        .filter(_has_published_translation())
-        .first()
-    )
+    """Return the article `slug` if the public may read it on `at`, else None (the public
+    site's own rule: `public.articles_published`)."""
+    return articles_published(now=at).filter(slug=slug).first()
 
 
 def may_moderate(viewer: Viewer, article: Article) -> bool:

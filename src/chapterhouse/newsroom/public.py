@@ -142,12 +142,16 @@ def accept_language_choose(header: str, *, languages: Sequence[str], default: st
 # --- lists --------------------------------------------------------------------------------
 
 
+def articles_scheduled() -> QuerySet[Article]:
+    """Return the articles that are or will be on the public site: with a publication time
+    and a shown text (filter ``publish_at`` to know which are up at a given time)."""
+    shown = ArticleTranslation.objects.filter(article=OuterRef("pk"), status__in=SHOWN_STATUSES)
+    return Article.objects.filter(publish_at__isnull=False).filter(Exists(shown))
+
+
 def articles_published(*, now: dt.datetime) -> QuerySet[Article]:
     """Return the articles on the public site at ``now``: published by then, with a shown text."""
-    shown = ArticleTranslation.objects.filter(article=OuterRef("pk"), status__in=SHOWN_STATUSES)
-    return Article.objects.filter(publish_at__isnull=False, publish_at__lte=now).filter(
-        Exists(shown)
-    )
+    return articles_scheduled().filter(publish_at__lte=now)
 
 
 def _shown_translations(*, with_body: bool) -> Prefetch:
