@@ -70,11 +70,13 @@ def test_it_imports_the_demo_and_applies_adopted_decisions(demo: None) -> None:
 
 def test_it_dissolves_a_body_and_hands_its_mandate_to_every_committee_head(demo: None) -> None:
     dept = Body.objects.get(slug="dept-4")
-    assert dept.dissolved == dt.date(2025, 5, 19)  # it existed on the day of the decision
+    # Gone on the day of the decision: its last day was the day before.
+    assert dept.dissolved == dt.date(2025, 5, 18)
     olga = Term.objects.get(person__slug="olga-smirnova", body=dept)
-    assert olga.end == dt.date(2025, 5, 19) and olga.ended_by.slug == "gc5-d1-dissolve"
+    assert olga.end == dt.date(2025, 5, 18) and olga.ended_by.slug == "gc5-d1-dissolve"
     moved = Mandate.objects.filter(slug="event-logistics", transferred_from=dept)
     assert {m.body.slug for m in moved} == {"ec-kz", "ec-ar", "ec-jp", "ec-nordic"}
+    assert {m.start for m in moved} == {dt.date(2025, 5, 18)}
     assert {m.holder_role for m in moved} == {"head"}
 
 
@@ -241,7 +243,7 @@ def test_a_reappointment_closes_the_open_term_on_its_start_date(
     first, second = Term.objects.filter(person__slug="irina-volkova", role="chair").order_by(
         "start"
     )
-    assert first.end == dt.date(2020, 6, 2)  # its last day is the reappointment's first
+    assert first.end == dt.date(2020, 6, 1)  # its last day is the day before the reappointment
     assert second.start == dt.date(2020, 6, 1) and second.end is None
 
 
@@ -291,7 +293,7 @@ def test_decisions_apply_in_date_order_whatever_the_file_order(
     import_data(data, tmp_path)
     head = Term.objects.get(person__slug="park-minjun", body__slug="ec-jp", role="head")
     assert head.ended_by == Decision.objects.get(slug="later-resign")
-    assert head.end == dt.date(2025, 6, 2)
+    assert head.end == dt.date(2025, 6, 1)  # no longer held from the decision's day
 
 
 def test_the_top_level_extra_is_kept_and_exported(demo_file: Path, tmp_path: Path) -> None:

@@ -14,10 +14,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chapterhouse.core.intervals import exists_on, held_on
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.registry.models import Body, Mandate, Person, Term
 from chapterhouse.registry.selectors import diff_between, orgchart_as_of
-from chapterhouse.registry.services import exists_on, held_on
 
 BASE = dt.date(2020, 1, 1)
 SPAN = 40  # days: small enough that starts, ends and query days often coincide
@@ -158,7 +158,8 @@ def test_a_diff_is_the_union_of_the_diffs_of_its_two_halves(spans, lives, moves,
             assert not left[key] & right[key], key
         # Every term starting in the range is listed, and only those.
         assert len(whole["started"]) == sum(first <= start <= last for start, _ in spans)
-        ends = [start + length - 1 for start, length in spans if length is not None]
+        # A term ends on the first day it is no longer held (its stored, exclusive end).
+        ends = [start + length for start, length in spans if length is not None]
         assert len(whole["ended"]) == sum(first <= end <= last for end in ends)
         assert len(whole["founded"]) == sum(first <= start <= last for start, _ in lives)
         assert len(bodies) == len(lives)

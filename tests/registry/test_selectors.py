@@ -65,22 +65,40 @@ def test_before_the_conference_kenji_sato_heads_the_japanese_committee(demo):
     assert ec_jp["holders"][0]["decision"] is None  # a standing fact, not a decision
 
 
-def test_on_election_day_the_outgoing_and_the_new_head_are_both_listed(demo):
-    # Kenji Sato's term ends on 2025-05-18: that day is still his.
-    assert heads(chart_bodies(ELECTION_DAY)["ec-jp"]) == ["Kenji Sato", "Park Min-jun"]
+def test_on_election_day_only_the_new_head_is_listed(demo):
+    # The election takes effect on its day: Kenji Sato's last day as head is the day before.
+    assert heads(chart_bodies(ELECTION_DAY - dt.timedelta(days=1))["ec-jp"]) == ["Kenji Sato"]
+    assert heads(chart_bodies(ELECTION_DAY)["ec-jp"]) == ["Park Min-jun"]
 
 
 def test_kenji_satos_term_shows_as_ended_in_his_history(demo):
     history = person_history(viewer=ADMIN, person="kenji-sato")
 
     [term] = history["terms"]
-    assert (term["body"], term["role"], term["end"]) == ("ec-jp", "head", "2025-05-18")
-    assert "Kenji Sato" not in heads(chart_bodies(D(2025, 5, 19))["ec-jp"])
+    assert (term["body"], term["role"], term["end"]) == ("ec-jp", "head", "2025-05-17")
+    assert "Kenji Sato" not in heads(chart_bodies(ELECTION_DAY)["ec-jp"])
 
 
-def test_the_logistics_department_exists_on_its_last_day_and_not_after(demo):
-    assert "dept-4" in chart_bodies(D(2025, 5, 18))
-    assert "dept-4" not in chart_bodies(D(2025, 5, 19))
+def test_the_logistics_department_is_gone_on_the_day_of_its_dissolution(demo):
+    assert "dept-4" in chart_bodies(D(2025, 5, 17))
+    assert "dept-4" not in chart_bodies(ELECTION_DAY)
+
+
+def test_on_the_day_of_the_dissolution_only_the_new_holders_hold_the_mandate(demo):
+    chart = chart_bodies(ELECTION_DAY)
+
+    holders = sorted(
+        body_id
+        for body_id, body in chart.items()
+        if any(m["mandate"] == "event-logistics" for m in body["mandates"])
+    )
+    assert holders == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
+    day_before = chart_bodies(D(2025, 5, 17))
+    assert [
+        body_id
+        for body_id, body in day_before.items()
+        if any(m["mandate"] == "event-logistics" for m in body["mandates"])
+    ] == ["dept-4"]
 
 
 def test_the_event_logistics_mandate_moves_to_every_executive_committee_head(demo):
@@ -399,7 +417,7 @@ def test_the_overview_of_a_dissolved_department_tells_its_story(demo):
     overview = body_overview(viewer=ADMIN, body="dept-4", as_of=D(2025, 6, 1))
 
     assert overview["exists"] is False
-    assert overview["dissolved"] == "2025-05-18"  # its last day, as a Chronicle writes it
+    assert overview["dissolved"] == "2025-05-17"  # its last day, as a Chronicle writes it
     assert overview["dissolved_by"] == "gc5-d1-dissolve"
     assert overview["holders"] == []
     assert [t["person"] for t in overview["past_holders"]] == ["olga-smirnova"]
@@ -410,9 +428,10 @@ def test_the_overview_of_a_dissolved_department_tells_its_story(demo):
     assert events == [
         ("2012-03-01", "founded"),
         ("2021-05-01", "term_started"),
-        ("2025-05-18", "term_ended"),
+        # Its last day, then the day the decision took effect: the mandate has new holders.
+        ("2025-05-17", "term_ended"),
+        ("2025-05-17", "dissolved"),
         ("2025-05-18", "mandate_handed_over"),
-        ("2025-05-18", "dissolved"),
     ]
     assert overview["timeline"][0]["date"] == "2012-03"
     assert {e["decision"] for e in overview["timeline"][2:]} == {"gc5-d1-dissolve"}

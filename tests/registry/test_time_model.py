@@ -32,12 +32,12 @@ def test_a_reappointment_closes_the_open_twin_on_its_start(small_org):
     )
 
     first.refresh_from_db()
-    # The reappointment's start date is the old term's last day (its exclusive end the day after).
-    assert first.end == D(2024, 9, 2)
+    # The reappointment takes effect on its start date: the old term's last day is the day before.
+    assert first.end == D(2024, 9, 1)
     assert first.end_reason == "reappointed"
     assert second.end is None
-    # Both terms stay in history, and Bob heads the committee without a gap.
-    for day in (D(2024, 8, 31), D(2024, 9, 2)):
+    # Both terms stay in history, and Bob heads the committee without a gap, listed once a day.
+    for day in (D(2024, 8, 31), D(2024, 9, 1), D(2024, 9, 2)):
         assert holders(orgchart_as_of(viewer=ADMIN, as_of=day, root="ec-east"), "ec-east") == [
             ("bob", "head")
         ]
@@ -108,8 +108,8 @@ def test_dissolving_a_body_ends_its_open_terms_and_moves_its_mandates(small_org)
         ("event-logistics", "ec-west", "head"),
         ("transport", "council", ""),
     ]
-    # The hand-over shows on the body's last day; the old mandates end with it.
-    assert {m.start for m in moved} == {D(2025, 5, 18)}
+    # The receivers hold the mandates from the day the body is gone, when the old ones end.
+    assert {m.start for m in moved} == {D(2025, 5, 19)}
     assert set(Mandate.objects.filter(body=small_org.logistics).values_list("end", flat=True)) == {
         D(2025, 5, 19)
     }

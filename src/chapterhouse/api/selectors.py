@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from chapterhouse.core.intervals import exists_on
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
@@ -23,7 +24,6 @@ from chapterhouse.meetings.selectors import (
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
 from chapterhouse.registry.selectors import body_name_as_of_expression, people_visible
-from chapterhouse.registry.services import exists_on
 from chapterhouse.relations.models import Affiliation
 
 

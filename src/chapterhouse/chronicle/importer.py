@@ -863,11 +863,6 @@ class _Importer:
                     for t in twins[key]
                     if (t.end is None or t.end > row.start)
                     and (row.end is None or t.start < row.end)
-                    and not (
-                        row.how == "reappointed"
-                        and t.end_reason == "reappointed"
-                        and t.end == row.start + dt.timedelta(days=1)
-                    )
                 ),
                 None,
             )
@@ -885,7 +880,8 @@ class _Importer:
         self.count("terms", "created", len(fresh))
 
     def close_twin(self, twin: _TermRow, start: dt.date) -> None:
-        twin.end = start + dt.timedelta(days=1)
+        # As registry.services.term_start does: the reappointment takes effect on its day.
+        twin.end = start
         twin.end_precision = "day"
         twin.end_reason = "reappointed"
         if twin.pk is not None:

@@ -63,10 +63,11 @@ def _start(value: str | None, decision: Decision) -> tuple[dt.date, str]:
 
 
 def _end(value: str | None, decision: Decision) -> tuple[dt.date, str]:
-    """Return an end (exclusive): the day after the given period, or after the decision's
-    date, since a decision's own day still belongs to what it ends."""
+    """Return an end (exclusive): the day after the given period (an end written is the
+    last day held), else the decision's date, since a change takes effect on the day it is
+    decided and what it ends is no longer held that day."""
     day, precision = end_of(value)
-    return (decision.date + dt.timedelta(days=1), "day") if day is None else (day, precision)
+    return (decision.date, "day") if day is None else (day, precision)
 
 
 def _get(model: Any, slug: str, path: str) -> Any:

@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.intervals import exists_on, happened_between
 from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -43,7 +44,6 @@ from chapterhouse.registry.models import (
     Role,
     Term,
 )
-from chapterhouse.registry.services import exists_on
 
 _ONE_DAY = dt.timedelta(days=1)
 # Vocabulary that is neither declared nor built in sorts after everything known.
@@ -421,10 +421,12 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
 def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
     """Return what changed on the days ``start <= day <= end`` (both included).
 
-    A term *started* when its first day is in the range and *ended* when its
-    last day (the day before its exclusive end) is; a body was *founded* or
+    A change happened on the day it took effect: a term *started* on its first
+    day and *ended* on the first day it was no longer held (its exclusive end,
+    the day of the decision that ended it); a body was *founded* or
     *dissolved* likewise; a mandate *moved* when a transferred mandate starts
-    in the range. Raise ``ValueError`` when ``start`` is after ``end``.
+    in the range (the day its old body is dissolved). Raise ``ValueError``
+    when ``start`` is after ``end``.
 
     Shape (the Chronicle spec's, plus ``renamed`` and each move's ``date``)::
 
@@ -450,35 +452,35 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
             _("the period must start on or before its end (from %(start)s to %(end)s)")
             % {"start": start.isoformat(), "end": end.isoformat()}
         )
-    after_end = end + _ONE_DAY
     terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
         custodian_name=custodian_name_expression("person__")
     )
     started = _rows(
-        terms.filter(start__gte=start, start__lte=end)
+        terms.filter(happened_between("start", start, end))
         .order_by("start", "pk")
         .values(*_TERM_FIELDS, "custodian_name")
     )
-    # Ends are exclusive: a last day in [start, end] is a stored end in [start + 1, end + 1].
     ended = _rows(
-        terms.filter(end__gt=start, end__lte=after_end)
+        terms.filter(happened_between("end", start, end))
         .order_by("end", "pk")
         .values(*_TERM_FIELDS, "custodian_name")
     )
     namer = _namer(viewer, started + ended, filtered=False)
     bodies = Body.objects.filter(viewer.body_filter())
-    founded = bodies.filter(founded__gte=start, founded__lte=end).order_by("founded", "slug")
-    dissolved = bodies.filter(dissolved__gt=start, dissolved__lte=after_end).order_by(
+    founded = bodies.filter(happened_between("founded", start, end)).order_by("founded", "slug")
+    dissolved = bodies.filter(happened_between("dissolved", start, end)).order_by(
         "dissolved", "slug"
     )
     renamed = (
-        BodyName.objects.filter(start__gte=start, start__lte=end)
+        BodyName.objects.filter(happened_between("start", start, end))
         .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
         .values("body__slug", "name", "start", "decision__slug")
     )
     moved = (
-        Mandate.objects.filter(transferred_from__isnull=False, start__gte=start, start__lte=end)
+        Mandate.objects.filter(
+            happened_between("start", start, end), transferred_from__isnull=False
+        )
         .filter(viewer.body_filter("body__"), viewer.body_filter("transferred_from__"))
         .order_by("start", "slug", "body__slug")
         .values(
@@ -905,7 +907,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                 "to": [
                     target["body__slug"]
                     for target in handed_over.get(row["slug"], [])
-                    if row["end"] is not None and target["start"] == row["end"] - _ONE_DAY
+                    if row["end"] is not None and target["start"] == row["end"]
                 ],
                 "decision": row["decision__slug"],
                 "ended_by": row["ended_by__slug"],

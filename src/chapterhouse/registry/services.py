@@ -17,31 +17,13 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError
+from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.partial_dates import add_duration, format_start, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.write_schema import PersonChanges, PersonFields, given, validated
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.services import audit_record
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
-
-
-def held_on(day: dt.date, *, start: str = "start", end: str = "end") -> Q:
-    """Return the condition "held on ``day``" for a half-open interval."""
-    return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
-
-
-def exists_on(day: dt.date) -> Q:
-    """Return the condition "the body exists on ``day``" (no founding date: always was)."""
-    return (Q(founded__isnull=True) | Q(founded__lte=day)) & (
-        Q(dissolved__isnull=True) | Q(dissolved__gt=day)
-    )
-
-
-def _overlaps(start: dt.date, end: dt.date | None) -> Q:
-    condition = Q(end__isnull=True) | Q(end__gt=start)
-    if end is not None:
-        condition &= Q(start__lt=end)
-    return condition
 
 
 def _describe(term: Term) -> str:
@@ -68,8 +50,8 @@ def term_start(
 
     ``term_length`` gives ``end`` when ``end`` is not given. A term that starts
     with ``how="reappointed"`` ends the person's open twin (same body, role and
-    title) on its start date; any other overlap with a twin is an error, as is
-    a term outside the body's life.
+    title) on its start date: from that day on only the new term is held. Any
+    other overlap with a twin is an error, as is a term outside the body's life.
     """
     if end is None and term_length:
         end = add_duration(start, term_length)
@@ -94,16 +76,16 @@ def term_start(
     if how == "reappointed":
         closed = twins.filter(start__lt=start, end__isnull=True).first()
         if closed is not None:
-            # "Ends the open term on its start date": that date is the old term's
-            # last day, so both show in history and the one shared day is allowed.
+            # "Ends the open term on its start date": a change takes effect on its day,
+            # so the old term was last held the day before and both show in history.
             term_close(
                 term=closed,
-                end=start + dt.timedelta(days=1),
+                end=start,
                 decision=decision,
                 reason="reappointed",
                 recorder=recorder,
             )
-    clashes = twins.filter(_overlaps(start, end))
+    clashes = twins.filter(overlaps(start, end))
     if closed is not None:
         clashes = clashes.exclude(pk=closed.pk)
     clash = clashes.select_related("person", "body").first()
@@ -178,9 +160,9 @@ def term_end(
 
     Without ``title`` any title matches, but only one term may match.
     """
-    terms = Term.objects.filter(person=person, body=body, role=role, start__lt=end).filter(
-        Q(end__isnull=True) | Q(end__gt=end)
-    )
+    # Still held on the day it ends, and begun before it: a term ends on the first day it
+    # is no longer held.
+    terms = Term.objects.filter(held_on(end), person=person, body=body, role=role, start__lt=end)
     if title is not None:
         terms = terms.filter(title_key=text_key(title))
     found = list(terms[:2])
@@ -272,9 +254,7 @@ def body_rename(
 
 
 def _exists(body: Body, day: dt.date) -> bool:
-    return (body.founded is None or body.founded <= day) and (
-        body.dissolved is None or day < body.dissolved
-    )
+    return is_held(body.founded, body.dissolved, day)
 
 
 def body_dissolve(
@@ -288,14 +268,14 @@ def body_dissolve(
 ) -> list[Mandate]:
     """Dissolve ``body`` on ``date``: end its open terms and move its mandates.
 
-    ``date`` is the first day the body no longer exists; its mandates pass on
-    its last day (the day before), the day the decision takes effect, so the
-    hand-over shows on that day. Each transfer is ``{"mandate", "to": [Body] |
-    None, "to_kind": str | None, "holder_role": str | None}``; ``to_kind``
-    means every body of that kind that exists on the last day. Mandates not
-    transferred lapse. Returns the mandates created by the transfers. A body
-    with living sub-bodies cannot be dissolved: they would be orphaned. All or
-    nothing.
+    ``date`` is the first day the body no longer exists, the day the change
+    takes effect: its terms end and its mandates pass on that day, so as of
+    ``date`` the receivers hold them and the body holds nothing. Each transfer
+    is ``{"mandate", "to": [Body] | None, "to_kind": str | None,
+    "holder_role": str | None}``; ``to_kind`` means every body of that kind
+    that exists on ``date``. Mandates not transferred lapse. Returns the
+    mandates created by the transfers. A body with living sub-bodies cannot be
+    dissolved: they would be orphaned. All or nothing.
     """
     with transaction.atomic():
         return _body_dissolve(
@@ -372,22 +352,22 @@ def _body_dissolve(
         if transfer.get("to"):
             targets = list(transfer["to"])
             for target in targets:
-                if not _exists(target, last_day):
+                if not _exists(target, date):
                     raise RecordError(
-                        f"body {target.slug} does not exist on {last_day}",
+                        f"body {target.slug} does not exist on {date}",
                         path=f"transfer[{index}].to",
                         value=target.slug,
                     )
         else:
             targets = list(
                 Body.objects.filter(kind=transfer["to_kind"])
-                .filter(exists_on(last_day))
+                .filter(exists_on(date))
                 .exclude(pk=body.pk)
                 .order_by("slug")
             )
             if not targets:
                 raise RecordError(
-                    f"no body of kind {transfer['to_kind']!r} exists on {last_day}",
+                    f"no body of kind {transfer['to_kind']!r} exists on {date}",
                     path=f"transfer[{index}].to_kind",
                     value=transfer["to_kind"],
                 )
@@ -395,7 +375,7 @@ def _body_dissolve(
             mandate = Mandate.objects.create(
                 body=target,
                 slug=slug,
-                start=last_day,
+                start=date,
                 start_precision="day",
                 holder_role=transfer.get("holder_role") or "",
                 decision=decision,

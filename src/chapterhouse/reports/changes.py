@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from chapterhouse.core.cldr import catalogue_code, date_full, list_join
+from chapterhouse.core.intervals import happened_between
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import (
@@ -341,31 +342,30 @@ def changes_grouped(
             % {"start": start.isoformat(), "end": end.isoformat()}
         )
     words = words or Words(lang)
-    after_end = end + _ONE_DAY
     terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
         custodian_name=custodian_name_expression("person__")
     )
     started = list(
-        _restrict(terms.filter(start__gte=start, start__lte=end), "decision", decisions)
+        _restrict(terms.filter(happened_between("start", start, end)), "decision", decisions)
         .order_by("start", "pk")
         .values(*_TERM_COLUMNS)
     )
     ended = list(
-        _restrict(terms.filter(end__gt=start, end__lte=after_end), "ended_by", decisions)
+        _restrict(terms.filter(happened_between("end", start, end)), "ended_by", decisions)
         .order_by("end", "pk")
         .values(*_TERM_COLUMNS)
     )
     visible_bodies = Body.objects.filter(viewer.body_filter())
     founded = list(
         _restrict(
-            visible_bodies.filter(founded__gte=start, founded__lte=end), "founded_by", decisions
+            visible_bodies.filter(happened_between("founded", start, end)), "founded_by", decisions
         )
         .order_by("founded", "slug")
         .values("id", "founded", "parent_id")
     )
     dissolved = list(
         _restrict(
-            visible_bodies.filter(dissolved__gt=start, dissolved__lte=after_end),
+            visible_bodies.filter(happened_between("dissolved", start, end)),
             "dissolved_by",
             decisions,
         )
@@ -374,7 +374,7 @@ def changes_grouped(
     )
     renamed = list(
         _restrict(
-            BodyName.objects.filter(start__gte=start, start__lte=end).filter(
+            BodyName.objects.filter(happened_between("start", start, end)).filter(
                 viewer.body_filter("body__")
             ),
             "decision",
@@ -386,7 +386,7 @@ def changes_grouped(
     founded_ids = {row["id"] for row in founded}
     mandates = list(
         _restrict(
-            Mandate.objects.filter(start__gte=start, start__lte=end).filter(
+            Mandate.objects.filter(happened_between("start", start, end)).filter(
                 Q(transferred_from__isnull=False) | Q(body_id__in=founded_ids)
             ),
             "decision",

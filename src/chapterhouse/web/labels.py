@@ -68,6 +68,9 @@ LABELS: dict[str, dict[str, Promise]] = {
     },
     "reason": {
         "resigned": _("resigned"),
+        "removed": _("removed"),
+        "died": _("died"),
+        "term_expired": _("the term expired"),
         "reappointed": _("reappointed"),
         "body dissolved": _("the body was dissolved"),
     },
