@@ -216,10 +216,10 @@ def test_an_undeclared_language_and_a_conference_without_sessions_are_refused(de
 def test_the_report_runs_the_same_queries_however_big_the_conference(
     demo, django_assert_num_queries
 ):
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(32):
         conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     grow_conference("gc-5", sessions=10)
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(32):
         report = conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     assert len(report.schedule) == 14 and len(report.resolutions) == 11
 

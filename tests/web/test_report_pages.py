@@ -97,10 +97,10 @@ def test_the_report_page_runs_the_same_queries_however_big_the_conference(
     demo, client, django_assert_num_queries
 ):
     client.get("/conferences/gc-5/report/?lang=en")  # the session remembers the language
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(35):
         client.get("/conferences/gc-5/report/?lang=en")
     grow_conference("gc-5", sessions=10)
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(35):
         html = client.get("/conferences/gc-5/report/?lang=en").content.decode()
     assert "Resolution 9" in html
 

@@ -49,6 +49,7 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
+from chapterhouse.meetings.schedule import SessionSlot, schedule_problems
 from chapterhouse.meetings.services import (
     decision_apply,
     decision_default_date,
@@ -249,6 +250,9 @@ class _Importer:
         self.top_extra: Any = None
         self.kinds: set[str] = set(BUILTIN_BODY_KINDS)
         self.roles: set[str] = set(BUILTIN_ROLES)
+        # Where each conference and session is in the file, to name them in errors.
+        self.conference_index: dict[str, int] = {}
+        self.session_index: dict[str, int] = {}
 
     # -- errors -----------------------------------------------------------------
 
@@ -927,7 +931,8 @@ class _Importer:
             self.count("commemorations", outcome)
 
     def write_conferences(self, spills: dict[str, Path]) -> None:
-        for _index, data in self.read(spills, "conferences"):
+        for index, data in self.read(spills, "conferences"):
+            self.conference_index[data["id"]] = index
             start, start_precision = _start(data.get("start"))
             end, end_precision = _end(data.get("end"))
             values = {
@@ -947,6 +952,7 @@ class _Importer:
     def write_sessions(self, spills: dict[str, Path]) -> None:
         for index, data in self.read(spills, "sessions"):
             path = f"sessions[{index}]"
+            self.session_index[data["id"]] = index
             date, precision = _start(data.get("date"))
             conference = data.get("conference")
             chair = data.get("chair")
@@ -971,6 +977,42 @@ class _Importer:
             if self.write_session_parts(index, session, data) and outcome == "unchanged":
                 outcome = "updated"
             self.count("sessions", outcome)
+        self.check_schedules()
+
+    def check_schedules(self) -> None:
+        """Check the sessions of every conference this file writes or adds sessions to:
+        each on one of its conference's days, day numbers in order (meetings.schedule)."""
+        slugs = set(self.conference_index)
+        sessions_in_file = list(self.session_index)
+        for start in range(0, len(sessions_in_file), CHUNK):
+            chunk = sessions_in_file[start : start + CHUNK]
+            slugs.update(
+                Session.objects.filter(slug__in=chunk, conference__isnull=False)
+                .values_list("conference__slug", flat=True)
+                .distinct()
+            )
+        for conference in Conference.objects.filter(slug__in=slugs).order_by("slug"):
+            slots = [
+                SessionSlot(key=slug, date=date, precision=precision, day=day)
+                for slug, date, precision, day in Session.objects.filter(
+                    conference=conference
+                ).values_list("slug", "date", "date_precision", "day")
+            ]
+            for problem in schedule_problems(
+                conference_slug=conference.slug,
+                start=conference.start,
+                start_precision=conference.start_precision,
+                end=conference.end,
+                end_precision=conference.end_precision,
+                slots=slots,
+            ):
+                session_slug = str(problem.key)
+                if session_slug in self.session_index:
+                    where = f"sessions[{self.session_index[session_slug]}].{problem.field}"
+                    self.error(where, problem.message)
+                else:
+                    where = f"conferences[{self.conference_index[conference.slug]}]"
+                    self.error(where, f"session {session_slug}: {problem.message}")
 
     def write_session_parts(self, index: int, session: Session, data: dict[str, Any]) -> bool:
         """Write hosts, occasions, attendees and documents; return whether any changed."""

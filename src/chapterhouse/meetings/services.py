@@ -40,6 +40,7 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
+from chapterhouse.meetings.schedule import SessionSlot, schedule_problems
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations import services as relations
@@ -444,6 +445,40 @@ def _session_apply(
     return hosts, write_related
 
 
+def _check_schedule(session: Session) -> None:
+    """Refuse a session that does not fit its conference's days (see meetings.schedule)."""
+    conference = session.conference
+    if conference is None:
+        return
+    others = Session.objects.filter(conference=conference)
+    if session.pk is not None:
+        others = others.exclude(pk=session.pk)
+    slots = [
+        SessionSlot(key=pk, date=date, precision=precision, day=day)
+        for pk, date, precision, day in others.values_list("pk", "date", "date_precision", "day")
+    ]
+    slots.append(
+        SessionSlot(key=_THIS, date=session.date, precision=session.date_precision, day=session.day)
+    )
+    problems = schedule_problems(
+        conference_slug=conference.slug,
+        start=conference.start,
+        start_precision=conference.start_precision,
+        end=conference.end,
+        end_precision=conference.end_precision,
+        slots=slots,
+        changed=_THIS,
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.field, []).append(problem.message)
+        raise ValidationError(errors)
+
+
+_THIS = object()
+
+
 def session_create(
     *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
 ) -> Session:
@@ -461,6 +496,7 @@ def session_create(
         session = Session(slug=fields.id)
         hosts, write_related = _session_apply(viewer, session, data)
         _only_officers(viewer, hosts or [], _("record a session"))
+        _check_schedule(session)
         session.save()
         write_related()
         audit_record(
@@ -492,6 +528,7 @@ def session_update(
         hosts, write_related = _session_apply(viewer, session, data)
         if hosts is not None:
             _only_officers(viewer, hosts, _("hold a session"))
+        _check_schedule(session)
         session.save()
         write_related()
         after = session_snapshot(session)

@@ -79,6 +79,7 @@ from chapterhouse.reports.changes import (
     ChangesGrouped,
     Words,
     changes_grouped,
+    changes_span,
     render_changes_markdown,
 )
 from chapterhouse.reports.pdf import markdown_to_typst, render_pdf
@@ -397,11 +398,18 @@ def conference_report(
                     )
                 )
 
-    if days is not None:
+    # Every change the conference's decisions made, also those that take effect before or
+    # after its days (a term that starts later, a decision dated after the last day).
+    span = changes_span(all_decisions.filter(status="adopted").values("pk"))
+    if span is not None and days is not None:
+        span = (min(span[0], days[0]), max(span[1], days[1]))
+    elif days is not None:
+        span = days
+    if span is not None:
         changes = changes_grouped(
             viewer=viewer,
-            start=days[0],
-            end=days[1],
+            start=span[0],
+            end=span[1],
             decisions=all_decisions.values("pk"),
             lang=lang,
             words=words,
