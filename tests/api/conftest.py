@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chapterhouse.custody.access import ADMIN
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.meetings.services import decision_apply
 from chapterhouse.registry.models import Body, Person
@@ -136,6 +137,6 @@ def grow(demo: None) -> Any:
                     },
                 ],
             )
-            decision_apply(decision=decision)
+            decision_apply(decision=decision, viewer=ADMIN)
 
     return add

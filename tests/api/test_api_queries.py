@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chapterhouse.custody.access import ADMIN
 from chapterhouse.meetings.models import Decision, Session
 from chapterhouse.meetings.services import decision_apply
 from chapterhouse.registry.models import Person
@@ -122,7 +123,7 @@ def _decision_with(n: int, tag: str) -> str:
         position=99,
         effects=effects,
     )
-    decision_apply(decision=decision)
+    decision_apply(decision=decision, viewer=ADMIN)
     return decision.slug
 
 

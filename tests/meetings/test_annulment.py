@@ -124,7 +124,7 @@ def test_annulling_an_adopted_decision_reverts_every_effect(org):
     before = snapshot()
     everything = decision("everything", EVERY_EFFECT)
 
-    decision_adopt(decision=everything)
+    decision_adopt(decision=everything, viewer=ADMIN)
 
     after_day = D(2025, 5, 19)
     chart = {body["id"]: body for body in orgchart_as_of(viewer=ADMIN, as_of=after_day)["bodies"]}
@@ -153,13 +153,13 @@ def test_annulling_is_refused_while_a_later_decision_changed_what_it_made(org):
     elect = decision(
         "elect", [{"op": "start_term", "person": "alice", "body": "ec-east", "role": "deputy_head"}]
     )
-    decision_adopt(decision=elect)
+    decision_adopt(decision=elect, viewer=ADMIN)
     remove = decision(
         "remove",
         [{"op": "end_term", "person": "alice", "body": "ec-east", "role": "deputy_head"}],
         on=D(2025, 6, 1),
     )
-    decision_adopt(decision=remove)
+    decision_adopt(decision=remove, viewer=ADMIN)
 
     with pytest.raises(RecordError, match="decision remove changed what this decision made"):
         decision_annul(decision=elect)
@@ -192,7 +192,7 @@ def test_a_decision_whose_effect_fails_changes_nothing(org):
     )
 
     with pytest.raises(RecordError) as caught:
-        decision_adopt(decision=broken)
+        decision_adopt(decision=broken, viewer=ADMIN)
 
     assert caught.value.path.startswith("effects[1]")
     assert "overlaps the twin term" in caught.value.message
@@ -203,9 +203,9 @@ def test_a_decision_whose_effect_fails_changes_nothing(org):
 
 def test_adopting_it_again_after_annulment_applies_it_again(org):
     award = decision("award", [{"op": "award", "person": "olga", "honour": "badge"}])
-    decision_adopt(decision=award)
+    decision_adopt(decision=award, viewer=ADMIN)
     decision_annul(decision=award)
 
-    decision_adopt(decision=award)
+    decision_adopt(decision=award, viewer=ADMIN)
 
     assert Award.objects.filter(person=org["olga"], decision=award).count() == 1

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from chapterhouse.custody.access import ADMIN
 from chapterhouse.meetings.models import Attendance, Decision, Document, Session, SessionHost
 from chapterhouse.meetings.services import decision_apply
 from chapterhouse.registry.models import Body, Person, Term
@@ -83,7 +84,7 @@ def big_election(*, count: int) -> Decision:
             for person in people
         ],
     )
-    decision_apply(decision=decision)
+    decision_apply(decision=decision, viewer=ADMIN)
     return decision
 
 

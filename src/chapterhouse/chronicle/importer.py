@@ -37,7 +37,7 @@ from chapterhouse.core.errors import RecordError
 from chapterhouse.core.partial_dates import InvalidDuration, add_duration, end_of, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import ADMIN, Viewer
 from chapterhouse.custody.services import audit_record
 from chapterhouse.meetings.models import (
     Attendance,
@@ -1274,7 +1274,8 @@ class _Importer:
             if not adopted:
                 continue
             try:
-                decision_apply(decision=decision)
+                # The file is the operator's: its references are resolved among everything.
+                decision_apply(decision=decision, viewer=ADMIN)
             except RecordError as error:
                 self.record_error(f"decisions[{index}]", error)
                 continue

@@ -40,7 +40,10 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 class SessionFields(ChronicleObject):
     """A new session: a Chronicle session without its documents, which come separately."""
 
-    id: Slug
+    id: Slug | None = None
+    """Its id. Only an administrator's is used as it is; anyone else's (or none) is
+    followed by a few random characters, so that an id never tells whether a record the
+    writer may not see exists."""
     conference: Slug | None = None
     day: PositiveInt | None = None
     """Its day number within the conference."""
@@ -84,7 +87,9 @@ class SessionChanges(ChronicleObject):
 class DecisionFields(ChronicleObject):
     """A new decision; ``status: adopted`` applies its effects at once."""
 
-    id: Slug
+    id: Slug | None = None
+    """Its id: as for a session, only an administrator's is used as it is. So are the ids
+    of the bodies and tasks its effects create."""
     session: Slug | None = None
     conference: Slug | None = None
     date: DateStr | None = None
@@ -123,7 +128,8 @@ class DecisionChanges(ChronicleObject):
 class PersonFields(ChronicleObject):
     """A new person, with the personal data their custodians keep."""
 
-    id: Slug
+    id: Slug | None = None
+    """Its id: as for a session, only an administrator's is used as it is."""
     name: NonEmptyStr
     given: NonEmptyStr | None = None
     family: NonEmptyStr | None = None

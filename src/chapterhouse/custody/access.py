@@ -193,6 +193,40 @@ class Viewer:
         return name
 
 
+# --- what a writer may do ------------------------------------------------------------
+
+
+def top_body_ids() -> frozenset[int]:
+    """Return the ids of the bodies at the top of the organization (no parent); one query."""
+    return frozenset(Body.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+
+
+def may_act_for_organization(viewer: Viewer) -> bool:
+    """Whether the viewer may do what only the organization as a whole does (sign its
+    agreements, confer its honours, found a body at the top): administrators, and officers
+    of every body at the top (the coordination committee)."""
+    if viewer.is_admin:
+        return True
+    tops = top_body_ids()
+    return bool(tops) and viewer.covers_all(WRITE_ROLE, tops)
+
+
+def may_choose_ids(viewer: Viewer) -> bool:
+    """Whether the id a viewer asks for a new record is used as it is.
+
+    Only for those who see every record (administrators): anyone else could learn from
+    "this id is taken" that a record they may not see exists, so their new records get
+    the id they suggest plus a few random characters (see `core.ids`).
+    """
+    return viewer.is_admin
+
+
+def may_assign_task_to_person(viewer: Viewer, person: Person | Mapping[str, Any]) -> bool:
+    """Whether the viewer may give an instruction to this person: their custodians (the
+    officers of their committee or above) and those who act for the organization."""
+    return viewer.may_edit_person(person) or may_act_for_organization(viewer)
+
+
 # --- naming people in records ---------------------------------------------------
 
 

@@ -7,17 +7,20 @@ services, recording every change so that it can be reverted.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError
+from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.locks import lock_record
 from chapterhouse.core.partial_dates import end_of, format_start, start_of
 from chapterhouse.core.write_schema import (
     DecisionChanges,
@@ -27,7 +30,13 @@ from chapterhouse.core.write_schema import (
     given,
     validated,
 )
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import (
+    WRITE_ROLE,
+    Viewer,
+    may_act_for_organization,
+    may_assign_task_to_person,
+    may_choose_ids,
+)
 from chapterhouse.custody.services import audit_record
 from chapterhouse.meetings.models import (
     Attendance,
@@ -44,6 +53,7 @@ from chapterhouse.meetings.schedule import SessionSlot, schedule_problems
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations import services as relations
+from chapterhouse.relations.models import Agreement, Honour, Task
 
 
 def decision_default_date(*, session: Any, conference: Any) -> tuple[dt.date, str] | None:
@@ -71,22 +81,41 @@ def _end(value: str | None, decision: Decision) -> tuple[dt.date, str]:
     return (decision.date, "day") if day is None else (day, precision)
 
 
-def _get(model: Any, slug: str, path: str) -> Any:
-    try:
-        return model.objects.get(slug=slug)
-    except model.DoesNotExist:
-        kind = model._meta.verbose_name
-        raise RecordError(f"no {kind} with this id", path=path, value=slug) from None
+def _get(queryset: Any, slug: str, path: str) -> Any:
+    """Return the object with id ``slug`` in ``queryset`` (what the writer may see); one
+    the writer may not see is answered exactly like one that does not exist."""
+    found = queryset.filter(slug=slug).first()
+    if found is None:
+        kind = queryset.model._meta.verbose_name
+        raise RecordError(f"no {kind} with this id", path=path, value=slug)
+    return found
 
 
-def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRecorder) -> None:
+class _Seen:
+    """What the writer of a decision may refer to: the people, bodies and documents their
+    viewer sees (and the bodies the decision itself founds)."""
+
+    def __init__(self, viewer: Viewer, decision: Decision) -> None:
+        self.people = Person.objects.filter(viewer.people_filter())
+        # (An empty Q joined with | would narrow, not widen: administrators see all.)
+        self.bodies = (
+            Body.objects.all()
+            if viewer.is_admin
+            else Body.objects.filter(viewer.body_filter() | Q(founded_by=decision))
+        )
+        self.documents = Document.objects.filter(viewer.document_filter())
+
+
+def _apply_effect(
+    decision: Decision, effect: dict[str, Any], recorder: ChangeRecorder, seen: _Seen
+) -> None:
     op = effect["op"]
     if op == "start_term":
         start, start_precision = _start(effect.get("start"), decision)
         end, end_precision = _end(effect["end"], decision) if effect.get("end") else (None, "day")
         registry.term_start(
-            person=_get(Person, effect["person"], "person"),
-            body=_get(Body, effect["body"], "body"),
+            person=_get(seen.people, effect["person"], "person"),
+            body=_get(seen.bodies, effect["body"], "body"),
             role=effect["role"],
             title=effect.get("title"),
             start=start,
@@ -101,8 +130,8 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
     elif op == "end_term":
         end, end_precision = _end(effect.get("end"), decision)
         registry.term_end(
-            person=_get(Person, effect["person"], "person"),
-            body=_get(Body, effect["body"], "body"),
+            person=_get(seen.people, effect["person"], "person"),
+            body=_get(seen.bodies, effect["body"], "body"),
             role=effect["role"],
             title=effect.get("title"),
             end=end,
@@ -118,7 +147,7 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
         dissolved = data.pop("dissolved", None)
         end, end_precision = _end(dissolved, decision) if dissolved else (None, "day")
         parent_slug = data.pop("parent", None)
-        parent = _get(Body, parent_slug, "body.parent") if parent_slug else None
+        parent = _get(seen.bodies, parent_slug, "body.parent") if parent_slug else None
         try:
             registry.body_create(
                 slug=data.pop("id"),
@@ -141,12 +170,12 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
         transfers = []
         for index, transfer in enumerate(effect.get("transfer") or []):
             to = [
-                _get(Body, slug, f"transfer[{index}].to[{n}]")
+                _get(seen.bodies, slug, f"transfer[{index}].to[{n}]")
                 for n, slug in enumerate(transfer.get("to") or [])
             ]
             transfers.append({**transfer, "to": to})
         registry.body_dissolve(
-            body=_get(Body, effect["body"], "body"),
+            body=_get(seen.bodies, effect["body"], "body"),
             date=end,
             date_precision=precision,
             transfers=transfers,
@@ -155,7 +184,7 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
         )
     elif op == "rename_body":
         registry.body_rename(
-            body=_get(Body, effect["body"], "body"),
+            body=_get(seen.bodies, effect["body"], "body"),
             name=effect["name"],
             date=decision.date,
             decision=decision,
@@ -164,9 +193,9 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
     elif op == "award":
         citation = effect.get("citation")
         relations.award_give(
-            person=_get(Person, effect["person"], "person"),
+            person=_get(seen.people, effect["person"], "person"),
             honour_slug=effect["honour"],
-            citation=_get(Document, citation, "citation") if citation else None,
+            citation=_get(seen.documents, citation, "citation") if citation else None,
             date=decision.date,
             decision=decision,
             recorder=recorder,
@@ -174,7 +203,11 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
     elif op == "assign_task":
         try:
             relations.task_create_from_chronicle(
-                data=effect["task"], decision=decision, recorder=recorder
+                data=effect["task"],
+                decision=decision,
+                recorder=recorder,
+                people=seen.people,
+                bodies=seen.bodies,
             )
         except RecordError as error:
             raise error.at("task") from None
@@ -186,13 +219,19 @@ def _apply_effect(decision: Decision, effect: dict[str, Any], recorder: ChangeRe
         raise RecordError(f"unknown effect {op!r}", path="op", value=op)
 
 
-def decision_apply(*, decision: Decision) -> None:
-    """Apply every effect of ``decision`` and record the changes; all or nothing."""
+def decision_apply(*, decision: Decision, viewer: Viewer) -> None:
+    """Apply every effect of ``decision`` and record the changes; all or nothing.
+
+    Every person, body and document an effect names is looked up among those
+    ``viewer`` (who adopts it) may see. Holds the record's write lock.
+    """
     with transaction.atomic():
+        lock_record()
         recorder = ChangeRecorder(decision)
+        seen = _Seen(viewer, decision)
         for index, effect in enumerate(decision.effects):
             try:
-                _apply_effect(decision, effect, recorder)
+                _apply_effect(decision, effect, recorder, seen)
             except RecordError as error:
                 raise error.at(f"effects[{index}]") from None
         recorder.save()
@@ -202,8 +241,10 @@ def decision_revert(*, decision: Decision) -> None:
     """Undo every change ``decision`` made, newest first.
 
     Refuses when a later decision changed something this one made (annul
-    that one first), so history never points at what no longer exists.
+    that one first), so history never points at what no longer exists. Holds
+    the record's write lock (call it inside a transaction).
     """
+    lock_record()
     entries = list(EffectLog.objects.filter(decision=decision).order_by("-seq"))
     if not entries:
         return
@@ -239,35 +280,48 @@ def decision_revert(*, decision: Decision) -> None:
         EffectLog.objects.filter(decision=decision).delete()
 
 
+def _locked(decision: Decision) -> Decision:
+    """Take the record's write lock, then re-read ``decision`` under a row lock: its status
+    may have changed since the caller read it (another adoption or annulment went first).
+    Call it inside a transaction, before reading anything the write depends on."""
+    lock_record()
+    _lock_row(Decision, decision.pk)
+    decision.refresh_from_db()
+    return decision
+
+
 def decision_annul(*, decision: Decision) -> Decision:
     """Annul an adopted decision: revert every effect and mark it annulled."""
-    if decision.status != "adopted":
-        raise RecordError(
-            f"only an adopted decision can be annulled; this one is {decision.status}",
-            path="status",
-            value=decision.status,
-        )
     with transaction.atomic():
+        _locked(decision)
+        if decision.status != "adopted":
+            raise RecordError(
+                f"only an adopted decision can be annulled; this one is {decision.status}",
+                path="status",
+                value=decision.status,
+            )
         decision_revert(decision=decision)
         decision.status = "annulled"
         decision.save(update_fields=["status"])
     return decision
 
 
-def decision_adopt(*, decision: Decision) -> Decision:
-    """Adopt a proposed (or annulled) decision and apply its effects."""
-    # A rejected or withdrawn proposal stays so; an annulled one may be corrected
-    # and adopted again.
-    if decision.status not in {"proposed", "annulled"}:
-        raise RecordError(
-            f"only a proposed or annulled decision can be adopted; this one is {decision.status}",
-            path="status",
-            value=decision.status,
-        )
+def decision_adopt(*, decision: Decision, viewer: Viewer) -> Decision:
+    """Adopt a proposed (or annulled) decision and apply its effects as ``viewer`` sees."""
     with transaction.atomic():
+        _locked(decision)
+        # A rejected or withdrawn proposal stays so; an annulled one may be corrected
+        # and adopted again.
+        if decision.status not in {"proposed", "annulled"}:
+            raise RecordError(
+                "only a proposed or annulled decision can be adopted;"
+                f" this one is {decision.status}",
+                path="status",
+                value=decision.status,
+            )
         decision.status = "adopted"
         decision.save(update_fields=["status"])
-        decision_apply(decision=decision)
+        decision_apply(decision=decision, viewer=viewer)
     return decision
 
 
@@ -286,7 +340,11 @@ def _record_error(error: RecordError) -> ValidationError:
 
 
 def _only_officers(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
-    """Refuse unless the viewer is an officer of every body (or an administrator)."""
+    """Refuse unless the viewer is an officer of every body (or an administrator).
+
+    The refusal names only the bodies the viewer may see: a body they may not see is
+    never named to them, not even to say that they may not act there.
+    """
     bodies = list(bodies)
     if viewer.is_admin:
         return
@@ -294,12 +352,51 @@ def _only_officers(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
         raise PermissionDenied(
             _("Only an administrator may %(doing)s without a host body.") % {"doing": doing}
         )
-    outside = sorted({body.slug for body in bodies if not viewer.covers(WRITE_ROLE, body.pk)})
-    if outside:
+    outside = [body for body in bodies if not viewer.covers(WRITE_ROLE, body.pk)]
+    if not outside:
+        return
+    named = sorted(
+        {body.slug for body in outside if viewer.sees_body(body.pk, internal=body.internal)}
+    )
+    if named:
         raise PermissionDenied(
             _("Only officers of %(bodies)s (or a body above) may %(doing)s there.")
-            % {"bodies": ", ".join(outside), "doing": doing}
+            % {"bodies": ", ".join(named), "doing": doing}
         )
+    raise PermissionDenied(
+        _("Only officers of every body concerned may %(doing)s.") % {"doing": doing}
+    )
+
+
+def _lock_row(model: Any, pk: int) -> None:
+    """Lock the row ``pk`` of ``model`` until the transaction ends (PostgreSQL; SQLite's
+    transactions already hold the database's write lock)."""
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
+def _new_id(viewer: Viewer, model: Any, requested: str | None, *, fallback: str) -> str:
+    """Return the id of a new ``model`` record the viewer writes.
+
+    An administrator, who sees every record, gets the id they ask for (or is told it is
+    taken); anyone else gets it followed by random characters (see ``core.ids``), so the
+    answer is the same whether or not a record they may not see has that id.
+    """
+
+    def taken(slug: str) -> bool:
+        return bool(model.objects.filter(slug=slug).exists())
+
+    if may_choose_ids(viewer) and requested:
+        if taken(requested):
+            raise ValidationError(
+                {
+                    "id": [
+                        _("A %(kind)s with this id already exists.")
+                        % {"kind": model._meta.verbose_name}
+                    ]
+                }
+            )
+        return requested
+    return fresh_id(id_stem(requested, fallback=fallback), taken=taken)
 
 
 def _resolve(model: Any, slug: str | None, path: str, queryset: Any = None) -> Any:
@@ -491,9 +588,7 @@ def session_create(
     data = given(fields)
     data.setdefault("hosts", [])
     with transaction.atomic():
-        if Session.objects.filter(slug=fields.id).exists():
-            raise ValidationError({"id": [_("A session with this id already exists.")]})
-        session = Session(slug=fields.id)
+        session = Session(slug=_new_id(viewer, Session, fields.id, fallback="session"))
         hosts, write_related = _session_apply(viewer, session, data)
         _only_officers(viewer, hosts or [], _("record a session"))
         _check_schedule(session)
@@ -522,6 +617,9 @@ def session_update(
     """
     data = given(validated(SessionChanges, changes))
     with transaction.atomic():
+        # Read what is changed under a row lock: a concurrent change waits, then sees ours.
+        _lock_row(Session, session.pk)
+        session.refresh_from_db()
         current_hosts = session_host_bodies(session)
         _only_officers(viewer, current_hosts, _("change a session"))
         before = session_snapshot(session)
@@ -569,43 +667,90 @@ def decision_snapshot(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _effect_body_refs(effects: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], bool]:
-    """Return (path, body id) of every existing body the effects touch, and whether one
-    founds a body at the top, which only an administrator may do."""
-    refs: list[tuple[str, str]] = []
-    founded: set[str] = set()
-    top = False
-    for n, effect in enumerate(effects):
-        path = f"effects[{n}]"
-        op = effect.get("op")
-        if op in {"start_term", "end_term", "dissolve_body", "rename_body"}:
-            refs.append((f"{path}.body", effect["body"]))
-        elif op == "found_body":
-            founded.add(effect["body"]["id"])
-            parent = effect["body"].get("parent")
-            if parent:
-                refs.append((f"{path}.body.parent", parent))
-            else:
-                top = True
-        if op == "dissolve_body":
-            for t, transfer in enumerate(effect.get("transfer") or []):
-                for k, slug in enumerate(transfer.get("to") or []):
-                    refs.append((f"{path}.transfer[{t}].to[{k}]", slug))
-                if transfer.get("to_kind"):
-                    kind = transfer["to_kind"]
-                    for slug in Body.objects.filter(kind=kind).values_list("slug", flat=True):
-                        refs.append((f"{path}.transfer[{t}].to_kind", slug))
-        if op == "assign_task":
-            for a, assignee in enumerate(effect["task"].get("assignees") or []):
-                if assignee.get("body"):
-                    refs.append((f"{path}.task.assignees[{a}].body", assignee["body"]))
-    # A body founded by the same decision is covered through its parent.
-    return [(path, slug) for path, slug in refs if slug not in founded], top
+_BODY_KEYS = ("start_term", "end_term", "dissolve_body", "rename_body")
+
+
+class _References:
+    """Every record a decision's effects name, each with its path in the decision."""
+
+    def __init__(self, effects: list[dict[str, Any]]) -> None:
+        self.bodies: list[tuple[str, str]] = []
+        self.people: list[tuple[str, str]] = []
+        self.task_people: list[tuple[str, str]] = []
+        self.documents: list[tuple[str, str]] = []
+        self.honours: list[tuple[str, str]] = []
+        self.agreements: list[tuple[str, str]] = []
+        self.kinds: list[tuple[str, str]] = []
+        self.founded: set[str] = set()
+        self.top = False
+        for n, effect in enumerate(effects):
+            path = f"effects[{n}]"
+            op = effect.get("op")
+            if op in _BODY_KEYS:
+                self.bodies.append((f"{path}.body", effect["body"]))
+            if op in {"start_term", "end_term", "award"}:
+                self.people.append((f"{path}.person", effect["person"]))
+            if op == "found_body":
+                self.founded.add(effect["body"]["id"])
+                parent = effect["body"].get("parent")
+                if parent:
+                    self.bodies.append((f"{path}.body.parent", parent))
+                else:
+                    self.top = True
+            elif op == "dissolve_body":
+                for t, transfer in enumerate(effect.get("transfer") or []):
+                    for k, slug in enumerate(transfer.get("to") or []):
+                        self.bodies.append((f"{path}.transfer[{t}].to[{k}]", slug))
+                    if transfer.get("to_kind"):
+                        self.kinds.append((f"{path}.transfer[{t}].to_kind", transfer["to_kind"]))
+            elif op == "award":
+                self.honours.append((f"{path}.honour", effect["honour"]))
+                if effect.get("citation"):
+                    self.documents.append((f"{path}.citation", effect["citation"]))
+            elif op == "assign_task":
+                for a, assignee in enumerate(effect["task"].get("assignees") or []):
+                    where = f"{path}.task.assignees[{a}]"
+                    if assignee.get("body"):
+                        self.bodies.append((f"{where}.body", assignee["body"]))
+                    elif assignee.get("person"):
+                        self.task_people.append((f"{where}.person", assignee["person"]))
+            elif op == "sign_agreement":
+                self.agreements.append((f"{path}.agreement", effect["agreement"]))
+        # A body founded by the same decision is covered through its parent.
+        self.bodies = [(path, slug) for path, slug in self.bodies if slug not in self.founded]
+
+    @property
+    def for_organization(self) -> bool:
+        """Whether the effects do what only the organization as a whole does."""
+        return bool(self.honours or self.agreements)
+
+
+def _missing(
+    queryset: Any, refs: list[tuple[str, str]], errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Return the records ``refs`` name, found in ``queryset``; note each one not found
+    (or not visible, which is the same) in ``errors`` by its path."""
+    slugs = {slug for _path, slug in refs}
+    found = {obj.slug: obj for obj in queryset.filter(slug__in=slugs)} if slugs else {}
+    kind = queryset.model._meta.verbose_name
+    for path, slug in refs:
+        if slug not in found:
+            errors.setdefault(path, []).append(
+                _("No %(kind)s with the id “%(id)s”.") % {"kind": kind, "id": slug}
+            )
+    return found
 
 
 def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
-    """Return every body whose officers must agree to record or change ``decision``: the
-    hosts of its session (of all its conference's sessions) and the bodies its effects touch."""
+    """Check every record ``decision``'s effects name as the viewer sees them, and return
+    every body whose officers must agree to record or change it: the hosts of its session
+    (of all its conference's sessions) and the bodies its effects touch.
+
+    A person, body or document the viewer may not see is refused exactly like one that
+    does not exist (a ValidationError naming the effect). Honours and agreements are the
+    organization's: only those who act for it may award or sign them, and only officers of
+    a person's committee (or the organization) may give that person an instruction.
+    """
     if decision.session_id is not None:
         bodies = session_host_bodies(decision.session)  # type: ignore[arg-type]
     elif decision.conference_id is not None:
@@ -621,20 +766,84 @@ def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
         raise PermissionDenied(
             _("Only an administrator may record a decision of a meeting without a host body.")
         )
-    refs, top = _effect_body_refs(decision.effects or [])
-    if top and not viewer.is_admin:
+    refs = _References(decision.effects or [])
+    if refs.top and not viewer.is_admin:
         raise PermissionDenied(_("Only an administrator may found a body at the top."))
-    slugs = {slug for _path, slug in refs}
-    found = {body.slug: body for body in Body.objects.filter(slug__in=slugs)}
-    for path, slug in refs:
-        if slug not in found:
-            raise ValidationError({path: [_("No body with the id “%(id)s”.") % {"id": slug}]})
-    return bodies + [found[slug] for slug in sorted(slugs)]
+    errors: dict[str, list[str]] = {}
+    found = _missing(Body.objects.filter(viewer.body_filter()), refs.bodies, errors)
+    people = Person.objects.filter(viewer.people_filter())
+    _missing(people, refs.people, errors)
+    assignees = _missing(people, refs.task_people, errors)
+    _missing(Document.objects.filter(viewer.document_filter()), refs.documents, errors)
+    _missing(Honour.objects.all(), refs.honours, errors)
+    _missing(Agreement.objects.all(), refs.agreements, errors)
+    if errors:
+        raise ValidationError(errors)
+    if refs.for_organization and not may_act_for_organization(viewer):
+        raise PermissionDenied(
+            _(
+                "Only officers of the whole organization may award its honours"
+                " or sign its agreements."
+            )
+        )
+    for _path, slug in refs.task_people:
+        if not may_assign_task_to_person(viewer, assignees[slug]):
+            raise PermissionDenied(
+                _("Only officers of a person's committee (or above) may give them an instruction.")
+            )
+    # Every body that receives a mandate by kind must agree, seen or not (the refusal
+    # names only those the viewer sees).
+    receivers = [
+        body
+        for _path, kind in refs.kinds
+        for body in Body.objects.filter(kind=kind).order_by("slug")
+    ]
+    return bodies + [found[slug] for slug in sorted(found)] + receivers
 
 
 def _require_decision_power(viewer: Viewer, decision: Decision) -> None:
     bodies = _decision_bodies(viewer, decision)
     _only_officers(viewer, bodies, _("record this decision"))
+
+
+def _own_ids(
+    viewer: Viewer, effects: list[dict[str, Any]], kept: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return ``effects`` with the ids of the bodies and tasks they create made the
+    viewer's own (see `_new_id`): ids already in the decision (``kept``) stay, and every
+    reference to a founded body within the decision follows its new id."""
+    if may_choose_ids(viewer):
+        return effects
+    had = {e["body"]["id"] for e in kept if e.get("op") == "found_body"}
+    had |= {e["task"]["id"] for e in kept if e.get("op") == "assign_task"}
+    effects = copy.deepcopy(effects)
+    renamed: dict[str, str] = {}
+    for effect in effects:
+        if effect.get("op") == "found_body" and effect["body"]["id"] not in had:
+            old = effect["body"]["id"]
+            new = _new_id(viewer, Body, old, fallback="body")
+            while new in renamed.values():  # pragma: no cover - random ids rarely meet
+                new = _new_id(viewer, Body, old, fallback="body")
+            renamed[old] = new
+            effect["body"]["id"] = new
+        elif effect.get("op") == "assign_task" and effect["task"]["id"] not in had:
+            effect["task"]["id"] = _new_id(viewer, Task, effect["task"]["id"], fallback="task")
+    if not renamed:
+        return effects
+    for effect in effects:
+        op = effect.get("op")
+        if op in _BODY_KEYS and effect["body"] in renamed:
+            effect["body"] = renamed[effect["body"]]
+        if op == "found_body" and effect["body"].get("parent") in renamed:
+            effect["body"]["parent"] = renamed[effect["body"]["parent"]]
+        for transfer in effect.get("transfer") or []:
+            if transfer.get("to"):
+                transfer["to"] = [renamed.get(slug, slug) for slug in transfer["to"]]
+        if op == "assign_task":
+            for assignee in effect["task"].get("assignees") or []:
+                if assignee.get("body") in renamed:
+                    assignee["body"] = renamed[assignee["body"]]
+    return effects
 
 
 def _decision_audit_body(decision: Decision) -> Body | None:
@@ -652,7 +861,7 @@ def _decision_set(viewer: Viewer, decision: Decision, data: dict[str, Any]) -> N
     if "internal" in data:
         decision.internal = bool(data["internal"])
     if "effects" in data:
-        decision.effects = data["effects"] or []
+        decision.effects = _own_ids(viewer, data["effects"] or [], decision.effects or [])
     if "proposed_by" in data:
         decision.proposed_by = _resolve(
             Person, data["proposed_by"], "proposed_by", _visible_people(viewer)
@@ -690,16 +899,18 @@ def decision_create(
     fields = validated(DecisionFields, values)
     data = given(fields)
     with transaction.atomic():
-        if Decision.objects.filter(slug=fields.id).exists():
-            raise ValidationError({"id": [_("A decision with this id already exists.")]})
-        decision = Decision(slug=fields.id, status="proposed")
-        sessions = Session.objects.select_related("conference")
+        lock_record()
+        decision = Decision(status="proposed")
+        # An internal session the viewer may not see is, for them, one that does not exist.
+        sessions = Session.objects.select_related("conference").filter(viewer.session_filter())
         decision.session = _resolve(Session, fields.session, "session", sessions)
         decision.conference = _resolve(Conference, fields.conference, "conference")
-        if decision.session is not None and decision.session.internal:
-            host_ids = [body.pk for body in session_host_bodies(decision.session)]
-            if not viewer.sees_internal(host_ids):
-                raise ValidationError({"session": [_("No session with this id.")]})
+        decision.slug = _new_id(
+            viewer,
+            Decision,
+            fields.id,
+            fallback=f"{decision.session.slug}-d" if decision.session else "decision",
+        )
         data.setdefault("date", None)
         _decision_set(viewer, decision, data)
         _require_decision_power(viewer, decision)
@@ -710,7 +921,7 @@ def decision_create(
         decision.save()
         if fields.status == "adopted":
             try:
-                decision_adopt(decision=decision)
+                decision_adopt(decision=decision, viewer=viewer)
             except RecordError as error:
                 raise _record_error(error) from None
         audit_record(
@@ -750,8 +961,9 @@ def decision_update(
     after the change.
     """
     data = given(validated(DecisionChanges, changes))
-    status = data.pop("status", None) or decision.status
     with transaction.atomic():
+        _locked(decision)
+        status = data.pop("status", None) or decision.status
         _require_decision_power(viewer, decision)
         before = decision_snapshot(decision)
         move = None
@@ -782,9 +994,9 @@ def decision_update(
                 decision.status = status
             decision.save()
             if reapply:
-                decision_apply(decision=decision)
+                decision_apply(decision=decision, viewer=viewer)
             if move == "adopt":
-                decision_adopt(decision=decision)
+                decision_adopt(decision=decision, viewer=viewer)
         except RecordError as error:
             raise _record_error(error) from None
         old, new = _diff(before, decision_snapshot(decision))
@@ -834,25 +1046,32 @@ def decision_status_set(
 ) -> Decision:
     """Adopt (``adopted``), annul (``annulled``), reject or withdraw a decision, as the
     admin's actions, the ``decision`` command and the web's buttons do: unlike a PATCH,
-    asking for the status it already has is refused, saying why."""
-    if status == "adopted" and decision.status not in {"proposed", "annulled"}:
-        raise ValidationError(
-            {
-                "status": [
-                    _("only a proposed or annulled decision can be adopted; this one is %(status)s")
-                    % {"status": decision.status}
-                ]
-            }
+    asking for the status it already has is refused, saying why. The status is read under
+    the record's write lock, so of two people adopting (or annulling) the same decision at
+    once, the second is told it already is."""
+    with transaction.atomic():
+        _locked(decision)
+        if status == "adopted" and decision.status not in {"proposed", "annulled"}:
+            raise ValidationError(
+                {
+                    "status": [
+                        _(
+                            "only a proposed or annulled decision can be adopted;"
+                            " this one is %(status)s"
+                        )
+                        % {"status": decision.status}
+                    ]
+                }
+            )
+        if status == "annulled" and decision.status != "adopted":
+            raise ValidationError(
+                {
+                    "status": [
+                        _("only an adopted decision can be annulled; this one is %(status)s")
+                        % {"status": decision.status}
+                    ]
+                }
+            )
+        return decision_update(
+            viewer=viewer, via=via, at=at, decision=decision, changes={"status": status}
         )
-    if status == "annulled" and decision.status != "adopted":
-        raise ValidationError(
-            {
-                "status": [
-                    _("only an adopted decision can be annulled; this one is %(status)s")
-                    % {"status": decision.status}
-                ]
-            }
-        )
-    return decision_update(
-        viewer=viewer, via=via, at=at, decision=decision, changes={"status": status}
-    )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError
+from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.partial_dates import add_duration, format_start, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.write_schema import PersonChanges, PersonFields, given, validated
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
 
@@ -470,6 +471,20 @@ def _person_set(viewer: Viewer, person: Person, data: dict[str, Any]) -> None:
         person.custodian = _custodian(viewer, data["custodian"])
 
 
+def _new_person_id(viewer: Viewer, requested: str | None, call_sign: str | None) -> str:
+    """Return the id of a new person (see ``core.ids``): an administrator's choice, else the
+    suggestion (or the call sign, never the real name, or "person") with random characters."""
+
+    def taken(slug: str) -> bool:
+        return Person.objects.filter(slug=slug).exists()
+
+    if may_choose_ids(viewer) and requested:
+        if taken(requested):
+            raise ValidationError({"id": [_("A person with this id already exists.")]})
+        return requested
+    return fresh_id(id_stem(requested or call_sign, fallback="person"), taken=taken)
+
+
 def person_create(
     *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
 ) -> Person:
@@ -482,9 +497,7 @@ def person_create(
     data = given(fields)
     data.setdefault("custodian", None)
     with transaction.atomic():
-        if Person.objects.filter(slug=fields.id).exists():
-            raise ValidationError({"id": [_("A person with this id already exists.")]})
-        person = Person(slug=fields.id)
+        person = Person(slug=_new_person_id(viewer, fields.id, fields.call_sign))
         _person_set(viewer, person, data)
         person.save()
         snapshot = person_snapshot(person)
@@ -511,16 +524,19 @@ def person_update(
     erased. A change that changes nothing leaves no audit entry.
     """
     data = given(validated(PersonChanges, changes))
-    if not viewer.may_edit_person(person):
-        raise PermissionDenied(
-            _("Only officers of %(body)s (or a body above) may edit this person.")
-            % {"body": person.custodian.slug if person.custodian_id else _("the organization")}  # type: ignore[union-attr]
-        )
-    if person.erased is not None:
-        raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
     if data.get("name", "") is None:
         raise ValidationError({"name": [_("A person needs a name.")]})
     with transaction.atomic():
+        # Read under a row lock: of two changes at once, the second starts from the first's.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+        person.refresh_from_db()
+        if not viewer.may_edit_person(person):
+            raise PermissionDenied(
+                _("Only officers of %(body)s (or a body above) may edit this person.")
+                % {"body": person.custodian.slug if person.custodian_id else _("the organization")}  # type: ignore[union-attr]
+            )
+        if person.erased is not None:
+            raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
         before = person_snapshot(person)
         _person_set(viewer, person, data)
         person.save()

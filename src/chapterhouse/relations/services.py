@@ -33,20 +33,28 @@ def award_give(
     return award
 
 
-def task_assignees_set(*, task: Task, assignees: list[dict[str, str]]) -> None:
-    """Replace the task's assignees by ``[{"body": id} | {"person": id}]``, in order."""
+def task_assignees_set(
+    *, task: Task, assignees: list[dict[str, str]], people: Any = None, bodies: Any = None
+) -> None:
+    """Replace the task's assignees by ``[{"body": id} | {"person": id}]``, in order.
+
+    ``people`` and ``bodies`` are the querysets the writer may see (all, when not given);
+    an id outside them is answered like one that does not exist.
+    """
+    people = Person.objects.all() if people is None else people
+    bodies = Body.objects.all() if bodies is None else bodies
     task.assignees.all().delete()
     rows = []
     for index, assignee in enumerate(assignees):
         if "body" in assignee:
-            body = Body.objects.filter(slug=assignee["body"]).first()
+            body = bodies.filter(slug=assignee["body"]).first()
             if body is None:
                 raise RecordError(
                     "no body with this id", path=f"assignees[{index}].body", value=assignee["body"]
                 )
             rows.append(TaskAssignee(task=task, body=body, position=index))
         else:
-            person = Person.objects.filter(slug=assignee["person"]).first()
+            person = people.filter(slug=assignee["person"]).first()
             if person is None:
                 raise RecordError(
                     "no person with this id",
@@ -58,9 +66,15 @@ def task_assignees_set(*, task: Task, assignees: list[dict[str, str]]) -> None:
 
 
 def task_create_from_chronicle(
-    *, data: dict[str, Any], decision: Any = None, recorder: ChangeRecorder | None = None
+    *,
+    data: dict[str, Any],
+    decision: Any = None,
+    recorder: ChangeRecorder | None = None,
+    people: Any = None,
+    bodies: Any = None,
 ) -> Task:
-    """Create a task from a Chronicle task object."""
+    """Create a task from a Chronicle task object; its assignees are looked up among
+    ``people`` and ``bodies`` (see `task_assignees_set`)."""
     if Task.objects.filter(slug=data["id"]).exists():
         raise RecordError("a task with this id already exists", path="id", value=data["id"])
     due = PartialDate.parse(data["due"]) if data.get("due") else None
@@ -73,7 +87,9 @@ def task_create_from_chronicle(
         decision=decision,
         extra=data.get("extra"),
     )
-    task_assignees_set(task=task, assignees=data.get("assignees") or [])
+    task_assignees_set(
+        task=task, assignees=data.get("assignees") or [], people=people, bodies=bodies
+    )
     if recorder is not None:
         recorder.created(task)
     return task
