@@ -588,9 +588,17 @@ def session_create(
     data = given(fields)
     data.setdefault("hosts", [])
     with transaction.atomic():
+        # The hosts first: someone who may not record here learns nothing from the rest.
+        _only_officers(
+            viewer,
+            [
+                _resolve(Body, slug, f"hosts[{n}]", Body.objects.filter(viewer.body_filter()))
+                for n, slug in enumerate(data["hosts"])
+            ],
+            _("record a session"),
+        )
         session = Session(slug=_new_id(viewer, Session, fields.id, fallback="session"))
         hosts, write_related = _session_apply(viewer, session, data)
-        _only_officers(viewer, hosts or [], _("record a session"))
         _check_schedule(session)
         session.save()
         write_related()
@@ -741,16 +749,8 @@ def _missing(
     return found
 
 
-def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
-    """Check every record ``decision``'s effects name as the viewer sees them, and return
-    every body whose officers must agree to record or change it: the hosts of its session
-    (of all its conference's sessions) and the bodies its effects touch.
-
-    A person, body or document the viewer may not see is refused exactly like one that
-    does not exist (a ValidationError naming the effect). Honours and agreements are the
-    organization's: only those who act for it may award or sign them, and only officers of
-    a person's committee (or the organization) may give that person an instruction.
-    """
+def _decision_hosts(viewer: Viewer, decision: Decision) -> list[Body]:
+    """Return the hosts of ``decision``'s session (of all its conference's sessions)."""
     if decision.session_id is not None:
         bodies = session_host_bodies(decision.session)  # type: ignore[arg-type]
     elif decision.conference_id is not None:
@@ -766,9 +766,23 @@ def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
         raise PermissionDenied(
             _("Only an administrator may record a decision of a meeting without a host body.")
         )
+    return bodies
+
+
+def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
+    """Check every record ``decision``'s effects name as the viewer sees them, and return
+    every body whose officers must agree to its effects.
+
+    A person, body or document the viewer may not see is refused exactly like one that
+    does not exist (a ValidationError naming the effect). Honours and agreements are the
+    organization's: only those who act for it may award or sign them, and only officers of
+    a person's committee (or the organization) may give that person an instruction.
+    """
     refs = _References(decision.effects or [])
-    if refs.top and not viewer.is_admin:
-        raise PermissionDenied(_("Only an administrator may found a body at the top."))
+    if refs.top and not may_act_for_organization(viewer):
+        raise PermissionDenied(
+            _("Only officers of the whole organization may found a body at its top.")
+        )
     errors: dict[str, list[str]] = {}
     found = _missing(Body.objects.filter(viewer.body_filter()), refs.bodies, errors)
     people = Person.objects.filter(viewer.people_filter())
@@ -798,12 +812,17 @@ def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
         for _path, kind in refs.kinds
         for body in Body.objects.filter(kind=kind).order_by("slug")
     ]
-    return bodies + [found[slug] for slug in sorted(found)] + receivers
+    return [found[slug] for slug in sorted(found)] + receivers
 
 
 def _require_decision_power(viewer: Viewer, decision: Decision) -> None:
-    bodies = _decision_bodies(viewer, decision)
-    _only_officers(viewer, bodies, _("record this decision"))
+    """Refuse unless the viewer is an officer of the decision's hosts (checked first, so
+    that an outsider learns nothing from the effects' references) and of every body its
+    effects touch."""
+    _only_officers(viewer, _decision_hosts(viewer, decision), _("record this decision"))
+    touched = _decision_bodies(viewer, decision)
+    if touched:
+        _only_officers(viewer, touched, _("record this decision"))
 
 
 def _own_ids(

@@ -150,10 +150,23 @@ def _show_errors(form: forms.Form, error: ValidationError) -> None:
 # -- forms ---------------------------------------------------------------------------------
 
 
+# Ids are unique among records the writer may not see, so a suggested id gets a few
+# random characters (custody.access.may_choose_ids): "taken" would reveal a hidden record.
+ID_HELP = gettext_lazy(
+    "Optional. Letters, digits and hyphens; a few random characters are added to it"
+    " unless you are an administrator."
+)
+
+
 class SessionForm(forms.Form):
     """A session's own fields; attendees and documents are recorded elsewhere."""
 
-    id = forms.SlugField(label=gettext_lazy("Id"), max_length=100)
+    id = forms.SlugField(
+        label=gettext_lazy("Id"),
+        max_length=100,
+        required=False,
+        help_text=ID_HELP,
+    )
     title = forms.CharField(label=gettext_lazy("Title"), required=False, help_text=TEXT_HELP)
     date = forms.CharField(label=gettext_lazy("Date"), help_text=DATE_HELP)
     hosts = forms.MultipleChoiceField(
@@ -234,7 +247,12 @@ def _session_initial(session: Session) -> dict[str, Any]:
 class DecisionForm(forms.Form):
     """A decision with its effects as Chronicle JSON, checked as an import checks them."""
 
-    id = forms.SlugField(label=gettext_lazy("Id"), max_length=100)
+    id = forms.SlugField(
+        label=gettext_lazy("Id"),
+        max_length=100,
+        required=False,
+        help_text=ID_HELP,
+    )
     session = forms.CharField(label=gettext_lazy("Session id"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DECISION_KIND_CHOICES)
     date = forms.CharField(
@@ -412,7 +430,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 viewer=viewer,
                 via=via,
                 at=at,
-                values={"id": form.cleaned_data["id"], **form.values()},
+                values={"id": form.cleaned_data["id"] or None, **form.values()},
             ),
         )
         if session is not None:
@@ -460,7 +478,10 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     _require_officer(viewer)
     slug = request.GET.get("session") or request.POST.get("session")
     if slug:
-        session = Session.objects.filter(slug=slug).first()
+        try:
+            session: Session | None = custody.visible_session(viewer, slug)
+        except Session.DoesNotExist:
+            session = None  # the service answers a hidden session like a missing one
         if session is not None and not meetings.session_may_change(viewer, session):
             raise PermissionDenied(
                 _("Only officers of every body that hosts %(session)s may record its decisions.")
@@ -476,7 +497,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                 via=via,
                 at=at,
                 values={
-                    "id": form.cleaned_data["id"],
+                    "id": form.cleaned_data["id"] or None,
                     "session": form.cleaned_data["session"],
                     **form.values(),
                 },
