@@ -15,8 +15,8 @@ import os
 import subprocess
 import sys
 import uuid
-from itertools import pairwise
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
