@@ -15,6 +15,7 @@ interleaving then gives the result of some serial order. Readers never wait
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Model
 
 # An arbitrary constant: the advisory lock of the organization's record.
 RECORD_LOCK = 0x43484152  # "CHAR"
@@ -28,3 +29,12 @@ def lock_record() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORD_LOCK])
+
+
+def lock_row(record: Model) -> None:
+    """Lock ``record``'s row until the current transaction ends and reload it, so that of
+    two changes at once the second starts from what the first wrote (PostgreSQL's
+    ``SELECT … FOR UPDATE``; SQLite's transactions already hold the write lock)."""
+    model = type(record)
+    list(model._default_manager.select_for_update().filter(pk=record.pk).values_list("pk"))
+    record.refresh_from_db()

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model
 
+from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import ANONYMOUS, WRITE_ROLE, Viewer, viewer_for_user
 from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
 from chapterhouse.registry.models import Body, Person
@@ -129,7 +130,10 @@ def grant_end(
 ) -> int:
     """End the user's open grants of `role` on `body` on `on` (exclusive); return how many."""
     _require_grant_power(viewer, body)
-    grants = Grant.objects.filter(user=user, role=role, body=body, end__isnull=True)
+    # Locked: two revocations at once end (and audit) each grant once.
+    grants = Grant.objects.select_for_update().filter(
+        user=user, role=role, body=body, end__isnull=True
+    )
     ended = 0
     for grant in grants:
         if grant.start >= on:
@@ -497,6 +501,7 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
 
     from chapterhouse.relations.models import Affiliation
 
+    lock_row(person)  # an edit at the same moment waits, then finds the data erased
     if not viewer.may_edit_person(person):
         raise PermissionDenied(
             gettext("Only officers of %(body)s (or a body above) may erase this person.")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError
 from chapterhouse.core.ids import fresh_id, id_stem
-from chapterhouse.core.locks import lock_record
+from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import end_of, format_start, start_of
 from chapterhouse.core.write_schema import (
     DecisionChanges,
@@ -285,8 +285,7 @@ def _locked(decision: Decision) -> Decision:
     may have changed since the caller read it (another adoption or annulment went first).
     Call it inside a transaction, before reading anything the write depends on."""
     lock_record()
-    _lock_row(Decision, decision.pk)
-    decision.refresh_from_db()
+    lock_row(decision)
     return decision
 
 
@@ -366,12 +365,6 @@ def _only_officers(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
     raise PermissionDenied(
         _("Only officers of every body concerned may %(doing)s.") % {"doing": doing}
     )
-
-
-def _lock_row(model: Any, pk: int) -> None:
-    """Lock the row ``pk`` of ``model`` until the transaction ends (PostgreSQL; SQLite's
-    transactions already hold the database's write lock)."""
-    list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
 
 
 def _new_id(viewer: Viewer, model: Any, requested: str | None, *, fallback: str) -> str:
@@ -626,8 +619,7 @@ def session_update(
     data = given(validated(SessionChanges, changes))
     with transaction.atomic():
         # Read what is changed under a row lock: a concurrent change waits, then sees ours.
-        _lock_row(Session, session.pk)
-        session.refresh_from_db()
+        lock_row(session)
         current_hosts = session_host_bodies(session)
         _only_officers(viewer, current_hosts, _("change a session"))
         before = session_snapshot(session)

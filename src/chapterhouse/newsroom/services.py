@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import audit_record
@@ -341,6 +342,7 @@ def article_source_update(
     `source_paragraphs`: drafts, imported texts) are left as they are: nothing
     says what they were made from.
     """
+    lock_row(article)  # of two edits at once, the second starts from the first
     _require_article_editor(viewer, article, _("change its text"))
     if not title.strip():
         raise ValidationError(_("the source text needs a title"))
@@ -544,6 +546,7 @@ def article_update(
     be. A changed text goes through `article_source_update`, so translations made
     from other paragraphs are marked outdated. The id and source language stay.
     """
+    lock_row(article)  # of two edits at once, the second starts from the first
     _require_article_editor(viewer, article, _("change it"))
     errors: dict[str, list[str]] = {}
     _check_text(title, errors)
@@ -585,6 +588,7 @@ def article_publish(
     A time in the future schedules it: the public site shows it from then on.
     Translations are published one by one, when an editor approves them.
     """
+    lock_row(article)  # of two edits at once, the second starts from the first
     _require_article_editor(viewer, article, _("publish it"))
     if publish_at is not None and publish_at.tzinfo is None:
         raise ValidationError({"publish_at": [_("the publication time needs a time zone")]})

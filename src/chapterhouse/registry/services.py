@@ -19,6 +19,7 @@ from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
+from chapterhouse.core.locks import lock_row
 from chapterhouse.core.partial_dates import add_duration, format_start, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.write_schema import PersonChanges, PersonFields, given, validated
@@ -528,8 +529,7 @@ def person_update(
         raise ValidationError({"name": [_("A person needs a name.")]})
     with transaction.atomic():
         # Read under a row lock: of two changes at once, the second starts from the first's.
-        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
-        person.refresh_from_db()
+        lock_row(person)
         if not viewer.may_edit_person(person):
             raise PermissionDenied(
                 _("Only officers of %(body)s (or a body above) may edit this person.")
