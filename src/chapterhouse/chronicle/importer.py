@@ -49,7 +49,7 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
-from chapterhouse.meetings.schedule import SessionSlot, schedule_problems
+from chapterhouse.meetings.schedule import SessionSlot, conference_schedule_problems
 from chapterhouse.meetings.services import (
     decision_apply,
     decision_default_date,
@@ -998,14 +998,7 @@ class _Importer:
                     conference=conference
                 ).values_list("slug", "date", "date_precision", "day")
             ]
-            for problem in schedule_problems(
-                conference_slug=conference.slug,
-                start=conference.start,
-                start_precision=conference.start_precision,
-                end=conference.end,
-                end_precision=conference.end_precision,
-                slots=slots,
-            ):
+            for problem in conference_schedule_problems(conference, slots):
                 session_slug = str(problem.key)
                 if session_slug in self.session_index:
                     where = f"sessions[{self.session_index[session_slug]}].{problem.field}"

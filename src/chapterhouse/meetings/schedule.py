@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -232,3 +233,18 @@ def _in_order(slots: list[SessionSlot]) -> set[Hashable]:
 
 def _precision(value: str) -> Precision:
     return value if value in ("year", "month") else "day"  # type: ignore[return-value]
+
+
+def conference_schedule_problems(
+    conference: Any, slots: Iterable[SessionSlot], *, changed: Hashable | None = None
+) -> list[ScheduleProblem]:
+    """Return `schedule_problems` of ``slots`` against a stored ``Conference``."""
+    return schedule_problems(
+        conference_slug=conference.slug,
+        start=conference.start,
+        start_precision=conference.start_precision,
+        end=conference.end,
+        end_precision=conference.end_precision,
+        slots=slots,
+        changed=changed,
+    )

@@ -49,7 +49,7 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
-from chapterhouse.meetings.schedule import SessionSlot, schedule_problems
+from chapterhouse.meetings.schedule import SessionSlot, conference_schedule_problems
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations import services as relations
@@ -550,15 +550,7 @@ def _check_schedule(session: Session) -> None:
     slots.append(
         SessionSlot(key=_THIS, date=session.date, precision=session.date_precision, day=session.day)
     )
-    problems = schedule_problems(
-        conference_slug=conference.slug,
-        start=conference.start,
-        start_precision=conference.start_precision,
-        end=conference.end,
-        end_precision=conference.end_precision,
-        slots=slots,
-        changed=_THIS,
-    )
+    problems = conference_schedule_problems(conference, slots, changed=_THIS)
     if problems:
         errors: dict[str, list[str]] = {}
         for problem in problems:
