@@ -100,6 +100,8 @@ class ServiceAdmin(admin.ModelAdmin):
         for formset in formsets:
             if formset.has_changed():
                 raise ValidationError(_("Rows shown below are changed on their own page."))
+            # What the admin's history message reads from a saved formset: nothing.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
@@ -158,7 +160,9 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().delete_view(request, object_id, extra_context)
         except (ValidationError, PermissionDenied, ProtectedError) as refused:
-            if request.method != "POST":
+            # A refusal of the admin's own permission check stays a 403; one of the
+            # service's is said on the page the user came from.
+            if request.method != "POST" or not self.has_delete_permission(request):
                 raise
             self.message_user(request, refusal_text(refused), messages.ERROR)
             opts = self.opts
