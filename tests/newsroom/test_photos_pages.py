@@ -378,6 +378,8 @@ def test_an_admin_upload_goes_through_the_same_checks_and_cleaning(
     assert accepted.status_code == 302
     photo = Photo.objects.filter(album=album).latest("pk")
     assert photo.position == 1  # after the album's last photo, as on the upload page
+    entry = AuditEntry.objects.get(object_type="photo", object_id=f"office/{photo.pk}")
+    assert (entry.via, entry.after["uploaded_as"]) == ("admin", "IMG_9.jpg")  # the service's
     assert (photo.width, photo.height) == (400, 800)
     assert photo.caption == {"en": "From the admin"}
     assert "IMG_9" not in photo.image.name
@@ -398,14 +400,13 @@ def test_the_album_s_admin_page_shows_its_photos_and_changes_them_only_on_their_
 
     changed = admin_client.post(
         f"/admin/newsroom/photo/{existing.pk}/change/",
-        {"caption": '{"en": "The new office"}', "position": 3},
+        {"caption": '{"en": "Our office"}', "position": 3},
     )
 
     assert changed.status_code == 302
     existing.refresh_from_db()
-    assert (existing.caption, existing.position) == ({"en": "The new office"}, 3)
-    entry = AuditEntry.objects.get(object_type="photo", object_id=f"office/{existing.pk}")
-    assert entry.via == "admin" and entry.after == {
-        "caption": {"en": "The new office"},
-        "position": 3,
-    }
+    assert (existing.caption, existing.position) == ({"en": "Our office"}, 3)
+    entry = AuditEntry.objects.get(
+        object_type="photo", object_id=f"office/{existing.pk}", action="update"
+    )
+    assert entry.via == "admin" and entry.after == {"caption": {"en": "Our office"}, "position": 3}
