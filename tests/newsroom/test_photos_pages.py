@@ -378,6 +378,8 @@ def test_an_admin_upload_goes_through_the_same_checks_and_cleaning(
     assert accepted.status_code == 302
     photo = Photo.objects.filter(album=album).latest("pk")
     assert photo.position == 1  # after the album's last photo, as on the upload page
+    from chapterhouse.custody.models import AuditEntry
+
     entry = AuditEntry.objects.get(object_type="photo", object_id=f"office/{photo.pk}")
     assert (entry.via, entry.after["uploaded_as"]) == ("admin", "IMG_9.jpg")  # the service's
     assert (photo.width, photo.height) == (400, 800)

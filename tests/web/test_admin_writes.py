@@ -15,7 +15,6 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from chapterhouse.custody.access import ADMIN
-from chapterhouse.custody.admin_audit import ServiceAdmin
 from chapterhouse.custody.models import AuditEntry, Grant
 from chapterhouse.meetings.models import Decision, Session
 from chapterhouse.newsroom.models import Article, ArticleTranslation, Category
@@ -50,6 +49,8 @@ def _inline_read_only(inline: Any, request: Any) -> bool:
 
 
 def test_every_admin_is_read_only_or_writes_through_named_services(admin_user):
+    from chapterhouse.custody.admin_audit import ServiceAdmin
+
     request = _superuser_request(admin_user)
     side_doors = []
     for model, model_admin in admin.site._registry.items():
