@@ -130,17 +130,19 @@ class ServiceAdmin(admin.ModelAdmin):
             # The service refused, and its transaction rolled back: show the same form
             # again, with the refusal as its errors (the form's clean adds them, get_form).
             request._service_refusal = refused  # type: ignore[attr-defined]
-        for upload in request.FILES.values():
-            upload.seek(0)
+        for uploads in request.FILES.lists():
+            for upload in uploads[1]:
+                upload.seek(0)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
-        refusal: Refusal | None = getattr(request, "_service_refusal", None)
-        if refusal is None:
+        found: Refusal | None = getattr(request, "_service_refusal", None)
+        if found is None:
             return form_class
+        refusal: Refusal = found
 
         class RefusedForm(form_class):  # type: ignore[valid-type,misc]
             def clean(self) -> Any:
