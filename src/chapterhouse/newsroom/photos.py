@@ -503,7 +503,11 @@ def photo_update(
 ) -> Photo:
     """Change a photo's caption and place in its album; return it (its image stays: to
     show another, add that one and remove this one). No change, no audit entry."""
-    locked = Photo.objects.select_for_update().select_related("album__article").get(pk=photo.pk)
+    locked = (
+        Photo.objects.select_for_update(of=("self",))
+        .select_related("album__article")
+        .get(pk=photo.pk)
+    )
     article = locked.album.article
     _require(viewer, article, _("change photos in its albums"))
     if position < 0:
@@ -543,7 +547,9 @@ def album_update(
 
     The viewer must be allowed to fill the album both as it is and as it will be.
     """
-    locked = Album.objects.select_for_update().select_related("article").get(pk=album.pk)
+    locked = (
+        Album.objects.select_for_update(of=("self",)).select_related("article").get(pk=album.pk)
+    )
     _require(viewer, locked.article, _("change its albums"))
     _require(viewer, article, _("give it an album"))
     if not any(str(value).strip() for value in (title or {}).values()):
