@@ -407,3 +407,34 @@ def test_each_persona_gets_what_the_matrix_says_and_no_personal_data_leaks(perso
                 if secret not in everything
             ]
     assert wrong == []
+
+
+def admin_pages() -> list[str]:
+    """The admin's index and the list page of every registered model (enumerated, so a new
+    admin is covered without a row of its own)."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    return [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+
+
+# Administrators use the admin; anyone else signed in is told why not (403); visitors sign in.
+ADMIN_PAGES = {persona: 403 for persona in SIGNED_IN} | {"anonymous": LOGIN, "admin": 200}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_admin_page_is_for_administrators_only(persona, personas):
+    from tests.conftest import sign_in
+
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, personas[persona])
+    wrong = [
+        f"GET {path}: {status}, expected {ADMIN_PAGES[persona]}"
+        for path in admin_pages()
+        if (status := client.get(path).status_code) != ADMIN_PAGES[persona]
+    ]
+    assert wrong == []

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from chapterhouse.meetings.models import Decision, EffectLog
+from chapterhouse.meetings.models import Conference, Decision, EffectLog
 from chapterhouse.registry.models import Term
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_a_decision_recorded_in_the_admin_changes_the_record_once_adopted(demo, 
         reverse("admin:meetings_decision_add"),
         {
             "slug": "admin-election",
-            "conference": "",
+            "conference": Conference.objects.get(slug="gc-5").pk,
             "session": "",
             "date": "2025-06-01",
             "date_precision": "day",

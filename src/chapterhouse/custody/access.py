@@ -221,6 +221,19 @@ def may_choose_ids(viewer: Viewer) -> bool:
     return viewer.is_admin
 
 
+def may_use_admin(user: Any) -> bool:
+    """Whether a signed-in user may open the Django admin: active staff (administrators).
+    Officers and everyone else work on the site, where each page checks their grants."""
+    return bool(user.is_active and user.is_staff)
+
+
+def may_edit_reference_data(viewer: Viewer) -> bool:
+    """Whether the viewer may change the organization's reference data (kinds of bodies,
+    roles, categories, tags, honours, partners, commemorations …): administrators only,
+    since every committee shares them."""
+    return viewer.is_admin
+
+
 def may_assign_task_to_person(viewer: Viewer, person: Person | Mapping[str, Any]) -> bool:
     """Whether the viewer may give an instruction to this person: their custodians (the
     officers of their committee or above) and those who act for the organization."""

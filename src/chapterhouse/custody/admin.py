@@ -1,25 +1,35 @@
-"""The custody admin: accounts and grants for administrators, tokens to revoke, and the
-invitations and audit trail to read only.
+"""The custody admin: grants given and ended through their services, tokens to revoke, and
+accounts, invitations and the audit trail to read only.
 
 The admin is no way around two-factor sign-in: its own sign-in page sends to
-ours, and its pages need a session verified with a second factor.
+ours, and its pages need a session verified with a second factor. It is for
+administrators: anyone else signed in is told so (403) and where they work,
+rather than being sent to sign in again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from functools import update_wrapper
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.custody.access import may_use_admin
+from chapterhouse.custody.admin_audit import ReadOnlyAdmin as BaseReadOnlyAdmin
+from chapterhouse.custody.admin_audit import ServiceAdmin, refusal_text, request_viewer
 from chapterhouse.custody.models import Account, ApiToken, AuditEntry, Grant, Invitation
-from chapterhouse.custody.services import audit_record, token_revoke
+from chapterhouse.custody.services import grant_create, grant_end, token_revoke
 from chapterhouse.custody.two_factor import is_verified
 
 
@@ -30,105 +40,128 @@ def _sign_in_instead(request: HttpRequest, extra_context: Any = None) -> HttpRes
     )
 
 
-_admin_has_permission = admin.site.has_permission
-
-
 def _has_verified_permission(request: HttpRequest) -> bool:
-    return _admin_has_permission(request) and is_verified(request.user)
+    return may_use_admin(request.user) and is_verified(request.user)
 
 
-admin.site.login = _sign_in_instead  # type: ignore[method-assign]
+def _refused(request: HttpRequest) -> HttpResponse:
+    """Tell someone signed in who is not an administrator why the admin is closed to them."""
+    return render(request, "custody/admin_refused.html", status=403)
+
+
+_admin_view = admin.site.admin_view
+
+
+def _admin_view_for_administrators(view: Callable[..., Any], cacheable: bool = False) -> Any:
+    """Wrap an admin page so that a signed-in non-administrator gets `_refused`."""
+    inner = _admin_view(view, cacheable)
+
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_use_admin(request.user):
+            return _refused(request)
+        return inner(request, *args, **kwargs)
+
+    return update_wrapper(guarded, inner)
+
+
+def _sign_in_or_refuse(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    if request.user.is_authenticated and not may_use_admin(request.user):
+        return _refused(request)
+    return _sign_in_instead(request, extra_context)
+
+
+admin.site.login = _sign_in_or_refuse  # type: ignore[method-assign]
 admin.site.has_permission = _has_verified_permission  # type: ignore[method-assign]
+admin.site.admin_view = _admin_view_for_administrators  # type: ignore[method-assign]
 
 
 def _superuser_only(request: HttpRequest) -> bool:
     return bool(request.user.is_active and request.user.is_superuser)
 
 
-@admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = ("user", "person")
-    search_fields = ("user__username", "person__slug", "person__name")
-    raw_id_fields = ("user", "person")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _superuser_only(request)
-
-
-def _grant_state(grant: Grant) -> dict[str, Any]:
-    return {
-        "role": grant.role,
-        "body": grant.body.slug,
-        "start": grant.start.isoformat(),
-        "end": grant.end.isoformat() if grant.end else None,
-    }
-
-
-@admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "body", "start", "end", "granted_by")
-    list_filter = ("role",)
-    search_fields = ("user__username", "body__slug")
-    raw_id_fields = ("user", "body", "granted_by")
-    readonly_fields = ("granted_by",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _superuser_only(request)
-
-    def save_model(self, request: HttpRequest, obj: Grant, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            before = _grant_state(Grant.objects.get(pk=obj.pk)) if change else None
-            if not change:
-                obj.granted_by = request.user  # type: ignore[assignment]
-            super().save_model(request, obj, form, change)
-            audit_record(
-                viewer=request.viewer,  # type: ignore[attr-defined]
-                via="admin",
-                action="grant_change" if change else "grant",
-                object_type="account",
-                object_id=obj.user.get_username(),
-                at=timezone.now(),
-                body=obj.body,
-                before=before,
-                after=_grant_state(obj),
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Grant) -> None:
-        with transaction.atomic():
-            audit_record(
-                viewer=request.viewer,  # type: ignore[attr-defined]
-                via="admin",
-                action="grant_delete",
-                object_type="account",
-                object_id=obj.user.get_username(),
-                at=timezone.now(),
-                body=obj.body,
-                before=_grant_state(obj),
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
-        for grant in queryset.select_related("user", "body"):
-            self.delete_model(request, grant)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows to read here; they change elsewhere, or never."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    """Rows to read here, by superusers only; they change elsewhere, or never."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _superuser_only(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _superuser_only(request)
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    """Accounts are opened by `chapterhouse user add` or an accepted invitation."""
+
+    list_display = ("user", "person")
+    search_fields = ("user__username", "person__slug", "person__name")
+
+
+@admin.register(Grant)
+class GrantAdmin(ServiceAdmin):
+    """Grants are given with `grant_create` and ended with `grant_end`, never deleted: who
+    could do what, when, stays on the record. On a saved grant only its end can be set."""
+
+    writes_through = (grant_create, grant_end)
+    list_display = ("user", "role", "body", "start", "end", "granted_by")
+    list_filter = ("role",)
+    search_fields = ("user__username", "body__slug")
+    raw_id_fields = ("user", "body")
+    fields = ("user", "role", "body", "start", "end", "granted_by")
+    actions = ["end_today"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _superuser_only(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # end it instead
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ("end", "granted_by")
+        fixed = ("user", "role", "body", "start", "granted_by")
+        return (*fixed, "end") if obj.end is not None else fixed
+
+    def save_model(self, request: HttpRequest, obj: Grant, form: Any, change: bool) -> None:
+        viewer = request_viewer(request)
+        if not change:
+            obj.pk = grant_create(
+                viewer=viewer,
+                via="admin",
+                user=obj.user,
+                role=obj.role,
+                body=obj.body,
+                on=obj.start,
+                at=timezone.now(),
+            ).pk
+            return
+        if obj.end is not None:
+            self._end(request, obj, obj.end)
+
+    def _end(self, request: HttpRequest, grant: Grant, on: dt.date) -> None:
+        grant_end(
+            viewer=request_viewer(request),
+            via="admin",
+            user=grant.user,
+            role=grant.role,
+            body=grant.body,
+            on=on,
+            at=timezone.now(),
+        )
+
+    @admin.action(description=_("End the selected grants today"))
+    def end_today(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        today = timezone.localdate()
+        ended = 0
+        for grant in queryset.filter(end__isnull=True).select_related("user", "body"):
+            try:
+                with transaction.atomic():
+                    self._end(request, grant, today)
+            except (ValidationError, PermissionDenied) as refused:
+                self.message_user(request, f"{grant}: {refusal_text(refused)}", messages.ERROR)
+            else:
+                ended += 1
+        self.message_user(request, _("Ended %(count)d grants.") % {"count": ended})
 
 
 @admin.register(ApiToken)
@@ -171,3 +204,39 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+
+# -- other apps' tables ---------------------------------------------------------------------
+# Users, groups, two-factor devices, sign-in attempts and queued tasks come with their
+# apps' admins, which write directly. Here they are read: accounts are opened with
+# `chapterhouse user add` or an invitation, passwords reset by mail, devices enrolled and
+# removed on the account page, a paused sign-in cleared with `axes_reset`.
+THIRD_PARTY = (
+    "auth.User",
+    "auth.Group",
+    "otp_totp.TOTPDevice",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "django_tasks_database.DBTaskResult",
+)
+
+
+def _read_only_registration(label: str) -> None:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return
+    if not admin.site.is_registered(model):
+        return
+    original = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(original.__name__, (BaseReadOnlyAdmin, original), {"__doc__": original.__doc__})
+    )
+
+
+for _label in THIRD_PARTY:
+    _read_only_registration(_label)

@@ -1,87 +1,38 @@
-"""Audit entries for writes made in the Django admin.
+"""How the Django admin writes: through the services, like every other edge.
 
-The admin writes models directly rather than through the services, so every
-ModelAdmin of the registry, meetings and relations apps mixes in
-:class:`AuditedAdmin`: each save and delete leaves an entry (via ``admin``)
-with the changed fields before and after, like any other write.
+Every registered ModelAdmin is one of two kinds (``tests/web/test_admin_writes.py``
+enumerates them):
+
+* read-only (:class:`ReadOnlyAdmin`): rows that only decisions make, logs, and
+  third-party tables; nothing can be added, changed or deleted here;
+* :class:`ServiceAdmin`: its saves, deletes and actions call the services named in
+  ``writes_through`` (permission through the writer's viewer, validation,
+  locking and the audit entry happen there). A service's refusal is shown on the
+  form (or as a message for a deletion), and nothing is written. Its inlines are
+  read-only: related rows change through their parent's service or their own page.
+
+Reference data without rules of its own goes through ``custody.reference``
+(:class:`ReferenceAdmin`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from django.contrib import admin
-from django.db import models
-from django.db.models import QuerySet
-from django.db.models.fields.files import FieldFile
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError, QuerySet
 from django.forms import BaseFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chapterhouse.custody.access import ADMIN, Viewer
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.reference import reference_delete, reference_save
 
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return getattr(value, "slug", None) or value.pk
-    if isinstance(value, FieldFile):
-        # A stored file is recorded by its name, not its bytes.
-        return value.name or None
-    return value
-
-
-def field_values(obj: models.Model, names: list[str] | None = None) -> dict[str, Any]:
-    """Return ``obj``'s concrete fields (or only ``names``) as JSON values; a related
-    object is written as its Chronicle id when it has one."""
-    values: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or (names is not None and field.name not in names):
-            continue
-        if field.is_relation:
-            related_id = getattr(obj, field.attname)
-            related = getattr(obj, field.name) if related_id is not None else None
-            values[field.name] = _json(related)
-        else:
-            values[field.name] = _json(getattr(obj, field.attname))
-    return values
-
-
-def object_id(obj: models.Model) -> str:
-    """Return the id an audit entry names ``obj`` by: its Chronicle id, else its key."""
-    return str(getattr(obj, "slug", None) or obj.pk)
-
-
-def audit_body(obj: models.Model) -> int | None:
-    """Return the body whose officers may read entries about ``obj``.
-
-    A person's custodian; a body itself; a session's first host; a decision's
-    session's first host; anything else that belongs to a session or a body, that.
-    """
-    label = obj._meta.label_lower
-    if label == "registry.person":
-        return getattr(obj, "custodian_id", None)
-    if label == "registry.body":
-        return int(obj.pk)
-    session: Any = None
-    if label == "meetings.session":
-        session = obj
-    elif getattr(obj, "session_id", None) is not None:
-        session = getattr(obj, "session", None)
-    if session is not None:
-        host = session.hosts.order_by("position", "pk").first()
-        return host.body_id if host is not None else None
-    body_id = getattr(obj, "body_id", None)
-    if body_id is not None:
-        return int(body_id)
-    person = getattr(obj, "person", None) if getattr(obj, "person_id", None) else None
-    return person.custodian_id if person is not None else None
+Refusal = ValidationError | PermissionDenied | ProtectedError
 
 
 def request_viewer(request: HttpRequest) -> Viewer:
@@ -92,78 +43,149 @@ def request_viewer(request: HttpRequest) -> Viewer:
     return ADMIN
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose saves and deletes leave audit entries."""
+def refusal_messages(refusal: Refusal) -> list[tuple[str | None, str]]:
+    """Return (field or None, message) for each thing a service refused."""
+    if isinstance(refusal, ValidationError):
+        if hasattr(refusal, "error_dict"):
+            return [
+                (None if field == "__all__" else field, message)
+                for field, found in refusal.message_dict.items()
+                for message in found
+            ]
+        return [(None, message) for message in refusal.messages]
+    if isinstance(refusal, ProtectedError):
+        return [(None, _("Other records still refer to it; it stays."))]
+    return [(None, str(refusal) or _("You may not do this."))]
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """Return a refusal as one line, each problem prefixed with its field."""
+    return "; ".join(
+        f"{field}: {message}" if field else message for field, message in refusal_messages(refusal)
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to read here; they change elsewhere (through a service), or never."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose every write calls the services it names in ``writes_through``.
+
+    Subclasses implement :meth:`save_model` and :meth:`delete_model` with those
+    services. Bulk deletion deletes one by one through :meth:`delete_model`.
+    """
+
+    writes_through: ClassVar[tuple[Callable[..., Any], ...]] = ()
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        names = list(form.changed_data)
-        before = {}
-        if change and obj.pk is not None:
-            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
-            if stored is not None:
-                before = field_values(stored, names)
-        super().save_model(request, obj, form, change)
-        after = field_values(obj, names if change else None)
-        if change:
-            keys = [key for key in after if before.get(key) != after.get(key)]
-            if not keys:
-                return
-            before = {key: before.get(key) for key in keys}
-            after = {key: after[key] for key in keys}
-        audit_record(
-            viewer=request_viewer(request),
-            via="admin",
-            action="update" if change else "create",
-            object_type=obj._meta.model_name,
-            object_id=object_id(obj),
-            at=timezone.now(),
-            body=audit_body(obj),
-            before=before or None,
-            after=after,
-        )
+        raise NotImplementedError(f"{type(self).__name__} must save through a service")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must delete through a service")
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        # Many-to-many fields and inlines are the service's to write; inlines are read-only.
+        for formset in formsets:
+            if formset.has_changed():
+                raise ValidationError(_("Rows shown below are changed on their own page."))
+            # What the admin's history message reads from a saved formset: nothing.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
     ) -> None:
-        super().save_formset(request, form, formset, change)
-        changed = [
-            field_values(obj, list(fields))
-            for obj, fields in formset.changed_objects  # type: ignore[attr-defined]
-        ]
-        added = [field_values(obj) for obj in formset.new_objects]  # type: ignore[attr-defined]
-        deleted = [object_id(obj) for obj in formset.deleted_objects]  # type: ignore[attr-defined]
-        if not (changed or added or deleted):
-            return
-        parent = form.instance
-        related = formset.model._meta.model_name  # type: ignore[attr-defined]
-        audit_record(
-            viewer=request_viewer(request),
-            via="admin",
-            action="update",
-            object_type=parent._meta.model_name,
-            object_id=object_id(parent),
-            at=timezone.now(),
-            body=audit_body(parent),
-            after={related: {"added": added, "changed": changed, "deleted": deleted}},
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self._audit_delete(request, obj)
-        super().delete_model(request, obj)
+        raise NotImplementedError("the inlines of a ServiceAdmin are read-only")
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            self._audit_delete(request, obj)
-        super().delete_queryset(request, queryset)
+            try:
+                self.delete_model(request, obj)
+            except (ValidationError, PermissionDenied, ProtectedError) as refused:
+                self.message_user(request, f"{obj}: {refusal_text(refused)}", messages.ERROR)
 
-    def _audit_delete(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied, ProtectedError) as refused:
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            # The service refused, and its transaction rolled back: show the same form
+            # again, with the refusal as its errors (the form's clean adds them, get_form).
+            request._service_refusal = refused  # type: ignore[attr-defined]
+        for uploads in request.FILES.lists():
+            for upload in uploads[1]:
+                upload.seek(0)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        found: Refusal | None = getattr(request, "_service_refusal", None)
+        if found is None:
+            return form_class
+        refusal: Refusal = found
+
+        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                for field, message in refusal_messages(refusal):
+                    if field is not None and field in self.fields:
+                        self.add_error(field, message)
+                    else:
+                        self.add_error(None, f"{field}: {message}" if field else message)
+                return cleaned
+
+        return RefusedForm
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, PermissionDenied, ProtectedError) as refused:
+            # A refusal of the admin's own permission check stays a 403; one of the
+            # service's is said on the page the user came from.
+            if request.method != "POST" or not self.has_delete_permission(request):
+                raise
+            self.message_user(request, refusal_text(refused), messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            )
+
+
+class ReferenceAdmin(ServiceAdmin):
+    """An admin for reference data: writes go through `custody.reference`."""
+
+    writes_through = (reference_save, reference_delete)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        reference_save(
             viewer=request_viewer(request),
             via="admin",
-            action="delete",
-            object_type=obj._meta.model_name,
-            object_id=object_id(obj),
             at=timezone.now(),
-            body=audit_body(obj),
-            before=field_values(obj),
+            obj=obj,
+            fields=form.changed_data if change else None,
         )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        reference_delete(viewer=request_viewer(request), via="admin", at=timezone.now(), obj=obj)

@@ -1,8 +1,12 @@
 """The admin for power users: conferences, sessions, documents and decisions.
 
-Decisions change the record only through their services: the "Adopt" and
-"Annul" actions call ``decision_adopt`` / ``decision_annul``, the status is
-never edited by hand, and the log of what a decision changed is read-only.
+Sessions and decisions change only through their services, as on the web and
+the API: saving calls ``session_create`` / ``session_update`` and
+``decision_create`` / ``decision_update`` (effects resolved through the writer's
+viewer, checked, locked, audited); the "Adopt" and "Annul" actions call
+``decision_status_set``; the status is never edited by hand, and the log of what
+a decision changed is read-only. A session's hosts, occasions and attendees
+change on its page on the site (``session_update``); here they are shown.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from django.utils.translation import gettext_lazy
 from pydantic import TypeAdapter, ValidationError
 
 from chapterhouse.chronicle.schema import Effect
-from chapterhouse.custody.admin_audit import AuditedAdmin, request_viewer
+from chapterhouse.core.partial_dates import format_start
+from chapterhouse.custody.admin_audit import (
+    ReadOnlyAdmin,
+    ReferenceAdmin,
+    ServiceAdmin,
+    request_viewer,
+)
 from chapterhouse.meetings.models import (
     Attendance,
     Commemoration,
@@ -34,28 +44,34 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
-from chapterhouse.meetings.services import decision_status_set
+from chapterhouse.meetings.services import (
+    decision_create,
+    decision_snapshot,
+    decision_status_set,
+    decision_update,
+    session_create,
+    session_update,
+)
 from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
 
 EFFECTS: TypeAdapter[list[Any]] = TypeAdapter(list[Effect])
 
 
 @admin.register(Commemoration)
-class CommemorationAdmin(AuditedAdmin):
+class CommemorationAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "date"]
     search_fields = ["slug", "name"]
     name_text = text_column("name", gettext_lazy("Name"))
 
 
-class ConferenceSessionInline(admin.TabularInline):
+class ConferenceSessionInline(ReadOnlyInline):
     model = Session
-    extra = 0
     fields = ["slug", "day", "title", "date", "country", "format"]
     show_change_link = True
 
 
 @admin.register(Conference)
-class ConferenceAdmin(AuditedAdmin):
+class ConferenceAdmin(ReferenceAdmin):
     list_display = ["slug", "number", "name_text", "kind", "start", "end"]
     list_filter = ["kind"]
     search_fields = ["slug", "name"]
@@ -64,48 +80,65 @@ class ConferenceAdmin(AuditedAdmin):
     name_text = text_column("name", gettext_lazy("Name"))
 
 
-class SessionHostInline(admin.TabularInline):
+class SessionHostInline(ReadOnlyInline):
     model = SessionHost
-    extra = 0
-    autocomplete_fields = ["body"]
+    fields = ["body", "position"]
 
 
-class SessionOccasionInline(admin.TabularInline):
+class SessionOccasionInline(ReadOnlyInline):
     model = SessionOccasion
-    extra = 0
-    autocomplete_fields = ["commemoration"]
+    fields = ["commemoration", "position"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    extra = 0
-    autocomplete_fields = ["person"]
+    fields = ["person", "role", "capacity"]
 
 
-class DocumentInline(admin.StackedInline):
+class DocumentInline(ReadOnlyInline):
     model = Document
-    extra = 0
-    autocomplete_fields = ["author"]
+    fields = ["slug", "kind", "title", "author"]
     show_change_link = True
 
 
-class SessionDecisionInline(admin.TabularInline):
+class SessionDecisionInline(ReadOnlyInline):
     model = Decision
     fk_name = "session"
-    extra = 0
     fields = ["slug", "kind", "status", "date"]
-    readonly_fields = ["status"]
     show_change_link = True
+
+
+def _slug(obj: Any) -> str | None:
+    return obj.slug if obj is not None else None
+
+
+def _session_values(session: Session) -> dict[str, Any]:
+    """Return the session's own fields (not hosts, occasions, attendees) as Chronicle values."""
+    return {
+        "conference": _slug(session.conference),
+        "day": session.day,
+        "title": session.title,
+        "date": format_start(session.date, session.date_precision) if session.date else None,
+        "country": session.country or None,
+        "city": session.city,
+        "region": session.region,
+        "venue": session.venue,
+        "format": session.format or None,
+        "chair": _slug(session.chair),
+        "internal": session.internal,
+        "extra": session.extra,
+    }
 
 
 @admin.register(Session)
-class SessionAdmin(AuditedAdmin):
+class SessionAdmin(ServiceAdmin):
     list_display = ["slug", "title_text", "conference", "day", "date", "country", "format"]
     list_filter = ["format", "country", "conference"]
     search_fields = ["slug", "title"]
     list_select_related = ["conference"]
     autocomplete_fields = ["conference", "chair"]
     date_hierarchy = "date"
+    writes_through = (session_create, session_update)
     inlines = [
         SessionHostInline,
         SessionOccasionInline,
@@ -115,23 +148,47 @@ class SessionAdmin(AuditedAdmin):
     ]
     title_text = text_column("title", gettext_lazy("Title"))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["slug"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # its decisions and documents would go with it
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        wanted = _session_values(obj)
+        viewer = request_viewer(request)
+        if not change:
+            values = {"id": obj.slug, **{k: v for k, v in wanted.items() if v is not None}}
+            obj.pk = session_create(viewer=viewer, via="admin", at=timezone.now(), values=values).pk
+            return
+        stored = _session_values(Session.objects.get(pk=obj.pk))
+        changes = {key: value for key, value in wanted.items() if stored[key] != value}
+        if changes:
+            session_update(
+                viewer=viewer, via="admin", at=timezone.now(), session=obj, changes=changes
+            )
+
 
 @admin.register(SessionHost)
-class SessionHostAdmin(AuditedAdmin):
+class SessionHostAdmin(ReadOnlyAdmin):
+    """Hosts change with their session (``session_update``: officers of every host)."""
+
     list_display = ["session", "body", "position"]
     list_select_related = ["session", "body"]
     autocomplete_fields = ["session", "body"]
 
 
 @admin.register(SessionOccasion)
-class SessionOccasionAdmin(AuditedAdmin):
+class SessionOccasionAdmin(ReadOnlyAdmin):
     list_display = ["session", "commemoration", "position"]
     list_select_related = ["session", "commemoration"]
     autocomplete_fields = ["session", "commemoration"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(AuditedAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
+    """Attendees change with their session (``session_update``)."""
+
     list_display = ["session", "person", "role"]
     list_filter = ["role"]
     search_fields = ["person__name", "session__slug"]
@@ -140,7 +197,7 @@ class AttendanceAdmin(AuditedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(AuditedAdmin):
+class DocumentAdmin(ReferenceAdmin):
     list_display = ["slug", "title_text", "kind", "session", "author"]
     list_filter = ["kind"]
     search_fields = ["slug", "title"]
@@ -167,13 +224,12 @@ class DecisionForm(forms.ModelForm):
             "conference",
             "date",
             "date_precision",
-            "date_given",
             "kind",
             "text",
             "proposed_by",
             "votes",
             "effects",
-            "position",
+            "internal",
             "extra",
         ]
         help_texts = {
@@ -214,8 +270,21 @@ def _effect_error(error: Any) -> str:
     return f"effects{path}: {error['msg']}"
 
 
+# What an admin form may change of a recorded decision (its status moves by the actions).
+_DECISION_CHANGES = (
+    "date",
+    "kind",
+    "text",
+    "proposed_by",
+    "votes",
+    "effects",
+    "internal",
+    "extra",
+)
+
+
 @admin.register(Decision)
-class DecisionAdmin(AuditedAdmin):
+class DecisionAdmin(ServiceAdmin):
     form = DecisionForm
     list_display = ["slug", "kind", "status", "date", "session", "conference", "text_short"]
     list_filter = ["status", "kind"]
@@ -235,17 +304,41 @@ class DecisionAdmin(AuditedAdmin):
         wording = text(obj.text)
         return wording if len(wording) <= 80 else wording[:79] + "…"
 
+    writes_through = (decision_create, decision_update, decision_status_set)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # An adopted decision's effects are in force: changing their wording here
-        # would no longer match what was applied. Annul, edit, adopt again.
-        if obj is not None and obj.status == "adopted":
-            return [*self.readonly_fields, "effects"]
-        return self.readonly_fields
+        if obj is None:
+            return self.readonly_fields
+        # Where it was taken and its id stay. An adopted decision's effects are in force:
+        # changing their wording here would no longer match what was applied. Annul,
+        # edit, adopt again.
+        fixed = [*self.readonly_fields, "slug", "session", "conference"]
+        return [*fixed, "effects"] if obj.status == "adopted" else fixed
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and obj.status == "adopted":
-            return False
-        return super().has_delete_permission(request, obj)
+        return False  # withdraw or reject a proposal, annul an adopted decision
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        wanted = decision_snapshot(obj)
+        own = {key: wanted[key] for key in _DECISION_CHANGES}
+        viewer = request_viewer(request)
+        if not change:
+            values = {
+                "id": obj.slug,
+                "session": wanted["session"],
+                "conference": wanted["conference"],
+                **{key: value for key, value in own.items() if value is not None},
+            }
+            obj.pk = decision_create(
+                viewer=viewer, via="admin", at=timezone.now(), values=values
+            ).pk
+            return
+        stored = decision_snapshot(Decision.objects.get(pk=obj.pk))
+        changes = {key: value for key, value in own.items() if stored[key] != value}
+        if changes:
+            decision_update(
+                viewer=viewer, via="admin", at=timezone.now(), decision=obj, changes=changes
+            )
 
     def _decide(self, request: HttpRequest, decision: Decision, status: str) -> None:
         # Through the same service as the web and the API: checked, applied and audited.
@@ -303,19 +396,10 @@ class DecisionAdmin(AuditedAdmin):
 
 
 @admin.register(EffectLog)
-class EffectLogAdmin(AuditedAdmin):
+class EffectLogAdmin(ReadOnlyAdmin):
     """The record of what decisions changed: to be read, never edited."""
 
     list_display = ["decision", "seq", "action", "model", "object_pk"]
     list_filter = ["action", "model"]
     search_fields = ["decision__slug"]
     list_select_related = ["decision"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

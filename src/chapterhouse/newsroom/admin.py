@@ -1,5 +1,12 @@
 """The admin for power users: categories, tags, articles, their translations, albums, photos,
-language desks and translation assignments."""
+language desks and translation assignments.
+
+Articles are written through ``article_create`` / ``article_update``, so a changed
+source text marks the translations made from other paragraphs outdated, as in the
+workspace. Translations move only through the workflow (claim, submit, approve):
+they are read here. Desks are set with ``language_desk_set``; assignments are
+cancelled with ``assignment_cancel``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapterhouse.custody.admin_audit import AuditedAdmin, request_viewer
+from chapterhouse.custody.admin_audit import (
+    ReadOnlyAdmin,
+    ReferenceAdmin,
+    ServiceAdmin,
+    request_viewer,
+)
 from chapterhouse.newsroom import services
 from chapterhouse.newsroom.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -25,31 +38,70 @@ from chapterhouse.newsroom.models import (
     TranslationAssignment,
 )
 from chapterhouse.registry.models import Organization
-from chapterhouse.web.admin_helpers import text_column
+from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdmin):
+class CategoryAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text"]
     search_fields = ["slug", "name"]
     name_text = text_column("name", _("Name"))
 
 
 @admin.register(Tag)
-class TagAdmin(AuditedAdmin):
+class TagAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text"]
     search_fields = ["slug", "name"]
     name_text = text_column("name", _("Name"))
 
 
-class ArticleTranslationInline(admin.StackedInline):
+class ArticleTranslationInline(ReadOnlyInline):
     model = ArticleTranslation
-    extra = 0
-    exclude = ["source_paragraphs"]
+    fields = ["lang", "status", "title"]
+    show_change_link = True
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """An article's fields and its source text (the text of its source language)."""
+
+    title = forms.CharField(label=_("Title"), max_length=500)
+    lead = forms.CharField(label=_("Lead"), required=False, widget=forms.Textarea({"rows": 3}))
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_(
+            "Markdown. Changing a paragraph marks the translations made from the old one outdated."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug",
+            "source_language",
+            "category",
+            "tags",
+            "author_person",
+            "author_body",
+            "about_bodies",
+            "about_sessions",
+            "about_conferences",
+            "about_people",
+            "publish_at",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            source = services.source_translation(self.instance)
+            self.initial.update(title=source.title, lead=source.lead, body=source.body)
 
 
 @admin.register(Article)
-class ArticleAdmin(AuditedAdmin):
+class ArticleAdmin(ServiceAdmin):
+    form = ArticleAdminForm
+    writes_through = (services.article_create, services.article_update)
     list_display = ["slug", "category", "source_language", "publish_at"]
     list_filter = ["category", "source_language"]
     search_fields = ["slug", "translations__title"]
@@ -65,14 +117,55 @@ class ArticleAdmin(AuditedAdmin):
     filter_horizontal = ["tags"]
     inlines = [ArticleTranslationInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Its id is in every link; its source language is what translations are made from.
+        return ["slug", "source_language"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # published news stays part of the record
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        fields = services.ArticleFields(
+            category=data.get("category"),
+            tags=list(data.get("tags") or []),
+            author_person=data.get("author_person"),
+            author_body=data.get("author_body"),
+            about_bodies=list(data.get("about_bodies") or []),
+            about_sessions=list(data.get("about_sessions") or []),
+            about_conferences=list(data.get("about_conferences") or []),
+            about_people=list(data.get("about_people") or []),
+            publish_at=data.get("publish_at"),
+        )
+        text = {"title": data["title"], "lead": data["lead"], "body": data["body"]}
+        viewer = request_viewer(request)
+        if change:
+            stored = Article.objects.get(pk=obj.pk)
+            services.article_update(
+                viewer=viewer, via="admin", article=stored, fields=fields, at=timezone.now(), **text
+            )
+            return
+        article = services.article_create(
+            viewer=viewer,
+            via="admin",
+            slug=obj.slug,
+            source_language=obj.source_language,
+            fields=fields,
+            at=timezone.now(),
+            **text,
+        )
+        obj.pk = article.pk
+
 
 @admin.register(ArticleTranslation)
-class ArticleTranslationAdmin(AuditedAdmin):
+class ArticleTranslationAdmin(ReadOnlyAdmin):
+    """Translations move through the workflow (sent, claimed, submitted, approved), and a
+    source text changes with its article: here they are read."""
+
     list_display = ["article", "lang", "title", "status"]
     list_filter = ["status", "lang"]
     search_fields = ["article__slug", "title"]
     list_select_related = ["article"]
-    autocomplete_fields = ["article"]
 
 
 class LanguageDeskForm(forms.ModelForm):
@@ -93,11 +186,25 @@ class LanguageDeskForm(forms.ModelForm):
 
 
 @admin.register(LanguageDesk)
-class LanguageDeskAdmin(AuditedAdmin):
+class LanguageDeskAdmin(ServiceAdmin):
     form = LanguageDeskForm
+    writes_through = (services.language_desk_set,)
     list_display = ["lang", "body"]
     list_select_related = ["body"]
     ordering = ["lang"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # every working language has a desk; name another body instead
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        desk = services.language_desk_set(
+            viewer=request_viewer(request),
+            via="admin",
+            lang=obj.lang,
+            body=obj.body,
+            at=timezone.now(),
+        )
+        obj.pk = desk.pk
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -117,9 +224,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(TranslationAssignment)
-class TranslationAssignmentAdmin(AuditedAdmin):
-    """Assignments are made by sending an article; here their due day or body can change,
-    and the "cancel" action goes through the service like the workspace."""
+class TranslationAssignmentAdmin(ReadOnlyAdmin):
+    """Assignments are made by sending an article and move through the workflow; here
+    they are read, and the "cancel" action goes through the service like the workspace."""
 
     list_display = ["article", "lang", "body", "due", "status", "claimed_by", "is_overdue"]
     list_filter = ["status", "lang", "body", OverdueFilter]
@@ -137,27 +244,11 @@ class TranslationAssignmentAdmin(AuditedAdmin):
         "submitted_at",
         "approved_at",
     ]
-    readonly_fields = [
-        "article",
-        "lang",
-        "status",
-        "claimed_by",
-        "created_at",
-        "claimed_at",
-        "submitted_at",
-        "approved_at",
-    ]
     actions = ["cancel"]
 
     @admin.display(boolean=True, description=_("overdue"))
     def is_overdue(self, obj: TranslationAssignment) -> bool:
         return obj.status in ACTIVE_ASSIGNMENT_STATUSES and obj.due < timezone.now().date()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # sending an article creates them (workspace or command line)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # cancel instead: the assignment is part of the record
 
     @admin.action(description=_("Cancel the selected assignments"))
     def cancel(self, request: HttpRequest, queryset: QuerySet[TranslationAssignment]) -> None:

@@ -491,6 +491,90 @@ def photo_remove(*, viewer: Viewer, via: str, photo: Photo, at: dt.datetime) -> 
     transaction.on_commit(lambda: photo_files_delete(names))
 
 
+@transaction.atomic
+def photo_update(
+    *,
+    viewer: Viewer,
+    via: str,
+    photo: Photo,
+    caption: dict[str, str] | None,
+    position: int,
+    at: dt.datetime,
+) -> Photo:
+    """Change a photo's caption and place in its album; return it (its image stays: to
+    show another, add that one and remove this one). No change, no audit entry."""
+    locked = (
+        Photo.objects.select_for_update(of=("self",))
+        .select_related("album__article")
+        .get(pk=photo.pk)
+    )
+    article = locked.album.article
+    _require(viewer, article, _("change photos in its albums"))
+    if position < 0:
+        raise ValidationError({"position": _("a place in the album is 0 or more")})
+    before = {"caption": locked.caption, "position": locked.position}
+    after = {"caption": caption or None, "position": position}
+    if before == after:
+        return locked
+    locked.caption, locked.position = after["caption"], position
+    locked.save(update_fields=["caption", "position"])
+    changed = [key for key in after if before[key] != after[key]]
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="update",
+        object_type="photo",
+        object_id=f"{locked.album.slug}/{locked.pk}",
+        at=at,
+        body=article.author_body_id if article is not None else None,
+        before={key: before[key] for key in changed},
+        after={key: after[key] for key in changed},
+    )
+    return locked
+
+
+@transaction.atomic
+def album_update(
+    *,
+    viewer: Viewer,
+    via: str,
+    album: Album,
+    title: dict[str, str],
+    article: Article | None,
+    at: dt.datetime,
+) -> Album:
+    """Change an album's title or the article it belongs to; return it.
+
+    The viewer must be allowed to fill the album both as it is and as it will be.
+    """
+    locked = (
+        Album.objects.select_for_update(of=("self",)).select_related("article").get(pk=album.pk)
+    )
+    _require(viewer, locked.article, _("change its albums"))
+    _require(viewer, article, _("give it an album"))
+    if not any(str(value).strip() for value in (title or {}).values()):
+        raise ValidationError({"title": _("an album needs a title")})
+    before = {"title": locked.title, "article": locked.article.slug if locked.article else None}
+    after = {"title": title, "article": article.slug if article is not None else None}
+    if before == after:
+        return locked
+    locked.title, locked.article = title, article
+    locked.save(update_fields=["title", "article"])
+    changed = [key for key in after if before[key] != after[key]]
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="update",
+        object_type="album",
+        object_id=locked.slug,
+        at=at,
+        body=article.author_body_id if article is not None else None,
+        before={key: before[key] for key in changed},
+        after={key: after[key] for key in changed},
+    )
+    return locked
+
+
 # -- reads --------------------------------------------------------------------------------
 
 

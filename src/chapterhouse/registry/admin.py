@@ -1,12 +1,21 @@
-"""The admin for power users: the organization, bodies, people and their terms."""
+"""The admin for power users: the organization, bodies, people and their terms.
+
+People change through `person_create` / `person_update`, as on the web; the
+organization's vocabulary through `custody.reference`; terms, mandates and body
+names only by decisions (read-only here).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapterhouse.custody.admin_audit import AuditedAdmin
+from chapterhouse.custody.admin_audit import ReferenceAdmin, ServiceAdmin, request_viewer
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -18,26 +27,27 @@ from chapterhouse.registry.models import (
     Role,
     Term,
 )
+from chapterhouse.registry.services import person_create, person_snapshot, person_update
 from chapterhouse.relations.models import Affiliation
 from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAdmin, text_column
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin):
+class OrganizationAdmin(ReferenceAdmin):
     list_display = ["name_text", "short_name_text", "default_language", "founded"]
     name_text = text_column("name", _("Name"))
     short_name_text = text_column("short_name", _("Short name"))
 
 
 @admin.register(BodyKind)
-class BodyKindAdmin(AuditedAdmin):
+class BodyKindAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "rank"]
     search_fields = ["slug"]
     name_text = text_column("name", _("Name"))
 
 
 @admin.register(Role)
-class RoleAdmin(AuditedAdmin):
+class RoleAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "rank"]
     search_fields = ["slug"]
     name_text = text_column("name", _("Name"))
@@ -64,7 +74,7 @@ class BodyTermInline(ReadOnlyInline):
 
 
 @admin.register(Body)
-class BodyAdmin(AuditedAdmin):
+class BodyAdmin(ReferenceAdmin):
     """Bodies are founded and dissolved by decisions; here their description is corrected."""
 
     list_display = ["slug", "name_text", "kind", "parent", "founded", "dissolved"]
@@ -76,6 +86,7 @@ class BodyAdmin(AuditedAdmin):
     name_text = text_column("name", _("Name"))
     readonly_fields = [
         "slug",
+        "name",
         "parent",
         "founded",
         "founded_precision",
@@ -87,6 +98,9 @@ class BodyAdmin(AuditedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a body's end is its dissolution, by a decision
 
 
 @admin.register(BodyName)
@@ -107,9 +121,10 @@ class MandateAdmin(RecordedByDecisionsAdmin):
     autocomplete_fields = ["body", "decision", "ended_by", "transferred_from"]
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(ReadOnlyInline):
     model = PersonName
-    extra = 0
+    fields = ["name", "lang", "kind", "position"]
+    show_change_link = True
 
 
 class PersonTermInline(ReadOnlyInline):
@@ -120,24 +135,73 @@ class PersonTermInline(ReadOnlyInline):
     show_change_link = True
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(ReadOnlyInline):
     model = Affiliation
-    extra = 0
-    autocomplete_fields = ["partner"]
+    fields = ["partner", "title", "start", "end"]
+    show_change_link = True
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdmin):
+class PersonAdmin(ServiceAdmin):
+    """People are recorded and edited through the registry's services (custody checked,
+    audited); they are erased, never deleted, so their history stays."""
+
+    writes_through = (person_create, person_update)
     list_display = ["name", "slug", "custodian", "public"]
     list_filter = ["public"]
     search_fields = ["name", "slug", "names__name", "call_sign"]
     list_select_related = ["custodian"]
     autocomplete_fields = ["custodian"]
+    fields = [
+        "slug",
+        "name",
+        "given",
+        "family",
+        "patronymic",
+        "call_sign",
+        "born",
+        "born_precision",
+        "custodian",
+        "public",
+        "honorific",
+        "contact",
+        "notes",
+        "erased",
+    ]
+    readonly_fields = ["erased"]
     inlines = [PersonNameInline, PersonTermInline, AffiliationInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A person's id is what every record refers to them by.
+        return [*self.readonly_fields, "slug"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # terms and decisions name them: erase their personal data instead
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        wanted = person_snapshot(obj)
+        viewer = request_viewer(request)
+        if not change:
+            person = person_create(
+                viewer=viewer,
+                via="admin",
+                at=timezone.now(),
+                values={"id": obj.slug, **{k: v for k, v in wanted.items() if v is not None}},
+            )
+            obj.pk = person.pk
+            return
+        stored = person_snapshot(Person.objects.get(pk=obj.pk))
+        changes = {key: value for key, value in wanted.items() if stored[key] != value}
+        if changes:
+            person_update(
+                viewer=viewer, via="admin", at=timezone.now(), person=obj, changes=changes
+            )
 
 
 @admin.register(PersonName)
-class PersonNameAdmin(AuditedAdmin):
+class PersonNameAdmin(ReferenceAdmin):
+    """A name variant may be the real name behind a call sign: administrators only."""
+
     list_display = ["name", "person", "lang", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "person__name"]

@@ -1,11 +1,19 @@
-"""The admin for power users: partners, affiliations, agreements, honours, awards, tasks."""
+"""The admin for power users: partners, affiliations, agreements, honours, awards, tasks.
+
+Awards, an agreement's signing and a task's assignees are made by decisions
+(``award``, ``sign_agreement``, ``assign_task`` effects) and are read-only here;
+the rest is reference data, written through ``custody.reference``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from chapterhouse.custody.admin_audit import AuditedAdmin
+from chapterhouse.custody.admin_audit import ReferenceAdmin
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,
@@ -16,11 +24,11 @@ from chapterhouse.relations.models import (
     Task,
     TaskAssignee,
 )
-from chapterhouse.web.admin_helpers import text_column
+from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAdmin, text_column
 
 
 @admin.register(Partner)
-class PartnerAdmin(AuditedAdmin):
+class PartnerAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["slug", "name"]
@@ -28,7 +36,7 @@ class PartnerAdmin(AuditedAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(AuditedAdmin):
+class AffiliationAdmin(ReferenceAdmin):
     list_display = ["person", "partner", "title_text", "start", "end"]
     search_fields = ["person__name", "partner__slug"]
     list_select_related = ["person", "partner"]
@@ -36,25 +44,28 @@ class AffiliationAdmin(AuditedAdmin):
     title_text = text_column("title", _("Title"))
 
 
-class AgreementSignatoryInline(admin.TabularInline):
+class AgreementSignatoryInline(ReadOnlyInline):
     model = AgreementSignatory
-    extra = 0
-    autocomplete_fields = ["person"]
+    fields = ["person", "party", "title", "position"]
+    show_change_link = True
 
 
 @admin.register(Agreement)
-class AgreementAdmin(AuditedAdmin):
+class AgreementAdmin(ReferenceAdmin):
     list_display = ["slug", "title_text", "status", "date", "signed_by"]
     list_filter = ["status"]
     search_fields = ["slug", "title"]
     list_select_related = ["signed_by"]
-    autocomplete_fields = ["signed_by"]
     inlines = [AgreementSignatoryInline]
     title_text = text_column("title", _("Title"))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once recorded, it is signed by a decision's sign_agreement effect, not by hand.
+        return ["status", "date", "date_precision", "signed_by"] if obj is not None else []
+
 
 @admin.register(AgreementSignatory)
-class AgreementSignatoryAdmin(AuditedAdmin):
+class AgreementSignatoryAdmin(ReferenceAdmin):
     list_display = ["agreement", "person", "party"]
     search_fields = ["agreement__slug", "person__name"]
     list_select_related = ["agreement", "person"]
@@ -62,7 +73,7 @@ class AgreementSignatoryAdmin(AuditedAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(AuditedAdmin):
+class HonourAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "kind"]
     list_filter = ["kind"]
     search_fields = ["slug", "name"]
@@ -70,7 +81,7 @@ class HonourAdmin(AuditedAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(AuditedAdmin):
+class AwardAdmin(RecordedByDecisionsAdmin):
     list_display = ["person", "honour", "date", "decision"]
     list_filter = ["honour"]
     search_fields = ["person__name", "honour__slug"]
@@ -79,25 +90,24 @@ class AwardAdmin(AuditedAdmin):
     date_hierarchy = "date"
 
 
-class TaskAssigneeInline(admin.TabularInline):
+class TaskAssigneeInline(ReadOnlyInline):
     model = TaskAssignee
-    extra = 0
-    autocomplete_fields = ["body", "person"]
+    fields = ["body", "person"]
 
 
 @admin.register(Task)
-class TaskAdmin(AuditedAdmin):
+class TaskAdmin(ReferenceAdmin):
     list_display = ["slug", "title_text", "due", "status", "decision"]
     list_filter = ["status"]
     search_fields = ["slug", "title"]
     list_select_related = ["decision"]
-    autocomplete_fields = ["decision"]
+    readonly_fields = ["decision"]
     inlines = [TaskAssigneeInline]
     title_text = text_column("title", _("Title"))
 
 
 @admin.register(TaskAssignee)
-class TaskAssigneeAdmin(AuditedAdmin):
+class TaskAssigneeAdmin(RecordedByDecisionsAdmin):
     list_display = ["task", "body", "person"]
     list_select_related = ["task", "body", "person"]
     autocomplete_fields = ["task", "body", "person"]
