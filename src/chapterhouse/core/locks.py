@@ -14,6 +14,8 @@ interleaving then gives the result of some serial order. Readers never wait
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 
 # An arbitrary constant: the advisory lock of the organization's record.
@@ -28,3 +30,29 @@ def lock_record() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORD_LOCK])
+
+
+# Another constant: imports, one at a time.
+IMPORT_LOCK = 0x43484950  # "CHIP"
+
+
+def import_lock(*, on_wait: Callable[[], None] | None = None) -> None:
+    """Take the import lock until the current transaction ends, waiting for an import
+    that holds it; call ``on_wait`` first if it must wait.
+
+    Two imports of the same file at once would each find an object missing and both
+    create it; the second would fail on a unique constraint halfway. Waiting makes
+    the second one read what the first wrote. SQLite's write lock at BEGIN already
+    serializes them (a second import waits there, up to the busy timeout).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("the import lock is held by a transaction; open one first")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        if cursor.fetchone()[0]:
+            return
+        if on_wait is not None:
+            on_wait()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
