@@ -203,6 +203,3 @@ def transactional_db(transactional_db: None) -> Iterator[None]:
         cursor.execute("DELETE FROM custody_auditentry")
         for statement in triggers.SQLITE_FORWARD:
             cursor.execute(statement)
-        cursor.execute("DELETE FROM custody_auditentry")
-        for statement in triggers.SQLITE_FORWARD:
-            cursor.execute(statement)
