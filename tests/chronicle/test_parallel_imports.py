@@ -43,8 +43,9 @@ def database(transactional_db: None, tmp_path: Path) -> tuple[str, Callable[[str
     on PostgreSQL the test database itself (committed for real), on SQLite a migrated
     file (the test database lives in memory)."""
     if connection.vendor == "postgresql":
-        s = connection.settings_dict
-        url = f"postgresql://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+        # The configured server and account, with the test database's name.
+        server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        url = f"{server}/{connection.settings_dict['NAME']}"
 
         def count_pg(sql: str) -> int:
             with connection.cursor() as cursor:

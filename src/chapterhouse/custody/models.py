@@ -210,7 +210,8 @@ class AuditEntry(models.Model):
     def _append(self, *args: Any, **kwargs: Any) -> None:
         """Link the entry to the last one and insert it, holding the record's write lock
         until the transaction ends, so two writers never link to the same entry."""
-        with transaction.atomic():
+        # No savepoint: a failed append fails the writer's whole transaction anyway.
+        with transaction.atomic(savepoint=False):
             lock_record()
             last = AuditEntry.objects.order_by("-pk").values_list("digest", flat=True).first()
             self.previous = last or audit_chain.GENESIS
