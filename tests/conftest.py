@@ -181,20 +181,23 @@ def run_tasks(db: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
 def transactional_db(transactional_db: None) -> Iterator[None]:
     """pytest-django's transactional_db, able to empty the audit trail afterwards.
 
-    A transactional test commits for real and is cleaned up by deleting every row.
-    The audit trail's SQLite triggers refuse deletions (PostgreSQL's flush
-    truncates, which row triggers do not see), so on SQLite the triggers are
-    lifted just long enough to empty that one table, then put back.
+    A transactional test commits for real and is cleaned up by emptying every
+    table. The audit trail's triggers refuse that (deletions on SQLite, a
+    TRUNCATE of a trail with entries on PostgreSQL), so they are lifted just
+    long enough to empty that one table, then put back.
     """
     yield
     import importlib
 
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module("chapterhouse.custody.migrations.0002_audit_triggers")
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE custody_auditentry DISABLE TRIGGER USER")
+            cursor.execute("DELETE FROM custody_auditentry")
+            cursor.execute("ALTER TABLE custody_auditentry ENABLE TRIGGER USER")
+            return
+        triggers = importlib.import_module("chapterhouse.custody.migrations.0004_audit_sealed")
         for statement in triggers.SQLITE_BACKWARD:
             cursor.execute(statement)
         cursor.execute("DELETE FROM custody_auditentry")

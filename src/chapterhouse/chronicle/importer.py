@@ -14,10 +14,11 @@ person, body, role, title and start) and only what differs is written.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import marshal
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -34,6 +35,7 @@ from chapterhouse.chronicle.reader import (
     validate_item,
 )
 from chapterhouse.core.errors import RecordError
+from chapterhouse.core.locks import import_lock
 from chapterhouse.core.partial_dates import InvalidDuration, add_duration, end_of, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -253,6 +255,9 @@ class _Importer:
         # Where each conference and session is in the file, to name them in errors.
         self.conference_index: dict[str, int] = {}
         self.session_index: dict[str, int] = {}
+        # What the import changed in objects that existed before it, for the audit
+        # trail: (type, id) -> (before, after, body whose officers read the entry).
+        self.changes: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any], int | None]] = {}
 
     # -- errors -----------------------------------------------------------------
 
@@ -390,14 +395,31 @@ class _Importer:
         )
         self.progress.advance(amount)
 
-    @staticmethod
-    def apply_fields(obj: Model, values: dict[str, Any]) -> bool:
-        changed = False
+    def apply_fields(self, obj: Model, values: dict[str, Any]) -> bool:
+        """Set ``values`` on ``obj``; note what changed for the audit trail, return whether
+        anything did."""
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         for name, value in values.items():
-            if getattr(obj, name) != value:
+            old = getattr(obj, name)
+            if old != value:
+                key, before[key] = _audit_value(obj, name, old)
+                after[key] = _audit_value(obj, name, value)[1]
                 setattr(obj, name, value)
-                changed = True
-        return changed
+        if before:
+            self.note_change(obj, before, after)
+        return bool(before)
+
+    def note_change(self, obj: Model, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Record that the import changed ``obj`` from ``before`` to ``after``; values of one
+        object changed in several steps merge into one change."""
+        key = (_object_type(obj), _object_id(obj))
+        if key not in self.changes:
+            self.changes[key] = ({}, {}, _audit_body(obj))
+        earlier, later, _body = self.changes[key]
+        for name, value in before.items():
+            earlier.setdefault(name, value)
+        later.update(after)
 
     def upsert(
         self, section: str, model: type[Model], slug: str, values: dict[str, Any]
@@ -572,6 +594,11 @@ class _Importer:
                 body.save()
                 outcome = "updated"
             if set(mandates) != standing_mandates.get(slug, set()):
+                self.note_change(
+                    body,
+                    {"mandates": sorted(standing_mandates.get(slug, set()))},
+                    {"mandates": sorted(mandates)},
+                )
                 Mandate.objects.filter(
                     body=body, decision__isnull=True, transferred_from__isnull=True
                 ).delete()
@@ -738,6 +765,11 @@ class _Importer:
                 new_names, new_affiliations = self.person_related(index, person.pk, data)
                 fields: tuple[str, ...] = ("name", "lang", "kind")
                 if _dict_rows(new_names, fields) != _rows(person.names.all(), fields):
+                    self.note_change(
+                        person,
+                        {"names": [name.name for name in person.names.all()]},
+                        {"names": [name["name"] for name in new_names]},
+                    )
                     person.names.all().delete()
                     names += new_names
                     changed = True
@@ -751,6 +783,11 @@ class _Importer:
                     "private",
                 )
                 if _dict_rows(new_affiliations, fields) != _rows(person.affiliations.all(), fields):
+                    self.note_change(
+                        person,
+                        {"affiliations": _plain(_rows(person.affiliations.all(), fields))},
+                        {"affiliations": _plain(_dict_rows(new_affiliations, fields))},
+                    )
                     person.affiliations.all().delete()
                     affiliations += new_affiliations
                     changed = True
@@ -889,6 +926,10 @@ class _Importer:
         twin.end_precision = "day"
         twin.end_reason = "reappointed"
         if twin.pk is not None:
+            self.apply_fields(
+                Term.objects.select_related("person", "body").get(pk=twin.pk),
+                {"end": twin.end, "end_precision": "day", "end_reason": "reappointed"},
+            )
             Term.objects.filter(pk=twin.pk).update(
                 end=twin.end, end_precision="day", end_reason="reappointed"
             )
@@ -911,6 +952,8 @@ class _Importer:
             self.error(f"terms[{index}]", "the same term is listed twice")
             return
         if any(getattr(term, name) != value for name, value in values.items()):
+            stored = Term.objects.select_related("person", "body").get(pk=term.pk)
+            self.apply_fields(stored, values)
             Term.objects.filter(pk=term.pk).update(**values)
             self.count("terms", "updated")
         else:
@@ -1458,6 +1501,81 @@ def _source_name(source: str | Path | BinaryIO) -> str:
     return Path(name).name if isinstance(name, str) and not name.startswith("<") else "-"
 
 
+def _plain(value: Any) -> Any:
+    """Return ``value`` as JSON can hold it: dates as ISO text, tuples as lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _audit_value(obj: Model, name: str, value: Any) -> tuple[str, Any]:
+    """Return the field's name and value as an audit entry shows them: a reference by
+    the id of what it names (``custodian: ec-kz``), not by its row number."""
+    field_ = obj._meta.get_field(name.removesuffix("_id"))
+    if field_.is_relation and value is not None:
+        related = field_.related_model
+        pk = value.pk if isinstance(value, Model) else value
+        if any(f.name == "slug" for f in related._meta.concrete_fields):  # type: ignore[union-attr]
+            slug = related._default_manager.filter(pk=pk).values_list("slug", flat=True).first()  # type: ignore[union-attr]
+            return field_.name, slug
+        return field_.name, pk
+    return field_.name, _plain(value)
+
+
+def _object_type(obj: Model) -> str:
+    return obj._meta.model_name or obj._meta.label_lower
+
+
+def _object_id(obj: Model) -> str:
+    """Return the id an audit entry names ``obj`` by: its Chronicle id where it has one."""
+    if isinstance(obj, Term):
+        return f"{obj.person.slug}/{obj.body.slug}/{obj.role}/{obj.start.isoformat()}"
+    if isinstance(obj, Organization):
+        return "organization"
+    if isinstance(obj, ArticleTranslation):
+        return f"{obj.article.slug}/{obj.lang}"
+    return str(getattr(obj, "slug", None) or obj.pk)
+
+
+def _audit_body(obj: Model) -> int | None:
+    """Return the body whose officers read the entry about ``obj`` (None: administrators)."""
+    if isinstance(obj, Body):
+        return obj.pk
+    if isinstance(obj, Person):
+        return obj.custodian_id
+    if isinstance(obj, Term):
+        return obj.body_id
+    return None
+
+
+class _HashingReader:
+    """A binary file that digests (SHA-256) what is read through it."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self.fp = fp
+        self.sha256 = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fp.read(size)
+        self.sha256.update(data)
+        return data
+
+    def tell(self) -> int:
+        return self.fp.tell()
+
+    def hexdigest(self) -> str:
+        """Return the digest of the whole file, reading what the parser left unread."""
+        while self.read(1 << 16):
+            pass
+        return self.sha256.hexdigest()
+
+
 def chunk_value(chunk: list[tuple[int, dict[str, Any]]], index: int, key: str) -> Any:
     """Return the value of ``key`` of the item at file index ``index`` in ``chunk``."""
     return next(data.get(key) for i, data in chunk if i == index)
@@ -1471,6 +1589,49 @@ def _rows(objects: Any, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
     return [tuple(getattr(obj, name) for name in fields) for obj in objects]
 
 
+def _audit_import(
+    importer: _Importer,
+    *,
+    viewer: Viewer,
+    via: str,
+    at: dt.datetime,
+    source: str | Path | BinaryIO,
+    sha256: str,
+) -> None:
+    """Record the import in the audit trail: one entry for the file (who, which file and
+    its SHA-256, the counts), then one per object it changed, with the fields before
+    and after, all at the same time ``at``."""
+    name = _source_name(source)
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="import",
+        object_type="chronicle",
+        object_id=name,
+        at=at,
+        after={
+            "file": name,
+            "sha256": sha256,
+            **{what: importer.result.total(what) for what in OUTCOMES},
+            "sections": {
+                section: asdict(count) for section, count in importer.result.counts.items()
+            },
+        },
+    )
+    for (object_type, object_id), (before, after, body) in importer.changes.items():
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="import",
+            object_type=object_type,
+            object_id=object_id,
+            at=at,
+            body=body,
+            before=before,
+            after=after,
+        )
+
+
 def chronicle_import(
     source: str | Path | BinaryIO,
     *,
@@ -1478,12 +1639,18 @@ def chronicle_import(
     viewer: Viewer | None = None,
     via: str = "cli",
     at: dt.datetime | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
 
     Raises ``ChronicleInvalid`` with every error found; the database is then
-    exactly as it was. Given a ``viewer`` (and the time ``at``), the import
-    leaves one audit entry with the counts, written in the same transaction.
+    exactly as it was. Given a ``viewer`` (and the time ``at``), the import is
+    recorded in the audit trail in the same transaction: who, which file (name
+    and SHA-256) and, for every object that existed and was changed, its fields
+    before and after (objects it creates are counted, not listed).
+
+    Imports run one at a time: one that finds another writing calls ``on_wait``
+    once and waits for it to finish (see core.locks.import_lock).
     """
     if viewer is not None and at is None:
         raise ValueError("an audited import needs the time it happens at")
@@ -1500,13 +1667,16 @@ def chronicle_import(
             size: int | None = path.stat().st_size
         else:
             fp, size = source, None
+        reader = _HashingReader(fp)
         spill_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="chronicle-")))
         spills: dict[str, Path] = {}
         with suppress(_Abort):
-            spills = importer.validate(fp, spill_dir, size)
+            spills = importer.validate(reader, spill_dir, size)  # type: ignore[arg-type]
         if importer.errors:
             raise ChronicleInvalid(importer.errors)
+        sha256 = reader.hexdigest()
         with transaction.atomic():
+            import_lock(on_wait=on_wait)
             with suppress(_Abort):
                 importer.write(spills)
             if importer.errors:
@@ -1515,21 +1685,7 @@ def chronicle_import(
             public_pages_changed()
             if viewer is not None:
                 assert at is not None
-                audit_record(
-                    viewer=viewer,
-                    via=via,
-                    action="import",
-                    object_type="chronicle",
-                    object_id=_source_name(source),
-                    at=at,
-                    after={
-                        **{what: importer.result.total(what) for what in OUTCOMES},
-                        "sections": {
-                            section: asdict(count)
-                            for section, count in importer.result.counts.items()
-                        },
-                    },
-                )
+                _audit_import(importer, viewer=viewer, via=via, at=at, source=source, sha256=sha256)
     if importer.result.total("created") >= ANALYZE_AFTER:
         # Fresh statistics, or the planner keeps treating the tables as small and
         # scans millions of terms for an org chart.

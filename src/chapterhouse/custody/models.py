@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+
+from chapterhouse.core.locks import lock_record
+from chapterhouse.custody import audit_chain
 
 ROLE_CHOICES = [
     ("officer", "officer"),
@@ -130,13 +133,21 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail cannot be edited.")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:  # type: ignore[override]
+        # Each entry links to the one before it, so entries are appended one by one.
+        raise PermissionError("Audit entries are appended one by one (see AuditEntry.save).")
+
 
 class AuditEntry(models.Model):
     """One write: who, when, which object, and its fields before and after.
 
-    Entries are written once. Database triggers refuse to delete them or to
-    change who, when and what; only erasure of a person may redact personal
-    values in `before`/`after` (see custody.services.person_erase).
+    Entries are written once. Database triggers refuse to delete them, to
+    truncate the table or to change anything; the one exception is erasure of a
+    person, which may redact the personal values in `before`/`after` of the
+    entries about that person written before the erasure's own entry (see
+    custody.services.person_erase). Each entry is a link of a hash chain
+    (custody.audit_chain), so a change made behind the triggers' back shows up
+    in `chapterhouse audit verify`.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -166,6 +177,17 @@ class AuditEntry(models.Model):
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    values_digest = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of before and after, as written."
+    )
+    previous = models.CharField(
+        max_length=64, editable=False, help_text="The digest of the entry before this one."
+    )
+    digest = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 of who, when, how, what, the values' digest and the previous digest.",
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -178,9 +200,24 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("redacting", False):
-            raise PermissionError("The audit trail cannot be edited.")
-        super().save(*args, **kwargs)
+        if self.pk is not None:
+            if not kwargs.pop("redacting", False):
+                raise PermissionError("The audit trail cannot be edited.")
+            super().save(*args, **kwargs)
+            return
+        self._append(*args, **kwargs)
+
+    def _append(self, *args: Any, **kwargs: Any) -> None:
+        """Link the entry to the last one and insert it, holding the record's write lock
+        until the transaction ends, so two writers never link to the same entry."""
+        # No savepoint: a failed append fails the writer's whole transaction anyway.
+        with transaction.atomic(savepoint=False):
+            lock_record()
+            last = AuditEntry.objects.order_by("-pk").values_list("digest", flat=True).first()
+            self.previous = last or audit_chain.GENESIS
+            self.values_digest = audit_chain.values_digest(self.before, self.after)
+            self.digest = audit_chain.digest_of(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail cannot be edited.")

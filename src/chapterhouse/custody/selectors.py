@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.custody import audit_chain
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.models import Account, AuditEntry, Grant
 from chapterhouse.meetings.models import Decision, Session
@@ -47,6 +50,63 @@ def audit_entries(
     if limit is not None:
         entries = entries[:limit]
     return list(entries)
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """What ``audit_chain_verify`` found: how many entries, and the first broken link."""
+
+    count: int
+    redacted: int
+    last_digest: str
+    broken_entry: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_entry is None
+
+
+def audit_chain_verify() -> AuditVerification:
+    """Walk the audit trail in the order it was written and check every link of its chain.
+
+    Return at the first broken link: the entry's id and what is wrong with it (its
+    fixed content changed, its values changed, or it does not follow the entry
+    before it: one was removed, inserted or rewritten). Values that differ from
+    their digest are fine only where erasure redacted them: an entry about a
+    person followed by an "erase" entry about that person. Removing entries from
+    the end leaves a shorter chain that is still whole; the last digest, kept
+    somewhere else, is what shows that.
+    """
+    erased_at: dict[str, int] = {}
+    for slug, pk in AuditEntry.objects.filter(object_type="person", action="erase").values_list(
+        "object_id", "pk"
+    ):
+        erased_at[slug] = max(pk, erased_at.get(slug, 0))
+    previous = audit_chain.GENESIS
+    previous_id: int | None = None
+    count = redacted = 0
+    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        problem = ""
+        if entry.previous != previous:
+            problem = (
+                _("it does not follow entry %(id)s: an entry was removed, inserted or rewritten")
+                % {"id": previous_id}
+                if previous_id is not None
+                else _("it is not the first entry written: entries before it were removed")
+            )
+        elif audit_chain.digest_of(entry) != entry.digest:
+            problem = _("who, when, how or which object was changed after it was written")
+        elif audit_chain.values_digest(entry.before, entry.after) != entry.values_digest:
+            if entry.object_type == "person" and erased_at.get(entry.object_id, 0) > entry.pk:
+                redacted += 1
+            else:
+                problem = _("its before/after values were changed after they were written")
+        if problem:
+            return AuditVerification(count, redacted, previous, entry.pk, problem)
+        previous, previous_id = entry.digest, entry.pk
+        count += 1
+    return AuditVerification(count, redacted, previous)
 
 
 def audit_changes(entry: AuditEntry) -> list[dict[str, Any]]:

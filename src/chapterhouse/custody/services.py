@@ -534,12 +534,7 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
     person.erased = at
     person.save()
     unlinked = Account.objects.filter(person=person).update(person=None)
-    for entry in AuditEntry.objects.filter(object_type="person", object_id=person.slug):
-        entry.before = _redact(entry.before)
-        entry.after = _redact(entry.after)
-        # The triggers let only before/after change, which is all that is redacted here.
-        entry.save(redacting=True, update_fields=["before", "after"])
-    audit_record(
+    erasure = audit_record(
         viewer=viewer,
         via=via,
         action="erase",
@@ -550,6 +545,15 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
         before={field: REDACTED for field in ["name", *erased]},
         after={"name": person.name, "erased": at.isoformat(), "account_unlinked": bool(unlinked)},
     )
+    # The triggers let only before/after change, and only of the entries an "erase"
+    # entry follows: which is why that entry is written first. The chain holds the
+    # digest of the values as written, so it stays whole (see audit_chain_verify).
+    for entry in AuditEntry.objects.filter(
+        object_type="person", object_id=person.slug, pk__lt=erasure.pk
+    ):
+        entry.before = _redact(entry.before)
+        entry.after = _redact(entry.after)
+        entry.save(redacting=True, update_fields=["before", "after"])
     return person
 
 

@@ -1,4 +1,10 @@
-"""``chapterhouse demo``: load the invented demo organization (idempotent)."""
+"""``chapterhouse demo``: load the invented demo organization into an empty database.
+
+`make run` calls it on every start. Loading the demo again over data would
+revert whatever was changed since (on the web, by an import), so it loads only
+when the database holds no organization, body or person, and otherwise says it
+left the data alone and succeeds, so that `make run` still serves.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 from chapterhouse.custody.access import ADMIN
-from chapterhouse.custody.services import user_add
+from chapterhouse.custody.services import operator_viewer, user_add
 from chapterhouse.newsroom.models import LanguageDesk
 from chapterhouse.newsroom.services import language_desk_set
-from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.models import Body, Organization, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"
 DEMO_PASSWORD = "chapterhouse-demo"
@@ -63,11 +70,24 @@ DEMO_DESKS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo organization and local demo accounts; safe to run again."
+    help = "Load the demo organization and local demo accounts into an empty database."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if Organization.objects.exists() or Body.objects.exists() or Person.objects.exists():
+            self.stdout.write(
+                _(
+                    "The database already holds an organization: the demo left it alone"
+                    " (it loads only into an empty database)."
+                )
+            )
+            if get_user_model().objects.filter(username=DEMO_ACCOUNTS[0][0]).exists():
+                self.sign_in_hint()
+            return
         try:
-            result = chronicle_import(DEMO_FILE)
+            # Audited like any import: who loaded it, from which file, what it created.
+            result = chronicle_import(
+                DEMO_FILE, viewer=operator_viewer(), via="cli", at=timezone.now()
+            )
         except ChronicleInvalid as invalid:
             raise CommandError(f"the demo file is invalid:\n{invalid}") from None
         self.stdout.write(
@@ -97,6 +117,10 @@ class Command(BaseCommand):
                 at=at,
             )
             self.stdout.write(f"Created the demo account {email} ({what}).")
+        self.sign_in_hint()
+
+    def sign_in_hint(self) -> None:
+        """Print how to sign in to the demo."""
         self.stdout.write(
             f"Sign in at /accounts/sign-in/ with the password {DEMO_PASSWORD!r} as "
             + ", ".join(f"{email} ({what})" for email, *_, what in DEMO_ACCOUNTS)

@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 from chapterhouse.chronicle.management.commands._progress import (
     BAR_THRESHOLD_BYTES,
     RichImportProgress,
 )
-from chapterhouse.custody.access import ADMIN
+from chapterhouse.custody.services import operator_viewer
 
 
 class Command(BaseCommand):
@@ -36,10 +38,27 @@ class Command(BaseCommand):
             big = path.stat().st_size >= BAR_THRESHOLD_BYTES
         try:
             with RichImportProgress(enabled=big) as progress:
-                # The command line is the operator's: it acts as the administrator.
+                # The command line is the operator's: it acts as the administrator, and
+                # the audit trail names the operator's login.
                 result = chronicle_import(
-                    source, progress=progress, viewer=ADMIN, via="cli", at=timezone.now()
+                    source,
+                    progress=progress,
+                    viewer=operator_viewer(),
+                    via="cli",
+                    at=timezone.now(),
+                    on_wait=self.waiting,
                 )
+        except OperationalError as busy:
+            # SQLite: another write held the database longer than the busy timeout.
+            if "locked" not in str(busy):
+                raise
+            raise CommandError(
+                _(
+                    "%(file)s: the database is busy with another write; nothing was imported,"
+                    " try again when it has finished"
+                )
+                % {"file": name}
+            ) from None
         except ChronicleInvalid as invalid:
             count = len(invalid.errors)
             plural = "s" if count != 1 else ""
@@ -58,3 +77,8 @@ class Command(BaseCommand):
             f"Imported {name}: {result.total('created')} created, "
             f"{result.total('updated')} updated, {result.total('unchanged')} unchanged."
         )
+
+    def waiting(self) -> None:
+        """Say why nothing seems to happen while another import holds the lock."""
+        self.stderr.write(_("waiting for another import to finish …"))
+        self.stderr.flush()

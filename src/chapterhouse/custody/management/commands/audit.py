@@ -1,4 +1,5 @@
-"""``chapterhouse audit [--object TYPE:ID] [--since DATE]``: print the audit trail."""
+"""``chapterhouse audit [--object TYPE:ID] [--since DATE]``: print the audit trail;
+``chapterhouse audit verify``: check its hash chain."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from django.utils.translation import gettext_lazy
 from rich.table import Table
 
 from chapterhouse.custody.access import ADMIN
-from chapterhouse.custody.selectors import audit_changes, audit_entries, audit_entry_data
+from chapterhouse.custody.selectors import (
+    audit_chain_verify,
+    audit_changes,
+    audit_entries,
+    audit_entry_data,
+)
 from chapterhouse.registry.management import FORMATS, day_from_argument, json_write, rich_write
 
 
@@ -27,11 +33,20 @@ def _value(value: Any) -> str:
 class Command(BaseCommand):
     help = cast(
         str,
-        gettext_lazy("Print the audit trail: who changed what, when, and how, newest first."),
+        gettext_lazy(
+            "Print the audit trail: who changed what, when, and how, newest first;"
+            " 'audit verify' checks that no entry was changed or removed."
+        ),
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "check",
+            nargs="?",
+            choices=["verify"],
+            help=_("verify: check the hash chain and report the first broken link."),
+        )
         parser.add_argument(
             "--object",
             metavar="TYPE:ID",
@@ -44,6 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["check"] == "verify":
+            self.verify()
+            return
         object_type = object_id = None
         if options["object"]:
             object_type, sep, object_id = options["object"].partition(":")
@@ -87,3 +105,23 @@ class Command(BaseCommand):
                 changes,
             )
         rich_write(self.stdout, [table])
+
+    def verify(self) -> None:
+        """Print OK with the number of entries, or the first broken link and exit 1."""
+        result = audit_chain_verify()
+        if not result.intact:
+            raise CommandError(
+                _(
+                    "the audit trail is broken at entry %(id)s: %(problem)s"
+                    " (%(count)s entries before it are intact)"
+                )
+                % {"id": result.broken_entry, "problem": result.problem, "count": result.count},
+                returncode=1,
+            )
+        self.stdout.write(
+            _(
+                "OK: %(count)s audit entries, the chain is intact"
+                " (%(redacted)s redacted by erasure); last digest %(digest)s"
+            )
+            % {"count": result.count, "redacted": result.redacted, "digest": result.last_digest}
+        )
