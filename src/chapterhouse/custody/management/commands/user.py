@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import grant_create, grant_end, parse_grant, user_add
@@ -69,7 +70,7 @@ def _site_url() -> str:
     return str(origins[0]).rstrip("/") if origins else ""
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str, gettext_lazy("Add accounts, give and end their grants, list them (as the operator).")
     )
