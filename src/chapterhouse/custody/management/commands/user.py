@@ -64,8 +64,14 @@ def _grants(texts: list[str]) -> list[tuple[str, Body]]:
         raise CommandError(_errors(error)) from None
 
 
-def _site_url() -> str:
-    """Return the site's address for links printed on the command line, if it is known."""
+def site_url() -> str:
+    """Return the site's address for links printed on the command line, or "" if unknown.
+
+    ``SITE_URL`` says it (``http://127.0.0.1:8000`` in development); a
+    deployment that set only ``CSRF_TRUSTED_ORIGINS`` still gets whole links.
+    """
+    if settings.SITE_URL:
+        return str(settings.SITE_URL).rstrip("/")
     origins = getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
     return str(origins[0]).rstrip("/") if origins else ""
 
@@ -180,7 +186,15 @@ class Command(TranslatedCommand):
             )
             % {"days": days}
         )
-        self.stdout.write(f"  {_site_url() or '<site address>'}{path}")
+        base = site_url()
+        self.stdout.write(f"  {base}{path}")
+        if not base:
+            self.stdout.write(
+                _(
+                    "SITE_URL is not set, so this is only the path: put the site's address "
+                    "(https://…) in front of it, and set SITE_URL for whole links."
+                )
+            )
         self.stdout.write(
             _("Later they can ask for a new link with “Forgot your password?” on %(path)s.")
             % {"path": reverse("custody:login")}
