@@ -101,9 +101,10 @@ def _validate_slug(value: object) -> str:
 
 
 def _validate_lang(value: object) -> str:
-    """Return ``value`` if it is a language code."""
+    """Return ``value`` if it is a language code (no longer than the models keep)."""
     if not isinstance(value, str) or not _LANG.fullmatch(value):
         _fail("language", EXPECTED_LANG)
+    _too_long(value, limits.LANG_MAX_LENGTH)
     return value
 
 
@@ -184,7 +185,11 @@ def _validate_text(value: object) -> str | dict[str, str]:
     if len(value) > limits.TEXT_MAX_LANGUAGES:
         _fail("text", f"expected at most {limits.TEXT_MAX_LANGUAGES} languages, got {len(value)}")
     for lang, translation in value.items():
-        if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+        if (
+            not isinstance(lang, str)
+            or not _LANG.fullmatch(lang)
+            or len(lang) > limits.LANG_MAX_LENGTH
+        ):
             _fail("text", f"{EXPECTED_TEXT}; {lang!r} is not a language code such as 'en'")
         if not isinstance(translation, str) or not translation.strip():
             _fail("text", f"{EXPECTED_TEXT}; the {lang!r} text is not a non-empty string")
@@ -268,7 +273,9 @@ Slug = Annotated[
 Lang = Annotated[
     str,
     PlainValidator(_validate_lang),
-    WithJsonSchema({"type": "string", "pattern": LANG_PATTERN}),
+    WithJsonSchema(
+        {"type": "string", "pattern": LANG_PATTERN, "maxLength": limits.LANG_MAX_LENGTH}
+    ),
 ]
 Country = Annotated[
     str,

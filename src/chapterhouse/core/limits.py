@@ -27,6 +27,8 @@ NAME_PART_MAX_LENGTH = 200
 """A given name, family name, patronymic or call sign."""
 TITLE_KEY_MAX_LENGTH = 1000
 """A term's title as canonical JSON (all its languages together)."""
+LANG_MAX_LENGTH = 20
+"""A BCP 47 language code."""
 DURATION_MAX_LENGTH = 40
 """An ISO 8601 term length as written."""
 

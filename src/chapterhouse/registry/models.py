@@ -45,7 +45,9 @@ class Organization(models.Model):
         default=list, help_text="Working languages (BCP 47 codes), in display order."
     )
     default_language = models.CharField(
-        max_length=20, default="en", help_text="The language of plain-string Texts."
+        max_length=limits.LANG_MAX_LENGTH,
+        default="en",
+        help_text="The language of plain-string Texts.",
     )
     founded = models.DateField(null=True, blank=True, help_text="Founding date (first day).")
     founded_precision = precision_field("the founding date")
@@ -295,7 +297,9 @@ class PersonName(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=limits.NAME_MAX_LENGTH, db_index=True)
-    lang = models.CharField(max_length=20, blank=True, help_text="Language of the variant.")
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, blank=True, help_text="Language of the variant."
+    )
     kind = models.CharField(max_length=20, blank=True, choices=NAME_KIND_CHOICES)
     position = models.PositiveIntegerField(default=0, help_text="Order as listed.")
 
