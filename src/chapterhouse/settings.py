@@ -126,6 +126,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chapterhouse.custody.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
+# Failed API bearer tokens are throttled with the same limit and cool-off, per address.
+# Password-reset mail: at most this many requests per address and mails per account
+# in PASSWORD_RESET_WINDOW seconds (the cache counts; Redis shares them).
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
+PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 3600)
+
 OTP_TOTP_ISSUER = "Chapterhouse"
 
 # Scripts only from our own origin: no inline script, no eval.
