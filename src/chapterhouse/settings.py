@@ -126,6 +126,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chapterhouse.custody.views.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
+# Failed API bearer tokens are throttled with the same limit and cool-off, per address.
+# Password-reset mail: at most this many requests per address and mails per account
+# in PASSWORD_RESET_WINDOW seconds (the cache counts; Redis shares them).
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
+PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 3600)
+
 OTP_TOTP_ISSUER = "Chapterhouse"
 
 # Scripts only from our own origin: no inline script, no eval.
@@ -228,6 +235,19 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Largest photo upload accepted, in bytes (default 15 MB).
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
+# Largest photo accepted, in pixels (all frames together), checked before decoding.
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# Photos accepted in one request; more files than this are refused before any is read.
+PHOTOS_PER_UPLOAD = env_int("PHOTOS_PER_UPLOAD", 20)
+
+# Request sizes (docs/deploy.md, "Limits"). A request body other than uploaded files
+# (a form, an API write's JSON) larger than this is refused with 400/413 before it is
+# read; the proxy's client_max_body_size bounds the files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = PHOTOS_PER_UPLOAD
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_BYTES", 2_621_440)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

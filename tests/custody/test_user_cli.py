@@ -82,6 +82,28 @@ def test_user_add_without_a_password_prints_a_link_to_choose_one(demo, client):
     assert client.get(path, follow=True).context["validlink"] is False  # it worked once
 
 
+def test_user_add_prints_a_whole_link_that_opens_the_set_password_form(demo, client, settings):
+    settings.SITE_URL = "http://testserver/"
+    output = run("user", "add", "whole@chapterhouse.test")
+    link = re.search(r"^  (\S+)$", output, re.MULTILINE).group(1)
+
+    assert re.fullmatch(r"http://testserver/accounts/password/reset/[\w-]+/[\w-]+/", link)
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    assert page.context["validlink"] is True
+    assert "new_password1" in page.content.decode()
+    assert "<site address>" not in output
+
+
+def test_user_add_says_when_it_knows_no_site_address(demo, settings):
+    settings.SITE_URL = ""
+    settings.CSRF_TRUSTED_ORIGINS = []
+    output = run("user", "add", "pathonly@chapterhouse.test")
+
+    assert re.search(r"^  /accounts/password/reset/\S+$", output, re.MULTILINE)
+    assert "SITE_URL is not set" in output
+
+
 def test_user_add_reads_a_password_from_standard_input(demo):
     run(
         "user",

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import ninja
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -115,6 +117,19 @@ def bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Answer a parameter that does not validate with a 400 naming it and its value."""
     detail = "; ".join(_describe_validation_error(request, error) for error in exc.errors)
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """Answer a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with a 413 saying the limit."""
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request is too large: at most %(size)s bytes are accepted.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        },
+        status=413,
+    )
 
 
 @api.exception_handler(Http404)

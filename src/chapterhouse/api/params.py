@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.errors import HttpError
 
+from chapterhouse.core.partial_dates import DayOutOfRange, askable
+
 T = TypeVar("T")
 
 # ASCII digits only: `\d` would also let other scripts' digits through.
@@ -35,7 +37,9 @@ def day_param(value: str | None, *, name: str, default: dt.date | None = None) -
         return default if default is not None else timezone.localdate()
     if _ISO_DAY.fullmatch(value):
         try:
-            return dt.date.fromisoformat(value)
+            return askable(dt.date.fromisoformat(value), value)
+        except DayOutOfRange as error:
+            raise HttpError(400, f"{name}: {error}") from None
         except ValueError:
             pass
     raise HttpError(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, NoReturn, Self
+from typing import Annotated, Any, Literal, NoReturn, Self, TypeVar
 
 from babel import Locale
 from pydantic import (
@@ -30,15 +30,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from chapterhouse.core import limits
 from chapterhouse.core.partial_dates import (
     InvalidDuration,
     InvalidPartialDate,
     PartialDate,
     parse_duration,
 )
+from chapterhouse.core.text import text_key
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-_.]*$"
-SLUG_MAX_LENGTH = 100
+SLUG_MAX_LENGTH = limits.ID_MAX_LENGTH
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DURATION_PATTERN = r"^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$"
@@ -99,9 +101,10 @@ def _validate_slug(value: object) -> str:
 
 
 def _validate_lang(value: object) -> str:
-    """Return ``value`` if it is a language code."""
+    """Return ``value`` if it is a language code (no longer than the models keep)."""
     if not isinstance(value, str) or not _LANG.fullmatch(value):
         _fail("language", EXPECTED_LANG)
+    _too_long(value, limits.LANG_MAX_LENGTH)
     return value
 
 
@@ -121,6 +124,42 @@ def _validate_non_empty(value: object) -> str:
     return value
 
 
+def _too_long(value: str, max_length: int) -> None:
+    """Fail when ``value`` is longer than ``max_length`` characters, saying both lengths."""
+    if len(value) > max_length:
+        _fail(
+            "string_too_long",
+            f"expected at most {max_length} characters, got {len(value)}",
+        )
+
+
+def _bounded(max_length: int, *, empty: bool = False) -> PlainValidator:
+    """Return the validator of a string of at most ``max_length`` characters, non-empty
+    unless ``empty`` (the lengths come from ``core/limits.py``, as the models' do)."""
+
+    def validate(value: object) -> str:
+        if not empty:
+            value = _validate_non_empty(value)
+        elif not isinstance(value, str):
+            _fail("string", "expected a string")
+        _too_long(value, max_length)
+        return value
+
+    return PlainValidator(validate)
+
+
+def _bounded_schema(max_length: int, *, empty: bool = False) -> WithJsonSchema:
+    """Return the JSON Schema of :func:`_bounded`'s strings."""
+    return WithJsonSchema(
+        {"type": "string", "minLength": 0 if empty else 1, "maxLength": max_length}
+    )
+
+
+T = TypeVar("T")
+Items = Annotated[list[T], Field(max_length=limits.ITEMS_MAX)]
+"""A list inside one object: at most ``limits.ITEMS_MAX`` entries."""
+
+
 def _validate_email(value: object) -> str:
     """Return ``value`` if it looks like an e-mail address (``name@example.org``)."""
     if not isinstance(value, str) or len(value) > EMAIL_MAX_LENGTH or not _EMAIL.fullmatch(value):
@@ -136,18 +175,44 @@ def _validate_text(value: object) -> str | dict[str, str]:
     """
     if isinstance(value, str):
         if value.strip():
+            _too_long(value, limits.TEXT_MAX_LENGTH)
             return value
         _fail("text", EXPECTED_TEXT)
     if not isinstance(value, dict):
         _fail("text", EXPECTED_TEXT)
     if not value:
         _fail("text", f"{EXPECTED_TEXT}; this object has no languages")
+    if len(value) > limits.TEXT_MAX_LANGUAGES:
+        _fail("text", f"expected at most {limits.TEXT_MAX_LANGUAGES} languages, got {len(value)}")
     for lang, translation in value.items():
-        if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+        if (
+            not isinstance(lang, str)
+            or not _LANG.fullmatch(lang)
+            or len(lang) > limits.LANG_MAX_LENGTH
+        ):
             _fail("text", f"{EXPECTED_TEXT}; {lang!r} is not a language code such as 'en'")
         if not isinstance(translation, str) or not translation.strip():
             _fail("text", f"{EXPECTED_TEXT}; the {lang!r} text is not a non-empty string")
+        if len(translation) > limits.TEXT_MAX_LENGTH:
+            _fail(
+                "text",
+                f"expected at most {limits.TEXT_MAX_LENGTH} characters in the {lang!r} text,"
+                f" got {len(translation)}",
+            )
     return value
+
+
+def _validate_title(value: object) -> str | dict[str, str]:
+    """Return ``value`` if it is a Text short enough to tell a term's twins apart by."""
+    text = _validate_text(value)
+    key = text_key(text)
+    if len(key) > limits.TITLE_KEY_MAX_LENGTH:
+        _fail(
+            "text",
+            f"expected a title of at most {limits.TITLE_KEY_MAX_LENGTH} characters in all its"
+            f" languages together (written as JSON), got {len(key)}",
+        )
+    return text
 
 
 def _validate_date(value: object) -> str:
@@ -165,6 +230,7 @@ def _validate_duration(value: object) -> str:
     """Return ``value`` if it is a positive ISO 8601 duration in whole days or more."""
     if not isinstance(value, str):
         _fail("duration", "expected an ISO 8601 duration as a string, such as 'P1Y'")
+    _too_long(value, limits.DURATION_MAX_LENGTH)
     try:
         duration = parse_duration(value)
         # A length that overflows the calendar from year 1 is no length a term has.
@@ -207,7 +273,9 @@ Slug = Annotated[
 Lang = Annotated[
     str,
     PlainValidator(_validate_lang),
-    WithJsonSchema({"type": "string", "pattern": LANG_PATTERN}),
+    WithJsonSchema(
+        {"type": "string", "pattern": LANG_PATTERN, "maxLength": limits.LANG_MAX_LENGTH}
+    ),
 ]
 Country = Annotated[
     str,
@@ -215,9 +283,20 @@ Country = Annotated[
     WithJsonSchema({"type": "string", "enum": sorted(COUNTRY_CODES)}),
 ]
 NonEmptyStr = Annotated[
+    str, _bounded(limits.TEXT_MAX_LENGTH), _bounded_schema(limits.TEXT_MAX_LENGTH)
+]
+Name = Annotated[str, _bounded(limits.NAME_MAX_LENGTH), _bounded_schema(limits.NAME_MAX_LENGTH)]
+NamePart = Annotated[
+    str, _bounded(limits.NAME_PART_MAX_LENGTH), _bounded_schema(limits.NAME_PART_MAX_LENGTH)
+]
+ContactStr = Annotated[
+    str, _bounded(limits.CONTACT_MAX_LENGTH), _bounded_schema(limits.CONTACT_MAX_LENGTH)
+]
+Notes = Annotated[str, _bounded(limits.NOTES_MAX_LENGTH), _bounded_schema(limits.NOTES_MAX_LENGTH)]
+FreeText = Annotated[
     str,
-    PlainValidator(_validate_non_empty),
-    WithJsonSchema({"type": "string", "minLength": 1}),
+    _bounded(limits.TEXT_MAX_LENGTH, empty=True),
+    _bounded_schema(limits.TEXT_MAX_LENGTH, empty=True),
 ]
 Email = Annotated[
     str,
@@ -230,15 +309,45 @@ Text = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "minLength": 1},
+                {"type": "string", "minLength": 1, "maxLength": limits.TEXT_MAX_LENGTH},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": limits.TEXT_MAX_LANGUAGES,
+                    "propertyNames": {"pattern": LANG_PATTERN},
+                    "additionalProperties": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": limits.TEXT_MAX_LENGTH,
+                    },
+                },
+            ],
+            "description": "A string in the default language, or language codes mapped to strings",
+        }
+    ),
+]
+TitleText = Annotated[
+    str | dict[str, str],
+    PlainValidator(_validate_title),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": limits.TITLE_KEY_MAX_LENGTH},
                 {
                     "type": "object",
                     "minProperties": 1,
                     "propertyNames": {"pattern": LANG_PATTERN},
-                    "additionalProperties": {"type": "string", "minLength": 1},
+                    "additionalProperties": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": limits.TITLE_KEY_MAX_LENGTH,
+                    },
                 },
             ],
-            "description": "A string in the default language, or language codes mapped to strings",
+            "description": (
+                "A post's title: a Text of at most "
+                f"{limits.TITLE_KEY_MAX_LENGTH} characters in all languages together"
+            ),
         }
     ),
 ]
@@ -256,7 +365,14 @@ DateStr = Annotated[
 DurationStr = Annotated[
     str,
     PlainValidator(_validate_duration),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "minLength": 3}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "minLength": 3,
+            "maxLength": limits.DURATION_MAX_LENGTH,
+        }
+    ),
 ]
 DateTimeStr = Annotated[
     str,
@@ -366,7 +482,7 @@ class Organization(ChronicleObject):
     """Full name."""
     short_name: Text | None = None
     """Abbreviation."""
-    languages: list[Lang] | None = None
+    languages: Items[Lang] | None = None
     """Working languages, in display order."""
     default_language: Lang | None = None
     """The language of plain-string Texts."""
@@ -399,13 +515,13 @@ class Body(ChronicleObject):
     kind: Slug
     """A declared or built-in body kind id."""
     name: Text
-    aliases: list[Text] | None = None
+    aliases: Items[Text] | None = None
     """Other names it is known by."""
     parent: Slug | None = None
     """The body it reports to; none for the top."""
     number: PositiveInt | None = None
     """Ordinal in its name, e.g. the 3rd department."""
-    countries: list[Country] | None = None
+    countries: Items[Country] | None = None
     """Where it works."""
     region: Text | None = None
     """E.g. a province or federal district."""
@@ -417,7 +533,7 @@ class Body(ChronicleObject):
     """Our extension: seen only by people with a grant on it; absent means false."""
     founded: DateStr | None = None
     dissolved: DateStr | None = None
-    mandates: list[Slug] | None = None
+    mandates: Items[Slug] | None = None
     """Competences it holds from ``founded`` on."""
     extra: Extra = None
 
@@ -439,7 +555,7 @@ class Body(ChronicleObject):
 class PersonName(ChronicleObject):
     """A variant of a person's name."""
 
-    name: NonEmptyStr
+    name: Name
     lang: Lang | None = None
     kind: NameKind | None = None
     extra: Extra = None
@@ -466,9 +582,9 @@ class Contact(ChronicleObject):
     """Our extension: how to reach a person (personal data)."""
 
     email: Email | None = None
-    phone: NonEmptyStr | None = None
-    address: NonEmptyStr | None = None
-    messenger: NonEmptyStr | None = None
+    phone: ContactStr | None = None
+    address: ContactStr | None = None
+    messenger: ContactStr | None = None
     """A messenger handle, e.g. ``@name`` or ``signal: +7 …``."""
     extra: Extra = None
 
@@ -477,24 +593,24 @@ class Person(ChronicleObject):
     """A member, officer or guest."""
 
     id: Slug
-    name: NonEmptyStr
+    name: Name
     """Display name as usually written in the default language."""
-    names: list[PersonName] | None = None
-    given: NonEmptyStr | None = None
-    family: NonEmptyStr | None = None
-    patronymic: NonEmptyStr | None = None
-    call_sign: NonEmptyStr | None = None
+    names: Items[PersonName] | None = None
+    given: NamePart | None = None
+    family: NamePart | None = None
+    patronymic: NamePart | None = None
+    call_sign: NamePart | None = None
     """A pseudonym the person is known by."""
     born: DateStr | None = None
     custodian: Slug | None = None
     """The body that keeps this person's personal data."""
     public: bool | None = None
     """May appear on public pages; absent means false."""
-    affiliations: list[Affiliation] | None = None
+    affiliations: Items[Affiliation] | None = None
     honorific: Text | None = None
     contact: Contact | None = None
     """Our extension: contact details (personal data)."""
-    notes: NonEmptyStr | None = None
+    notes: Notes | None = None
     """Our extension: the custodian's notes on the person (personal data)."""
     extra: Extra = None
 
@@ -505,7 +621,7 @@ class Term(ChronicleObject):
     person: Slug
     body: Slug
     role: Slug
-    title: Text | None = None
+    title: TitleText | None = None
     """The post's own wording."""
     start: DateStr
     end: DateStr | None = None
@@ -565,7 +681,7 @@ class Document(ChronicleObject):
     kind: DocumentKind
     title: Text
     author: Slug | None = None
-    signatories: list[Slug] | None = None
+    signatories: Items[Slug] | None = None
     text: Text
     internal: bool | None = None
     """Our extension: seen only by people with a grant on a host of its session."""
@@ -581,7 +697,7 @@ class Session(ChronicleObject):
     """Its day number within the conference."""
     title: Text | None = None
     date: DateStr
-    hosts: list[Slug] | None = None
+    hosts: Items[Slug] | None = None
     """The bodies that hold it, in order."""
     country: Country | None = None
     """Where it takes place (may differ from the hosts' countries)."""
@@ -590,10 +706,10 @@ class Session(ChronicleObject):
     venue: Text | None = None
     format: SessionFormat | None = None
     chair: Slug | None = None
-    occasions: list[Slug] | None = None
+    occasions: Items[Slug] | None = None
     """Commemorations it is timed to coincide with."""
-    attendees: list[Attendee] | None = None
-    documents: list[Document] | None = None
+    attendees: Items[Attendee] | None = None
+    documents: Items[Document] | None = None
     internal: bool | None = None
     """Our extension: seen only by people with a grant on one of its hosts."""
     extra: Extra = None
@@ -645,12 +761,12 @@ class Agreement(ChronicleObject):
 
     id: Slug
     title: Text
-    parties: list[Slug] | None = None
+    parties: Items[Slug] | None = None
     """``self`` or partner ids."""
     status: AgreementStatus
     date: DateStr | None = None
-    articles: list[Text] | None = None
-    signatories: list[AgreementSignatory] | None = None
+    articles: Items[Text] | None = None
+    signatories: Items[AgreementSignatory] | None = None
     extra: Extra = None
 
 
@@ -686,7 +802,7 @@ class Task(ChronicleObject):
 
     id: Slug
     title: Text
-    assignees: list[TaskAssignee] | None = None
+    assignees: Items[TaskAssignee] | None = None
     due: DateStr | None = None
     status: TaskStatus
     extra: Extra = None
@@ -699,7 +815,7 @@ class StartTermEffect(ChronicleObject):
     person: Slug
     body: Slug
     role: Slug
-    title: Text | None = None
+    title: TitleText | None = None
     how: How | None = None
     start: DateStr | None = None
     """Defaults to the decision's date."""
@@ -720,7 +836,7 @@ class EndTermEffect(ChronicleObject):
     person: Slug
     body: Slug
     role: Slug
-    title: Text | None = None
+    title: TitleText | None = None
     end: DateStr | None = None
     """Defaults to the decision's date."""
     reason: Text | None = None
@@ -739,7 +855,7 @@ class MandateTransfer(ChronicleObject):
     """Where a dissolved body's mandate goes: to named bodies, or to every body of a kind."""
 
     mandate: Slug
-    to: list[Slug] | None = Field(default=None, min_length=1)
+    to: list[Slug] | None = Field(default=None, min_length=1, max_length=limits.ITEMS_MAX)
     to_kind: Slug | None = None
     holder_role: Slug | None = None
     """Give the mandate to the holders of this role there (e.g. the heads)."""
@@ -760,7 +876,7 @@ class DissolveBodyEffect(ChronicleObject):
     body: Slug
     date: DateStr | None = None
     """Defaults to the decision's date."""
-    transfer: list[MandateTransfer] | None = None
+    transfer: Items[MandateTransfer] | None = None
     extra: Extra = None
 
 
@@ -838,7 +954,7 @@ class Decision(ChronicleObject):
     status: DecisionStatus
     """Only ``adopted`` applies effects; ``annulled`` reverts them."""
     votes: Votes | None = None
-    effects: list[Effect] | None = None
+    effects: Items[Effect] | None = None
     internal: bool | None = None
     """Our extension: seen only by people with a grant on a host of its session
     (of a conference as a whole: with any grant)."""
@@ -889,10 +1005,10 @@ class ArticleAuthor(ChronicleObject):
 class ArticleAbout(ChronicleObject):
     """What an article concerns; it is listed on these records' pages too."""
 
-    bodies: list[Slug] | None = None
-    sessions: list[Slug] | None = None
-    people: list[Slug] | None = None
-    conferences: list[Slug] | None = None
+    bodies: Items[Slug] | None = None
+    sessions: Items[Slug] | None = None
+    people: Items[Slug] | None = None
+    conferences: Items[Slug] | None = None
     """Our extension to the issue's shape: conferences it reports on as a whole."""
     extra: Extra = None
 
@@ -901,9 +1017,9 @@ class ArticleText(ChronicleObject):
     """An article in one language, and where that text stands in the translation workflow."""
 
     title: NonEmptyStr
-    lead: str | None = None
+    lead: FreeText | None = None
     """The opening paragraph shown in lists."""
-    body: str | None = None
+    body: FreeText | None = None
     """The text, in Markdown."""
     status: TranslationStatus
     """``outdated``: the source text changed after this translation was made."""
@@ -916,7 +1032,7 @@ class Article(ChronicleObject):
     id: Slug
     category: Slug | None = None
     """A declared category id."""
-    tags: list[Slug] | None = None
+    tags: Items[Slug] | None = None
     """Declared tag ids."""
     source_language: Lang
     """The language it was written in; ``translations`` must hold it."""
@@ -958,9 +1074,9 @@ class Chronicle(ChronicleObject):
     honours: list[Honour] = Field(default_factory=list)
     tasks: list[Task] = Field(default_factory=list)
     # Sections added after the first published version: absent stays absent on dump.
-    categories: list[Category] | None = None
-    tags: list[Tag] | None = None
-    articles: list[Article] | None = None
+    categories: Items[Category] | None = None
+    tags: Items[Tag] | None = None
+    articles: Items[Article] | None = None
     extra: Extra = None
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 # Uploads (multipart) carry binary files, which may hold NUL bytes legitimately.
 BODY_TYPES = {"application/json", "application/x-www-form-urlencoded"}
@@ -27,11 +30,20 @@ class RejectNulMiddleware:
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return self.refuse(request, f"The parameter {key!r} contains a NUL character.")
-        if request.content_type in BODY_TYPES and any(nul in request.body for nul in NULS):
-            return self.refuse(request, "The request body contains a NUL character.")
+        if request.content_type in BODY_TYPES:
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                # Over DATA_UPLOAD_MAX_MEMORY_SIZE: say so, rather than a bare 400 page.
+                message = _("The request is too large: at most %(size)s bytes are accepted.") % {
+                    "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                }
+                return self.refuse(request, message, status=413)
+            if any(nul in body for nul in NULS):
+                return self.refuse(request, "The request body contains a NUL character.")
         return self.get_response(request)
 
-    def refuse(self, request: HttpRequest, message: str) -> HttpResponse:
+    def refuse(self, request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=400)
-        return HttpResponseBadRequest(message)
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponseBadRequest(message, status=status)

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.core.limits import ID_MAX_LENGTH
+
 PRECISION_CHOICES = [("year", _("year")), ("month", _("month")), ("day", _("day"))]
 
 
@@ -37,7 +39,7 @@ def extra_field() -> Any:
 def slug_field(kind: str) -> Any:
     """Return the unique Chronicle id of an object of ``kind``."""
     return models.CharField(
-        max_length=100,
+        max_length=ID_MAX_LENGTH,
         unique=True,
         help_text=f"The {kind}'s Chronicle id: a slug, unique among {kind}s.",
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, NoReturn
 
 import isodate
+from django.utils.translation import gettext
 
 Precision = Literal["year", "month", "day"]
 
@@ -32,6 +33,12 @@ EXPECTED_DURATION = (
 _DATE_TEXT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 _DURATION_TEXT = re.compile(r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?", re.ASCII)
 _ONE_DAY = dt.timedelta(days=1)
+# The days a reader may ask about (an org chart "as of", a diff "from … to"): a year
+# of room on either side of the calendar Python and the databases share, so that
+# whatever a page or selector works out from the day asked (the day after, last
+# month, the next anniversary) still exists (docs/decisions/0018-limits-at-the-door.md).
+FIRST_ASKABLE_DAY = dt.date(2, 1, 1)
+LAST_ASKABLE_DAY = dt.date(9998, 12, 31)
 _PARSED: dict[str, PartialDate] = {}
 _PARSED_LIMIT = 200_000
 
@@ -47,6 +54,53 @@ class InvalidPartialDate(ValueError):
         super().__init__(f"{expected}, got {text!r}")
         self.text = text
         self.expected = expected
+
+
+class DayOutOfRange(ValueError):
+    """Signal that a reader asked about a day outside ``FIRST_ASKABLE_DAY … LAST_ASKABLE_DAY``.
+
+    The message is translated and names the value and the days that may be asked.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            gettext(
+                "“%(value)s” is outside the days that can be looked at; give a day from "
+                "%(first)s to %(last)s."
+            )
+            % {
+                "value": text,
+                "first": FIRST_ASKABLE_DAY.isoformat(),
+                "last": LAST_ASKABLE_DAY.isoformat(),
+            }
+        )
+        self.text = text
+
+
+def askable_day(text: str, *, last: bool = False) -> dt.date:
+    """Return the day a reader's ``text`` names (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+
+    A year or a month means its first day, or with ``last`` its last day (so
+    "to 2025" covers the whole year). Raise :class:`InvalidPartialDate` for
+    text that is not a date and :class:`DayOutOfRange` (both ``ValueError``)
+    for a day before ``FIRST_ASKABLE_DAY`` or after ``LAST_ASKABLE_DAY``.
+    """
+    parsed = PartialDate.parse(text)
+    try:
+        day = parsed.end() - _ONE_DAY if last and parsed.precision != "day" else parsed.start()
+    except InvalidPartialDate:  # the year 9999 has no end within the calendar
+        raise DayOutOfRange(text) from None
+    if not FIRST_ASKABLE_DAY <= day <= LAST_ASKABLE_DAY:
+        raise DayOutOfRange(text)
+    return day
+
+
+def askable(day: dt.date, text: str) -> dt.date:
+    """Return ``day`` (read from ``text``) if a reader may ask about it, else raise
+    :class:`DayOutOfRange`."""
+    if not FIRST_ASKABLE_DAY <= day <= LAST_ASKABLE_DAY:
+        raise DayOutOfRange(text)
+    return day
 
 
 class InvalidDuration(ValueError):

@@ -10,7 +10,7 @@ stored value and ``null`` clears it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -20,21 +20,32 @@ from chapterhouse.chronicle.schema import (
     EFFECT_MODELS,
     Attendee,
     ChronicleObject,
+    ContactStr,
     Country,
     DateStr,
     DecisionKind,
     DecisionStatus,
     Effect,
     Extra,
-    NonEmptyStr,
+    Items,
+    Name,
+    NamePart,
+    Notes,
     PositiveInt,
     SessionFormat,
     Slug,
     Text,
     Votes,
 )
+from chapterhouse.core import limits
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
+
+# Contact details: a few named ways to reach someone, each one line of text.
+ContactDetails = Annotated[
+    dict[Annotated[str, Field(max_length=50)], ContactStr],
+    Field(max_length=20),
+]
 
 
 class SessionFields(ChronicleObject):
@@ -49,7 +60,7 @@ class SessionFields(ChronicleObject):
     """Its day number within the conference."""
     title: Text | None = None
     date: DateStr
-    hosts: list[Slug] = Field(default_factory=list)
+    hosts: list[Slug] = Field(default_factory=list, max_length=limits.ITEMS_MAX)
     """The bodies that hold it, in order; the writer must be an officer of every one."""
     country: Country | None = None
     city: Text | None = None
@@ -57,8 +68,8 @@ class SessionFields(ChronicleObject):
     venue: Text | None = None
     format: SessionFormat | None = None
     chair: Slug | None = None
-    occasions: list[Slug] | None = None
-    attendees: list[Attendee] | None = None
+    occasions: Items[Slug] | None = None
+    attendees: Items[Attendee] | None = None
     internal: bool = False
     """Seen only by people with a grant on a body that holds it."""
     extra: Extra = None
@@ -71,15 +82,15 @@ class SessionChanges(ChronicleObject):
     day: PositiveInt | None = None
     title: Text | None = None
     date: DateStr | None = None
-    hosts: list[Slug] | None = None
+    hosts: Items[Slug] | None = None
     country: Country | None = None
     city: Text | None = None
     region: Text | None = None
     venue: Text | None = None
     format: SessionFormat | None = None
     chair: Slug | None = None
-    occasions: list[Slug] | None = None
-    attendees: list[Attendee] | None = None
+    occasions: Items[Slug] | None = None
+    attendees: Items[Attendee] | None = None
     internal: bool | None = None
     extra: Extra = None
 
@@ -99,7 +110,7 @@ class DecisionFields(ChronicleObject):
     proposed_by: Slug | None = None
     status: Literal["proposed", "adopted"] = "proposed"
     votes: Votes | None = None
-    effects: list[Effect] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list, max_length=limits.ITEMS_MAX)
     internal: bool = False
     extra: Extra = None
 
@@ -120,7 +131,7 @@ class DecisionChanges(ChronicleObject):
     proposed_by: Slug | None = None
     status: DecisionStatus | None = None
     votes: Votes | None = None
-    effects: list[Effect] | None = None
+    effects: Items[Effect] | None = None
     internal: bool | None = None
     extra: Extra = None
 
@@ -130,36 +141,36 @@ class PersonFields(ChronicleObject):
 
     id: Slug | None = None
     """Its id: as for a session, only an administrator's is used as it is."""
-    name: NonEmptyStr
-    given: NonEmptyStr | None = None
-    family: NonEmptyStr | None = None
-    patronymic: NonEmptyStr | None = None
-    call_sign: NonEmptyStr | None = None
+    name: Name
+    given: NamePart | None = None
+    family: NamePart | None = None
+    patronymic: NamePart | None = None
+    call_sign: NamePart | None = None
     born: DateStr | None = None
     custodian: Slug | None = None
     """The body that keeps their personal data; the writer must be an officer there."""
     public: bool = False
     honorific: Text | None = None
-    contact: dict[str, str] | None = None
+    contact: ContactDetails | None = None
     """Contact details (personal data): email, phone, address, messenger …"""
-    notes: str | None = None
+    notes: Notes | None = None
     """The custodian's notes (personal data)."""
 
 
 class PersonChanges(ChronicleObject):
     """Changes to a person: only the keys given change."""
 
-    name: NonEmptyStr | None = None
-    given: NonEmptyStr | None = None
-    family: NonEmptyStr | None = None
-    patronymic: NonEmptyStr | None = None
-    call_sign: NonEmptyStr | None = None
+    name: Name | None = None
+    given: NamePart | None = None
+    family: NamePart | None = None
+    patronymic: NamePart | None = None
+    call_sign: NamePart | None = None
     born: DateStr | None = None
     custodian: Slug | None = None
     public: bool | None = None
     honorific: Text | None = None
-    contact: dict[str, str] | None = None
-    notes: str | None = None
+    contact: ContactDetails | None = None
+    notes: Notes | None = None
 
 
 def error_path(location: tuple[Any, ...] | list[Any]) -> str:

@@ -9,8 +9,10 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.models import ROLE_CHOICES
 from chapterhouse.registry.models import Body, Person
@@ -68,6 +70,24 @@ class AnyAccountPasswordResetForm(PasswordResetForm):
         return iter(
             get_user_model()._default_manager.filter(username__iexact=email.strip(), is_active=True)
         )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Queue the reset mail for the background worker instead of sending it here.
+
+        A slow or unreachable mail server then neither delays the page nor tells,
+        by its delay, whether the address has an account.
+        """
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mail_enqueue(to=[to_email], subject=subject, body=body)
 
 
 class NewPasswordForm(forms.Form):

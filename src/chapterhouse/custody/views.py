@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth import login as auth_login
@@ -52,6 +53,7 @@ from chapterhouse.custody.services import (
     two_factor_disable,
     two_factor_enable,
 )
+from chapterhouse.custody.throttle import client_address, password_reset_allowed
 from chapterhouse.custody.two_factor import is_verified, two_factor_required
 
 # The user who gave the right password but still owes a code: not signed in yet.
@@ -272,11 +274,33 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link: throttled per address and per account, mailed by the worker."""
+
     form_class = AnyAccountPasswordResetForm
     template_name = "custody/password_reset.html"
     email_template_name = "custody/password_reset_email.txt"
     subject_template_name = "custody/password_reset_subject.txt"
     success_url = reverse_lazy("custody:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address_allowed, email_allowed = password_reset_allowed(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        )
+        if not address_allowed:
+            form.add_error(
+                None,
+                _(
+                    "Too many password resets were asked for from your address; "
+                    "try again in %(minutes)d minutes."
+                )
+                % {"minutes": max(1, settings.PASSWORD_RESET_WINDOW // 60)},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not email_allowed:
+            # The page says the same as when a mail leaves, so it tells no one whether
+            # the account exists or was asked for already.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -47,6 +47,9 @@ from chapterhouse.custody.access import (
 )
 from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import audit_record, digest
+from chapterhouse.custody.throttle import (
+    client_address as client_address,
+)  # engagement_views use it
 from chapterhouse.newsroom.cache import public_generation, public_pages_changed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
 from chapterhouse.newsroom.public import articles_published, articles_scheduled
@@ -67,25 +70,6 @@ BOT_USER_AGENT = re.compile(
 
 
 # --- who is asking ------------------------------------------------------------------------
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the reader's network address, used only inside hashes (never stored).
-
-    With ``PROXY_COUNT`` proxies in front, it is the address the outermost proxy
-    saw (X-Forwarded-For counted from the right, which a client cannot forge);
-    otherwise REMOTE_ADDR.
-    """
-    proxies = settings.CLIENT_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def is_automated(request: HttpRequest) -> bool:

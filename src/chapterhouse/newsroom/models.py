@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from chapterhouse.core import limits
 from chapterhouse.core.models import extra_field, slug_field, text_field
 
 TRANSLATION_STATUS_CHOICES = [
@@ -63,7 +64,8 @@ class Article(models.Model):
         Tag, blank=True, related_name="articles", help_text="Keywords it is filed under."
     )
     source_language = models.CharField(
-        max_length=20, help_text="The language it was written in; the others translate it."
+        max_length=limits.LANG_MAX_LENGTH,
+        help_text="The language it was written in; the others translate it.",
     )
     publish_at = models.DateTimeField(
         null=True,
@@ -123,7 +125,9 @@ class ArticleTranslation(models.Model):
 
     # CASCADE: a translation is part of its article and means nothing without it.
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
-    lang = models.CharField(max_length=20, help_text="BCP 47 language code of this text.")
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, help_text="BCP 47 language code of this text."
+    )
     title = models.TextField(help_text="The headline.")
     lead = models.TextField(blank=True, help_text="The opening paragraph shown in lists.")
     body = models.TextField(blank=True, help_text="The text, in Markdown.")
@@ -200,7 +204,9 @@ class LanguageDesk(models.Model):
     """The body responsible for translating the news into one working language."""
 
     lang = models.CharField(
-        max_length=20, unique=True, help_text="BCP 47 code of the working language it covers."
+        max_length=limits.LANG_MAX_LENGTH,
+        unique=True,
+        help_text="BCP 47 code of the working language it covers.",
     )
     # PROTECT: a language must not silently lose the body that translates into it.
     body = models.ForeignKey(
@@ -234,7 +240,9 @@ class TranslationAssignment(models.Model):
 
     # CASCADE: an assignment is part of its article's workflow and means nothing without it.
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
-    lang = models.CharField(max_length=20, help_text="BCP 47 code of the language to write.")
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, help_text="BCP 47 code of the language to write."
+    )
     # PROTECT: the body that was asked to translate is part of the record.
     body = models.ForeignKey(
         "registry.Body",
@@ -307,7 +315,9 @@ class Comment(models.Model):
 
     # CASCADE: a comment is about its article and means nothing without it.
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
-    lang = models.CharField(max_length=20, help_text="The language of the page it was left on.")
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, help_text="The language of the page it was left on."
+    )
     # SET_NULL: the comment stays (under its name) when the account goes.
     user = models.ForeignKey(
         "auth.User",
@@ -402,7 +412,9 @@ class SearchEntry(models.Model):
         related_name="search_entries",
         help_text="The translation's article.",
     )
-    lang = models.CharField(max_length=20, help_text="The translation's language (BCP 47).")
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, help_text="The translation's language (BCP 47)."
+    )
     config = models.CharField(
         max_length=40,
         help_text="The PostgreSQL text search configuration for the language "

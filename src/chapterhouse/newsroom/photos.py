@@ -56,8 +56,9 @@ THUMBNAIL_SIDE = 480
 # 40 megapixels: more than any phone, and ~120 MB of memory to clean one. Pillow's own
 # limit (Image.MAX_IMAGE_PIXELS, ~89 MP) stops anything larger before it is decoded.
 DEFAULT_MAX_PIXELS = 40_000_000
-# Photos checked in one go are held in memory until stored: keep a batch bounded.
-PHOTOS_PER_UPLOAD = 20
+# Photos checked in one go are held in memory until stored: keep a batch bounded
+# (PHOTOS_PER_UPLOAD in the settings; Django refuses a request with more files).
+PHOTOS_PER_UPLOAD = int(getattr(settings, "PHOTOS_PER_UPLOAD", 20))
 # Roles that may put photos in the albums of a body's articles.
 ALBUM_ROLES = ("editor", "officer")
 

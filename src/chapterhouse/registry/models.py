@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
+from chapterhouse.core import limits
 from chapterhouse.core.models import (
     extra_field,
     precision_field,
@@ -44,7 +45,9 @@ class Organization(models.Model):
         default=list, help_text="Working languages (BCP 47 codes), in display order."
     )
     default_language = models.CharField(
-        max_length=20, default="en", help_text="The language of plain-string Texts."
+        max_length=limits.LANG_MAX_LENGTH,
+        default="en",
+        help_text="The language of plain-string Texts.",
     )
     founded = models.DateField(null=True, blank=True, help_text="Founding date (first day).")
     founded_precision = precision_field("the founding date")
@@ -241,11 +244,21 @@ class Person(models.Model):
     """A member, guest or partner's representative."""
 
     slug = slug_field("person")
-    name = models.CharField(max_length=300, help_text="Display name in the default language.")
-    given = models.CharField(max_length=200, blank=True, help_text="Given name.")
-    family = models.CharField(max_length=200, blank=True, help_text="Family name.")
-    patronymic = models.CharField(max_length=200, blank=True, help_text="Patronymic.")
-    call_sign = models.CharField(max_length=200, blank=True, help_text="A pseudonym.")
+    name = models.CharField(
+        max_length=limits.NAME_MAX_LENGTH, help_text="Display name in the default language."
+    )
+    given = models.CharField(
+        max_length=limits.NAME_PART_MAX_LENGTH, blank=True, help_text="Given name."
+    )
+    family = models.CharField(
+        max_length=limits.NAME_PART_MAX_LENGTH, blank=True, help_text="Family name."
+    )
+    patronymic = models.CharField(
+        max_length=limits.NAME_PART_MAX_LENGTH, blank=True, help_text="Patronymic."
+    )
+    call_sign = models.CharField(
+        max_length=limits.NAME_PART_MAX_LENGTH, blank=True, help_text="A pseudonym."
+    )
     born = models.DateField(null=True, blank=True, help_text="Birth date (personal data).")
     born_precision = precision_field("the birth date")
     # PROTECT: custody must be handed over explicitly, never lost with a body.
@@ -283,8 +296,10 @@ class PersonName(models.Model):
     """Another way a person's name is written (native script, transliteration …)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
-    name = models.CharField(max_length=300, db_index=True)
-    lang = models.CharField(max_length=20, blank=True, help_text="Language of the variant.")
+    name = models.CharField(max_length=limits.NAME_MAX_LENGTH, db_index=True)
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, blank=True, help_text="Language of the variant."
+    )
     kind = models.CharField(max_length=20, blank=True, choices=NAME_KIND_CHOICES)
     position = models.PositiveIntegerField(default=0, help_text="Order as listed.")
 
@@ -308,7 +323,7 @@ class Term(models.Model):
     role = models.CharField(max_length=100, help_text="Role id.")
     title = text_field("The post's own wording, e.g. 'Adviser on Work in the PRC'.")
     title_key = models.CharField(
-        max_length=1000,
+        max_length=limits.TITLE_KEY_MAX_LENGTH,
         blank=True,
         default="",
         help_text="The title as canonical JSON; twins are terms with equal keys.",
@@ -318,7 +333,9 @@ class Term(models.Model):
     end = models.DateField(null=True, blank=True, help_text="First day no longer held.")
     end_precision = precision_field("the end")
     term_length = models.CharField(
-        max_length=40, blank=True, help_text="ISO 8601 duration that gave `end`."
+        max_length=limits.DURATION_MAX_LENGTH,
+        blank=True,
+        help_text="ISO 8601 duration that gave `end`.",
     )
     how = models.CharField(max_length=20, blank=True, choices=TERM_HOW_CHOICES)
     decision = models.ForeignKey(

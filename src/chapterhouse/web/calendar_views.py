@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import anniversary_ordinal, babel_locale
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry.models import Body
@@ -73,7 +73,9 @@ def _on_asked(request: HttpRequest) -> dt.date:
     if not raw:
         return timezone.localdate()
     try:
-        return PartialDate.parse(raw).start()
+        return askable_day(raw)
+    except DayOutOfRange as error:
+        raise BadRequest(str(error)) from None
     except ValueError:
         raise BadRequest(
             _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")

@@ -15,7 +15,11 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import (
+    FIRST_ASKABLE_DAY,
+    DayOutOfRange,
+    askable_day,
+)
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings.models import Conference
 from chapterhouse.reports.changes import changes_grouped
@@ -125,15 +129,14 @@ def _day(raw: str, *, last: bool) -> dt.date:
     """Return the day a form field names (a year or month: its first, or with ``last`` its
     last day), or raise ``ValueError`` with a message for the visitor."""
     try:
-        parsed = PartialDate.parse(raw)
+        return askable_day(raw, last=last)
+    except DayOutOfRange:
+        raise
     except ValueError:
         raise ValueError(
             _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")
             % {"value": raw}
         ) from None
-    if last and parsed.precision != "day":
-        return parsed.end() - dt.timedelta(days=1)
-    return parsed.start()
 
 
 def changes_page(request: HttpRequest) -> HttpResponse:
@@ -147,7 +150,7 @@ def changes_page(request: HttpRequest) -> HttpResponse:
         start = (
             _day(raw_from, last=False)
             if raw_from
-            else end - dt.timedelta(days=DEFAULT_CHANGES_DAYS)
+            else max(end - dt.timedelta(days=DEFAULT_CHANGES_DAYS), FIRST_ASKABLE_DAY)
         )
         languages, default = working_languages()
         lang = _report_language(request, languages, default)

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.partial_dates import PartialDate, format_start
+from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
@@ -46,7 +46,9 @@ def _as_of(request: HttpRequest) -> dt.date:
     if not raw:
         return timezone.localdate()
     try:
-        return PartialDate.parse(raw).start()
+        return askable_day(raw)
+    except DayOutOfRange as error:
+        raise BadRequest(str(error)) from None
     except ValueError:
         raise BadRequest(
             _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")

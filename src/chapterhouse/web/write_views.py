@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from chapterhouse.core import limits
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.meetings import services as meetings
@@ -331,11 +332,19 @@ def _decision_initial(decision: Decision) -> dict[str, Any]:
 class PersonForm(forms.Form):
     """A person's names, custody and personal data."""
 
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=300)
-    given = forms.CharField(label=gettext_lazy("Given name"), required=False, max_length=200)
-    family = forms.CharField(label=gettext_lazy("Family name"), required=False, max_length=200)
-    patronymic = forms.CharField(label=gettext_lazy("Patronymic"), required=False, max_length=200)
-    call_sign = forms.CharField(label=gettext_lazy("Call sign"), required=False, max_length=200)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=limits.NAME_MAX_LENGTH)
+    given = forms.CharField(
+        label=gettext_lazy("Given name"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
+    )
+    family = forms.CharField(
+        label=gettext_lazy("Family name"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
+    )
+    patronymic = forms.CharField(
+        label=gettext_lazy("Patronymic"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
+    )
+    call_sign = forms.CharField(
+        label=gettext_lazy("Call sign"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
+    )
     born = forms.CharField(label=gettext_lazy("Born"), required=False, help_text=DATE_HELP)
     custodian = forms.ChoiceField(
         label=gettext_lazy("Custodian"),
@@ -351,7 +360,12 @@ class PersonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy('A JSON object, e.g. {"email": "…", "phone": "…"}.'),
     )
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=limits.NOTES_MAX_LENGTH,
+        widget=forms.Textarea,
+    )
 
     def __init__(self, *args: Any, viewer: Viewer, keep: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

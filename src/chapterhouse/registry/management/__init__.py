@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rich.console import Console, RenderableType
 
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
@@ -39,10 +39,9 @@ def day_from_argument(value: str, *, option: str, last: bool = False) -> dt.date
     covers the whole year).
     """
     try:
-        parsed = PartialDate.parse(value)
-        if last and parsed.precision != "day":
-            return parsed.end() - dt.timedelta(days=1)
-        return parsed.start()
+        return askable_day(value, last=last)
+    except DayOutOfRange as error:
+        raise CommandError(f"{option}: {error}") from None
     except ValueError:
         raise CommandError(
             _("%(option)s: %(value)r is not a date; expected YYYY-MM-DD, YYYY-MM or YYYY")

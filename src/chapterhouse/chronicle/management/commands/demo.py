@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.services import operator_viewer, user_add
 from chapterhouse.newsroom.models import LanguageDesk
@@ -69,7 +70,7 @@ DEMO_DESKS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Load the demo organization and local demo accounts into an empty database."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -13,16 +13,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.exporter import chronicle_export
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN, ANONYMOUS, Viewer, viewer_for_scope
 from chapterhouse.registry.models import Body
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Export the organization as a Chronicle (to standard output, or --output FILE)."
 
     def add_arguments(self, parser: CommandParser) -> None:

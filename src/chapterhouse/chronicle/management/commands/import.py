@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +16,11 @@ from chapterhouse.chronicle.management.commands._progress import (
     BAR_THRESHOLD_BYTES,
     RichImportProgress,
 )
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Import a Chronicle file (all or nothing); '-' reads standard input."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from chapterhouse.chronicle.schema import chronicle_json_schema
+from chapterhouse.core.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Print the JSON Schema of the Chronicle format, generated from the import models."
 
     def handle(self, *args: Any, **options: Any) -> None:

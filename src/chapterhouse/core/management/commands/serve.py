@@ -8,9 +8,11 @@ from argparse import ArgumentParser
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
+
+from chapterhouse.core.management.base import TranslatedCommand
 
 WSGI_APP = "chapterhouse.wsgi:application"
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -74,7 +76,7 @@ def server_run(*, options: dict[str, Any]) -> None:
     ChapterhouseServer(prog="chapterhouse serve").run()
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Set here, not on the class: gettext needs the settings loaded.

@@ -7,11 +7,12 @@ import json
 from argparse import ArgumentParser
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.selectors import (
     audit_chain_verify,
@@ -30,7 +31,7 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy(

@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.selectors import person_data
 from chapterhouse.custody.services import audit_record, operator_viewer, person_erase
 from chapterhouse.registry.models import Person
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy(

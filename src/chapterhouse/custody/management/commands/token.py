@@ -11,11 +11,12 @@ import re
 from argparse import ArgumentParser
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.management.commands.user import find_user
 from chapterhouse.custody.models import ApiToken
 from chapterhouse.custody.services import token_create, token_revoke
@@ -51,7 +52,7 @@ def _when(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(str, gettext_lazy("Create, revoke and list personal API tokens."))
 
     def add_arguments(self, parser: ArgumentParser) -> None:

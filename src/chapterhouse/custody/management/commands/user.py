@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import grant_create, grant_end, parse_grant, user_add
@@ -63,13 +64,19 @@ def _grants(texts: list[str]) -> list[tuple[str, Body]]:
         raise CommandError(_errors(error)) from None
 
 
-def _site_url() -> str:
-    """Return the site's address for links printed on the command line, if it is known."""
+def site_url() -> str:
+    """Return the site's address for links printed on the command line, or "" if unknown.
+
+    ``SITE_URL`` says it (``http://127.0.0.1:8000`` in development); a
+    deployment that set only ``CSRF_TRUSTED_ORIGINS`` still gets whole links.
+    """
+    if settings.SITE_URL:
+        return str(settings.SITE_URL).rstrip("/")
     origins = getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
     return str(origins[0]).rstrip("/") if origins else ""
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str, gettext_lazy("Add accounts, give and end their grants, list them (as the operator).")
     )
@@ -179,7 +186,15 @@ class Command(BaseCommand):
             )
             % {"days": days}
         )
-        self.stdout.write(f"  {_site_url() or '<site address>'}{path}")
+        base = site_url()
+        self.stdout.write(f"  {base}{path}")
+        if not base:
+            self.stdout.write(
+                _(
+                    "SITE_URL is not set, so this is only the path: put the site's address "
+                    "(https://…) in front of it, and set SITE_URL for whole links."
+                )
+            )
         self.stdout.write(
             _("Later they can ask for a new link with “Forgot your password?” on %(path)s.")
             % {"path": reverse("custody:login")}

@@ -7,12 +7,13 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.meetings.models import Decision, EffectLog
 from chapterhouse.meetings.services import decision_status_set
@@ -70,7 +71,7 @@ def _messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy("Annul an adopted decision (reverting its effects) or adopt a proposed one."),

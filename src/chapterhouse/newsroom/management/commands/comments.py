@@ -6,16 +6,17 @@ from argparse import ArgumentParser
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.newsroom.engagement import comments_erase_email
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(str, gettext_lazy("Work with readers' comments on articles."))
     requires_system_checks: list[str] = []
 

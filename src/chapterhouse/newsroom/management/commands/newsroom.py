@@ -17,11 +17,12 @@ from argparse import ArgumentParser
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.newsroom import services
@@ -48,7 +49,7 @@ def _day(value: str) -> dt.date:
         ) from None
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy(

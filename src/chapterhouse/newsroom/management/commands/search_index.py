@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -16,10 +16,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.newsroom.search import search_rebuild
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Rebuild the news search index: every published or outdated translation gets "
         "its entry, changed ones are rewritten, the others' entries go."

@@ -5,11 +5,12 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.table import Table
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -22,7 +23,7 @@ from chapterhouse.registry.models import Person
 from chapterhouse.registry.selectors import person_history
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str, gettext_lazy("Show a person's terms, outside posts and honours in time order.")
     )

@@ -6,13 +6,14 @@ import datetime as dt
 from argparse import ArgumentParser
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.text import Text as RichText
 from rich.tree import Tree
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
@@ -24,7 +25,7 @@ from chapterhouse.registry.management import (
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(str, gettext_lazy("Show the bodies and who held which post in each, as of a date."))
     requires_system_checks: list[str] = []
 

@@ -6,10 +6,11 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.meetings.models import Conference
 from chapterhouse.registry.management import scope_viewer
 from chapterhouse.reports.conference import (
@@ -24,7 +25,7 @@ from chapterhouse.reports.conference import (
 REPORT_FORMATS = ("md", "html", "pdf")
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy(
