@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 
+from chapterhouse.core.limits import refuse_over_long
 from chapterhouse.core.locks import lock_record
 from chapterhouse.custody import audit_chain
 
@@ -210,6 +211,8 @@ class AuditEntry(models.Model):
     def _append(self, *args: Any, **kwargs: Any) -> None:
         """Link the entry to the last one and insert it, holding the record's write lock
         until the transaction ends, so two writers never link to the same entry."""
+        # Lengths first, as for every model: the digest covers what is stored.
+        refuse_over_long(AuditEntry, self)
         # No savepoint: a failed append fails the writer's whole transaction anyway.
         with transaction.atomic(savepoint=False):
             lock_record()
