@@ -228,3 +228,31 @@ def test_after_the_change_no_page_or_answer_carries_the_real_name(revealing, per
 
     assert "ana-costa" not in people and "ana-costa" not in page
     assert "Lark" in page
+
+
+# -- through the API ------------------------------------------------------------------------
+
+
+def test_a_person_created_through_the_api_with_a_call_sign_gets_an_id_from_it(personas):
+    client = Client()
+    sign_in(client, personas["bob"])
+    new = {"id": "dana-nur", "name": "Dana Nur", "call_sign": "Swift", "custodian": "ec-kz"}
+
+    created = client.post("/api/v1/people", new, content_type="application/json")
+
+    assert created.status_code == 201
+    assert created.json()["id"].startswith("swift-")
+    assert "dana" not in created.json()["id"] and "nur" not in created.json()["id"]
+
+
+def test_giving_a_call_sign_through_the_api_to_someone_whose_id_is_their_name_is_a_400(personas):
+    client = Client()
+    sign_in(client, personas["admin"])
+
+    answer = client.patch(
+        "/api/v1/people/aigerim-bekova", {"call_sign": "Falcon"}, content_type="application/json"
+    )
+
+    assert answer.status_code == 400
+    assert "change-id" in answer.content.decode()
+    assert Person.objects.get(slug="aigerim-bekova").call_sign == ""
