@@ -56,13 +56,13 @@ def test_it_lists_honours_with_how_often_they_were_awarded(get_json):
 
 
 def test_it_shows_who_received_the_friendship_badge(admin_json):
-    # The recipient (ana-costa, call sign Lark) is not public: an administrator sees her.
+    # The recipient (lark, call sign Lark) is not public: an administrator sees her.
     honour = admin_json("/api/v1/honours/friendship-badge")
 
     assert honour["kind"] == "badge"
     assert honour["awards"] == [
         {
-            "person": "ana-costa",
+            "person": "lark",
             "name": "Ana Costa",
             "date": "2025-05-24",
             "decision": "gc5-d4-award",

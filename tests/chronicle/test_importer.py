@@ -64,7 +64,7 @@ def test_it_imports_the_demo_and_applies_adopted_decisions(demo: None) -> None:
     assert Body.objects.get(slug="press-bureau").renames.count() == 1
     assert Body.objects.get(slug="cell-almaty-cons").founded_by.slug == "gc5-d2-cell"
     assert Agreement.objects.get(slug="coop-nordic-youth").status == "signed"
-    assert Award.objects.get(person__slug="ana-costa").honour.slug == "friendship-badge"
+    assert Award.objects.get(person__slug="lark").honour.slug == "friendship-badge"
     assert Task.objects.get(slug="proceedings").decision.slug == "gc5-d1-task"
 
 

@@ -25,7 +25,7 @@ SIGNED_IN = PERSONAS[1:]
 
 # Personal values planted on the two hidden people of the demo, and who may read them.
 # olga-smirnova: public false, custodian ec-kz (bob is its officer, alice is above it).
-# ana-costa: public false, call sign "Lark", custodian rc-pt (only alice, above, and admin).
+# lark: public false, call sign "Lark", custodian rc-pt (only alice, above, and admin).
 PLANTED = {
     "olga-smirnova": {
         "contact": {"email": "olga.private@mail.test", "phone": "+7 700 555 0142"},
@@ -33,7 +33,7 @@ PLANTED = {
         "readers": {"bob", "alice", "admin"},
         "secrets": ["olga.private@mail.test", "+7 700 555 0142", "spare keys of the Almaty"],
     },
-    "ana-costa": {
+    "lark": {
         "contact": {"email": "ana.private@mail.test"},
         "notes": "lives near the Porto harbour",
         "readers": {"alice", "admin"},
@@ -107,7 +107,7 @@ WEB: list[tuple[str, str, dict[str, int]]] = [
     ("people/", "/people/", allowed(EVERYONE)),
     ("people/<str:slug>/", "/people/irina-volkova/", allowed(EVERYONE)),
     ("people/<str:slug>/", "/people/olga-smirnova/", allowed(OLGA_READERS)),
-    ("people/<str:slug>/", "/people/ana-costa/", allowed(COUNCIL_OFFICERS)),
+    ("people/<str:slug>/", "/people/lark/", allowed(COUNCIL_OFFICERS)),
     (
         "people/<str:slug>/edit/",
         "/people/olga-smirnova/edit/",
@@ -219,7 +219,7 @@ API: list[tuple[str, str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/api/v1/people", "/api/v1/people", None, READ),
     ("GET", "/api/v1/people/{id}", "/api/v1/people/irina-volkova", None, READ),
     ("GET", "/api/v1/people/{id}", "/api/v1/people/olga-smirnova", None, allowed(OLGA_READERS)),
-    ("GET", "/api/v1/people/{id}", "/api/v1/people/ana-costa", None, allowed(COUNCIL_OFFICERS)),
+    ("GET", "/api/v1/people/{id}", "/api/v1/people/lark", None, allowed(COUNCIL_OFFICERS)),
     (
         "GET",
         "/api/v1/people/{id}/history",

@@ -29,7 +29,7 @@ from tests.custody.test_authorization_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN_PERSON = "ana-costa"  # custodian rc-pt, not public: only alice and admin see her
+HIDDEN_PERSON = "lark"  # custodian rc-pt, not public: only alice and admin see her
 OTHER_MEMBER = "park-minjun"  # public member of ec-jp: bob sees him but is not his officer
 HIDDEN_BODY = "jp-circle"  # planted: internal, under ec-jp (bob does not see it)
 HIDDEN_SESSION = "jp-closed"  # planted: internal, hosted by ec-jp

@@ -156,7 +156,7 @@ def test_the_history_tabulates_posts_outside_posts_and_honours(demo):
 
 
 def test_the_history_shows_honours(demo):
-    text = run("history", "ana-costa")
+    text = run("history", "lark")
 
     assert "Friendship Badge" in text
     assert "gc5-d4-award" in text

@@ -228,7 +228,9 @@ class HistoryAward(Schema):
     honour: str
     honour_name: Text
     date: str
-    decision: str
+    decision: str | None = Field(
+        description="The decision that gave it; null when the reader may not see it."
+    )
     citation: str | None
 
 
@@ -445,7 +447,9 @@ class MovedMandate(Schema):
     to: str
     holder_role: str | None
     date: PartialDate | None
-    decision: str
+    decision: str | None = Field(
+        description="The decision that moved it; null when the reader may not see it."
+    )
 
 
 class EndedMandate(Schema):
@@ -566,7 +570,9 @@ class HonourAward(Schema):
     person: str | None = Field(description=PERSON_ID)
     name: str = Field(description=PERSON_NAME)
     date: str
-    decision: str
+    decision: str | None = Field(
+        description="The decision that gave it; null when the reader may not see it."
+    )
     citation: str | None
 
 

@@ -70,6 +70,7 @@ from chapterhouse.registry.models import (
     Role,
     Term,
 )
+from chapterhouse.registry.person_ids import real_names, revealed_words
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,
@@ -341,6 +342,28 @@ class _Importer:
         if section == "sessions":
             for document in data.get("documents", []):
                 self.file_ids["documents"].add(document["id"])
+        if section == "people" and data.get("call_sign"):
+            self.check_call_sign_id(path, data)
+
+    def check_call_sign_id(self, path: str, data: dict[str, Any]) -> None:
+        """Refuse a call-signed person whose id contains a word of their real name: the id
+        is public (URLs, the API, the org chart), the real name is not."""
+        names = real_names(
+            name=data.get("name"),
+            given=data.get("given"),
+            family=data.get("family"),
+            patronymic=data.get("patronymic"),
+            variants=[(variant["name"], variant.get("kind")) for variant in data.get("names", [])],
+        )
+        revealed = revealed_words(data["id"], names)
+        if revealed:
+            self.error(
+                f"{path}.id",
+                "a person with a call sign needs an id that does not contain their real name "
+                f"(it contains {', '.join(repr(word) for word in revealed)}): the id is public, "
+                "so make it from the call sign or choose a neutral one",
+                data["id"],
+            )
 
     # -- references ----------------------------------------------------------------
 

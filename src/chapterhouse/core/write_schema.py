@@ -157,6 +157,12 @@ class PersonFields(ChronicleObject):
     """The custodian's notes (personal data)."""
 
 
+class PersonIdChange(ChronicleObject):
+    """A person's new id (see `registry.services.person_change_id`)."""
+
+    id: Slug
+
+
 class PersonChanges(ChronicleObject):
     """Changes to a person: only the keys given change."""
 

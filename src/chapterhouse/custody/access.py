@@ -252,13 +252,16 @@ def person_columns(prefix: str = "") -> tuple[str, ...]:
 
 
 def custodian_name_expression(prefix: str = "") -> Any:
-    """An expression for the latest name of the custodian of the person at `prefix`.
+    """An expression for the latest name of the custodian of the person at `prefix`, NULL
+    for an internal custodian.
 
     Annotating the query that already reads the person costs no extra query, so a
-    placeholder ("a member of …") is free for anonymous pages.
+    placeholder ("a member of …") is free for anonymous pages. The name serves only a
+    placeholder, which a viewer reads only for a person they may not see, whose custodian
+    is then not among their bodies either: an internal custodian is never named there.
     """
     from django.db import models
-    from django.db.models import F, Subquery
+    from django.db.models import Case, F, Subquery, When
     from django.db.models.functions import Coalesce
 
     from chapterhouse.registry.models import BodyName
@@ -268,9 +271,16 @@ def custodian_name_expression(prefix: str = "") -> Any:
         .order_by("-start", "-pk")
         .values("name")[:1]
     )
-    return Coalesce(
-        Subquery(latest, output_field=models.JSONField()),
-        F(f"{prefix}custodian__name"),
+    return Case(
+        When(
+            Q(**{f"{prefix}custodian__internal": False}),
+            then=Coalesce(
+                Subquery(latest, output_field=models.JSONField()),
+                F(f"{prefix}custodian__name"),
+                output_field=models.JSONField(),
+            ),
+        ),
+        default=None,  # SQL NULL (a JSON null would read as a name)
         output_field=models.JSONField(),
     )
 
@@ -291,7 +301,9 @@ def person_row(
         if custodian_name is None and source.custodian_id is not None:
             # Only a custodian already joined (select_related) is used: never a query per person.
             custodian = source._state.fields_cache.get("custodian")
-            custodian_name = custodian.name if custodian is not None else None
+            custodian_name = (
+                custodian.name if custodian is not None and not custodian.internal else None
+            )
         return {
             "pk": source.pk,
             "slug": source.slug,
@@ -464,3 +476,53 @@ def viewer_for_scope(body_slug: str) -> Viewer:
     body = Body.objects.get(slug=body_slug)
     grants = [(role, body.pk) for role in ROLES]
     return Viewer(label=f"officers of {body_slug}", scopes=scopes_for_grants(grants))
+
+
+# --- the records behind a change ------------------------------------------------------------
+
+
+def _id_if_visible(visible: Q, path: str) -> Any:
+    from django.db.models import Case, CharField, F, When
+
+    return Case(When(visible, then=F(f"{path}__slug")), default=None, output_field=CharField())
+
+
+def decision_id_expression(viewer: Viewer, path: str = "decision") -> Any:
+    """An expression for the id of the decision at `path` (a foreign key to Decision such as
+    ``"decision"``, ``"ended_by"``, ``"founded_by"``), NULL where the viewer may not see it.
+
+    A change made by a decision the viewer may not see is shown without that decision: no
+    id, no link, no wording (the change itself follows its own visibility). Annotating the
+    query that reads the change costs no extra query.
+    """
+    from django.db.models import F
+
+    if viewer.is_admin:
+        return F(f"{path}__slug")
+    return _id_if_visible(viewer.decision_filter(f"{path}__"), path)
+
+
+def document_id_expression(viewer: Viewer, path: str) -> Any:
+    """An expression for the id of the document at `path` (e.g. an award's ``"citation"``),
+    NULL where the viewer may not see it (an internal document or one of an internal
+    session)."""
+    from django.db.models import F
+
+    if viewer.is_admin:
+        return F(f"{path}__slug")
+    return _id_if_visible(viewer.document_filter(f"{path}__"), path)
+
+
+def visible_decision_ids(viewer: Viewer, decision_ids: Iterable[int | None]) -> set[int]:
+    """Return those of `decision_ids` the viewer may see (one query; none for an
+    administrator or for no ids), for records already loaded with their decisions."""
+    from chapterhouse.meetings.models import Decision
+
+    ids = {pk for pk in decision_ids if pk is not None}
+    if viewer.is_admin or not ids:
+        return ids
+    return set(
+        Decision.objects.filter(pk__in=ids)
+        .filter(viewer.decision_filter())
+        .values_list("pk", flat=True)
+    )

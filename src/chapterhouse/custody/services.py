@@ -503,10 +503,19 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
 
     lock_row(person)  # an edit at the same moment waits, then finds the data erased
     if not viewer.may_edit_person(person):
-        raise PermissionDenied(
-            gettext("Only officers of %(body)s (or a body above) may erase this person.")
-            % {"body": person.custodian.slug if person.custodian else gettext("the organization")}
-        )
+        custodian = person.custodian
+        if custodian is None:
+            refusal = gettext("Only an administrator may erase this person.")
+        elif viewer.sees_body(custodian.pk, internal=custodian.internal):
+            refusal = gettext(
+                "Only officers of %(body)s (or a body above) may erase this person."
+            ) % {"body": custodian.slug}
+        else:
+            # An internal custodian is not named to someone who may not see it.
+            refusal = gettext(
+                "Only the officers of this person's custodian body may erase this person."
+            )
+        raise PermissionDenied(refusal)
     erased = [
         field
         for field in ("given", "family", "patronymic", "call_sign", "notes")

@@ -21,6 +21,8 @@ from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
     custodian_name_expression,
+    decision_id_expression,
+    document_id_expression,
     person_columns,
     person_row,
 )
@@ -470,8 +472,8 @@ def _term_change(term: Term, day: dt.date, namer: PeopleNamer) -> dict[str, Any]
         "start": date_start_text(term.start, term.start_precision),
         "end": date_end_text(term.end, term.end_precision),
         "how": term.how or None,
-        "decision": term.decision.slug if term.decision else None,
-        "ended_by": term.ended_by.slug if term.ended_by else None,
+        "decision": term.decision_ref,  # type: ignore[attr-defined]
+        "ended_by": term.ended_by_ref,  # type: ignore[attr-defined]
         "reason": term.end_reason or None,
     }
 
@@ -508,8 +510,13 @@ def _decision_changes(
         {
             term.pk: term
             for term in Term.objects.filter(pk__in=wanted["registry.term"])
-            .select_related("person", "body", "decision", "ended_by")
-            .annotate(custodian_name=custodian_name_expression("person__"))
+            .select_related("person", "body")
+            .annotate(
+                custodian_name=custodian_name_expression("person__"),
+                # A later decision that ended the term may be one the viewer may not see.
+                decision_ref=decision_id_expression(viewer),
+                ended_by_ref=decision_id_expression(viewer, "ended_by"),
+            )
             .prefetch_related(
                 Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
             )
@@ -546,8 +553,11 @@ def _decision_changes(
         {
             award.pk: award
             for award in Award.objects.filter(pk__in=wanted["relations.award"])
-            .select_related("person", "honour", "citation")
-            .annotate(custodian_name=custodian_name_expression("person__"))
+            .select_related("person", "honour")
+            .annotate(
+                custodian_name=custodian_name_expression("person__"),
+                citation_ref=document_id_expression(viewer, "citation"),
+            )
         }
         if wanted["relations.award"]
         else {}
@@ -657,7 +667,7 @@ def _decision_changes(
                     "honour": award.honour.slug,
                     "honour_name": award.honour.name,
                     "date": award.date.isoformat(),
-                    "citation": award.citation.slug if award.citation else None,
+                    "citation": award.citation_ref,
                 }
             )
         elif entry.model == "relations.task" and pk in tasks:

@@ -235,10 +235,13 @@ def article_languages(
 # --- coverage ----------------------------------------------------------------------------------
 
 
-def body_tree() -> list[dict[str, Any]]:
-    """Return every body's id, slug, founding name and parent, by slug (one query)."""
+def body_tree(*, viewer: Viewer) -> list[dict[str, Any]]:
+    """Return the id, slug, founding name and parent of every body `viewer` may see, by slug
+    (one query): an internal body is neither offered nor named to those outside it."""
     rows: list[dict[str, Any]] = list(
-        Body.objects.order_by("slug").values("pk", "slug", "name", "parent_id")  # type: ignore[arg-type]
+        Body.objects.filter(viewer.body_filter())
+        .order_by("slug")
+        .values("pk", "slug", "name", "parent_id")  # type: ignore[arg-type]
     )
     return rows
 

@@ -150,9 +150,9 @@ def _pager(page: Any, keep: dict[str, str]) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def coverage(request: HttpRequest) -> HttpResponse:
     """Show articles × working languages, each cell where that translation stands."""
-    _workspace_viewer(request)
+    viewer = _workspace_viewer(request)
     languages = _languages(request)
-    tree = selectors.body_tree()
+    tree = selectors.body_tree(viewer=viewer)
     form = CoverageFilterForm(request.GET or None, bodies=tree)
     filters: dict[str, Any] = {}
     keep: dict[str, str] = {}

@@ -31,6 +31,8 @@ from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
     custodian_name_expression,
+    decision_id_expression,
+    document_id_expression,
     person_columns,
     person_row,
 )
@@ -203,8 +205,8 @@ def _term_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "start": _start_text(row["start"], row["start_precision"]),
         "end": _end_text(row["end"], row["end_precision"]),
         "how": _blank_to_none(row["how"]),
-        "decision": row["decision__slug"],
-        "ended_by": row["ended_by__slug"],
+        "decision": row["decision_ref"],
+        "ended_by": row["ended_by_ref"],
         "reason": _blank_to_none(row["end_reason"]),
     }
 
@@ -220,10 +222,17 @@ _TERM_FIELDS = (
     "end",
     "end_precision",
     "how",
-    "decision__slug",
-    "ended_by__slug",
     "end_reason",
 )
+
+
+def _term_decisions(viewer: Viewer) -> dict[str, Any]:
+    """The ``values()`` expressions naming the decisions that started and ended a term, read
+    with :data:`_TERM_FIELDS`: a decision the viewer may not see is not named (None)."""
+    return {
+        "decision_ref": decision_id_expression(viewer),
+        "ended_by_ref": decision_id_expression(viewer, "ended_by"),
+    }
 
 
 def _namer(viewer: Viewer, rows: Iterable[dict[str, Any]], *, filtered: bool) -> PeopleNamer:
@@ -239,7 +248,7 @@ def _holder_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "title": row["title"],
         "start": _start_text(row["start"], row["start_precision"]),
         "how": _blank_to_none(row["how"]),
-        "decision": row["decision__slug"],
+        "decision": row["decision_ref"],
     }
 
 
@@ -343,7 +352,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
             "start",
             "start_precision",
             "how",
-            "decision__slug",
+            decision_ref=decision_id_expression(viewer),
         )
     )
     namer = _namer(viewer, held, filtered=True)
@@ -458,12 +467,12 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
     started = _rows(
         terms.filter(happened_between("start", start, end))
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS, "custodian_name")
+        .values(*_TERM_FIELDS, "custodian_name", **_term_decisions(viewer))
     )
     ended = _rows(
         terms.filter(happened_between("end", start, end))
         .order_by("end", "pk")
-        .values(*_TERM_FIELDS, "custodian_name")
+        .values(*_TERM_FIELDS, "custodian_name", **_term_decisions(viewer))
     )
     namer = _namer(viewer, started + ended, filtered=False)
     bodies = Body.objects.filter(viewer.body_filter())
@@ -475,7 +484,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
         BodyName.objects.filter(happened_between("start", start, end))
         .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
-        .values("body__slug", "name", "start", "decision__slug")
+        .values("body__slug", "name", "start", decision_ref=decision_id_expression(viewer))
     )
     moved = (
         Mandate.objects.filter(
@@ -490,7 +499,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
             "holder_role",
             "start",
             "start_precision",
-            "decision__slug",
+            decision_ref=decision_id_expression(viewer),
         )
     )
     return {
@@ -505,7 +514,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
                 "body": row["body__slug"],
                 "name": row["name"],
                 "date": row["start"].isoformat(),
-                "decision": row["decision__slug"],
+                "decision": row["decision_ref"],
             }
             for row in renamed
         ],
@@ -516,7 +525,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
                 "to": row["body__slug"],
                 "holder_role": _blank_to_none(row["holder_role"]),
                 "date": _start_text(row["start"], row["start_precision"]),
-                "decision": row["decision__slug"],
+                "decision": row["decision_ref"],
             }
             for row in moved
         ],
@@ -554,7 +563,7 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
         Term.objects.filter(person_id=found["id"])
         .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS, "body_id", "body__name")
+        .values(*_TERM_FIELDS, "body_id", "body__name", **_term_decisions(viewer))
     )
     renames: dict[int, list[tuple[dt.date, Text]]] = defaultdict(list)
     for body_id, start, name in (
@@ -587,7 +596,13 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     awards = (
         Award.objects.filter(person_id=found["id"])
         .order_by("date", "pk")
-        .values("honour__slug", "honour__name", "date", "decision__slug", "citation__slug")
+        .values(
+            "honour__slug",
+            "honour__name",
+            "date",
+            decision_ref=decision_id_expression(viewer),
+            citation_ref=document_id_expression(viewer, "citation"),
+        )
     )
     namer = _namer(viewer, terms, filtered=True)
     return {
@@ -610,8 +625,8 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
                 "honour": row["honour__slug"],
                 "honour_name": row["honour__name"],
                 "date": row["date"].isoformat(),
-                "decision": row["decision__slug"],
-                "citation": row["citation__slug"],
+                "decision": row["decision_ref"],
+                "citation": row["citation_ref"],
             }
             for row in awards
         ],
@@ -686,8 +701,10 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
     """
     found = (
         Body.objects.filter(viewer.body_filter())
-        .select_related("parent", "founded_by", "dissolved_by")
+        .select_related("parent")
         .annotate(
+            founded_by_ref=decision_id_expression(viewer, "founded_by"),
+            dissolved_by_ref=decision_id_expression(viewer, "dissolved_by"),
             name_as_of=body_name_as_of_expression(as_of=as_of),
             parent_name_as_of=body_name_as_of_expression(as_of=as_of, outer="parent_id"),
         )
@@ -696,7 +713,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
     names = _rows(
         BodyName.objects.filter(body=found)
         .order_by("start", "pk")
-        .values("name", "start", "decision__slug")
+        .values("name", "start", decision_ref=decision_id_expression(viewer))
     )
     kind_ranks = _kind_ranks()
     lang = organization_language()
@@ -718,7 +735,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         Term.objects.filter(body=found)
         .filter(viewer.people_filter("person__"))
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS)
+        .values(*_TERM_FIELDS, **_term_decisions(viewer))
     )
     namer = _namer(viewer, terms, filtered=True)
     mandates = _rows(
@@ -735,8 +752,9 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             "transferred_from_id",
             "transferred_from__slug",
             "transferred_from__internal",
-            "decision__slug",
-            "ended_by__slug",
+            "decision_id",
+            decision_ref=decision_id_expression(viewer),
+            ended_by_ref=decision_id_expression(viewer, "ended_by"),
         )
     )
     for row in mandates:
@@ -749,7 +767,14 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         Mandate.objects.filter(transferred_from=found)
         .filter(viewer.body_filter("body__"))
         .order_by("start", "body__slug", "pk")
-        .values("slug", "body__slug", "holder_role", "start", "start_precision", "decision__slug")
+        .values(
+            "slug",
+            "body__slug",
+            "holder_role",
+            "start",
+            "start_precision",
+            decision_ref=decision_id_expression(viewer),
+        )
     ):
         handed_over[row["slug"]].append(row)
 
@@ -772,7 +797,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                 found.founded,
                 _start_text(found.founded, found.founded_precision),
                 "founded",
-                decision=found.founded_by.slug if found.founded_by else None,
+                decision=found.founded_by_ref,
             )
         )
     for row in names:
@@ -782,11 +807,11 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                 row["start"].isoformat(),
                 "renamed",
                 name=row["name"],
-                decision=row["decision__slug"],
+                decision=row["decision_ref"],
             )
         )
     for row in mandates:
-        received = row["transferred_from__slug"] is not None or row["decision__slug"] is not None
+        received = row["transferred_from__slug"] is not None or row["decision_id"] is not None
         if received and row["start"] is not None:
             timeline.append(
                 _event(
@@ -796,7 +821,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     mandate=row["slug"],
                     **{"from": row["transferred_from__slug"]},
                     holder_role=_blank_to_none(row["holder_role"]),
-                    decision=row["decision__slug"],
+                    decision=row["decision_ref"],
                 )
             )
     for row in terms:
@@ -814,7 +839,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                 "term_started",
                 **who,
                 how=_blank_to_none(row["how"]),
-                decision=row["decision__slug"],
+                decision=row["decision_ref"],
             )
         )
         if row["end"] is not None:
@@ -825,7 +850,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     "term_ended",
                     **who,
                     reason=_blank_to_none(row["end_reason"]),
-                    decision=row["ended_by__slug"],
+                    decision=row["ended_by_ref"],
                 )
             )
     for slug, rows in handed_over.items():
@@ -833,7 +858,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         # committee); the timeline shows that as one event per decision and day.
         groups: dict[tuple[dt.date, str | None, str], list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
-            groups[(row["start"], row["decision__slug"], row["holder_role"])].append(row)
+            groups[(row["start"], row["decision_ref"], row["holder_role"])].append(row)
         for (day, decision, holder_role), targets in groups.items():
             timeline.append(
                 _event(
@@ -852,7 +877,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                 found.dissolved - _ONE_DAY,
                 _end_text(found.dissolved, found.dissolved_precision),
                 "dissolved",
-                decision=found.dissolved_by.slug if found.dissolved_by else None,
+                decision=found.dissolved_by_ref,
             )
         )
     timeline.sort(key=lambda event: (event["day"], _EVENT_ORDER[event["event"]]))
@@ -870,7 +895,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             {
                 "name": row["name"],
                 "start": row["start"].isoformat(),
-                "decision": row["decision__slug"],
+                "decision": row["decision_ref"],
             }
             for row in names
         ],
@@ -882,8 +907,8 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         "affiliated": found.affiliated,
         "founded": _start_text(found.founded, found.founded_precision),
         "dissolved": _end_text(found.dissolved, found.dissolved_precision),
-        "founded_by": found.founded_by.slug if found.founded_by else None,
-        "dissolved_by": found.dissolved_by.slug if found.dissolved_by else None,
+        "founded_by": found.founded_by_ref,
+        "dissolved_by": found.dissolved_by_ref,
         "exists": alive,
         "parent": (
             {"id": found.parent.slug, "name": found.parent_name_as_of}
@@ -909,8 +934,8 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     for target in handed_over.get(row["slug"], [])
                     if row["end"] is not None and target["start"] == row["end"]
                 ],
-                "decision": row["decision__slug"],
-                "ended_by": row["ended_by__slug"],
+                "decision": row["decision_ref"],
+                "ended_by": row["ended_by_ref"],
             }
             for row in mandates
         ],

@@ -22,10 +22,17 @@ from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.locks import lock_row
 from chapterhouse.core.partial_dates import add_duration, format_start, start_of
 from chapterhouse.core.text import text_key
-from chapterhouse.core.write_schema import PersonChanges, PersonFields, given, validated
+from chapterhouse.core.write_schema import (
+    PersonChanges,
+    PersonFields,
+    PersonIdChange,
+    given,
+    validated,
+)
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
+from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
 def _describe(term: Term) -> str:
@@ -472,17 +479,81 @@ def _person_set(viewer: Viewer, person: Person, data: dict[str, Any]) -> None:
         person.custodian = _custodian(viewer, data["custodian"])
 
 
-def _new_person_id(viewer: Viewer, requested: str | None, call_sign: str | None) -> str:
+def _may_not_edit(viewer: Viewer, person: Person) -> str:
+    """Say who may edit ``person``, naming their custodian only where the viewer may see
+    that body (an internal committee is never named to an outsider, not even here)."""
+    custodian = person.custodian
+    if custodian is None:
+        return _("Only an administrator may edit this person.")
+    if viewer.sees_body(custodian.pk, internal=custodian.internal):
+        return _("Only officers of %(body)s (or a body above) may edit this person.") % {
+            "body": custodian.slug
+        }
+    return _("Only the officers of this person's custodian body may edit this person.")
+
+
+def _names_of(person: Person, *, stored: bool) -> list[str]:
+    """Return the ways ``person``'s real name is written (``stored``: with the variants
+    already recorded for them)."""
+    variants: list[tuple[str, str]] = (
+        list(person.names.values_list("name", "kind")) if stored and person.pk else []
+    )
+    return real_names(
+        name=person.name,
+        given=person.given,
+        family=person.family,
+        patronymic=person.patronymic,
+        variants=variants,
+    )
+
+
+def _refuse_revealing_id(slug: str, names: list[str], *, key: str = "id") -> None:
+    """Refuse ``slug`` as the id of a person with a call sign when it contains a word of their
+    real name (``registry.person_ids``); the error is under ``key``."""
+    revealed = revealed_words(slug, names)
+    if revealed:
+        raise ValidationError(
+            {
+                key: [
+                    _(
+                        "The id “%(id)s” contains “%(words)s” from the real name of a person "
+                        "with a call sign. Ids are public: give one made from the call sign or "
+                        "a neutral one (chapterhouse person change-id changes a stored id)."
+                    )
+                    % {"id": slug, "words": "”, “".join(revealed)}
+                ]
+            }
+        )
+
+
+def _new_person_id(
+    viewer: Viewer, requested: str | None, call_sign: str | None, names: list[str]
+) -> str:
     """Return the id of a new person (see ``core.ids``): an administrator's choice, else the
-    suggestion (or the call sign, never the real name, or "person") with random characters."""
+    suggestion (or the call sign, never the real name, or "person") with random characters.
+
+    A person with a call sign never gets an id containing a word of their real name: an
+    administrator's choice that does is refused, a generated one is drawn again.
+    """
 
     def taken(slug: str) -> bool:
         return Person.objects.filter(slug=slug).exists()
 
     if may_choose_ids(viewer) and requested:
+        if call_sign:
+            _refuse_revealing_id(requested, names)
         if taken(requested):
             raise ValidationError({"id": [_("A person with this id already exists.")]})
         return requested
+    if call_sign:
+        # The suggestion of a non-administrator is only a stem: the call sign's stem is used
+        # when the suggestion would give the name away.
+        stem = id_stem(requested, fallback="")
+        if not stem or revealed_words(stem, names):
+            stem = id_stem(call_sign, fallback="person")
+            if revealed_words(stem, names):
+                stem = "person"
+        return fresh_id(stem, taken=lambda slug: taken(slug) or bool(revealed_words(slug, names)))
     return fresh_id(id_stem(requested or call_sign, fallback="person"), taken=taken)
 
 
@@ -498,7 +569,10 @@ def person_create(
     data = given(fields)
     data.setdefault("custodian", None)
     with transaction.atomic():
-        person = Person(slug=_new_person_id(viewer, fields.id, fields.call_sign))
+        names = real_names(
+            name=fields.name, given=fields.given, family=fields.family, patronymic=fields.patronymic
+        )
+        person = Person(slug=_new_person_id(viewer, fields.id, fields.call_sign, names))
         _person_set(viewer, person, data)
         person.save()
         snapshot = person_snapshot(person)
@@ -531,14 +605,15 @@ def person_update(
         # Read under a row lock: of two changes at once, the second starts from the first's.
         lock_row(person)
         if not viewer.may_edit_person(person):
-            raise PermissionDenied(
-                _("Only officers of %(body)s (or a body above) may edit this person.")
-                % {"body": person.custodian.slug if person.custodian_id else _("the organization")}  # type: ignore[union-attr]
-            )
+            raise PermissionDenied(_may_not_edit(viewer, person))
         if person.erased is not None:
             raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
         before = person_snapshot(person)
         _person_set(viewer, person, data)
+        if person.call_sign:
+            # A call sign given to (or a name changed for) someone whose id was made from
+            # their name would publish the name under the call sign.
+            _refuse_revealing_id(person.slug, _names_of(person, stored=True), key="call_sign")
         person.save()
         after = person_snapshot(person)
         changed = [key for key in PERSON_FIELDS if before[key] != after[key]]
@@ -554,4 +629,86 @@ def person_update(
                 before={key: before[key] for key in changed},
                 after={key: after[key] for key in changed},
             )
+    return person
+
+
+def _renamed_people(value: Any, old: str, new: str) -> Any:
+    """Return ``value`` (a decision's effects) with every ``"person": old`` made ``new``."""
+    if isinstance(value, list):
+        return [_renamed_people(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: (new if key == "person" and item == old else _renamed_people(item, old, new))
+            for key, item in value.items()
+        }
+    return value
+
+
+def person_change_id(
+    *, viewer: Viewer, via: str, at: dt.datetime, person: Person, new_id: str
+) -> Person:
+    """Give ``person`` the id ``new_id`` and return them; everything that names them by id
+    (decisions' effects, documents' signatories) follows.
+
+    Who may edit the person may change their id (`Viewer.may_edit_person`). An
+    administrator's ``new_id`` is used as it is (refused when taken); anyone else's is a
+    stem that gets random characters, as for a new person (`custody.access.may_choose_ids`),
+    so that "taken" never tells them about a person they may not see. For a person with a
+    call sign, an id containing a word of their real name is refused. Records written
+    before (audit entries, earlier exports) keep the old id.
+    """
+    from django.apps import apps
+
+    from chapterhouse.core.locks import lock_record
+
+    # By name, like the registry's foreign keys to decisions: meetings builds on the
+    # registry, so the registry does not import it.
+    Decision = apps.get_model("meetings", "Decision")
+    Document = apps.get_model("meetings", "Document")
+
+    new_id = validated(PersonIdChange, {"id": new_id}).id
+    with transaction.atomic():
+        # Decisions and documents name the person by id: no decision may be adopted or
+        # annulled from the old id while it changes.
+        lock_record()
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+        person.refresh_from_db()
+        if not viewer.may_edit_person(person):
+            raise PermissionDenied(_may_not_edit(viewer, person))
+        old_id = person.slug
+        if new_id == old_id:
+            return person
+        names = _names_of(person, stored=True)
+        if may_choose_ids(viewer):
+            if person.call_sign:
+                _refuse_revealing_id(new_id, names)
+            if Person.objects.filter(slug=new_id).exists():
+                raise ValidationError({"id": [_("A person with this id already exists.")]})
+            chosen = new_id
+        else:
+            chosen = _new_person_id(viewer, new_id, person.call_sign or None, names)
+        person.slug = chosen
+        person.save(update_fields=["slug"])
+        # JSON containment is not portable to SQLite: the text search narrows, Python decides.
+        for decision in Decision.objects.select_for_update().filter(effects__icontains=old_id):
+            effects = _renamed_people(decision.effects, old_id, chosen)
+            if effects != decision.effects:
+                decision.effects = effects
+                decision.save(update_fields=["effects"])
+        for document in Document.objects.select_for_update().filter(signatories__icontains=old_id):
+            signatories = [chosen if slug == old_id else slug for slug in document.signatories]
+            if signatories != document.signatories:
+                document.signatories = signatories
+                document.save(update_fields=["signatories"])
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="update",
+            object_type="person",
+            object_id=chosen,
+            at=at,
+            body=person.custodian_id,
+            before={"id": old_id},
+            after={"id": chosen},
+        )
     return person

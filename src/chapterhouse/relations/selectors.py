@@ -8,7 +8,9 @@ People's outside posts (affiliations) are personal data and are deliberately
 not listed here; they belong to the person's record. Every function takes the
 ``viewer``; people it may not see (signatories, award recipients, task
 assignees) appear by placeholder — call sign, else "a member of …" — without
-an id, and a filter naming such a person matches nothing.
+an id, and a filter naming such a person matches nothing. The decision behind an
+agreement, award or task and an award's citation are named only to a viewer who may
+see them; the record itself stays.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch
 
-from chapterhouse.custody.access import PeopleNamer, Viewer, custodian_name_expression, person_row
+from chapterhouse.custody.access import (
+    PeopleNamer,
+    Viewer,
+    custodian_name_expression,
+    decision_id_expression,
+    document_id_expression,
+    person_row,
+)
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
     body_ref,
@@ -116,7 +125,7 @@ def agreement_detail(*, agreement: str, viewer: Viewer) -> dict[str, Any]:
     Raise ``Agreement.DoesNotExist`` for an unknown id.
     """
     found = (
-        Agreement.objects.select_related("signed_by")
+        Agreement.objects.annotate(signed_by_ref=decision_id_expression(viewer, "signed_by"))
         .prefetch_related(
             Prefetch(
                 "signatories",
@@ -161,7 +170,7 @@ def agreement_detail(*, agreement: str, viewer: Viewer) -> dict[str, Any]:
             }
             for signatory, row in signatories
         ],
-        "signed_by": found.signed_by.slug if found.signed_by else None,
+        "signed_by": found.signed_by_ref,
     }
 
 
@@ -192,8 +201,12 @@ def honour_detail(*, honour: str, viewer: Viewer) -> dict[str, Any]:
     found = Honour.objects.prefetch_related(
         Prefetch(
             "awards",
-            queryset=Award.objects.select_related("person", "decision", "citation")
-            .annotate(custodian_name=custodian_name_expression("person__"))
+            queryset=Award.objects.select_related("person")
+            .annotate(
+                custodian_name=custodian_name_expression("person__"),
+                decision_ref=decision_id_expression(viewer),
+                citation_ref=document_id_expression(viewer, "citation"),
+            )
             .order_by("date", "pk"),
         )
     ).get(slug=honour)
@@ -211,8 +224,8 @@ def honour_detail(*, honour: str, viewer: Viewer) -> dict[str, Any]:
                 "person": namer.slug(row),
                 "name": namer.name(row),
                 "date": award.date.isoformat(),
-                "decision": award.decision.slug,
-                "citation": award.citation.slug if award.citation else None,
+                "decision": award.decision_ref,  # type: ignore[attr-defined]
+                "citation": award.citation_ref,  # type: ignore[attr-defined]
             }
             for award, row in awards
         ],
@@ -262,7 +275,7 @@ def _task_fields(task: Task, viewer: Viewer, namer: PeopleNamer) -> dict[str, An
         "title": task.title,
         "due": date_start_text(task.due, task.due_precision),
         "status": task.status,
-        "decision": task.decision.slug if task.decision else None,
+        "decision": task.decision_ref,  # type: ignore[attr-defined]
         "assignees": assignees,
     }
 
@@ -279,7 +292,7 @@ def task_list(
     """Return ``{"count", "items"}``: tasks by due date (undated last) with their assignees,
     optionally with one ``status`` or assigned to one ``body`` or ``person`` (ids)."""
     tasks = (
-        Task.objects.select_related("decision")
+        Task.objects.annotate(decision_ref=decision_id_expression(viewer))
         .prefetch_related(_assignees_prefetch())
         .order_by(F("due").asc(nulls_last=True), "slug")
     )
@@ -304,10 +317,12 @@ def task_detail(*, task: str, viewer: Viewer) -> dict[str, Any]:
     """
     found = (
         Task.objects.select_related("decision")
+        .annotate(decision_ref=decision_id_expression(viewer))
         .prefetch_related(_assignees_prefetch())
         .get(slug=task)
     )
-    decision = found.decision
+    # A decision the viewer may not see gives the task without saying who gave it.
+    decision = found.decision if found.decision_ref else None
     return {
         **_task_fields(found, viewer, _task_namer(viewer, [found])),
         "decision": (

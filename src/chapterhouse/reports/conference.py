@@ -14,7 +14,8 @@ What goes in, and the rules that choose it:
 * the schedule: one line per day in day order, "Day N. <hosts> (<country> —
   <date>)", the date with day and month only unless the conference spans years;
 * what changed: ``reports.changes.changes_grouped`` over the conference's dates,
-  restricted to the decisions of the conference and its sessions;
+  restricted to the decisions of the conference and its sessions that the viewer may
+  see (a change made by a decision they may not see is not told as the conference's);
 * resolutions: adopted decisions that carry no effects at all (decisions with
   effects are told by what they did);
 * instructions: tasks given by the conference's decisions, with assignees and
@@ -399,8 +400,12 @@ def conference_report(
                 )
 
     # Every change the conference's decisions made, also those that take effect before or
-    # after its days (a term that starts later, a decision dated after the last day).
-    span = changes_span(all_decisions.filter(status="adopted").values("pk"))
+    # after its days (a term that starts later, a decision dated after the last day). Only
+    # the decisions the viewer may see: to tell a change here is to say that this
+    # conference made it, which a reader of an internal session's decision may not learn
+    # (the change itself still shows, without its decision, on the pages of the record).
+    shown_decisions = all_decisions.filter(viewer.decision_filter())
+    span = changes_span(shown_decisions.filter(status="adopted").values("pk"))
     if span is not None and days is not None:
         span = (min(span[0], days[0]), max(span[1], days[1]))
     elif days is not None:
@@ -410,7 +415,7 @@ def conference_report(
             viewer=viewer,
             start=span[0],
             end=span[1],
-            decisions=all_decisions.values("pk"),
+            decisions=shown_decisions.values("pk"),
             lang=lang,
             words=words,
         )

@@ -1,7 +1,10 @@
-"""``chapterhouse person export-data|erase ID``: a data subject's rights of access and erasure."""
+"""``chapterhouse person export-data|erase ID``: a data subject's rights of access and erasure;
+``chapterhouse person change-id OLD NEW``: a new id, e.g. for a call-signed person whose id
+gives away their real name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from argparse import ArgumentParser
 from pathlib import Path
@@ -15,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.selectors import person_data
 from chapterhouse.custody.services import audit_record, operator_viewer, person_erase
 from chapterhouse.registry.models import Person
+from chapterhouse.registry.services import person_change_id
 
 
 class Command(TranslatedCommand):
@@ -25,7 +30,7 @@ class Command(TranslatedCommand):
         str,
         gettext_lazy(
             "Export everything held about a person as JSON, or erase their personal data "
-            "while keeping the public record under a placeholder name."
+            "while keeping the public record under a placeholder name, or change their id."
         ),
     )
     requires_system_checks: list[str] = []
@@ -42,7 +47,16 @@ class Command(TranslatedCommand):
         )
         erase.add_argument("person", help=_("The person's id."))
         erase.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
-        for action in (export, erase):
+        change_id = actions.add_parser(
+            "change-id",
+            help=_(
+                "Give a person a new id (for a person with a call sign: one that does not "
+                "contain their real name)."
+            ),
+        )
+        change_id.add_argument("person", help=_("The person's id."))
+        change_id.add_argument("new_id", metavar="NEW", help=_("The new id."))
+        for action in (export, erase, change_id):
             action.add_argument(
                 "--as",
                 dest="acting_as",
@@ -63,6 +77,9 @@ class Command(TranslatedCommand):
         if not viewer.sees_personal_data(person):
             raise CommandError(_("no person with id %(id)r") % {"id": slug})
         at = timezone.now()
+        if options["action"] == "change-id":
+            self.change_id(viewer, person, options["new_id"], at)
+            return
         if options["action"] == "export-data":
             with transaction.atomic():
                 data = person_data(person=person)
@@ -101,4 +118,20 @@ class Command(TranslatedCommand):
         self.stdout.write(
             _("Erased the personal data of %(id)s; they are now shown as “%(name)s”.")
             % {"id": slug, "name": person.name}
+        )
+
+    def change_id(self, viewer: Viewer, person: Person, new_id: str, at: dt.datetime) -> None:
+        old_id = person.slug
+        try:
+            person_change_id(viewer=viewer, via="cli", at=at, person=person, new_id=new_id)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        except PermissionDenied as refused:
+            raise CommandError(str(refused)) from None
+        if person.slug == old_id:
+            self.stdout.write(_("%(id)s already has this id.") % {"id": old_id})
+            return
+        self.stdout.write(
+            _("%(old)s is now %(new)s (decisions and documents that named them follow).")
+            % {"old": old_id, "new": person.slug}
         )
