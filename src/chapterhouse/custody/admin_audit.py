@@ -65,8 +65,8 @@ def refusal_text(refusal: Refusal) -> str:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows to read here; they change elsewhere (through a service), or never."""
+class ReadOnlyPermissions:
+    """No add, change or delete: for admins and inlines whose rows change elsewhere."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -76,6 +76,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """Rows to read here; they change elsewhere (through a service), or never."""
 
 
 class ServiceAdmin(admin.ModelAdmin):

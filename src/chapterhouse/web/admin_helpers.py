@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from chapterhouse.custody.admin_audit import ReadOnlyPermissions
 from chapterhouse.web.language import text
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency only
@@ -25,21 +26,12 @@ def text_column(field: str, description: StrOrPromise) -> Any:
     return column
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
     """An inline that shows rows but never adds, changes or deletes them."""
 
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class RecordedByDecisionsAdmin(admin.ModelAdmin):
