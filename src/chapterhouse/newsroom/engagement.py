@@ -34,7 +34,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
@@ -203,8 +205,6 @@ def views_flush_schedule() -> bool:
     """
     if not cache.add(FLUSH_SCHEDULED, 1, timeout=settings.VIEWS_FLUSH_SECONDS):
         return False
-    from chapterhouse.newsroom.tasks import views_flush
-
     if _flush_in_process():
         views_flush.call()
     else:
@@ -730,3 +730,12 @@ def comment_mail_moderators(*, comment: Comment, link: str, title: str, on: dt.d
 def article_title(article: Article, lang: str) -> str:
     """Return the article's title in `lang`, else its source language (its id if none)."""
     return _titles([article.pk], lang).get(article.pk) or article.slug
+
+
+@task()
+def views_flush() -> int:
+    """Move the view counts pending in the cache into the database; return how many moved.
+
+    Run by the task worker (never inside a request), queued by `views_flush_schedule`.
+    """
+    return views_pending_move(at=timezone.now())

@@ -1,14 +1,11 @@
-"""The newsroom's background work, run by the task worker (never inside a request)."""
+"""The newsroom's background work, run by the task worker (never inside a request).
+
+The tasks live beside the work they do; this module names them for the worker and
+for jobs queued under this path.
+"""
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django_tasks import task
+from chapterhouse.newsroom.engagement import views_flush
 
-
-@task()
-def views_flush() -> int:
-    """Move the view counts pending in the cache into the database; return how many moved."""
-    from chapterhouse.newsroom.engagement import views_pending_move
-
-    return views_pending_move(at=timezone.now())
+__all__ = ["views_flush"]

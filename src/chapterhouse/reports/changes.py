@@ -25,6 +25,7 @@ never empty. Runs a fixed number of queries (about ten) whatever the range.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -790,11 +791,19 @@ def _body_changes(
     return tuple(founded_changes), tuple(dissolved_changes), tuple(renamed_changes), other_moves
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
+
+
+def md(value: str) -> str:
+    """Return ``value`` as Markdown text: nothing in it becomes formatting or a link."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", value.replace("\n", " "))
+    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
 def render_changes_markdown(changes: ChangesGrouped, *, level: int = 1) -> str:
     """Return ``changes`` as Markdown: the heading at ``level``, a sub-heading and a bullet
     list per non-empty section (or "Nothing changed."), every text run escaped."""
-    from chapterhouse.reports.conference import md
-
     out = [f"{'#' * level} {md(changes.heading)}", ""]
     if changes.is_empty:
         out += [md(changes.empty_text), ""]

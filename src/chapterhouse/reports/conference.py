@@ -37,7 +37,6 @@ sessions and decisions the conference has.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +80,7 @@ from chapterhouse.reports.changes import (
     Words,
     changes_grouped,
     changes_span,
+    md,
     render_changes_markdown,
 )
 from chapterhouse.reports.pdf import markdown_to_typst, render_pdf
@@ -672,15 +672,6 @@ def _agreement_entry(
 
 
 # -- rendering ----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
-
-
-def md(value: str) -> str:
-    """Return ``value`` as Markdown text: nothing in it becomes formatting or a link."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", value.replace("\n", " "))
-    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def _people(people: Sequence[Participant], words_join: Any) -> str:
