@@ -155,15 +155,27 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(db, clie
 # --- invitations -------------------------------------------------------------
 
 
-def _invite(client, **data):
-    return client.post("/accounts/invitations/new/", {"role": "member", **data})
+@pytest.fixture
+def invite(run_tasks, django_capture_on_commit_callbacks):
+    """Post the invitation form, then let the worker send what it queued."""
+
+    def send(client, **data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/invitations/new/", {"role": "member", **data})
+        assert mail.outbox == []  # queued, not sent inside the request
+        run_tasks()
+        return response
+
+    return send
 
 
-def test_an_officer_invites_someone_who_opens_an_account_with_the_grant(demo, client, personas):
+def test_an_officer_invites_someone_who_opens_an_account_with_the_grant(
+    demo, client, personas, invite
+):
     sign_in(client, personas["bob"])
     ec_kz = Body.objects.get(slug="ec-kz")
 
-    sent = _invite(client, email="New.Member@chapterhouse.test", body=ec_kz.pk)
+    sent = invite(client, email="New.Member@chapterhouse.test", body=ec_kz.pk)
     link = _link(mail.outbox[0])
     client.post("/accounts/sign-out/")
     page = client.get(link)
@@ -190,9 +202,9 @@ def test_an_officer_invites_someone_who_opens_an_account_with_the_grant(demo, cl
     ]
 
 
-def test_the_invitation_link_works_once(demo, client, personas):
+def test_the_invitation_link_works_once(demo, client, personas, invite):
     sign_in(client, personas["bob"])
-    _invite(client, email="once@chapterhouse.test", body=Body.objects.get(slug="ec-kz").pk)
+    invite(client, email="once@chapterhouse.test", body=Body.objects.get(slug="ec-kz").pk)
     link = _link(mail.outbox[0])
     client.post("/accounts/sign-out/")
     passwords = {"password1": "a long new passphrase", "password2": "a long new passphrase"}
@@ -243,12 +255,10 @@ def test_an_invitation_expires_after_fourteen_days(demo, personas):
     assert not get_user_model().objects.filter(username="late@chapterhouse.test").exists()
 
 
-def test_an_officer_cannot_invite_onto_a_body_they_do_not_cover(demo, client, personas):
+def test_an_officer_cannot_invite_onto_a_body_they_do_not_cover(demo, client, personas, invite):
     sign_in(client, personas["bob"])
 
-    response = _invite(
-        client, email="spy@chapterhouse.test", body=Body.objects.get(slug="ec-jp").pk
-    )
+    response = invite(client, email="spy@chapterhouse.test", body=Body.objects.get(slug="ec-jp").pk)
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -284,7 +294,7 @@ def test_an_inviter_who_lost_their_grant_can_no_longer_bring_anyone_in(demo, per
     assert not get_user_model().objects.filter(username="late@chapterhouse.test").exists()
 
 
-def test_a_plain_member_may_not_invite(demo, client, personas):
+def test_a_plain_member_may_notinvite(demo, client, personas):
     sign_in(client, personas["mia"])
 
     assert client.get("/accounts/invitations/new/").status_code == 403

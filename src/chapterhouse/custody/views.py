@@ -18,7 +18,6 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -36,6 +35,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import WRITE_ROLE
 from chapterhouse.custody.forms import (
     AnyAccountPasswordResetForm,
@@ -347,11 +347,11 @@ def invite(request: HttpRequest) -> HttpResponse:
         else:
             link = request.build_absolute_uri(reverse("custody:invitation_accept", args=[secret]))
             context = {"link": link, "invitation": invitation, "inviter": request.user}
-            send_mail(
-                render_to_string("custody/invitation_subject.txt", context).strip(),
-                render_to_string("custody/invitation_email.txt", context),
-                None,
-                [invitation.email],
+            # Through the queue, like every mail: the request never waits on the mail server.
+            mail_enqueue(
+                to=[invitation.email],
+                subject=render_to_string("custody/invitation_subject.txt", context),
+                body=render_to_string("custody/invitation_email.txt", context),
             )
             messages.success(
                 request,
