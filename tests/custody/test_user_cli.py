@@ -291,3 +291,38 @@ def test_token_revoke_accepts_the_number_from_the_list(demo, personas):
     assert token.revoked is not None
     with pytest.raises(CommandError, match="revoked already"):
         run("token", "revoke", str(token.pk))
+
+
+def signs_in(email: str, password: str) -> bool:
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    return authenticate(RequestFactory().post("/"), username=email, password=password) is not None
+
+
+def test_user_close_shuts_the_account_out_and_reopen_lets_it_back(demo):
+    from django.test import Client
+
+    from chapterhouse.custody.services import token_create
+
+    run(
+        "user", "add", "kept@chapterhouse.test", "--password-stdin", stdin="a long new passphrase\n"
+    )
+    user = User.objects.get(username="kept@chapterhouse.test")
+    _, secret = token_create(user=user, name="laptop", expires=None, at=timezone.now())
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    closed = run("user", "close", "kept@chapterhouse.test")
+    again = run("user", "close", "kept@chapterhouse.test")
+
+    assert "Closed the account kept@chapterhouse.test" in closed
+    assert "closed already" in again
+    assert not signs_in("kept@chapterhouse.test", "a long new passphrase")
+    assert api.get("/api/v1/organization").status_code == 401  # its token is refused
+    entries = AuditEntry.objects.filter(object_id="kept@chapterhouse.test", action="close")
+    assert [(e.before, e.after) for e in entries] == [({"active": True}, {"active": False})]
+
+    assert "Reopened" in run("user", "reopen", "kept@chapterhouse.test")
+    assert signs_in("kept@chapterhouse.test", "a long new passphrase")
+    assert api.get("/api/v1/organization").status_code == 200
+    assert Grant.objects.filter(user=user).count() == 0  # nothing else changed

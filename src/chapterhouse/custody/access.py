@@ -227,6 +227,12 @@ def may_use_admin(user: Any) -> bool:
     return bool(user.is_active and user.is_staff)
 
 
+def may_close_accounts(viewer: Viewer) -> bool:
+    """Whether the viewer may close or reopen anyone's account: administrators (an account
+    may hold grants on several committees, so no one committee's officers decide)."""
+    return viewer.is_admin
+
+
 def may_edit_reference_data(viewer: Viewer) -> bool:
     """Whether the viewer may change the organization's reference data (kinds of bodies,
     roles, categories, tags, honours, partners, commemorations …): administrators only,

@@ -20,7 +20,13 @@ from django.db import transaction
 from django.db.models import Model
 
 from chapterhouse.core.locks import lock_row
-from chapterhouse.custody.access import ANONYMOUS, WRITE_ROLE, Viewer, viewer_for_user
+from chapterhouse.custody.access import (
+    ANONYMOUS,
+    WRITE_ROLE,
+    Viewer,
+    may_close_accounts,
+    viewer_for_user,
+)
 from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
 from chapterhouse.registry.models import Body, Person
 
@@ -197,6 +203,36 @@ def user_add(
     for role, body in grants:
         grant_create(viewer=viewer, via=via, user=user, role=role, body=body, on=on, at=at)
     return user
+
+
+@transaction.atomic
+def user_set_active(*, viewer: Viewer, via: str, user: User, active: bool, at: dt.datetime) -> bool:
+    """Close (``active=False``) or reopen an account; return whether anything changed.
+
+    A closed account cannot sign in, its open sessions end at their next request and
+    its API tokens stop working; its grants, tokens and history stay, so reopening it
+    gives back what it had. Accounts are closed, never deleted: the audit trail names them.
+    """
+    from django.utils.translation import gettext
+
+    if not may_close_accounts(viewer):
+        raise PermissionDenied(gettext("Only an administrator may close or reopen an account."))
+    lock_row(user)
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action="reopen" if active else "close",
+        object_type="account",
+        object_id=user.get_username(),
+        at=at,
+        before={"active": not active},
+        after={"active": active},
+    )
+    return True
 
 
 @transaction.atomic

@@ -29,7 +29,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import Grant
-from chapterhouse.custody.services import grant_create, grant_end, parse_grant, user_add
+from chapterhouse.custody.services import (
+    grant_create,
+    grant_end,
+    parse_grant,
+    user_add,
+    user_set_active,
+)
 from chapterhouse.registry.models import Body, Person
 
 
@@ -120,6 +126,14 @@ class Command(TranslatedCommand):
             help=_("First day it no longer applies (default: today)."),
         )
 
+        close = actions.add_parser(
+            "close",
+            help=_("Close an account: it can no longer sign in or use its API tokens."),
+        )
+        close.add_argument("email")
+        reopen = actions.add_parser("reopen", help=_("Reopen a closed account."))
+        reopen.add_argument("email")
+
         actions.add_parser("list", help=_("List the accounts, their grants and second factor."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -131,6 +145,8 @@ class Command(TranslatedCommand):
                 self._grant(options)
             elif action == "revoke":
                 self._revoke(options)
+            elif action in {"close", "reopen"}:
+                self._set_active(options, active=action == "reopen")
             else:
                 self._list()
         except (ValidationError, PermissionDenied) as error:
@@ -223,6 +239,27 @@ class Command(TranslatedCommand):
             _("%(email)s is no longer %(role)s of %(body)s from %(date)s.")
             % {"email": user.get_username(), "role": role, "body": body.slug, "date": on}
         )
+
+    def _set_active(self, options: dict[str, Any], *, active: bool) -> None:
+        user = find_user(options["email"])
+        changed = user_set_active(
+            viewer=ADMIN, via="cli", user=user, active=active, at=timezone.now()
+        )
+        email = user.get_username()
+        if not changed:
+            already = (
+                _("The account %(email)s is open already.")
+                if active
+                else _("The account %(email)s is closed already.")
+            )
+            self.stdout.write(already % {"email": email})
+        elif active:
+            self.stdout.write(_("Reopened the account %(email)s.") % {"email": email})
+        else:
+            self.stdout.write(
+                _("Closed the account %(email)s: it can no longer sign in or use its tokens.")
+                % {"email": email}
+            )
 
     def _list(self) -> None:
         today = timezone.localdate()
