@@ -177,16 +177,8 @@ def run_tasks(db: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return run
 
 
-@pytest.fixture
-def transactional_db(transactional_db: None) -> Iterator[None]:
-    """pytest-django's transactional_db, able to empty the audit trail afterwards.
-
-    A transactional test commits for real and is cleaned up by emptying every
-    table. The audit trail's triggers refuse that (deletions on SQLite, a
-    TRUNCATE of a trail with entries on PostgreSQL), so they are lifted just
-    long enough to empty that one table, then put back.
-    """
-    yield
+def _empty_audit_trail() -> None:
+    """Empty the audit trail, lifting its triggers just long enough (tests only)."""
     import importlib
 
     from django.db import connection
@@ -203,3 +195,31 @@ def transactional_db(transactional_db: None) -> Iterator[None]:
         cursor.execute("DELETE FROM custody_auditentry")
         for statement in triggers.SQLITE_FORWARD:
             cursor.execute(statement)
+
+
+@pytest.fixture
+def transactional_db(transactional_db: None) -> Iterator[None]:
+    """pytest-django's transactional_db, able to empty the audit trail afterwards.
+
+    A transactional test commits for real and is cleaned up by emptying every
+    table. The audit trail's triggers refuse that (deletions on SQLite, a
+    TRUNCATE of a trail with entries on PostgreSQL), so they are lifted just
+    long enough to empty that one table, then put back.
+    """
+    yield
+    _empty_audit_trail()
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_emptied_after_transactional_marks(
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    """The same for tests marked ``django_db(transaction=True)``, which pytest-django
+    sets up without the ``transactional_db`` fixture."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", marker.args[:1] == (True,)):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # so this one is torn down first
+    yield
+    _empty_audit_trail()
