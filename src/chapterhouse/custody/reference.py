@@ -23,7 +23,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from chapterhouse.custody.access import Viewer, may_edit_reference_data
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.services import audit_record, changed_fields
 
 
 def _json(value: Any) -> Any:
@@ -121,11 +121,9 @@ def reference_save(
     obj.save()
     after = field_values(obj, names)
     if not creating:
-        keys = [key for key in after if before.get(key) != after.get(key)]
-        if not keys:
+        before, after = changed_fields(before, after)
+        if not after:
             return obj
-        before = {key: before.get(key) for key in keys}
-        after = {key: after[key] for key in keys}
     audit_record(
         viewer=viewer,
         via=via,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +37,15 @@ TOKEN_PREFIX = "chp_"
 def digest(secret: str) -> str:
     """SHA-256 hex digest of a token or invitation secret."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def changed_fields(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the fields of ``after`` whose value differs from ``before``, as (before,
+    after): what an update's audit entry records. Both are empty when nothing changed."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
 
 
 def audit_record(

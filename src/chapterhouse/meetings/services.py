@@ -37,7 +37,7 @@ from chapterhouse.custody.access import (
     may_assign_task_to_person,
     may_choose_ids,
 )
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.meetings.models import (
     Attendance,
     Commemoration,
@@ -414,12 +414,6 @@ def _visible_people(viewer: Viewer) -> Any:
     return Person.objects.filter(viewer.people_filter())
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the fields that differ, as (before, after)."""
-    keys = [key for key in after if before.get(key) != after.get(key)]
-    return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}
-
-
 def _present(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in snapshot.items() if value not in (None, "", [], {})}
 
@@ -622,7 +616,7 @@ def session_update(
         session.save()
         write_related()
         after = session_snapshot(session)
-        old, new = _diff(before, after)
+        old, new = changed_fields(before, after)
         if new:
             first: list[Body | None] = [*(hosts if hosts is not None else current_hosts), None]
             audit_record(
@@ -1002,7 +996,7 @@ def decision_update(
                 decision_adopt(decision=decision, viewer=viewer)
         except RecordError as error:
             raise _record_error(error) from None
-        old, new = _diff(before, decision_snapshot(decision))
+        old, new = changed_fields(before, decision_snapshot(decision))
         if new:
             audit_record(
                 viewer=viewer,

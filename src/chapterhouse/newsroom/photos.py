@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from chapterhouse.custody.access import Viewer
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.newsroom.models import Album, Article, ArticleTranslation, Photo
 from chapterhouse.newsroom.public import SHOWN_STATUSES, articles_published
 
@@ -519,7 +519,7 @@ def photo_update(
         return locked
     locked.caption, locked.position = after["caption"], position
     locked.save(update_fields=["caption", "position"])
-    changed = [key for key in after if before[key] != after[key]]
+    old, new = changed_fields(before, after)
     audit_record(
         viewer=viewer,
         via=via,
@@ -528,8 +528,8 @@ def photo_update(
         object_id=f"{locked.album.slug}/{locked.pk}",
         at=at,
         body=article.author_body_id if article is not None else None,
-        before={key: before[key] for key in changed},
-        after={key: after[key] for key in changed},
+        before=old,
+        after=new,
     )
     return locked
 
@@ -561,7 +561,7 @@ def album_update(
         return locked
     locked.title, locked.article = title, article
     locked.save(update_fields=["title", "article"])
-    changed = [key for key in after if before[key] != after[key]]
+    old, new = changed_fields(before, after)
     audit_record(
         viewer=viewer,
         via=via,
@@ -570,8 +570,8 @@ def album_update(
         object_id=locked.slug,
         at=at,
         body=article.author_body_id if article is not None else None,
-        before={key: before[key] for key in changed},
-        after={key: after[key] for key in changed},
+        before=old,
+        after=new,
     )
     return locked
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.models import AuditEntry
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.newsroom import notifications
 from chapterhouse.newsroom.cache import public_pages_changed
@@ -558,8 +558,8 @@ def article_update(
     before = article_snapshot(article)
     _apply_fields(article, fields)
     after = article_snapshot(article)
-    if before != after:
-        changed = [key for key in after if before[key] != after[key]]
+    old, new = changed_fields(before, after)
+    if new:
         audit_record(
             viewer=viewer,
             via=via,
@@ -568,8 +568,8 @@ def article_update(
             object_id=article.slug,
             at=at,
             body=article.author_body_id,
-            before={key: before[key] for key in changed},
-            after={key: after[key] for key in changed},
+            before=old,
+            after=new,
         )
     source = source_translation(article)
     if (source.title, source.lead, source.body) == (title, lead, body):

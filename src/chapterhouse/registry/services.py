@@ -30,7 +30,7 @@ from chapterhouse.core.write_schema import (
     validated,
 )
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
-from chapterhouse.custody.services import audit_record
+from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
@@ -616,8 +616,8 @@ def person_update(
             _refuse_revealing_id(person.slug, _names_of(person, stored=True), key="call_sign")
         person.save()
         after = person_snapshot(person)
-        changed = [key for key in PERSON_FIELDS if before[key] != after[key]]
-        if changed:
+        old, new = changed_fields(before, after)
+        if new:
             audit_record(
                 viewer=viewer,
                 via=via,
@@ -626,8 +626,8 @@ def person_update(
                 object_id=person.slug,
                 at=at,
                 body=person.custodian_id,
-                before={key: before[key] for key in changed},
-                after={key: after[key] for key in changed},
+                before=old,
+                after=new,
             )
     return person
 
