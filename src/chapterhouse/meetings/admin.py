@@ -31,6 +31,7 @@ from chapterhouse.custody.admin_audit import (
     ReadOnlyAdmin,
     ReferenceAdmin,
     ServiceAdmin,
+    refusal_text,
     request_viewer,
 )
 from chapterhouse.meetings.models import (
@@ -251,35 +252,18 @@ class DecisionForm(forms.ModelForm):
         return effects
 
 
-def _problem(error: DjangoValidationError | PermissionDenied) -> str:
-    """Return what a refused adoption or annulment says, path first."""
-    if isinstance(error, DjangoValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{path}: {message}" if path != "__all__" else message
-            for path, messages in error.message_dict.items()
-            for message in messages
-        )
-    if isinstance(error, DjangoValidationError):
-        return "; ".join(error.messages)
-    return str(error)
-
-
 def _effect_error(error: Any) -> str:
     """Return ``effects[0].body: <what is wrong>`` for one pydantic error."""
     path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
     return f"effects{path}: {error['msg']}"
 
 
-# What an admin form may change of a recorded decision (its status moves by the actions).
-_DECISION_CHANGES = (
-    "date",
-    "kind",
-    "text",
-    "proposed_by",
-    "votes",
-    "effects",
-    "internal",
-    "extra",
+# What an admin form may change of a recorded decision: its form's fields but those that
+# say which decision it is (its status moves by the actions).
+_DECISION_CHANGES = tuple(
+    name
+    for name in DecisionForm.Meta.fields
+    if name not in {"slug", "session", "conference", "date_precision"}
 )
 
 
@@ -362,7 +346,7 @@ class DecisionAdmin(ServiceAdmin):
                 self.message_user(
                     request,
                     _("Decision %(decision)s was not adopted: %(error)s")
-                    % {"decision": decision.slug, "error": _problem(error)},
+                    % {"decision": decision.slug, "error": refusal_text(error)},
                     level=messages.ERROR,
                 )
             else:
@@ -384,7 +368,7 @@ class DecisionAdmin(ServiceAdmin):
                 self.message_user(
                     request,
                     _("Decision %(decision)s was not annulled: %(error)s")
-                    % {"decision": decision.slug, "error": _problem(error)},
+                    % {"decision": decision.slug, "error": refusal_text(error)},
                     level=messages.ERROR,
                 )
             else:

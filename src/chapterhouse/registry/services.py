@@ -659,8 +659,6 @@ def person_change_id(
     """
     from django.apps import apps
 
-    from chapterhouse.core.locks import lock_record
-
     # By name, like the registry's foreign keys to decisions: meetings builds on the
     # registry, so the registry does not import it.
     Decision = apps.get_model("meetings", "Decision")
@@ -668,11 +666,9 @@ def person_change_id(
 
     new_id = validated(PersonIdChange, {"id": new_id}).id
     with transaction.atomic():
-        # Decisions and documents name the person by id: no decision may be adopted or
-        # annulled from the old id while it changes.
-        lock_record()
-        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
-        person.refresh_from_db()
+        # Decisions and documents name the person by id: lock_row takes the record's lock
+        # too, so no decision is adopted or annulled from the old id while it changes.
+        lock_row(person)
         if not viewer.may_edit_person(person):
             raise PermissionDenied(_may_not_edit(viewer, person))
         old_id = person.slug
