@@ -188,26 +188,30 @@ WEB: list[tuple[str, str, dict[str, int]]] = [
 ]
 
 
-def _area_rows() -> list[tuple[str, str, dict[str, int]]]:
+def _area_rows(kind: str) -> list[Any]:
     """Rows of newer areas, kept beside this file in ``matrix_rows_<area>.py``.
 
     Each such module defines ``rows(allowed, everyone, signed_in, login)`` returning
-    (route, concrete path, expected statuses) tuples like those of ``WEB``.
+    (route, concrete path, expected statuses) tuples like those of ``WEB``, and may
+    define ``api_rows(allowed, everyone, signed_in, login)`` returning (METHOD, OpenAPI
+    path, concrete path, JSON body, expected statuses) tuples like those of ``API``.
     """
     import importlib.util
     from pathlib import Path
 
-    found: list[tuple[str, str, dict[str, int]]] = []
+    found: list[Any] = []
     for file in sorted(Path(__file__).parent.glob("matrix_rows_*.py")):
         spec = importlib.util.spec_from_file_location(f"_matrix_{file.stem}", file)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        found += module.rows(allowed, EVERYONE, set(SIGNED_IN), LOGIN)
+        make = getattr(module, kind, None)
+        if make is not None:
+            found += make(allowed, EVERYONE, set(SIGNED_IN), LOGIN)
     return found
 
 
-WEB += _area_rows()
+WEB += _area_rows("rows")
 
 # API operations: (METHOD, OpenAPI path, concrete path, JSON body, expected statuses).
 READ = allowed(EVERYONE)
@@ -295,6 +299,8 @@ API: list[tuple[str, str, str, dict[str, Any] | None, dict[str, int]]] = [
         allowed(KZ_OFFICERS, no=403, anonymous=401),
     ),
 ]
+
+API += _area_rows("api_rows")
 
 
 def plant() -> dict[str, str]:
