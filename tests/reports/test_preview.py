@@ -12,8 +12,8 @@ from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.meetings.models import Decision, EffectLog
 from chapterhouse.registry.models import Body, BodyName, Mandate, Term
-from chapterhouse.reports.preview import decision_preview
 from chapterhouse.relations.models import Task
+from chapterhouse.reports.preview import decision_preview
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,9 @@ AT = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 
 
 def state() -> tuple[int, ...]:
-    return tuple(
-        model.objects.count()
-        for model in (Decision, Term, Body, BodyName, Mandate, Task, EffectLog, AuditEntry)
-    ) + (
+    models = (Decision, Term, Body, BodyName, Mandate, Task, EffectLog, AuditEntry)
+    return (
+        *(model.objects.count() for model in models),
         Term.objects.filter(end__isnull=True).count(),
         Body.objects.filter(dissolved__isnull=True).count(),
     )
