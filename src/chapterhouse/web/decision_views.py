@@ -324,6 +324,7 @@ def _render_desk(request: HttpRequest, desk: Desk, preview: DecisionPreview | No
             "step_kinds": list(STEPS.values()),
             "decision": desk.decision,
             "preview": preview,
+            "steps_failed": not desk.form.errors and any(step.errors for step in desk.steps),
         },
     )
 

@@ -176,6 +176,8 @@ class Step(DeskForm):
     paths: ClassVar[dict[str, str]] = {}
 
     template_name = "web/forms/_step.html"
+    # The desk's template lists the step classes; a template would call a class.
+    do_not_call_in_templates = True
 
     # Keys of the effect this step does not edit, carried through unchanged (the
     # post's own title, an explicit end …), so editing a decision loses nothing.
