@@ -319,3 +319,13 @@ def test_a_proposed_decision_shows_its_preview_to_those_who_may_adopt_it(client,
 
     page = as_user(client, personas, "alice").get("/decisions/gc5-d3-nominate/").content.decode()
     assert "What adopting it will change" in page
+
+
+def test_the_holders_offered_are_those_of_the_date_typed(client, personas):
+    client = as_user(client, personas, "bob")
+    form = with_steps(decision_form(date="2019-01"), ("end_term", {"body": "ec-kz"}))
+
+    response = client.post("/decisions/new/", {**form, "refresh": "0"})
+
+    choices = dict(response.context["steps"][0].fields["holder"].choices)
+    assert '["aigerim-bekova","head",null]' not in choices

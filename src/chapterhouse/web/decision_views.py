@@ -156,10 +156,9 @@ class Desk:
             self.form.fields["id"].disabled = True
             self.form.fields["session"].disabled = True
             self.form.fields["session"].required = False
-            self.form.fields["session"].choices = (
-                [  # type: ignore[attr-defined]
-                    (decision.session.slug, _session_label(decision.session))
-                ]
+            field: Any = self.form.fields["session"]
+            field.choices = (
+                [(decision.session.slug, _session_label(decision.session))]
                 if decision.session is not None
                 else [("", "—")]
             )
@@ -197,8 +196,8 @@ class Desk:
         typed = (data.get("date") if data is not None else None) or self.form.initial.get("date")
         if typed:
             try:
-                return PartialDate.parse(str(typed).strip()).start  # type: ignore[no-any-return]
-            except (InvalidPartialDate, AttributeError, ValueError):
+                return PartialDate.parse(str(typed).strip()).start()
+            except (InvalidPartialDate, ValueError):
                 pass
         if self.decision is not None and self.decision.date is not None:
             return self.decision.date

@@ -115,9 +115,9 @@ def _stem(value: Any, fallback: str) -> str:
 class PeoplePickerField(PersonPickerField):
     """Several people, typed as names separated by semicolons; cleans to their ids."""
 
-    widget = forms.TextInput
-
     def __init__(self, **kwargs: Any) -> None:
+        # A plain input: the type-ahead picks one person, this field takes several.
+        kwargs.setdefault("widget", forms.TextInput)
         kwargs.setdefault(
             "help_text",
             gettext_lazy("Names (any script) or call signs, separated by semicolons."),
@@ -128,7 +128,7 @@ class PeoplePickerField(PersonPickerField):
     def set_viewer(self, viewer: Viewer) -> None:
         self.viewer = viewer
 
-    def to_python(self, value: Any) -> Any:  # type: ignore[override]
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, list):
             return value
         parts = [part.strip() for part in re.split(r"[;\n]", str(value or "")) if part.strip()]
