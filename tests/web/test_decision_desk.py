@@ -329,3 +329,41 @@ def test_the_holders_offered_are_those_of_the_date_typed(client, personas):
 
     choices = dict(response.context["steps"][0].fields["holder"].choices)
     assert '["aigerim-bekova","head",null]' not in choices
+
+
+def posted_back(response: Any) -> dict[str, Any]:
+    """Return what the browser posts for the page's desk as shown (nothing changed)."""
+    from django import forms
+
+    data: dict[str, Any] = {"steps": str(len(response.context["steps"]))}
+    for form in [response.context["form"], *response.context["steps"]]:
+        for field in form:
+            if field.field.disabled:
+                continue
+            value, widget = field.value(), field.field.widget
+            if isinstance(widget, forms.MultiWidget):
+                parts = value if isinstance(value, list) else widget.decompress(value)
+                for n, part in enumerate(parts):
+                    data[f"{field.html_name}_{n}"] = part or ""
+            elif isinstance(widget, forms.CheckboxInput):
+                if value:
+                    data[field.html_name] = "on"
+            elif value is not None:
+                data[field.html_name] = field.field.prepare_value(value)
+    for n, step in enumerate(response.context["steps"]):
+        data[f"s{n}-op"] = step.op
+    return data
+
+
+@pytest.mark.parametrize(
+    "slug", ["gc5-d1-elect", "gc5-d1-dissolve", "gc5-d1-task", "gc5-d4-award", "gc5-d2-cell"]
+)
+def test_saving_an_adopted_decision_unchanged_keeps_its_effects(client, personas, slug):
+    client = as_user(client, personas, "admin")
+    before = Decision.objects.get(slug=slug).effects
+
+    edit = client.get(f"/decisions/{slug}/edit/")
+    response = client.post(f"/decisions/{slug}/edit/", posted_back(edit))
+
+    assert response.status_code == 302, [step.errors for step in response.context["steps"]]
+    assert Decision.objects.get(slug=slug).effects == before
