@@ -486,16 +486,18 @@ def test_a_hidden_person_named_by_the_web_form_is_refused_like_a_missing_one(cli
             {
                 "session": "gc5-d2",
                 "kind": "election",
-                "status": "adopted",
-                "text": json.dumps({"en": "Elected"}),
-                "effects": json.dumps([start_term(person)]),
+                "text_0": "Elected",
+                "steps": "1",
+                "s0-op": "start_term",
+                **{f"s0-{key}": value for key, value in start_term(person).items()},
+                "s0-how": "elected",
             },
         )
         assert response.status_code == 200  # the form again, with the error
         return page(response, person)
 
     assert form(HIDDEN_PERSON) == form(MISSING)
-    assert "No person with the id" in form(MISSING)
+    assert f"No person called “{MISSING}” is on the record." in form(MISSING)
 
 
 def test_a_hidden_session_in_the_web_form_is_treated_like_a_missing_one(client, personas):

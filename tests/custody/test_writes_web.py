@@ -3,7 +3,6 @@ to them shown only to those allowed."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -87,29 +86,31 @@ def test_the_forms_need_the_csrf_token(personas):
     assert not Session.objects.filter(slug__startswith="kz-plenum").exists()
 
 
-def test_bad_effects_are_listed_with_where_they_are(client, personas):
+def test_a_step_missing_its_person_is_refused_beside_it(client, personas):
     form = {
         "id": "kz-elect",
         "session": "gc5-d2",
         "kind": "election",
-        "effects": json.dumps([{"op": "start_term", "body": "ec-kz", "role": "member"}]),
+        "steps": "1",
+        "s0-op": "start_term",
+        "s0-body": "ec-kz",
+        "s0-role": "member",
+        "s0-how": "elected",
     }
 
     response = as_user(client, personas, "bob").post("/decisions/new/?session=gc5-d2", form)
 
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Nothing was saved" in page
-    assert "effects[0].person: Field required" in page
+    assert "Nothing was saved" in response.content.decode()
+    assert response.context["steps"][0].errors["person"] == ["This field is required."]
     assert not Decision.objects.filter(slug__startswith="kz-elect").exists()
 
 
-def test_effects_that_are_not_json_are_refused_clearly(client, personas):
-    form = {"id": "kz-elect", "session": "gc5-d2", "kind": "election", "effects": "[{op"}
-    response = as_user(client, personas, "bob").post("/decisions/new/", form)
+def test_the_decision_form_has_no_json_field(client, personas):
+    page = as_user(client, personas, "bob").get("/decisions/new/?session=gc5-d2").content.decode()
 
-    assert response.status_code == 200
-    assert "Not valid JSON" in response.content.decode()
+    assert 'name="effects"' not in page
+    assert "Add: elect someone" in page
 
 
 def test_bob_records_a_decision_then_adopts_and_annuls_it(client, personas):
@@ -118,9 +119,12 @@ def test_bob_records_a_decision_then_adopts_and_annuls_it(client, personas):
         "id": "kz-elect",
         "session": "gc5-d2",
         "kind": "election",
-        "effects": json.dumps(
-            [{"op": "start_term", "person": "timur-akhmetov", "body": "ec-kz", "role": "member"}]
-        ),
+        "steps": "1",
+        "s0-op": "start_term",
+        "s0-person": "timur-akhmetov",
+        "s0-body": "ec-kz",
+        "s0-role": "member",
+        "s0-how": "elected",
     }
     created = client.post("/decisions/new/", form)
     assert created.status_code == 302

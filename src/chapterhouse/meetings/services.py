@@ -1072,3 +1072,21 @@ def decision_status_set(
         return decision_update(
             viewer=viewer, via=via, at=at, decision=decision, changes={"status": status}
         )
+
+
+def sessions_may_change(viewer: Viewer, sessions: Any) -> list[Session]:
+    """Return those of ``sessions`` (a queryset) whose decisions the viewer may record, as
+    ``session_may_change`` answers for each, in two queries."""
+    rows = list(sessions.prefetch_related("hosts__body"))
+    if viewer.is_admin:
+        return rows
+    if not viewer.scopes.get(WRITE_ROLE):
+        return []
+    writable = []
+    for session in rows:
+        try:
+            _only_officers(viewer, [host.body for host in session.hosts.all()], "")
+        except PermissionDenied:
+            continue
+        writable.append(session)
+    return writable

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chapterhouse.web import calendar_views, report_views, views, write_views
+from chapterhouse.web import calendar_views, decision_views, report_views, views, write_views
 
 app_name = "web"
 
@@ -11,17 +11,17 @@ urlpatterns = [
     # would otherwise be read as an id by.
     path("sessions/new/", write_views.session_new, name="session_new"),
     path("sessions/<str:slug>/edit/", write_views.session_edit, name="session_edit"),
-    path("decisions/new/", write_views.decision_new, name="decision_new"),
-    path("decisions/<str:slug>/edit/", write_views.decision_edit, name="decision_edit"),
+    path("decisions/new/", decision_views.decision_new, name="decision_new"),
+    path("decisions/<str:slug>/edit/", decision_views.decision_edit, name="decision_edit"),
     path(
         "decisions/<str:slug>/adopt/",
-        write_views.decision_status,
+        decision_views.decision_status,
         {"action": "adopt"},
         name="decision_adopt",
     ),
     path(
         "decisions/<str:slug>/annul/",
-        write_views.decision_status,
+        decision_views.decision_status,
         {"action": "annul"},
         name="decision_annul",
     ),

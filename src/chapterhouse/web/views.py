@@ -22,6 +22,7 @@ from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.newsroom import public as news
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.language import interface_code
 from chapterhouse.web.timeline import timeline_draw
 
@@ -301,6 +302,9 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
         decision = meetings.decision_detail(decision=slug, viewer=viewer_of(request))
     except Decision.DoesNotExist:
         raise Http404(_("No decision with this id.")) from None
+    preview = None
+    if request.user.is_authenticated and decision["status"] in {"proposed", "annulled"}:
+        preview = decision_page_preview(viewer_of(request), slug)
     return render(
         request,
         "web/decision.html",
@@ -308,5 +312,6 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "conferences",
             "decision": decision,
             "changed_anything": any(decision["changes"].values()),
+            "preview": preview,
         },
     )

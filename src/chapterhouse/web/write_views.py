@@ -1,5 +1,4 @@
-"""Pages that write: record and edit sessions and decisions, adopt or annul a decision,
-edit a person.
+"""Pages that write: record and edit sessions, edit a person (decisions: decision_views).
 
 Each page is a Django form with CSRF protection; the permission checks, the
 transaction and the audit entry belong to the services, which the API and the
@@ -28,12 +27,7 @@ from chapterhouse.core import limits
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.meetings import services as meetings
-from chapterhouse.meetings.models import (
-    DECISION_KIND_CHOICES,
-    FORMAT_CHOICES,
-    Decision,
-    Session,
-)
+from chapterhouse.meetings.models import FORMAT_CHOICES, Decision, Session
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.web.language import text
@@ -245,90 +239,6 @@ def _session_initial(session: Session) -> dict[str, Any]:
     }
 
 
-class DecisionForm(forms.Form):
-    """A decision with its effects as Chronicle JSON, checked as an import checks them."""
-
-    id = forms.SlugField(
-        label=gettext_lazy("Id"),
-        max_length=100,
-        required=False,
-        help_text=ID_HELP,
-    )
-    session = forms.CharField(label=gettext_lazy("Session id"), max_length=100)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DECISION_KIND_CHOICES)
-    date = forms.CharField(
-        label=gettext_lazy("Date"),
-        required=False,
-        help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD; blank: the session's date."),
-    )
-    text = forms.CharField(
-        label=gettext_lazy("Wording"), required=False, widget=forms.Textarea, help_text=TEXT_HELP
-    )
-    proposed_by = forms.CharField(label=gettext_lazy("Proposed by (person id)"), required=False)
-    votes_for = forms.IntegerField(label=gettext_lazy("Votes for"), required=False, min_value=0)
-    votes_against = forms.IntegerField(
-        label=gettext_lazy("Votes against"), required=False, min_value=0
-    )
-    votes_abstain = forms.IntegerField(
-        label=gettext_lazy("Abstentions"), required=False, min_value=0
-    )
-    effects = forms.CharField(
-        label=gettext_lazy("Effects"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
-        help_text=gettext_lazy(
-            'A JSON list of effects as in the Chronicle format, e.g. [{"op": "start_term", '
-            '"person": "park-minjun", "body": "ec-jp", "role": "head", "how": "elected"}]. '
-            "They apply when the decision is adopted."
-        ),
-    )
-    internal = forms.BooleanField(
-        label=gettext_lazy("Internal: only members of the hosts see it"), required=False
-    )
-
-    def clean_text(self) -> Any:
-        return _text_in(self.cleaned_data["text"])
-
-    def clean_effects(self) -> Any:
-        return _json_in(self.cleaned_data["effects"], kind=list, empty=[])
-
-    def values(self) -> dict[str, Any]:
-        """Return the decision as Chronicle values (blank fields are null)."""
-        data = self.cleaned_data
-        votes = {
-            key: data[f"votes_{name}"]
-            for key, name in (("for", "for"), ("against", "against"), ("abstain", "abstain"))
-            if data[f"votes_{name}"] is not None
-        }
-        return {
-            "kind": data["kind"],
-            "date": _blank_none(data["date"].strip()),
-            "text": data["text"],
-            "proposed_by": _blank_none(data["proposed_by"].strip()),
-            "votes": votes or None,
-            "effects": data["effects"],
-            "internal": data["internal"],
-        }
-
-
-def _decision_initial(decision: Decision) -> dict[str, Any]:
-    snapshot = meetings.decision_snapshot(decision)
-    votes = snapshot["votes"] or {}
-    return {
-        "id": decision.slug,
-        "session": snapshot["session"] or "",
-        "kind": snapshot["kind"],
-        "date": snapshot["date"] if decision.date_given else "",
-        "text": _text_out(snapshot["text"]),
-        "proposed_by": snapshot["proposed_by"] or "",
-        "votes_for": votes.get("for"),
-        "votes_against": votes.get("against"),
-        "votes_abstain": votes.get("abstain"),
-        "effects": json.dumps(snapshot["effects"], ensure_ascii=False, indent=2),
-        "internal": snapshot["internal"],
-    }
-
-
 class PersonForm(forms.Form):
     """A person's names, custody and personal data."""
 
@@ -481,117 +391,6 @@ def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("web:session", session.slug)
     return render(
         request, "web/forms/session.html", {"nav": "conferences", "form": form, "session": session}
-    )
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def decision_new(request: HttpRequest) -> HttpResponse:
-    """Record a decision of a session (``?session=ID`` fills it in)."""
-    viewer = _viewer(request)
-    _require_officer(viewer)
-    slug = request.GET.get("session") or request.POST.get("session")
-    if slug:
-        try:
-            session: Session | None = custody.visible_session(viewer, slug)
-        except Session.DoesNotExist:
-            session = None  # the service answers a hidden session like a missing one
-        if session is not None and not meetings.session_may_change(viewer, session):
-            raise PermissionDenied(
-                _("Only officers of every body that hosts %(session)s may record its decisions.")
-                % {"session": slug}
-            )
-    form = DecisionForm(_posted(request), initial={"session": slug or "", "effects": "[]"})
-    if request.method == "POST" and form.is_valid():
-        decision = _save(
-            request,
-            form,
-            lambda viewer, via, at: meetings.decision_create(
-                viewer=viewer,
-                via=via,
-                at=at,
-                values={
-                    "id": form.cleaned_data["id"] or None,
-                    "session": form.cleaned_data["session"],
-                    **form.values(),
-                },
-            ),
-        )
-        if decision is not None:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("web:decision", decision.slug)
-    return render(
-        request, "web/forms/decision.html", {"nav": "conferences", "form": form, "decision": None}
-    )
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Change a decision; new effects of an adopted one replace the old in the record."""
-    viewer = _viewer(request)
-    decision = _found(custody.visible_decision, viewer, slug)
-    if not meetings.decision_may_change(viewer, decision):
-        raise PermissionDenied(
-            _("Only officers of the bodies this decision concerns may change it.")
-        )
-    form = DecisionForm(_posted(request), initial=_decision_initial(decision))
-    form.fields["id"].disabled = True
-    form.fields["session"].disabled = True
-    form.fields["session"].required = False
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda viewer, via, at: meetings.decision_update(
-                viewer=viewer, via=via, at=at, decision=decision, changes=form.values()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The decision is saved."))
-            return redirect("web:decision", decision.slug)
-    return render(
-        request,
-        "web/forms/decision.html",
-        {"nav": "conferences", "form": form, "decision": decision},
-    )
-
-
-STATUS_ACTIONS = {"adopt": "adopted", "annul": "annulled"}
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def decision_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Adopt (apply its effects) or annul (revert them) a decision, after confirming."""
-    viewer = _viewer(request)
-    decision = _found(custody.visible_decision, viewer, slug)
-    if not meetings.decision_may_change(viewer, decision):
-        raise PermissionDenied(
-            _("Only officers of the bodies this decision concerns may adopt or annul it.")
-        )
-    form = forms.Form(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda viewer, via, at: meetings.decision_status_set(
-                viewer=viewer, via=via, at=at, decision=decision, status=STATUS_ACTIONS[action]
-            ),
-        )
-        if saved is not None:
-            done = (
-                _("The decision is adopted.")
-                if action == "adopt"
-                else _("The decision is annulled.")
-            )
-            messages.success(request, done)
-            return redirect("web:decision", decision.slug)
-        decision.refresh_from_db()
-    return render(
-        request,
-        "web/forms/decision_status.html",
-        {"nav": "conferences", "form": form, "decision": decision, "action": action},
     )
 
 
