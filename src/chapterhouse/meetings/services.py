@@ -532,6 +532,15 @@ def _session_apply(
             )
             for n, row in enumerate(data["attendees"] or [])
         ]
+        if session.pk is not None and not viewer.is_admin:
+            # Attendees the writer may not see (another host's members) stay as they were:
+            # the writer can neither name nor remove them.
+            attendees += [
+                (attendance.person, attendance.role, attendance.capacity)
+                for attendance in session.attendees.select_related("person").exclude(
+                    person__in=people
+                )
+            ]
 
     def write_related() -> None:
         if hosts is not None:

@@ -306,7 +306,13 @@ class OptionsSelectMultiple(forms.SelectMultiple):
         super().__init__(attrs={"data-picker": "select"} | (attrs or {}))
         self.search_names: dict[str, str] = {}
 
-    create_option = OptionsSelect.create_option
+    # (Not OptionsSelect.create_option: its bare super() is bound to OptionsSelect.)
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        names = self.search_names.get(str(value))
+        if names:
+            option["attrs"]["data-names"] = names
+        return option
 
 
 Options = Callable[[Viewer], Iterable[tuple[str, str, str]]]

@@ -38,6 +38,7 @@ from chapterhouse.meetings.models import (
     Conference,
     Document,
 )
+from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body
 from chapterhouse.web.fields import (
     CountryField,
@@ -373,7 +374,9 @@ class _Attendees:
             form.add_error(None, _("Please correct the attendees marked below."))
 
 
-def _session_initial(session: Any) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+def _session_initial(
+    viewer: Viewer, session: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Return the session form's initial values, its attendees' rows, and the capacities
     in several languages shown as text (kept as they were unless retyped)."""
     snapshot = meetings.session_snapshot(session)
@@ -387,7 +390,13 @@ def _session_initial(session: Any) -> tuple[dict[str, Any], list[dict[str, Any]]
     }
     kept: dict[str, Any] = {}
     rows = []
-    for attendee in snapshot["attendees"]:
+    seen = set(
+        registry.people_visible(viewer=viewer)
+        .filter(slug__in=[attendee["person"] for attendee in snapshot["attendees"]])
+        .values_list("slug", flat=True)
+    )
+    # Attendees the writer may not see are not shown; the service keeps them.
+    for attendee in (a for a in snapshot["attendees"] if a["person"] in seen):
         capacity = attendee.get("capacity")
         shown = text(capacity) if capacity else ""
         if isinstance(capacity, dict):
@@ -469,7 +478,7 @@ def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
     session = _found(custody.visible_session, viewer, slug)
     if not meetings.session_may_change(viewer, session):
         raise PermissionDenied(_("Only officers of a body that hosts this session may change it."))
-    initial, rows, kept = _session_initial(session)
+    initial, rows, kept = _session_initial(viewer, session)
     form = SessionForm(_posted(request), initial=initial, viewer=viewer)
     form.fields["id"].disabled = True
     formset = _attendee_formset(request, viewer, rows)
