@@ -400,3 +400,28 @@ def test_the_conference_page_runs_a_fixed_number_of_queries(
         response = client.get("/conferences/gc-5/")
 
     assert response.status_code == 200
+
+
+def test_a_chair_the_editor_may_not_see_is_neither_named_nor_lost(personas):
+    from django.utils import timezone
+
+    from chapterhouse.custody.access import viewer_for_user
+    from chapterhouse.meetings.services import session_create
+
+    alice = viewer_for_user(personas["alice"], on=timezone.now().date())
+    session = session_create(
+        viewer=alice,
+        via="cli",
+        at=timezone.now(),
+        values={"date": "2025-06-10", "hosts": ["ec-kz", "rc-pt"], "chair": "lark"},
+    )
+    bob = as_user(personas, "bob")
+    page = bob.get(f"/sessions/{session.slug}/edit/")
+    data = {**_posted_values(page.context["form"]), **rows(), "venue_0": "Hall B"}
+
+    response = bob.post(f"/sessions/{session.slug}/edit/", data)
+
+    assert "lark" not in page.content.decode().lower()
+    assert response.status_code == 302, response.context["form"].errors
+    session.refresh_from_db()
+    assert (session.chair.slug, session.venue) == ("lark", {"en": "Hall B"})

@@ -268,7 +268,7 @@ class SessionForm(DeskForm):
     def values(self) -> dict[str, Any]:
         """Return the session as Chronicle values (blank fields are null)."""
         data = self.cleaned_data
-        return {
+        values = {
             "title": data["title"],
             "date": data["date"],
             "hosts": data["hosts"],
@@ -282,6 +282,8 @@ class SessionForm(DeskForm):
             "occasions": data["occasions"],
             "internal": data["internal"],
         }
+        # A field shown disabled (a chair the writer may not see) keeps its stored value.
+        return {key: value for key, value in values.items() if not self.fields[key].disabled}
 
 
 class AttendeeForm(DeskForm):
@@ -479,8 +481,17 @@ def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not meetings.session_may_change(viewer, session):
         raise PermissionDenied(_("Only officers of a body that hosts this session may change it."))
     initial, rows, kept = _session_initial(viewer, session)
+    chair_hidden = bool(initial["chair"]) and not (
+        registry.people_visible(viewer=viewer).filter(slug=initial["chair"]).exists()
+    )
+    if chair_hidden:
+        initial["chair"] = ""
     form = SessionForm(_posted(request), initial=initial, viewer=viewer)
     form.fields["id"].disabled = True
+    if chair_hidden:
+        # Never name to the writer a chair they may not see; the stored chair stays.
+        form.fields["chair"].disabled = True
+        form.fields["chair"].help_text = _("Recorded by another host; it stays as it is.")
     formset = _attendee_formset(request, viewer, rows)
     if request.method == "POST":
         if "more_rows" in request.POST:
