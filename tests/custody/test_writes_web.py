@@ -21,7 +21,14 @@ def as_user(client: Client, personas: dict[str, Any], name: str) -> Client:
     return client
 
 
-SESSION_FORM = {"id": "kz-plenum", "date": "2025-06-10", "hosts": ["ec-kz"], "country": "KZ"}
+SESSION_FORM = {
+    "id": "kz-plenum",
+    "date": "2025-06-10",
+    "hosts": ["ec-kz"],
+    "country": "KZ",
+    "attendees-TOTAL_FORMS": "0",
+    "attendees-INITIAL_FORMS": "0",
+}
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,8 @@ from pydantic import BaseModel, Field
 from chapterhouse.api.meetings import router as meetings_router
 from chapterhouse.api.registry import router as registry_router
 from chapterhouse.core.write_schema import (
+    ConferenceChanges,
+    ConferenceFields,
     DecisionChanges,
     DecisionFields,
     PersonChanges,
@@ -35,8 +37,9 @@ from chapterhouse.core.write_schema import (
 )
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.selectors import visible_decision, visible_person, visible_session
+from chapterhouse.meetings import conferences
 from chapterhouse.meetings import services as meetings
-from chapterhouse.meetings.models import Decision, Session
+from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Person
 
@@ -104,6 +107,19 @@ class SessionWritten(BaseModel):
     occasions: list[str]
     attendees: list[dict[str, Any]]
     internal: bool
+    extra: dict[str, Any] | None
+
+
+class ConferenceWritten(BaseModel):
+    """A conference as recorded; ``end`` is its last day."""
+
+    id: str
+    number: int | None
+    kind: str | None
+    name: TextOut
+    dedication: TextOut
+    start: str | None
+    end: str | None
     extra: dict[str, Any] | None
 
 
@@ -206,7 +222,8 @@ def _values(payload: BaseModel) -> dict[str, Any]:
     operation_id="session_create",
 )
 def session_create(request: HttpRequest, payload: SessionFields) -> Any:
-    """Record a session. The client must be an officer of every body that hosts it."""
+    """Record a session with its attendees and occasions. The client must be an officer of
+    at least one body that hosts it (a joint session is every host's)."""
     values = _values(payload)
     return _write(
         request,
@@ -227,7 +244,7 @@ def session_create(request: HttpRequest, payload: SessionFields) -> Any:
 )
 def session_update(request: HttpRequest, id: str, payload: SessionChanges) -> Any:
     """Change the given fields of a session (null clears one). The client must be an officer
-    of every body that hosts it, before and after."""
+    of at least one body that hosts it, before and after."""
     session = _found(visible_session, request.viewer, id, _("No session with this id."))  # type: ignore[attr-defined]
     changes = _values(payload)
     return _write(
@@ -237,6 +254,55 @@ def session_update(request: HttpRequest, id: str, payload: SessionChanges) -> An
             viewer=viewer, via=via, at=at, session=session, changes=changes
         ),
         _session_out,
+    )
+
+
+def _conference_out(conference: Conference) -> dict[str, Any]:
+    return {"id": conference.slug, **conferences.conference_snapshot(conference)}
+
+
+@meetings_router.post(
+    "/conferences",
+    auth=AUTH,
+    response={201: ConferenceWritten, **REFUSALS},
+    summary="Record a conference",
+    operation_id="conference_create",
+)
+def conference_create(request: HttpRequest, payload: ConferenceFields) -> Any:
+    """Record a conference (``end``: its last day). The client must act for the whole
+    organization (an officer of the coordination committee, or an administrator)."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: conferences.conference_create(
+            viewer=viewer, via=via, at=at, values=values
+        ),
+        _conference_out,
+    )
+
+
+@meetings_router.patch(
+    "/conferences/{id}",
+    auth=AUTH,
+    response={200: ConferenceWritten, **MISSING},
+    summary="Change a conference",
+    operation_id="conference_update",
+)
+def conference_update(request: HttpRequest, id: str, payload: ConferenceChanges) -> Any:
+    """Change the given fields of a conference (null clears one); new days that would leave
+    one of its sessions outside are refused."""
+    conference = Conference.objects.filter(slug=id).first()
+    if conference is None:
+        raise Http404(_("No conference with this id."))
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: conferences.conference_update(
+            viewer=viewer, via=via, at=at, conference=conference, changes=changes
+        ),
+        _conference_out,
     )
 
 

@@ -404,7 +404,17 @@ How = Literal["elected", "appointed", "reappointed", "coopted", "acting", "ex_of
 NameKind = Literal["native", "transliteration", "alias", "birth"]
 SessionFormat = Literal["online", "in_person", "hybrid"]
 AttendeeRole = Literal["chair", "speaker", "rapporteur", "participant", "guest"]
-DocumentKind = Literal["speech", "report", "minutes", "letter", "telegram", "treaty_text", "other"]
+DocumentKind = Literal[
+    "agenda",
+    "minutes",
+    "resolution",
+    "letter",
+    "speech",
+    "report",
+    "telegram",
+    "treaty_text",
+    "other",
+]
 DecisionKind = Literal[
     "election",
     "appointment",
@@ -682,7 +692,9 @@ class Document(ChronicleObject):
     title: Text
     author: Slug | None = None
     signatories: Items[Slug] | None = None
-    text: Text
+    text: Text | None = None
+    """Our extension makes it optional: a document kept as an uploaded file may have no
+    text (the file's bytes are not part of the format)."""
     internal: bool | None = None
     """Our extension: seen only by people with a grant on a host of its session."""
     extra: Extra = None

@@ -42,6 +42,8 @@ NOTES_MAX_LENGTH = 20_000
 """A custodian's notes on a person."""
 CONTACT_MAX_LENGTH = 1_000
 """One contact detail (phone, address, messenger)."""
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+"""An uploaded session document (agenda, minutes, a letter's scan …): 20 MB."""
 ITEMS_MAX = 1_000
 """Entries in any list inside one object: aliases, name variants, hosts, attendees, effects …"""
 

@@ -95,6 +95,33 @@ class SessionChanges(ChronicleObject):
     extra: Extra = None
 
 
+class ConferenceFields(ChronicleObject):
+    """A new conference. ``end`` is its last day, as a Chronicle writes it (stored as the
+    day after, the exclusive end); a last day before the first is refused."""
+
+    id: Slug | None = None
+    """Its id: as for a session, only an administrator's is used as it is."""
+    number: PositiveInt | None = None
+    kind: Slug | None = None
+    name: Text
+    dedication: Text | None = None
+    start: DateStr
+    end: DateStr | None = None
+    extra: Extra = None
+
+
+class ConferenceChanges(ChronicleObject):
+    """Changes to a conference: only the keys given change (null clears one)."""
+
+    number: PositiveInt | None = None
+    kind: Slug | None = None
+    name: Text | None = None
+    dedication: Text | None = None
+    start: DateStr | None = None
+    end: DateStr | None = None
+    extra: Extra = None
+
+
 class DecisionFields(ChronicleObject):
     """A new decision; ``status: adopted`` applies its effects at once."""
 

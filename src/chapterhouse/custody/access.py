@@ -211,6 +211,30 @@ def may_act_for_organization(viewer: Viewer) -> bool:
     return bool(tops) and viewer.covers_all(WRITE_ROLE, tops)
 
 
+def may_record_conference(viewer: Viewer) -> bool:
+    """Whether the viewer may create a conference or change its name, number, kind and days.
+
+    A conference is the organization's, not one committee's: its sessions are hosted by
+    different committees in different countries, so no one committee's officers decide
+    when it is held. Administrators and those who act for the organization as a whole
+    (`may_act_for_organization`: officers of the coordination committee) record it; the
+    officers of each committee then record their own sessions in it.
+    """
+    return may_act_for_organization(viewer)
+
+
+def may_record_session_for(viewer: Viewer, host_ids: Iterable[int | None]) -> bool:
+    """Whether the viewer may record (or change) a session held by the bodies ``host_ids``.
+
+    A joint session is recorded by an officer of any one of its hosts, and the other hosts
+    see it as theirs: administrators, and officers of at least one host (or a body above
+    it). A session without hosts is the administrators' alone.
+    """
+    if viewer.is_admin:
+        return True
+    return any(viewer.covers(WRITE_ROLE, host_id) for host_id in host_ids)
+
+
 def may_choose_ids(viewer: Viewer) -> bool:
     """Whether the id a viewer asks for a new record is used as it is.
 

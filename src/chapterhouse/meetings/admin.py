@@ -172,7 +172,7 @@ class SessionAdmin(ServiceAdmin):
 
 @admin.register(SessionHost)
 class SessionHostAdmin(ReadOnlyAdmin):
-    """Hosts change with their session (``session_update``: officers of every host)."""
+    """Hosts change with their session (``session_update``: officers of any host)."""
 
     list_display = ["session", "body", "position"]
     list_select_related = ["session", "body"]

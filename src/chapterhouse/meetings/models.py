@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 
@@ -16,10 +21,12 @@ ATTENDEE_ROLE_CHOICES = [
     ("guest", "guest"),
 ]
 DOCUMENT_KIND_CHOICES = [
+    ("agenda", "agenda"),
+    ("minutes", "minutes"),
+    ("resolution", "resolution"),
+    ("letter", "letter"),
     ("speech", "speech"),
     ("report", "report"),
-    ("minutes", "minutes"),
-    ("letter", "letter"),
     ("telegram", "telegram"),
     ("treaty_text", "treaty text"),
     ("other", "other"),
@@ -42,6 +49,40 @@ DECISION_STATUS_CHOICES = [
     ("withdrawn", "withdrawn"),
     ("annulled", "annulled"),
 ]
+
+
+class DocumentStorage(FileSystemStorage):
+    """Where uploaded documents are kept: ``DOCUMENTS_ROOT``, read at each use (so a test
+    may point it elsewhere), outside MEDIA_ROOT, which ``/media/`` serves to anyone.
+
+    A document has no public URL: it is sent only by the download view, to those who may
+    see it (``url()`` refuses).
+    """
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.DOCUMENTS_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("A document is sent only by its download view.")
+
+
+def document_storage() -> DocumentStorage:
+    """Return the storage of uploaded documents (a callable keeps it out of migrations)."""
+    return DocumentStorage()
+
+
+def document_upload_to(instance: Any, filename: str) -> str:
+    """Return where an uploaded document is stored: a random name (the original name is
+    kept in ``file_name``, never on disk) with the extension checked on upload."""
+    import secrets
+
+    extension = os.path.splitext(filename)[1].lower()[:8]
+    return f"documents/{secrets.token_hex(16)}{extension}"
 
 
 class Commemoration(models.Model):
@@ -191,6 +232,20 @@ class Document(models.Model):
         default=list, blank=True, help_text="Person ids of the signatories, in order."
     )
     text = text_field("Its text.")
+    file = models.FileField(
+        upload_to=document_upload_to,
+        storage=document_storage,
+        blank=True,
+        max_length=200,
+        help_text="The uploaded file (under DOCUMENTS_ROOT), sent only by its download view.",
+    )
+    file_name = models.CharField(
+        max_length=255, blank=True, help_text="The uploaded file's name as the writer had it."
+    )
+    content_type = models.CharField(
+        max_length=100, blank=True, help_text="The file's type, as its bytes show it."
+    )
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="In bytes.")
     position = models.PositiveIntegerField(default=0)
     internal = models.BooleanField(
         default=False, help_text="Seen only by people with a grant on a body it belongs to."

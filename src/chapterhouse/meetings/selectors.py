@@ -398,6 +398,9 @@ def session_detail(*, session: str, viewer: Viewer) -> dict[str, Any]:
                 "author": namer.ref(authors[document.pk]),
                 "signatories": [signatory(slug) for slug in document.signatories or []],
                 "text": document.text,
+                "file": (
+                    {"name": document.file_name, "size": document.size} if document.file else None
+                ),
             }
             for document in documents
         ],

@@ -36,6 +36,7 @@ from chapterhouse.custody.access import (
     may_act_for_organization,
     may_assign_task_to_person,
     may_choose_ids,
+    may_record_session_for,
 )
 from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.meetings.models import (
@@ -329,8 +330,9 @@ def decision_adopt(*, decision: Decision, viewer: Viewer) -> Decision:
 # Each write below takes the viewer who makes it, how it came in (`via`) and when
 # (`at`), checks the viewer's grants, changes the record in one transaction and
 # leaves an audit entry with the changed fields before and after. Officers of a
-# body record its sessions and decisions: the viewer must be an officer of every
-# body that hosts the session and of every body a decision's effects touch.
+# body record its sessions and decisions: the viewer must be an officer of at least
+# one body that hosts the session (a joint session is each host's), and of every
+# body that hosts a decision's session and every body its effects touch.
 
 
 def _record_error(error: RecordError) -> ValidationError:
@@ -365,6 +367,30 @@ def _only_officers(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
     raise PermissionDenied(
         _("Only officers of every body concerned may %(doing)s.") % {"doing": doing}
     )
+
+
+def _only_a_host_officer(viewer: Viewer, bodies: Iterable[Body], doing: str) -> None:
+    """Refuse unless the viewer may record a session held by ``bodies``
+    (`may_record_session_for`: an officer of at least one of them, or an administrator).
+
+    The refusal names only the hosts the viewer may see.
+    """
+    bodies = list(bodies)
+    if may_record_session_for(viewer, [body.pk for body in bodies]):
+        return
+    if not bodies:
+        raise PermissionDenied(
+            _("Only an administrator may %(doing)s without a host body.") % {"doing": doing}
+        )
+    named = sorted(
+        {body.slug for body in bodies if viewer.sees_body(body.pk, internal=body.internal)}
+    )
+    if named:
+        raise PermissionDenied(
+            _("Only officers of one of %(bodies)s (or a body above) may %(doing)s there.")
+            % {"bodies": ", ".join(named), "doing": doing}
+        )
+    raise PermissionDenied(_("Only officers of a body concerned may %(doing)s.") % {"doing": doing})
 
 
 def _new_id(viewer: Viewer, model: Any, requested: str | None, *, fallback: str) -> str:
@@ -506,6 +532,15 @@ def _session_apply(
             )
             for n, row in enumerate(data["attendees"] or [])
         ]
+        if session.pk is not None and not viewer.is_admin:
+            # Attendees the writer may not see (another host's members) stay as they were:
+            # the writer can neither name nor remove them.
+            attendees += [
+                (attendance.person, attendance.role, attendance.capacity)
+                for attendance in session.attendees.select_related("person").exclude(
+                    person__in=people
+                )
+            ]
 
     def write_related() -> None:
         if hosts is not None:
@@ -560,15 +595,18 @@ def session_create(
 ) -> Session:
     """Record a new session from Chronicle-shaped ``values`` (see SessionFields).
 
-    The viewer must be an officer of every host body; only an administrator
-    records a session without hosts. Raise PermissionDenied or ValidationError.
+    The viewer must be an officer of at least one host body (a joint session is
+    recorded by any host's officer; the others see it as theirs); only an
+    administrator records a session without hosts. ``attendees`` ({person, role,
+    capacity}) and ``occasions`` (commemoration ids) are resolved among what the
+    viewer may see. Raise PermissionDenied or ValidationError.
     """
     fields = validated(SessionFields, values)
     data = given(fields)
     data.setdefault("hosts", [])
     with transaction.atomic():
         # The hosts first: someone who may not record here learns nothing from the rest.
-        _only_officers(
+        _only_a_host_officer(
             viewer,
             [
                 _resolve(Body, slug, f"hosts[{n}]", Body.objects.filter(viewer.body_filter()))
@@ -599,7 +637,7 @@ def session_update(
 ) -> Session:
     """Change the given fields of ``session`` (see SessionChanges); null clears a field.
 
-    The viewer must be an officer of every body that hosts it, before and after
+    The viewer must be an officer of at least one body that hosts it, before and after
     the change. A change that changes nothing leaves no audit entry.
     """
     data = given(validated(SessionChanges, changes))
@@ -607,11 +645,11 @@ def session_update(
         # Read what is changed under a row lock: a concurrent change waits, then sees ours.
         lock_row(session)
         current_hosts = session_host_bodies(session)
-        _only_officers(viewer, current_hosts, _("change a session"))
+        _only_a_host_officer(viewer, current_hosts, _("change a session"))
         before = session_snapshot(session)
         hosts, write_related = _session_apply(viewer, session, data)
         if hosts is not None:
-            _only_officers(viewer, hosts, _("hold a session"))
+            _only_a_host_officer(viewer, hosts, _("hold a session"))
         _check_schedule(session)
         session.save()
         write_related()
@@ -1013,16 +1051,13 @@ def decision_update(
 
 
 def session_may_change(viewer: Viewer, session: Session) -> bool:
-    """Whether the viewer may change ``session`` (an officer of every host, or an admin)."""
+    """Whether the viewer may change ``session``: an officer of any of its hosts (a joint
+    session is each host's), or an admin (see `may_record_session_for`)."""
     if viewer.is_admin:
         return True
     if not viewer.scopes.get(WRITE_ROLE):
         return False
-    try:
-        _only_officers(viewer, session_host_bodies(session), "")
-    except PermissionDenied:
-        return False
-    return True
+    return may_record_session_for(viewer, session.hosts.values_list("body_id", flat=True))
 
 
 def decision_may_change(viewer: Viewer, decision: Decision) -> bool:

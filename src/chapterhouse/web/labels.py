@@ -29,6 +29,8 @@ LABELS: dict[str, dict[str, Promise]] = {
         "hybrid": _("hybrid (in person and online)"),
     },
     "document_kind": {
+        "agenda": _("agenda"),
+        "resolution": pgettext_lazy("document", "resolution"),
         "speech": _("speech"),
         "report": _("report"),
         "minutes": _("minutes"),
@@ -75,6 +77,11 @@ LABELS: dict[str, dict[str, Promise]] = {
         "body dissolved": _("the body was dissolved"),
     },
 }
+
+
+def choices(vocabulary: str, values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return a form's ``(value, translated label)`` choices for a model's ``values``."""
+    return [(value, label(value, vocabulary)) for value, _label in values]
 
 
 def label(value: str | None, vocabulary: str) -> str:

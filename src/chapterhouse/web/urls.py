@@ -2,15 +2,26 @@
 
 from django.urls import path
 
-from chapterhouse.web import calendar_views, decision_views, report_views, views, write_views
+from chapterhouse.web import (
+    calendar_views,
+    decision_views,
+    report_views,
+    session_views,
+    views,
+    write_views,
+)
 
 app_name = "web"
 
 urlpatterns = [
     # Pages that write (web/write_views.py); "new" comes before the detail patterns it
     # would otherwise be read as an id by.
-    path("sessions/new/", write_views.session_new, name="session_new"),
-    path("sessions/<str:slug>/edit/", write_views.session_edit, name="session_edit"),
+    path("sessions/new/", session_views.session_new, name="session_new"),
+    path("sessions/<str:slug>/edit/", session_views.session_edit, name="session_edit"),
+    path("sessions/<str:slug>/documents/new/", session_views.document_new, name="document_new"),
+    path("documents/<str:slug>/file", session_views.document_file, name="document_file"),
+    path("conferences/new/", session_views.conference_new, name="conference_new"),
+    path("conferences/<str:slug>/edit/", session_views.conference_edit, name="conference_edit"),
     path("decisions/new/", decision_views.decision_new, name="decision_new"),
     path("decisions/<str:slug>/edit/", decision_views.decision_edit, name="decision_edit"),
     path(

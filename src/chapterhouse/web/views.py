@@ -24,6 +24,7 @@ from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.language import interface_code
+from chapterhouse.web.session_views import conference_days
 from chapterhouse.web.timeline import timeline_draw
 
 PEOPLE_PER_PAGE = 50
@@ -278,6 +279,7 @@ def conference_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "nav": "conferences",
             "conference": conference,
+            "days": conference_days(conference),
             "news": _news_about(request, conference=slug),
         },
     )

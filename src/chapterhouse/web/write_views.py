@@ -1,4 +1,5 @@
-"""Pages that write: record and edit sessions, edit a person (decisions: decision_views).
+"""Pages that write: edit a person (decisions: web/decision_views.py; sessions,
+conferences and documents: web/session_views.py).
 
 Each page is a Django form with CSRF protection; the permission checks, the
 transaction and the audit entry belong to the services, which the API and the
@@ -26,8 +27,7 @@ from django.views.decorators.http import require_http_methods
 from chapterhouse.core import limits
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
-from chapterhouse.meetings import services as meetings
-from chapterhouse.meetings.models import FORMAT_CHOICES, Decision, Session
+from chapterhouse.meetings.models import Decision, Session
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.web.language import text
@@ -153,92 +153,6 @@ ID_HELP = gettext_lazy(
 )
 
 
-class SessionForm(forms.Form):
-    """A session's own fields; attendees and documents are recorded elsewhere."""
-
-    id = forms.SlugField(
-        label=gettext_lazy("Id"),
-        max_length=100,
-        required=False,
-        help_text=ID_HELP,
-    )
-    title = forms.CharField(label=gettext_lazy("Title"), required=False, help_text=TEXT_HELP)
-    date = forms.CharField(label=gettext_lazy("Date"), help_text=DATE_HELP)
-    hosts = forms.MultipleChoiceField(
-        label=gettext_lazy("Hosted by"),
-        help_text=gettext_lazy("You must be an officer of every host."),
-    )
-    conference = forms.CharField(
-        label=gettext_lazy("Conference id"), required=False, max_length=100
-    )
-    day = forms.IntegerField(
-        label=gettext_lazy("Day of the conference"), required=False, min_value=1
-    )
-    country = forms.CharField(
-        label=gettext_lazy("Country"),
-        required=False,
-        max_length=2,
-        help_text=gettext_lazy("Two-letter code, e.g. KZ."),
-    )
-    city = forms.CharField(label=gettext_lazy("City"), required=False, help_text=TEXT_HELP)
-    venue = forms.CharField(label=gettext_lazy("Venue"), required=False, help_text=TEXT_HELP)
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"), required=False, choices=[("", "—"), *FORMAT_CHOICES]
-    )
-    chair = forms.CharField(label=gettext_lazy("Chaired by (person id)"), required=False)
-    internal = forms.BooleanField(
-        label=gettext_lazy("Internal: only members of the hosts see it"), required=False
-    )
-
-    def __init__(self, *args: Any, viewer: Viewer, keep: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["hosts"].choices = _body_choices(viewer, keep)  # type: ignore[attr-defined]
-
-    def clean_title(self) -> Any:
-        return _text_in(self.cleaned_data["title"])
-
-    def clean_city(self) -> Any:
-        return _text_in(self.cleaned_data["city"])
-
-    def clean_venue(self) -> Any:
-        return _text_in(self.cleaned_data["venue"])
-
-    def values(self) -> dict[str, Any]:
-        """Return the session as Chronicle values (blank fields are null)."""
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "date": data["date"].strip(),
-            "hosts": data["hosts"],
-            "conference": _blank_none(data["conference"].strip()),
-            "day": data["day"],
-            "country": _blank_none(data["country"].strip().upper()),
-            "city": data["city"],
-            "venue": data["venue"],
-            "format": _blank_none(data["format"]),
-            "chair": _blank_none(data["chair"].strip()),
-            "internal": data["internal"],
-        }
-
-
-def _session_initial(session: Session) -> dict[str, Any]:
-    snapshot = meetings.session_snapshot(session)
-    return {
-        "id": session.slug,
-        "title": _text_out(snapshot["title"]),
-        "date": snapshot["date"] or "",
-        "hosts": snapshot["hosts"],
-        "conference": snapshot["conference"] or "",
-        "day": snapshot["day"],
-        "country": snapshot["country"] or "",
-        "city": _text_out(snapshot["city"]),
-        "venue": _text_out(snapshot["venue"]),
-        "format": snapshot["format"] or "",
-        "chair": snapshot["chair"] or "",
-        "internal": snapshot["internal"],
-    }
-
-
 class PersonForm(forms.Form):
     """A person's names, custody and personal data."""
 
@@ -329,69 +243,6 @@ def _save(request: HttpRequest, form: Any, write: Callable[[Viewer, str, Any], A
     except ValidationError as error:
         _show_errors(form, error)
     return None
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
-    """Record a session (``?host=BODY`` and ``?conference=ID`` fill the form in)."""
-    viewer = _viewer(request)
-    _require_officer(viewer)
-    host = request.GET.get("host")
-    if host and not viewer.covers(
-        WRITE_ROLE, Body.objects.filter(slug=host).values_list("pk", flat=True).first()
-    ):
-        raise PermissionDenied(
-            _("Only officers of %(body)s may record its sessions.") % {"body": host}
-        )
-    initial = {"hosts": [host] if host else [], "conference": request.GET.get("conference", "")}
-    form = SessionForm(_posted(request), initial=initial, viewer=viewer, keep=[])
-    if request.method == "POST" and form.is_valid():
-        session = _save(
-            request,
-            form,
-            lambda viewer, via, at: meetings.session_create(
-                viewer=viewer,
-                via=via,
-                at=at,
-                values={"id": form.cleaned_data["id"] or None, **form.values()},
-            ),
-        )
-        if session is not None:
-            messages.success(request, _("The session is recorded."))
-            return redirect("web:session", session.slug)
-    return render(
-        request, "web/forms/session.html", {"nav": "conferences", "form": form, "session": None}
-    )
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Change a session's own fields."""
-    viewer = _viewer(request)
-    session = _found(custody.visible_session, viewer, slug)
-    if not meetings.session_may_change(viewer, session):
-        raise PermissionDenied(
-            _("Only officers of every body that hosts this session may change it.")
-        )
-    initial = _session_initial(session)
-    form = SessionForm(_posted(request), initial=initial, viewer=viewer, keep=initial["hosts"])
-    form.fields["id"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda viewer, via, at: meetings.session_update(
-                viewer=viewer, via=via, at=at, session=session, changes=form.values()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The session is saved."))
-            return redirect("web:session", session.slug)
-    return render(
-        request, "web/forms/session.html", {"nav": "conferences", "form": form, "session": session}
-    )
 
 
 @_signed_in

@@ -97,6 +97,16 @@ def may_record_for(context: Context, body: Any) -> bool:
 
 
 @register.simple_tag(takes_context=True)
+def may_record_conference(context: Context) -> bool:
+    """Whether the viewer may record or change a conference (see
+    `custody.access.may_record_conference`); no query for those who write nothing."""
+    from chapterhouse.custody.access import may_record_conference as may
+
+    viewer = _viewer(context)
+    return not _writes_nothing(viewer) and may(viewer)
+
+
+@register.simple_tag(takes_context=True)
 def may_record(context: Context) -> bool:
     """Whether the viewer may record sessions at all (an officer somewhere, or an admin)."""
     return not _writes_nothing(_viewer(context))
