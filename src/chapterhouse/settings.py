@@ -234,7 +234,7 @@ else:
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded session documents: outside MEDIA_ROOT, since /media/ is public and a document
-# is sent only to those who may see it (docs/decisions/0021-session-documents.md).
+# is sent only to those who may see it (docs/decisions/0022-session-documents.md).
 DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
 # Largest photo upload accepted, in bytes (default 15 MB).
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
