@@ -4,6 +4,7 @@ joint session by an officer of any one of its hosts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -74,3 +75,40 @@ def test_each_persona_may_write_conferences_and_joint_sessions_as_the_matrix_say
                     f" {response.content[:300]!r}"
                 )
     assert not wrong, "\n".join(wrong)
+
+
+def _post(client: Any, path: str, body: Any) -> Any:
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_an_officer_of_one_host_records_the_decisions_of_a_joint_session(personas):
+    """bob records a session jointly with ec-jp, then a decision of it that touches only
+    ec-kz; one that elects someone in ec-jp still needs an officer of ec-jp."""
+    bob = clients(personas)["bob"]
+    session = _post(bob, "/api/v1/sessions", {"date": "2025-06-10", "hosts": ["ec-kz", "ec-jp"]})
+    assert session.status_code == 201, session.content
+    slug = session.json()["id"]
+    own = _post(
+        bob,
+        "/api/v1/decisions",
+        {
+            "session": slug,
+            "kind": "election",
+            "effects": [
+                {"op": "start_term", "person": "timur-akhmetov", "body": "ec-kz", "role": "member"}
+            ],
+        },
+    )
+    assert own.status_code == 201, own.content
+    other = _post(
+        bob,
+        "/api/v1/decisions",
+        {
+            "session": slug,
+            "kind": "election",
+            "effects": [
+                {"op": "start_term", "person": "park-minjun", "body": "ec-jp", "role": "member"}
+            ],
+        },
+    )
+    assert other.status_code == 403, other.content

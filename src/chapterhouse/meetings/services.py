@@ -832,10 +832,10 @@ def _decision_bodies(viewer: Viewer, decision: Decision) -> list[Body]:
 
 
 def _require_decision_power(viewer: Viewer, decision: Decision) -> None:
-    """Refuse unless the viewer is an officer of the decision's hosts (checked first, so
-    that an outsider learns nothing from the effects' references) and of every body its
-    effects touch."""
-    _only_officers(viewer, _decision_hosts(viewer, decision), _("record this decision"))
+    """Refuse unless the viewer may record the decision's session (an officer of one of
+    its hosts, `may_record_session_for`; checked first, so that an outsider learns nothing
+    from the effects' references) and is an officer of every body its effects touch."""
+    _only_a_host_officer(viewer, _decision_hosts(viewer, decision), _("record this decision"))
     touched = _decision_bodies(viewer, decision)
     if touched:
         _only_officers(viewer, touched, _("record this decision"))
