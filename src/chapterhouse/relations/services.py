@@ -390,7 +390,7 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
         "title": agreement.title,
         "parties": list(agreement.parties or []),
         "status": agreement.status,
-        "date": format_start(agreement.date, agreement.date_precision) if agreement.date else None,  # type: ignore[arg-type]
+        "date": format_start(agreement.date, agreement.date_precision) if agreement.date else None,
         "articles": list(agreement.articles or []),
         "signatories": [
             {"person": signatory.person.slug, "party": signatory.party, "title": signatory.title}

@@ -523,7 +523,7 @@ class AgreementForm(DeskForm):
     def __init__(self, *args: Any, signed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         statuses = ["proposed", "in_development"] + (["signed"] if signed else [])
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
             (status, label(status, "agreement_status")) for status in statuses
         ]
         if signed:
@@ -558,7 +558,7 @@ class SignatoryForm(DeskForm):
 
     def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = parties
+        self.fields["party"].choices = parties  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
