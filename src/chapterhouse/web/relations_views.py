@@ -546,7 +546,7 @@ class AgreementForm(DeskForm):
 class ArticleForm(DeskForm):
     """One article of an agreement."""
 
-    text = TextByLanguageField(label=gettext_lazy("Article"), multiline=True, required=False)
+    text = TextByLanguageField(label=gettext_lazy("Its text"), multiline=True, required=False)
 
 
 class SignatoryForm(DeskForm):
