@@ -211,3 +211,34 @@ def test_a_bearer_token_writes_and_the_audit_says_api(personas):
     entry = AuditEntry.objects.get(object_type="honour", object_id=response.json()["id"])
     assert entry.via == "api" and entry.action == "create"
     assert without_csrf.status_code == 403
+
+
+def test_what_the_desk_records_exports_as_entered_and_imports_again(personas, tmp_path):
+    import io
+    import json
+
+    from chapterhouse.chronicle.exporter import chronicle_export
+    from chapterhouse.chronicle.importer import chronicle_import
+
+    admin = api_client(personas, "admin")
+    send(admin, "POST", "/partners", {"id": "steppe-union", "name": {"en": "Steppe Union"}})
+    body = {
+        "id": "steppe-pact",
+        "title": {"en": "Steppe Pact", "ru": "Степной договор"},
+        "parties": ["self", "steppe-union"],
+        "status": "in_development",
+        "date": "2025-06",
+        "articles": [{"en": "To meet."}, {"en": "To write."}],
+        "signatories": [{"person": "irina-volkova", "party": "self", "title": {"en": "Chair"}}],
+    }
+    assert send(admin, "POST", "/agreements", body).status_code == 201
+
+    out = io.StringIO()
+    chronicle_export(out)
+    exported = json.loads(out.getvalue())
+    pact = next(item for item in exported["agreements"] if item["id"] == "steppe-pact")
+    assert {key: pact[key] for key in body} == body
+    path = tmp_path / "again.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    chronicle_import(path)  # the export reads back: nothing it holds is refused
+    assert Agreement.objects.get(slug="steppe-pact").articles == body["articles"]

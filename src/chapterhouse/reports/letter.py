@@ -82,16 +82,15 @@ def letter_markup(award: Award, viewer: Viewer, lang: str, default: str) -> tupl
             "#v(1.5em)",
             f'#align(center)[#text(size: 20pt, weight: "bold")[{typst_text(title)}]]',
             "#v(2em)",
-            typst_text(_("Awarded to %(name)s") % {"name": name}),
-            "",
             f'#text(size: 16pt, weight: "bold")[{typst_text(name)}]',
             "",
             typst_text(
-                _("%(honour)s, by decision %(decision)s of %(date)s.")
+                _("%(name)s is awarded “%(honour)s” by decision %(decision)s of %(date)s.")
                 % {
+                    "name": name,
                     "honour": honour,
                     "decision": decision.slug,
-                    "date": date_full(award.date, lang),
+                    "date": date_full(decision.date or award.date, lang),
                 }
             ),
         ]
