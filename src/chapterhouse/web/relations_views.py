@@ -49,9 +49,10 @@ from chapterhouse.web.fields import (
 )
 from chapterhouse.web.labels import label
 from chapterhouse.web.language import text
+from chapterhouse.web.views import BadRequest, _bad_request, _page_number, _pager
 from chapterhouse.web.write_views import ID_HELP, _posted, _signed_in, _viewer
 
-LIST_LIMIT = 500
+PER_PAGE = 100
 SELF = selectors.SELF_PARTY
 
 
@@ -81,6 +82,10 @@ def partner_options(viewer: Viewer) -> list[tuple[str, str, str]]:
     )
 
 
+def _pages(count: int) -> int:
+    return max(1, -(-count // PER_PAGE))
+
+
 def _organization_name() -> str:
     organization = Organization.objects.only("name").first()
     return text(organization.name) if organization else _("Our organization")
@@ -93,15 +98,18 @@ def _organization_name() -> str:
 def partner_list(request: HttpRequest) -> HttpResponse:
     """List the partner organizations: name in the reader's language, kind, country."""
     viewer = _viewer(request)
-    found = selectors.partner_list(viewer=viewer, limit=LIST_LIMIT)
-    partners = sorted(found["items"], key=lambda row: text(row["name"]).casefold())
+    try:
+        number = _page_number(request)
+    except BadRequest as error:
+        return _bad_request(request, str(error))
+    found = selectors.partner_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     return render(
         request,
         "web/partner_list.html",
         {
             "nav": "orgchart",
-            "partners": partners,
-            "count": found["count"],
+            "partners": found["items"],
+            "pager": _pager(number, _pages(found["count"]), {}),
             "may_write": may_act_for_organization(viewer),
         },
     )
@@ -282,24 +290,32 @@ def _recipients(viewer: Viewer, honours: list[int]) -> dict[int, list[dict[str, 
 def honour_list(request: HttpRequest) -> HttpResponse:
     """List the honours with the recipients the reader may see."""
     viewer = _viewer(request)
-    honours = list(Honour.objects.order_by("slug")[:LIST_LIMIT])
+    try:
+        number = _page_number(request)
+    except BadRequest as error:
+        return _bad_request(request, str(error))
+    count = Honour.objects.count()
+    offset = (number - 1) * PER_PAGE
+    honours = list(Honour.objects.order_by("slug")[offset : offset + PER_PAGE])
     recipients = _recipients(viewer, [honour.pk for honour in honours])
-    rows = sorted(
-        (
-            {
-                "id": honour.slug,
-                "name": honour.name,
-                "kind": honour.kind,
-                "awards": recipients.get(honour.pk, []),
-            }
-            for honour in honours
-        ),
-        key=lambda row: text(row["name"]).casefold(),
-    )
+    rows = [
+        {
+            "id": honour.slug,
+            "name": honour.name,
+            "kind": honour.kind,
+            "awards": recipients.get(honour.pk, []),
+        }
+        for honour in honours
+    ]
     return render(
         request,
         "web/honour_list.html",
-        {"nav": "orgchart", "honours": rows, "may_write": may_act_for_organization(viewer)},
+        {
+            "nav": "orgchart",
+            "honours": rows,
+            "pager": _pager(number, _pages(count), {}),
+            "may_write": may_act_for_organization(viewer),
+        },
     )
 
 
@@ -425,7 +441,11 @@ def award_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """List the agreements: title, parties, status and date."""
     viewer = _viewer(request)
-    found = selectors.agreement_list(viewer=viewer, limit=LIST_LIMIT)
+    try:
+        number = _page_number(request)
+    except BadRequest as error:
+        return _bad_request(request, str(error))
+    found = selectors.agreement_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     names = dict(Partner.objects.values_list("slug", "name"))
     ours = _organization_name()
     agreements = [
@@ -448,6 +468,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "orgchart",
             "agreements": agreements,
+            "pager": _pager(number, _pages(found["count"]), {}),
             "may_write": may_act_for_organization(viewer),
         },
     )
