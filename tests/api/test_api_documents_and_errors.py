@@ -42,13 +42,20 @@ def test_the_openapi_document_lists_every_endpoint(client):
     assert document["info"]["title"] == "Chapterhouse API"
     assert document["info"]["version"] == "1"
     assert sorted(document["paths"]) == sorted(f"/api/v1{path}" for path in ENDPOINTS)
-    writes = {  # api/writes.py: the only operations that change the record
+    writes = {  # api/writes.py and others: the only operations that change the record
         "/api/v1/sessions": {"get", "post"},
         "/api/v1/sessions/{id}": {"get", "patch"},
         "/api/v1/decisions": {"get", "post"},
         "/api/v1/decisions/{id}": {"get", "patch"},
         "/api/v1/people": {"get", "post"},
         "/api/v1/people/{id}": {"get", "patch"},
+        # api/relations_writes.py
+        "/api/v1/partners": {"get", "post"},
+        "/api/v1/partners/{id}": {"get", "patch"},
+        "/api/v1/honours": {"get", "post"},
+        "/api/v1/honours/{id}": {"get", "patch"},
+        "/api/v1/agreements": {"get", "post"},
+        "/api/v1/agreements/{id}": {"get", "patch"},
     }
     for path, operations in document["paths"].items():
         assert set(operations) == writes.get(path, {"get"}), path

@@ -89,6 +89,7 @@ api = NinjaAPI(
 api.add_router("", registry.router)
 api.add_router("", meetings.router)
 api.add_router("", relations.router)
+import chapterhouse.api.relations_writes  # noqa: E402  - partners, honours, agreements
 import chapterhouse.api.writes  # noqa: E402, F401  - adds POST/PATCH to the routers above
 
 

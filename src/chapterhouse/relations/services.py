@@ -1,15 +1,43 @@
-"""Changes to awards, tasks and agreements made by decisions."""
+"""Changes to awards, tasks and agreements made by decisions, and the desk's writes of
+partners, honours and agreements."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.locks import lock_record, lock_row
+from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
+from chapterhouse.core.write_schema import given, validated
+from chapterhouse.custody.access import Viewer, may_act_for_organization, may_choose_ids
+from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.registry.models import Body, Person
-from chapterhouse.relations.models import Agreement, Award, Honour, Task, TaskAssignee
+from chapterhouse.relations.models import (
+    Agreement,
+    AgreementSignatory,
+    Award,
+    Honour,
+    Partner,
+    Task,
+    TaskAssignee,
+)
+from chapterhouse.relations.selectors import SELF_PARTY
+from chapterhouse.relations.write_schema import (
+    AgreementChanges,
+    AgreementFields,
+    HonourChanges,
+    HonourFields,
+    PartnerChanges,
+    PartnerFields,
+)
 
 
 def award_give(
@@ -119,4 +147,421 @@ def agreement_sign(
     agreement.save(update_fields=["status", "date", "date_precision", "signed_by"])
     if recorder is not None:
         recorder.updated(agreement, before)
+    return agreement
+
+
+# -- the desk's writes: partners, honours, agreements ---------------------------------------
+#
+# Partners, honours and agreements are the organization's own records, kept by those who
+# act for it as a whole (`may_act_for_organization`: administrators and the officers of
+# the body at the top). Each write checks that first, validates the Chronicle-shaped
+# values, reads what it changes under a row lock and writes an audit entry, in one
+# transaction. An agreement is signed only by a decision (its ``sign_agreement`` step),
+# so that its status history always names the decision that signed it.
+
+WRITABLE_AGREEMENT_STATUSES = ("proposed", "in_development")
+
+
+def _require_organization(viewer: Viewer, doing: str) -> None:
+    if not may_act_for_organization(viewer):
+        raise PermissionDenied(
+            _(
+                "Only those who act for the whole organization (officers of the body at the"
+                " top, administrators) may %(doing)s."
+            )
+            % {"doing": doing}
+        )
+
+
+def _first_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return next((str(part) for part in value.values() if part), "")
+    return str(value or "")
+
+
+def _new_slug(
+    viewer: Viewer, model: Any, requested: str | None, *, name: Any, fallback: str
+) -> str:
+    """Return the id of a new record: an administrator's as asked (or "taken"); anyone
+    else's (or one made of its name) followed by random characters (see ``core.ids``)."""
+
+    def taken(slug: str) -> bool:
+        return bool(model.objects.filter(slug=slug).exists())
+
+    if may_choose_ids(viewer) and requested:
+        if taken(requested):
+            raise ValidationError(
+                {
+                    "id": [
+                        _("A %(kind)s with this id already exists.")
+                        % {"kind": model._meta.verbose_name}
+                    ]
+                }
+            )
+        return requested
+    return fresh_id(id_stem(requested or _first_text(name), fallback=fallback), taken=taken)
+
+
+def _audit(
+    viewer: Viewer,
+    via: str,
+    at: dt.datetime,
+    *,
+    kind: str,
+    slug: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Record a create (``before`` None) or an update (only the fields that changed)."""
+    if before is None:
+        present = {key: value for key, value in after.items() if value not in (None, "", [])}
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="create",
+            object_type=kind,
+            object_id=slug,
+            at=at,
+            after=present,
+        )
+        return
+    old, new = changed_fields(before, after)
+    if new:
+        audit_record(
+            viewer=viewer,
+            via=via,
+            action="update",
+            object_type=kind,
+            object_id=slug,
+            at=at,
+            before=old,
+            after=new,
+        )
+
+
+# -- partners ---------------------------------------------------------------------------------
+
+
+def partner_snapshot(partner: Partner) -> dict[str, Any]:
+    """Return the partner's fields as a Chronicle writes them."""
+    return {
+        "name": partner.name,
+        "kind": partner.kind or None,
+        "country": partner.country or None,
+    }
+
+
+def _partner_set(partner: Partner, data: Mapping[str, Any]) -> None:
+    if "name" in data:
+        if data["name"] is None:
+            raise ValidationError({"name": [_("A partner needs a name.")]})
+        partner.name = data["name"]
+    if "kind" in data:
+        partner.kind = data["kind"] or ""
+    if "country" in data:
+        partner.country = data["country"] or ""
+
+
+def partner_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Partner:
+    """Record a new partner organization from ``values`` (see PartnerFields)."""
+    _require_organization(viewer, _("record a partner"))
+    fields = validated(PartnerFields, values)
+    data = given(fields)
+    with transaction.atomic():
+        lock_record()
+        partner = Partner(
+            slug=_new_slug(viewer, Partner, fields.id, name=fields.name, fallback="partner")
+        )
+        _partner_set(partner, data)
+        partner.save()
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="partner",
+            slug=partner.slug,
+            before=None,
+            after=partner_snapshot(partner),
+        )
+    return partner
+
+
+def partner_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, partner: Partner, changes: Mapping[str, Any]
+) -> Partner:
+    """Change the given fields of ``partner`` (see PartnerChanges); null clears one."""
+    _require_organization(viewer, _("change a partner"))
+    data = given(validated(PartnerChanges, changes))
+    with transaction.atomic():
+        lock_row(partner)
+        before = partner_snapshot(partner)
+        _partner_set(partner, data)
+        partner.save()
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="partner",
+            slug=partner.slug,
+            before=before,
+            after=partner_snapshot(partner),
+        )
+    return partner
+
+
+# -- honours ----------------------------------------------------------------------------------
+
+
+def honour_snapshot(honour: Honour) -> dict[str, Any]:
+    """Return the honour's fields as a Chronicle writes them."""
+    return {"name": honour.name, "kind": honour.kind}
+
+
+def _honour_set(honour: Honour, data: Mapping[str, Any]) -> None:
+    if "name" in data:
+        if data["name"] is None:
+            raise ValidationError({"name": [_("An honour needs a name.")]})
+        honour.name = data["name"]
+    if "kind" in data:
+        if data["kind"] is None:
+            raise ValidationError({"kind": [_("An honour needs a kind.")]})
+        honour.kind = data["kind"]
+
+
+def honour_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Honour:
+    """Record a new honour from ``values`` (see HonourFields)."""
+    _require_organization(viewer, _("record an honour"))
+    fields = validated(HonourFields, values)
+    data = given(fields)
+    data.setdefault("kind", fields.kind)
+    with transaction.atomic():
+        lock_record()
+        honour = Honour(
+            slug=_new_slug(viewer, Honour, fields.id, name=fields.name, fallback="honour")
+        )
+        _honour_set(honour, data)
+        honour.save()
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="honour",
+            slug=honour.slug,
+            before=None,
+            after=honour_snapshot(honour),
+        )
+    return honour
+
+
+def honour_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, honour: Honour, changes: Mapping[str, Any]
+) -> Honour:
+    """Change the given fields of ``honour`` (see HonourChanges)."""
+    _require_organization(viewer, _("change an honour"))
+    data = given(validated(HonourChanges, changes))
+    with transaction.atomic():
+        lock_row(honour)
+        before = honour_snapshot(honour)
+        _honour_set(honour, data)
+        honour.save()
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="honour",
+            slug=honour.slug,
+            before=before,
+            after=honour_snapshot(honour),
+        )
+    return honour
+
+
+# -- agreements -------------------------------------------------------------------------------
+
+
+def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
+    """Return the agreement's fields as a Chronicle writes them (signatories by id: only
+    the writer, who may see them, is shown this)."""
+    return {
+        "title": agreement.title,
+        "parties": list(agreement.parties or []),
+        "status": agreement.status,
+        "date": format_start(agreement.date, agreement.date_precision) if agreement.date else None,
+        "articles": list(agreement.articles or []),
+        "signatories": [
+            {"person": signatory.person.slug, "party": signatory.party, "title": signatory.title}
+            for signatory in agreement.signatories.select_related("person").order_by(
+                "position", "pk"
+            )
+        ],
+        "signed_by": agreement.signed_by.slug if agreement.signed_by_id else None,  # type: ignore[union-attr]
+    }
+
+
+def _signed_refusal() -> str:
+    return _(
+        "An agreement is signed only by a decision: record a decision with a “sign the"
+        " agreement” step, and adopting it signs the agreement."
+    )
+
+
+def _agreement_set(
+    viewer: Viewer, agreement: Agreement, data: Mapping[str, Any]
+) -> list[AgreementSignatory] | None:
+    """Apply ``data`` to ``agreement``; return its new signatories (None: unchanged).
+
+    Parties are ``self`` or partners; signatories are people the writer may see (anyone
+    else is answered like a person who does not exist), each for one of the parties.
+    """
+    errors: dict[str, list[str]] = {}
+    signed = agreement.pk is not None and agreement.status == "signed"
+    if "title" in data:
+        if data["title"] is None:
+            errors["title"] = [_("An agreement needs a title.")]
+        else:
+            agreement.title = data["title"]
+    if "status" in data:
+        status = data["status"] or "proposed"
+        if signed and status != "signed":
+            errors["status"] = [
+                _("This agreement was signed by a decision; annul that decision to undo it.")
+            ]
+        elif status == "signed" and not signed:
+            errors["status"] = [_signed_refusal()]
+        elif status not in WRITABLE_AGREEMENT_STATUSES and not signed:
+            errors["status"] = [_("An agreement recorded here is proposed or in development.")]
+        elif not signed:
+            agreement.status = status
+            agreement.base_status = status
+    if "date" in data:
+        text_date = data["date"]
+        day, precision = start_of(text_date)
+        if signed and (day, precision) != (agreement.date, agreement.date_precision):
+            errors["date"] = [_("This agreement's date is the day the decision signed it.")]
+        elif not signed:
+            agreement.date = day
+            agreement.date_precision = precision
+            agreement.base_date = text_date or ""
+    if "parties" in data:
+        parties = list(data["parties"] or [])
+        known = set(
+            Partner.objects.filter(slug__in=[p for p in parties if p != SELF_PARTY]).values_list(
+                "slug", flat=True
+            )
+        )
+        seen: set[str] = set()
+        for n, party in enumerate(parties):
+            if party != SELF_PARTY and party not in known:
+                errors[f"parties[{n}]"] = [_("No partner with the id “%(id)s”.") % {"id": party}]
+            elif party in seen:
+                errors[f"parties[{n}]"] = [_("This party is listed twice.")]
+            seen.add(party)
+        agreement.parties = parties
+    if "articles" in data:
+        agreement.articles = [article for article in (data["articles"] or []) if article]
+    signatories: list[AgreementSignatory] | None = None
+    parties_now = set(agreement.parties or [])
+    if "signatories" in data:
+        visible = Person.objects.filter(viewer.people_filter())
+        wanted = list(data["signatories"] or [])
+        found = {
+            person.slug: person
+            for person in visible.filter(slug__in=[row["person"] for row in wanted])
+        }
+        signatories = []
+        for n, row in enumerate(wanted):
+            person = found.get(row["person"])
+            if person is None:
+                errors[f"signatories[{n}].person"] = [
+                    _("No person with the id “%(id)s”.") % {"id": row["person"]}
+                ]
+            if row["party"] not in parties_now:
+                errors[f"signatories[{n}].party"] = [
+                    _("“%(party)s” is not a party to this agreement.") % {"party": row["party"]}
+                ]
+            if person is not None:
+                signatories.append(
+                    AgreementSignatory(
+                        person=person, party=row["party"], title=row.get("title"), position=n
+                    )
+                )
+    elif "parties" in data and agreement.pk is not None:
+        for n, party in enumerate(
+            agreement.signatories.order_by("position", "pk").values_list("party", flat=True)
+        ):
+            if party not in parties_now:
+                errors[f"signatories[{n}].party"] = [
+                    _("“%(party)s” is not a party to this agreement.") % {"party": party}
+                ]
+    if errors:
+        raise ValidationError(errors)
+    return signatories
+
+
+def _signatories_write(agreement: Agreement, signatories: list[AgreementSignatory] | None) -> None:
+    if signatories is None:
+        return
+    agreement.signatories.all().delete()
+    for signatory in signatories:
+        signatory.agreement = agreement
+    AgreementSignatory.objects.bulk_create(signatories)
+
+
+def agreement_create(
+    *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
+) -> Agreement:
+    """Record a new agreement from ``values`` (see AgreementFields): proposed or in
+    development; ``signed`` is refused (a decision signs it)."""
+    _require_organization(viewer, _("record an agreement"))
+    fields = validated(AgreementFields, values)
+    data = given(fields)
+    data.setdefault("status", fields.status)
+    data.setdefault("parties", [])
+    with transaction.atomic():
+        lock_record()
+        agreement = Agreement(status="proposed", base_status="proposed")
+        signatories = _agreement_set(viewer, agreement, data)
+        agreement.slug = _new_slug(
+            viewer, Agreement, fields.id, name=fields.title, fallback="agreement"
+        )
+        agreement.save()
+        _signatories_write(agreement, signatories)
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="agreement",
+            slug=agreement.slug,
+            before=None,
+            after=agreement_snapshot(agreement),
+        )
+    return agreement
+
+
+def agreement_update(
+    *, viewer: Viewer, via: str, at: dt.datetime, agreement: Agreement, changes: Mapping[str, Any]
+) -> Agreement:
+    """Change the given fields of ``agreement`` (see AgreementChanges). A signed agreement
+    keeps its status and date (the signing decision's); its texts may still change."""
+    _require_organization(viewer, _("change an agreement"))
+    data = given(validated(AgreementChanges, changes))
+    with transaction.atomic():
+        lock_row(agreement)
+        before = agreement_snapshot(agreement)
+        signatories = _agreement_set(viewer, agreement, data)
+        agreement.save()
+        _signatories_write(agreement, signatories)
+        _audit(
+            viewer,
+            via,
+            at,
+            kind="agreement",
+            slug=agreement.slug,
+            before=before,
+            after=agreement_snapshot(agreement),
+        )
     return agreement

@@ -68,6 +68,14 @@ LABELS: dict[str, dict[str, Promise]] = {
         "signed": _("signed"),
         "terminated": _("terminated"),
     },
+    "honour_kind": {
+        "badge": _("badge"),
+        "order": pgettext_lazy("honour", "order"),
+        "medal": _("medal"),
+        "diploma": _("diploma"),
+        "letter_of_thanks": _("letter of thanks"),
+        "other": pgettext_lazy("honour", "other"),
+    },
     "reason": {
         "resigned": _("resigned"),
         "removed": _("removed"),

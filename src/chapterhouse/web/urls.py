@@ -5,6 +5,7 @@ from django.urls import path
 from chapterhouse.web import (
     calendar_views,
     decision_views,
+    relations_views,
     report_views,
     session_views,
     views,
@@ -37,6 +38,20 @@ urlpatterns = [
         name="decision_annul",
     ),
     path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
+    # Partners, honours and agreements (web/relations_views.py).
+    path("partners/", relations_views.partner_list, name="partner_list"),
+    path("partners/new/", relations_views.partner_new, name="partner_new"),
+    path("partners/<str:slug>/", relations_views.partner_detail, name="partner"),
+    path("partners/<str:slug>/edit/", relations_views.partner_edit, name="partner_edit"),
+    path("honours/", relations_views.honour_list, name="honour_list"),
+    path("honours/new/", relations_views.honour_new, name="honour_new"),
+    path("honours/<str:slug>/", relations_views.honour_detail, name="honour"),
+    path("honours/<str:slug>/edit/", relations_views.honour_edit, name="honour_edit"),
+    path("awards/<int:pk>/letter.pdf", relations_views.award_letter, name="award_letter"),
+    path("agreements/", relations_views.agreement_list, name="agreement_list"),
+    path("agreements/new/", relations_views.agreement_new, name="agreement_new"),
+    path("agreements/<str:slug>/", relations_views.agreement_detail, name="agreement"),
+    path("agreements/<str:slug>/edit/", relations_views.agreement_edit, name="agreement_edit"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
     path(
