@@ -49,6 +49,8 @@ def test_the_openapi_document_lists_every_endpoint(client):
         "/api/v1/decisions/{id}": {"get", "patch"},
         "/api/v1/people": {"get", "post"},
         "/api/v1/people/{id}": {"get", "patch"},
+        "/api/v1/conferences": {"get", "post"},
+        "/api/v1/conferences/{id}": {"get", "patch"},
         # api/relations_writes.py
         "/api/v1/partners": {"get", "post"},
         "/api/v1/partners/{id}": {"get", "patch"},
