@@ -343,9 +343,9 @@ def _recipients(task: Task, *, on: dt.date) -> list[tuple[Any, Person | None]]:
     is given to who have an account; active accounts only, each once."""
     body_ids = [a.body_id for a in task.assignees.all() if a.body_id is not None]
     person_ids = [a.person_id for a in task.assignees.all() if a.person_id is not None]
-    officers = Grant.objects.filter(
-        role=WRITE_ROLE, body_id__in=body_ids, start__lte=on
-    ).filter(Q(end__isnull=True) | Q(end__gt=on))
+    officers = Grant.objects.filter(role=WRITE_ROLE, body_id__in=body_ids, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gt=on)
+    )
     users = (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=officers.values("user_id")) | Q(account__person_id__in=person_ids))
@@ -389,8 +389,7 @@ def _reminder(task: Task, language: str, default: str) -> tuple[str, str]:
         url = settings.SITE_URL.rstrip("/") + reverse("web:task", args=[task.slug])
         body = "\n".join(
             [
-                _("This instruction was due %(due)s and is not marked done yet:")
-                % {"due": due},
+                _("This instruction was due %(due)s and is not marked done yet:") % {"due": due},
                 "",
                 f"  {title}",
                 "",
@@ -448,5 +447,3 @@ def tasks_remind_overdue(
             )
             sent.append((task, addresses))
     return sent
-
-

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chapterhouse.web import calendar_views, report_views, views, write_views
+from chapterhouse.web import calendar_views, report_views, task_views, views, write_views
 
 app_name = "web"
 
@@ -26,6 +26,12 @@ urlpatterns = [
         name="decision_annul",
     ),
     path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
+    # Instructions with deadlines (web/task_views.py).
+    path("tasks/", task_views.task_board, name="tasks"),
+    path("tasks/new/", task_views.task_new, name="task_new"),
+    path("tasks/<str:slug>/edit/", task_views.task_edit, name="task_edit"),
+    path("tasks/<str:slug>/", task_views.task_detail, name="task"),
+    path("bodies/<str:slug>/tasks/", task_views.task_board, name="body_tasks"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
     path(
