@@ -306,7 +306,13 @@ class OptionsSelectMultiple(forms.SelectMultiple):
         super().__init__(attrs={"data-picker": "select"} | (attrs or {}))
         self.search_names: dict[str, str] = {}
 
-    create_option = OptionsSelect.create_option
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Not OptionsSelect.create_option: its zero-argument super() is bound to that class.
+        option = super().create_option(name, value, *args, **kwargs)
+        names = self.search_names.get(str(value))
+        if names:
+            option["attrs"]["data-names"] = names
+        return option
 
 
 Options = Callable[[Viewer], Iterable[tuple[str, str, str]]]
