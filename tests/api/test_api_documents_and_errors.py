@@ -58,6 +58,8 @@ def test_the_openapi_document_lists_every_endpoint(client):
         "/api/v1/honours/{id}": {"get", "patch"},
         "/api/v1/agreements": {"get", "post"},
         "/api/v1/agreements/{id}": {"get", "patch"},
+        "/api/v1/tasks": {"get", "post"},
+        "/api/v1/tasks/{id}": {"get", "patch"},
     }
     for path, operations in document["paths"].items():
         assert set(operations) == writes.get(path, {"get"}), path

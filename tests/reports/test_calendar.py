@@ -189,7 +189,7 @@ def test_a_month_reads_a_fixed_number_of_queries(demo, django_assert_num_queries
         session = Session.objects.create(slug=f"extra-{index}", date=dt.date(2025, 5, 1 + index))
         SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-ar"))
 
-    with django_assert_num_queries(3):  # sessions, hosts (named as then), commemorations
+    with django_assert_num_queries(4):  # tasks, sessions, hosts (named as then), commemorations
         calendar_month(year=2025, month=5, viewer=ANONYMOUS)
 
 

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from chapterhouse.core.cldr import anniversary_ordinal
 from chapterhouse.meetings.models import Commemoration, Session, SessionHost
 from chapterhouse.registry.models import Body
+from chapterhouse.relations.models import Task
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -153,13 +154,14 @@ def test_the_navigation_links_the_calendar(demo, client):
 def test_the_month_runs_a_fixed_number_of_queries(demo, client, django_assert_num_queries):
     client.get("/calendar/?month=2025-05")  # the first request settles the session
 
-    with django_assert_num_queries(4):  # organization, sessions, hosts, commemorations
+    with django_assert_num_queries(5):  # organization, tasks, sessions, hosts, commemorations
         client.get("/calendar/?month=2025-05")
     for index in range(25):
         session = Session.objects.create(slug=f"more-{index}", date=dt.date(2025, 5, 1 + index))
         SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-jp"))
         Commemoration.objects.create(slug=f"c-{index}", name="C", date=dt.date(1990, 5, 1 + index))
-    with django_assert_num_queries(4):
+        Task.objects.create(slug=f"t-{index}", title="T", due=dt.date(2025, 5, 1 + index))
+    with django_assert_num_queries(5):
         client.get("/calendar/?month=2025-05")
 
 
@@ -217,6 +219,8 @@ def test_the_feed_is_icalendar_with_sessions_and_commemorations(demo, client):
         "session-gc5-d4@testserver",
         "commemoration-founding-day@testserver",
         "commemoration-charter-day@testserver",
+        "task-proceedings@testserver",
+        "task-student-clubs@testserver",
     }
     (opening,) = [e for e in calendar.events if str(e["UID"]) == "session-gc5-d1@testserver"]
     assert opening.decoded("DTSTART") == dt.date(2025, 5, 18)
@@ -253,14 +257,14 @@ def test_an_internal_session_is_in_the_feed_only_for_an_insider(personas, client
     assert "session-kz-closed@testserver" in insider
 
 
-def test_a_body_feed_has_the_sessions_of_the_body_and_those_below_it(demo, client):
+def test_a_body_feed_has_the_sessions_and_tasks_of_the_body_and_those_below_it(demo, client):
     kz = client.get("/bodies/ec-kz/calendar.ics")
     council = client.get("/bodies/council/calendar.ics")
 
     assert kz["Content-Type"] == "text/calendar; charset=utf-8"
     assert str(Calendar.from_ical(kz.content)["X-WR-CALNAME"]) == "Kazakh Executive Committee"
-    assert uids(kz) == {"session-gc5-d2@testserver"}
-    assert len(uids(council)) == 4
+    assert uids(kz) == {"session-gc5-d2@testserver", "task-student-clubs@testserver"}
+    assert len(uids(council)) == 4 + 2  # the sessions, and the tasks of ec-kz and dept-3
 
 
 def test_a_body_feed_of_an_unknown_or_hidden_body_is_404(personas, client):
@@ -274,14 +278,17 @@ def test_a_body_feed_of_an_unknown_or_hidden_body_is_404(personas, client):
 
 def test_the_feeds_run_a_fixed_number_of_queries(demo, client, django_assert_num_queries):
     client.get("/calendar.ics")
-    # organization, sessions, hosts, commemorations; a body adds itself, its names, the tree
-    counts = {"/calendar.ics": 4, "/bodies/council/calendar.ics": 6}
+    # organization, sessions, hosts, commemorations, tasks; a body adds itself, its names,
+    # the tree (once for its sessions, once for its tasks)
+    counts = {"/calendar.ics": 5, "/bodies/council/calendar.ics": 8}
     for path, count in counts.items():
         with django_assert_num_queries(count):
             client.get(path)
     for index in range(25):
         session = Session.objects.create(slug=f"more-{index}", date=dt.date(2024, 1, 1 + index))
         SessionHost.objects.create(session=session, body=Body.objects.get(slug="soc-steppe"))
+        task = Task.objects.create(slug=f"t-{index}", title="T", due=dt.date(2024, 1, 1 + index))
+        task.assignees.create(body=Body.objects.get(slug="soc-steppe"))
     for path, count in counts.items():
         with django_assert_num_queries(count):
             client.get(path)

@@ -596,6 +596,8 @@ class TaskItem(Schema):
     status: str
     decision: str | None
     assignees: list[Assignee]
+    done_on: str | None = None
+    done_note: str | None = None
 
 
 class TaskPage(Schema):
@@ -616,3 +618,5 @@ class TaskOut(Schema):
     status: str
     decision: TaskDecision | None
     assignees: list[Assignee]
+    done_on: str | None = None
+    done_note: str | None = None

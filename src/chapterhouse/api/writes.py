@@ -1,4 +1,4 @@
-"""Writes through the API: record and change sessions, decisions and people.
+"""Writes through the API: record and change sessions, decisions, people and tasks.
 
 The operations join the read routers of the same paths (see AUTH below).
 Request bodies are Chronicle objects (the models in ``core.write_schema``);
@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from chapterhouse.api.meetings import router as meetings_router
 from chapterhouse.api.registry import router as registry_router
+from chapterhouse.api.relations import router as relations_router
 from chapterhouse.core.write_schema import (
     ConferenceChanges,
     ConferenceFields,
@@ -34,6 +35,8 @@ from chapterhouse.core.write_schema import (
     PersonFields,
     SessionChanges,
     SessionFields,
+    TaskChanges,
+    TaskFields,
 )
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.selectors import visible_decision, visible_person, visible_session
@@ -42,6 +45,9 @@ from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Person
+from chapterhouse.relations import tasks
+from chapterhouse.relations.models import Task
+from chapterhouse.relations.selectors import visible_task
 
 TextOut = str | dict[str, str] | None
 
@@ -157,6 +163,20 @@ class PersonWritten(BaseModel):
     notes: str | None
 
 
+class TaskWritten(BaseModel):
+    """A task as recorded, with its status and, once done, the day and the note."""
+
+    id: str
+    title: TextOut
+    assignees: list[dict[str, str]]
+    due: str | None
+    status: str
+    decision: str | None
+    done_on: str | None
+    done_note: str | None
+    extra: dict[str, Any] | None
+
+
 REFUSALS: dict[int, Any] = {400: RefusedOut, 401: RefusedOut, 403: RefusedOut}
 MISSING: dict[int, Any] = {**REFUSALS, 404: RefusedOut}
 
@@ -201,6 +221,10 @@ def _decision_out(decision: Decision) -> dict[str, Any]:
 
 def _person_out(person: Person) -> dict[str, Any]:
     return {"id": person.slug, **registry.person_snapshot(person)}
+
+
+def _task_out(task: Task) -> dict[str, Any]:
+    return {"id": task.slug, **tasks.task_snapshot(task)}
 
 
 def _found(find: Any, viewer: Viewer, slug: str, message: str) -> Any:
@@ -389,4 +413,47 @@ def person_update(request: HttpRequest, id: str, payload: PersonChanges) -> Any:
             viewer=viewer, via=via, at=at, person=person, changes=changes
         ),
         _person_out,
+    )
+
+
+@relations_router.post(
+    "/tasks",
+    auth=AUTH,
+    response={201: TaskWritten, **REFUSALS},
+    summary="Give a standing instruction",
+    operation_id="task_create",
+)
+def task_create(request: HttpRequest, payload: TaskFields) -> Any:
+    """Give an instruction that no decision gives. The client must be an officer of every
+    body it is given to and a custodian of every person (or act for the organization)."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: tasks.task_create(viewer=viewer, via=via, at=at, values=values),
+        _task_out,
+    )
+
+
+@relations_router.patch(
+    "/tasks/{id}",
+    auth=AUTH,
+    response={200: TaskWritten, **MISSING},
+    summary="Change a task, or mark it done",
+    operation_id="task_update",
+)
+def task_update(request: HttpRequest, id: str, payload: TaskChanges) -> Any:
+    """``{"status": "done", "note": "…"}`` marks a task done (an officer of a body it is
+    given to, a person it is given to, or one who acts for the organization);
+    ``{"status": "open"}`` opens it again. The title, assignees and due date of a standing
+    instruction change for those who may give it to its assignees, before and after."""
+    task = _found(visible_task, request.viewer, id, _("No task with this id."))  # type: ignore[attr-defined]
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: tasks.task_update(
+            viewer=viewer, via=via, at=at, task=task, changes=changes
+        ),
+        _task_out,
     )

@@ -27,6 +27,7 @@ from chapterhouse.chronicle.schema import (
     DecisionStatus,
     Effect,
     Extra,
+    FreeText,
     Items,
     Name,
     NamePart,
@@ -34,6 +35,8 @@ from chapterhouse.chronicle.schema import (
     PositiveInt,
     SessionFormat,
     Slug,
+    TaskAssignee,
+    TaskStatus,
     Text,
     Votes,
 )
@@ -204,6 +207,33 @@ class PersonChanges(ChronicleObject):
     honorific: Text | None = None
     contact: ContactDetails | None = None
     notes: Notes | None = None
+
+
+class TaskFields(ChronicleObject):
+    """A new standing instruction (one no decision gives)."""
+
+    id: Slug | None = None
+    """Its id: as for a session, only an administrator's is used as it is."""
+    title: Text
+    """What is to be done."""
+    assignees: Items[TaskAssignee] = Field(min_length=1)
+    """The bodies (the writer must be an officer of each) and people it is given to."""
+    due: DateStr | None = None
+    """When it is due: a day, a month or a year."""
+    extra: Extra = None
+
+
+class TaskChanges(ChronicleObject):
+    """Changes to a task: only the keys given change. ``status`` ``done`` with a ``note``
+    marks it done (its assignees may), ``open`` opens it again."""
+
+    title: Text | None = None
+    assignees: Items[TaskAssignee] | None = None
+    due: DateStr | None = None
+    status: TaskStatus | None = None
+    note: FreeText | None = None
+    """What was done: kept with the task when it is marked done."""
+    extra: Extra = None
 
 
 def error_path(location: tuple[Any, ...] | list[Any]) -> str:

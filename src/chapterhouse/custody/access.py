@@ -126,6 +126,22 @@ class Viewer:
         covered = hosts.filter(body_id__in=self.member_bodies)
         return Q(Exists(covered)) | ~Q(Exists(hosts))
 
+    def task_filter(self, prefix: str = "") -> Q:
+        """A filter on Task (or `prefix` + Task): a task is hidden only when every body it is
+        assigned to is an internal body hidden from the viewer (see docs/decisions/0021).
+
+        A task given by a decision the viewer may not see stays, without its decision
+        (`decision_id_expression`), as every consequence of such a decision does (0019).
+        """
+        if self.is_admin:
+            return Q()
+        from chapterhouse.relations.models import TaskAssignee
+
+        outer = f"{prefix}pk" if prefix else "pk"
+        to_bodies = TaskAssignee.objects.filter(task_id=OuterRef(outer), body__isnull=False)
+        seen = to_bodies.filter(Q(body__internal=False) | Q(body_id__in=self.member_bodies))
+        return ~Q(Exists(to_bodies)) | Q(Exists(seen))
+
     def body_filter(self, prefix: str = "") -> Q:
         """A filter on Body (or on `prefix` + Body) keeping what the viewer may see."""
         if self.is_admin:
@@ -268,6 +284,61 @@ def may_assign_task_to_person(viewer: Viewer, person: Person | Mapping[str, Any]
     """Whether the viewer may give an instruction to this person: their custodians (the
     officers of their committee or above) and those who act for the organization."""
     return viewer.may_edit_person(person) or may_act_for_organization(viewer)
+
+
+def _task_assignees(task: Any) -> tuple[list[int], list[Any]]:
+    """Return the ids of the bodies and the people a task is assigned to (prefetch
+    ``assignees__person`` to read them without a query per task)."""
+    bodies: list[int] = []
+    people: list[Any] = []
+    for assignee in task.assignees.all():
+        if assignee.body_id is not None:
+            bodies.append(assignee.body_id)
+        elif assignee.person_id is not None:
+            people.append(assignee.person)
+    return bodies, people
+
+
+def may_complete_task(viewer: Viewer, task: Any) -> bool:
+    """Whether the viewer may mark the task done (or open it again): an officer of a body
+    it is assigned to (or of a body above), a person it is assigned to (their own
+    account), and those who act for the organization."""
+    if viewer.is_admin:
+        return True
+    bodies, people = _task_assignees(task)
+    if any(viewer.covers(WRITE_ROLE, body_id) for body_id in bodies):
+        return True
+    if viewer.person_id is not None and any(p.pk == viewer.person_id for p in people):
+        return True
+    return may_act_for_organization(viewer)
+
+
+def may_give_task(
+    viewer: Viewer, *, body_ids: Iterable[int], people: Iterable[Person | Mapping[str, Any]]
+) -> bool:
+    """Whether the viewer may give (or change) a standing instruction to these assignees:
+    an officer of every body among them (or above) who may also give instructions to
+    every person among them (`may_assign_task_to_person`), or one who acts for the
+    organization. Nobody but an administrator gives an instruction to no one."""
+    bodies, people = list(body_ids), list(people)
+    if viewer.is_admin:
+        return True
+    if not bodies and not people:
+        return False
+    if viewer.covers_all(WRITE_ROLE, bodies) and all(
+        viewer.may_edit_person(person) for person in people
+    ):
+        return True
+    return may_act_for_organization(viewer)
+
+
+def may_change_task(viewer: Viewer, task: Any) -> bool:
+    """Whether the viewer may change a standing instruction as it is now (see
+    `may_give_task`); one given by a decision changes only through that decision."""
+    if task.decision_id is not None:
+        return False
+    bodies, people = _task_assignees(task)
+    return may_give_task(viewer, body_ids=bodies, people=people)
 
 
 # --- naming people in records ---------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from chapterhouse.core.models import extra_field, precision_field, slug_field, text_field
@@ -156,9 +157,43 @@ class Task(models.Model):
         help_text="The decision that gave the instruction; empty for a standing task.",
     )
     extra = extra_field()
+    done_on = models.DateField(
+        null=True, blank=True, help_text="The day the task was marked done (empty while open)."
+    )
+    done_note = models.TextField(
+        blank=True, help_text="What the assignee wrote when marking it done."
+    )
+    # SET_NULL: closing an account must not lose the fact that the task was done.
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that marked it done.",
+    )
 
     def __str__(self) -> str:
         return self.slug
+
+
+class TaskReminder(models.Model):
+    """An overdue reminder sent about a task on one day: at most one a day per task."""
+
+    # CASCADE: a reminder is a note about the task, with no meaning without it.
+    task = models.ForeignKey("Task", on_delete=models.CASCADE, related_name="reminders")
+    on = models.DateField(help_text="The day the reminder was for.")
+    recipients = models.JSONField(
+        default=list, help_text="The addresses it was sent to (one message each)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "on"], name="task_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} on {self.on}"
 
 
 class TaskAssignee(models.Model):

@@ -15,9 +15,11 @@ see them; the record itself stays.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 
 from chapterhouse.custody.access import (
     PeopleNamer,
@@ -33,7 +35,7 @@ from chapterhouse.meetings.selectors import (
     date_start_text,
     page,
 )
-from chapterhouse.registry.models import BodyName, Organization, Person
+from chapterhouse.registry.models import Body, BodyName, Organization, Person
 from chapterhouse.relations.models import (
     Agreement,
     AgreementSignatory,
@@ -43,6 +45,7 @@ from chapterhouse.relations.models import (
     Task,
     TaskAssignee,
 )
+from chapterhouse.relations.tasks import task_is_overdue
 
 SELF_PARTY = "self"
 
@@ -277,6 +280,8 @@ def _task_fields(task: Task, viewer: Viewer, namer: PeopleNamer) -> dict[str, An
         "status": task.status,
         "decision": task.decision_ref,  # type: ignore[attr-defined]
         "assignees": assignees,
+        "done_on": task.done_on.isoformat() if task.done_on else None,
+        "done_note": task.done_note or None,
     }
 
 
@@ -292,7 +297,8 @@ def task_list(
     """Return ``{"count", "items"}``: tasks by due date (undated last) with their assignees,
     optionally with one ``status`` or assigned to one ``body`` or ``person`` (ids)."""
     tasks = (
-        Task.objects.annotate(decision_ref=decision_id_expression(viewer))
+        Task.objects.filter(viewer.task_filter())
+        .annotate(decision_ref=decision_id_expression(viewer))
         .prefetch_related(_assignees_prefetch())
         .order_by(F("due").asc(nulls_last=True), "slug")
     )
@@ -313,10 +319,12 @@ def task_detail(*, task: str, viewer: Viewer) -> dict[str, Any]:
     """Return a task with its assignees (bodies and people, in order) and the decision
     that gave it, with that decision's date and wording.
 
-    Raise ``Task.DoesNotExist`` for an unknown id.
+    Raise ``Task.DoesNotExist`` for an unknown id and for a task hidden from the viewer
+    (`Viewer.task_filter`).
     """
     found = (
-        Task.objects.select_related("decision")
+        Task.objects.filter(viewer.task_filter())
+        .select_related("decision")
         .annotate(decision_ref=decision_id_expression(viewer))
         .prefetch_related(_assignees_prefetch())
         .get(slug=task)
@@ -335,3 +343,156 @@ def task_detail(*, task: str, viewer: Viewer) -> dict[str, Any]:
             else None
         ),
     }
+
+
+# -- the task board ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskCard:
+    """One task as the board shows it."""
+
+    id: str
+    title: Any
+    due: dt.date | None
+    due_precision: str
+    status: str
+    overdue: bool
+    decision: str | None
+    assignees: list[dict[str, Any]]
+    done_on: dt.date | None
+    done_note: str
+
+
+@dataclass(frozen=True)
+class TaskBoard:
+    """The tasks of a board on one day: open (not yet due), overdue, done (and cancelled)."""
+
+    on: dt.date
+    open: list[TaskCard]
+    overdue: list[TaskCard]
+    done: list[TaskCard]
+
+    @property
+    def count(self) -> int:
+        return len(self.open) + len(self.overdue) + len(self.done)
+
+
+def _card(task: Task, viewer: Viewer, namer: PeopleNamer, on: dt.date) -> TaskCard:
+    fields = _task_fields(task, viewer, namer)
+    return TaskCard(
+        id=task.slug,
+        title=task.title,
+        due=task.due,
+        due_precision=task.due_precision,
+        status=task.status,
+        overdue=task_is_overdue(task, on=on),
+        decision=fields["decision"],
+        assignees=fields["assignees"],
+        done_on=task.done_on,
+        done_note=task.done_note,
+    )
+
+
+def task_board(
+    *, viewer: Viewer, on: dt.date, body: str | None = None, mine: bool = False
+) -> TaskBoard:
+    """Return the board of the tasks ``viewer`` may see on ``on``: all of them, those
+    given to one ``body`` (an id; a body hidden from the viewer matches nothing), or with
+    ``mine`` those given to the viewer's own person or to a body they hold a grant on.
+
+    Open tasks come by due date (undated last), done ones most recently done first.
+    A fixed number of queries whatever the number of tasks.
+    """
+    tasks = (
+        Task.objects.filter(viewer.task_filter())
+        .annotate(decision_ref=decision_id_expression(viewer))
+        .prefetch_related(_assignees_prefetch())
+        .order_by(F("due").asc(nulls_last=True), "slug")
+    )
+    if body is not None:
+        shown = Body.objects.filter(viewer.body_filter()).filter(slug=body)
+        tasks = tasks.filter(pk__in=TaskAssignee.objects.filter(body__in=shown).values("task"))
+    if mine:
+        to_me = Q(body_id__in=viewer.member_bodies)
+        if viewer.person_id is not None:
+            to_me |= Q(person_id=viewer.person_id)
+        tasks = tasks.filter(pk__in=TaskAssignee.objects.filter(to_me).values("task"))
+    rows: list[Task] = list(tasks)
+    namer = _task_namer(viewer, rows)
+    cards = [_card(row, viewer, namer, on) for row in rows]
+    done = [card for card in cards if card.status != "open"]
+    done.sort(key=lambda card: (card.done_on or dt.date.min, card.id), reverse=True)
+    return TaskBoard(
+        on=on,
+        open=[card for card in cards if card.status == "open" and not card.overdue],
+        overdue=[card for card in cards if card.overdue],
+        done=done,
+    )
+
+
+def tasks_due(
+    *,
+    viewer: Viewer,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    body: str | None = None,
+) -> list[dict[str, Any]]:
+    """Return ``{"id", "title", "due", "precision", "status"}`` for the tasks ``viewer``
+    may see that are due on a day (dated to the day; cancelled ones left out) between
+    ``first`` and ``last`` (inclusive, either open), given to ``body`` or a body below it
+    when given; by due date. The calendar's month page and its feeds put them on their day."""
+    tasks = (
+        Task.objects.filter(viewer.task_filter())
+        .filter(due__isnull=False, due_precision="day")
+        .exclude(status="cancelled")
+    )
+    if first is not None:
+        tasks = tasks.filter(due__gte=first)
+    if last is not None:
+        tasks = tasks.filter(due__lte=last)
+    if body is not None:
+        tasks = tasks.filter(
+            pk__in=TaskAssignee.objects.filter(body_id__in=_subtree(body)).values("task")
+        )
+    return [
+        {"id": slug, "title": title, "due": due, "precision": "day", "status": status}
+        for slug, title, due, status in tasks.order_by("due", "slug").values_list(
+            "slug", "title", "due", "status"
+        )
+    ]
+
+
+def _subtree(body: str) -> set[int]:
+    """Return the id of ``body`` and of every body below it (one query)."""
+    rows = list(Body.objects.values_list("pk", "parent_id", "slug"))
+    children: dict[int, list[int]] = {}
+    root = None
+    for pk, parent_id, slug in rows:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+        if slug == body:
+            root = pk
+    found: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return found
+
+
+def visible_task(viewer: Viewer, slug: str) -> Task:
+    """Return the task ``slug`` with its assignees if the viewer may see it; else raise
+    ``Task.DoesNotExist`` (the same for a task that does not exist)."""
+    found = (
+        Task.objects.filter(viewer.task_filter())
+        .select_related("decision")
+        .prefetch_related("assignees__body", "assignees__person")
+        .filter(slug=slug)
+        .first()
+    )
+    if found is None:
+        raise Task.DoesNotExist(slug)
+    return found

@@ -35,8 +35,14 @@ from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.models import Commemoration, Session, SessionHost
 from chapterhouse.registry.models import Body, BodyName
+from chapterhouse.relations.selectors import tasks_due
 from chapterhouse.reports.anniversaries import anniversary_date, anniversary_next
-from chapterhouse.reports.ical import CalendarEvent, commemoration_event, session_event
+from chapterhouse.reports.ical import (
+    CalendarEvent,
+    commemoration_event,
+    session_event,
+    task_event,
+)
 
 # -- sessions -----------------------------------------------------------------------------
 
@@ -217,8 +223,9 @@ def commemoration_list(*, on: dt.date, viewer: Viewer) -> list[dict[str, Any]]:
 def calendar_month(*, year: int, month: int, viewer: Viewer) -> dict[str, Any]:
     """Return what happens in one month, for ``viewer``.
 
-    ``{"sessions": [...], "anniversaries": [...], "month_sessions": [...],
-    "month_anniversaries": [...]}``: sessions dated to a day of the month and the
+    ``{"tasks": [...], "sessions": [...], "anniversaries": [...], "month_sessions": [...],
+    "month_anniversaries": [...]}``: the tasks the viewer may see due on a day of the
+    month (see `relations.selectors.tasks_due`), sessions dated to a day of the month and the
     anniversaries that fall on one (``date`` the day, ``anniversary`` the number;
     a 29 February is remembered on the 28th in common years), then sessions and
     anniversaries known only to the month. The original event itself (number 0)
@@ -247,6 +254,7 @@ def calendar_month(*, year: int, month: int, viewer: Viewer) -> dict[str, Any]:
             month_anniversaries.append(row)
     anniversaries.sort(key=lambda row: (row["date"], row["original"], row["id"]))
     return {
+        "tasks": tasks_due(viewer=viewer, first=first, last=last),
         "sessions": [row for row in sessions if row["precision"] == "day"],
         "anniversaries": anniversaries,
         "month_sessions": [row for row in sessions if row["precision"] != "day"],
@@ -371,4 +379,38 @@ def commemoration_events(
         )
         for row in commemorations
         if row["precision"] == "day"
+    ]
+
+
+# -- tasks --------------------------------------------------------------------------------
+
+
+def task_due_title(task: Mapping[str, Any], *, lang: str, default_lang: str) -> str:
+    """Return "Due: <title>" in ``lang`` (the title by the Text fallback chain)."""
+    title = text_in(task["title"], lang, default_lang) or task["id"]
+    with translation.override(catalogue_code(lang)):
+        if task.get("status") == "done":
+            return gettext("Due (done): %(title)s") % {"title": title}
+        return gettext("Due: %(title)s") % {"title": title}
+
+
+def task_events(
+    tasks: Iterable[Mapping[str, Any]],
+    *,
+    host: str,
+    lang: str,
+    default_lang: str,
+    task_url: Callable[[str], str] | None = None,
+) -> list[CalendarEvent]:
+    """Return the feed events of tasks due on a day (rows of `tasks_due`): all-day events
+    "Due: <title>" on the due day, texts in ``lang``."""
+    return [
+        task_event(
+            slug=task["id"],
+            host=host,
+            summary=task_due_title(task, lang=lang, default_lang=default_lang),
+            due=task["due"],
+            url=task_url(task["id"]) if task_url else "",
+        )
+        for task in tasks
     ]

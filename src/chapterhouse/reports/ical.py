@@ -1,4 +1,5 @@
-"""iCalendar feeds (RFC 5545) of sessions and commemorations, written by ``icalendar``.
+"""iCalendar feeds (RFC 5545) of sessions, commemorations and the due days of tasks,
+written by ``icalendar``.
 
 Sessions are all-day events on their date unless the caller knows the start
 time in a named time zone; a session's country alone gives no time zone (a
@@ -132,6 +133,22 @@ def commemoration_event(
         url=url,
         yearly=True,
         year_summaries=summaries,
+    )
+
+
+def task_event(*, slug: str, host: str, summary: str, due: dt.date, url: str = "") -> CalendarEvent:
+    """Return the all-day event of a task's due day, UID ``task-<slug>@<host>``.
+
+    A VEVENT, not a VTODO: most calendar clients ignore the to-dos of a subscribed feed
+    (Google Calendar, Outlook's web calendar) and show events; a to-do list would also
+    invite ticking it off in the client, which would not reach the record.
+    """
+    return CalendarEvent(
+        uid=f"task-{slug}@{host}",
+        summary=summary,
+        start=due,
+        end=due + dt.timedelta(days=1),
+        url=url,
     )
 
 

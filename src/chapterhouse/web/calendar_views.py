@@ -30,6 +30,7 @@ from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry.models import Body
+from chapterhouse.relations.selectors import tasks_due
 from chapterhouse.reports import calendar
 from chapterhouse.reports.ical import calendar_ics
 from chapterhouse.web.language import default_language
@@ -131,8 +132,16 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     happening = calendar.calendar_month(year=year, month=month, viewer=viewer_of(request))
 
     by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: {"sessions": [], "anniversaries": []}
+        lambda: {"sessions": [], "anniversaries": [], "tasks": []}
     )
+    for task in happening["tasks"]:
+        by_day[task["due"].day]["tasks"].append(
+            {
+                "url": reverse("web:task", args=[task["id"]]),
+                "title": calendar.task_due_title(task, lang=lang, default_lang=default),
+                "done": task["status"] == "done",
+            }
+        )
     for session in happening["sessions"]:
         by_day[session["date"].day]["sessions"].append(_session_entry(session, lang, default))
     for row in happening["anniversaries"]:
@@ -150,7 +159,11 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
                 "date": dt.date(year, month, day) if day else None,
                 "today": day != 0 and dt.date(year, month, day) == today,
                 "weekend": weekday in (5, 6),
-                **(by_day.get(day, {"sessions": [], "anniversaries": []}) if day else {}),
+                **(
+                    by_day.get(day, {"sessions": [], "anniversaries": [], "tasks": []})
+                    if day
+                    else {}
+                ),
             }
             for day, weekday in week
         ]
@@ -175,7 +188,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
             _anniversary_entry(row, lang, default) for row in happening["month_anniversaries"]
         ],
         "empty": not (
-            happening["sessions"]
+            happening["tasks"]
+            or happening["sessions"]
             or happening["anniversaries"]
             or happening["month_sessions"]
             or happening["month_anniversaries"]
@@ -235,7 +249,8 @@ def _feed(request: HttpRequest, *, name: str, events: list[Any]) -> HttpResponse
 
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Serve the organization's calendar: every session dated to the day that the visitor may
-    see, and the commemorations recurring every year, texts in the page language."""
+    see, the commemorations recurring every year, and the due day of every task the visitor
+    may see (an all-day "Due: …" event), texts in the page language."""
     viewer = viewer_of(request)
     lang, default, host = _lang(), default_language(), _site_host(request)
     today = timezone.localdate()
@@ -259,12 +274,20 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
             years=range(today.year - FEED_YEARS_BEFORE, today.year + FEED_YEARS_AFTER + 1),
             url=request.build_absolute_uri(reverse("web:commemorations")),
         ),
+        *calendar.task_events(
+            tasks_due(viewer=viewer),
+            host=host,
+            lang=lang,
+            default_lang=default,
+            task_url=lambda slug: request.build_absolute_uri(reverse("web:task", args=[slug])),
+        ),
     ]
     return _feed(request, name=name or "Chapterhouse", events=events)
 
 
 def body_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    """Serve the sessions of one body and the bodies below it; 404 for an unknown body or one
+    """Serve the sessions of one body and the bodies below it, and the due days of the tasks
+    given to them (those the visitor may see); 404 for an unknown body or one
     hidden from the visitor."""
     viewer = viewer_of(request)
     lang, default, host = _lang(), default_language(), _site_host(request)
@@ -272,13 +295,22 @@ def body_calendar_feed(request: HttpRequest, slug: str) -> HttpResponse:
         hosted = calendar.body_sessions(body=slug, viewer=viewer)
     except Body.DoesNotExist:
         raise Http404(_("No body with this id.")) from None
-    events = calendar.session_events(
-        hosted["sessions"],
-        host=host,
-        lang=lang,
-        default_lang=default,
-        session_url=lambda session: request.build_absolute_uri(
-            reverse("web:session", args=[session])
+    events = [
+        *calendar.session_events(
+            hosted["sessions"],
+            host=host,
+            lang=lang,
+            default_lang=default,
+            session_url=lambda session: request.build_absolute_uri(
+                reverse("web:session", args=[session])
+            ),
         ),
-    )
+        *calendar.task_events(
+            tasks_due(viewer=viewer, body=slug),
+            host=host,
+            lang=lang,
+            default_lang=default,
+            task_url=lambda task: request.build_absolute_uri(reverse("web:task", args=[task])),
+        ),
+    ]
     return _feed(request, name=text_in(hosted["body"]["name"], lang, default), events=events)

@@ -8,6 +8,7 @@ from chapterhouse.web import (
     relations_views,
     report_views,
     session_views,
+    task_views,
     views,
     write_views,
 )
@@ -52,6 +53,12 @@ urlpatterns = [
     path("agreements/new/", relations_views.agreement_new, name="agreement_new"),
     path("agreements/<str:slug>/", relations_views.agreement_detail, name="agreement"),
     path("agreements/<str:slug>/edit/", relations_views.agreement_edit, name="agreement_edit"),
+    # Instructions with deadlines (web/task_views.py).
+    path("tasks/", task_views.task_board, name="tasks"),
+    path("tasks/new/", task_views.task_new, name="task_new"),
+    path("tasks/<str:slug>/edit/", task_views.task_edit, name="task_edit"),
+    path("tasks/<str:slug>/", task_views.task_detail, name="task"),
+    path("bodies/<str:slug>/tasks/", task_views.task_board, name="body_tasks"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
     path(
