@@ -66,6 +66,12 @@ LABELS: dict[str, dict[str, Promise]] = {
         "signed": _("signed"),
         "terminated": _("terminated"),
     },
+    "name_kind": {
+        "native": _("in its own script"),
+        "transliteration": _("transliteration"),
+        "alias": _("also known as"),
+        "birth": _("birth name"),
+    },
     "reason": {
         "resigned": _("resigned"),
         "removed": _("removed"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chapterhouse.web import calendar_views, report_views, views, write_views
+from chapterhouse.web import calendar_views, person_views, report_views, views, write_views
 
 app_name = "web"
 
@@ -25,7 +25,8 @@ urlpatterns = [
         {"action": "annul"},
         name="decision_annul",
     ),
-    path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
+    path("people/new/", person_views.person_new, name="person_new"),
+    path("people/<str:slug>/edit/", person_views.person_edit, name="person_edit"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
     path(

@@ -1,5 +1,5 @@
-"""Pages that write: record and edit sessions and decisions, adopt or annul a decision,
-edit a person.
+"""Pages that write: record and edit sessions and decisions, adopt or annul a decision
+(people: ``web/person_views.py``).
 
 Each page is a Django form with CSRF protection; the permission checks, the
 transaction and the audit entry belong to the services, which the API and the
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from chapterhouse.core import limits
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.meetings import services as meetings
@@ -34,7 +33,6 @@ from chapterhouse.meetings.models import (
     Decision,
     Session,
 )
-from chapterhouse.registry import services as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.web.language import text
 
@@ -329,86 +327,6 @@ def _decision_initial(decision: Decision) -> dict[str, Any]:
     }
 
 
-class PersonForm(forms.Form):
-    """A person's names, custody and personal data."""
-
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=limits.NAME_MAX_LENGTH)
-    given = forms.CharField(
-        label=gettext_lazy("Given name"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
-    )
-    family = forms.CharField(
-        label=gettext_lazy("Family name"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
-    )
-    patronymic = forms.CharField(
-        label=gettext_lazy("Patronymic"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
-    )
-    call_sign = forms.CharField(
-        label=gettext_lazy("Call sign"), required=False, max_length=limits.NAME_PART_MAX_LENGTH
-    )
-    born = forms.CharField(label=gettext_lazy("Born"), required=False, help_text=DATE_HELP)
-    custodian = forms.ChoiceField(
-        label=gettext_lazy("Custodian"),
-        help_text=gettext_lazy("The body that keeps their personal data."),
-    )
-    public = forms.BooleanField(label=gettext_lazy("May appear on public pages"), required=False)
-    honorific = forms.CharField(
-        label=gettext_lazy("Honorific"), required=False, help_text=TEXT_HELP
-    )
-    contact = forms.CharField(
-        label=gettext_lazy("Contact details"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy('A JSON object, e.g. {"email": "…", "phone": "…"}.'),
-    )
-    notes = forms.CharField(
-        label=gettext_lazy("Notes"),
-        required=False,
-        max_length=limits.NOTES_MAX_LENGTH,
-        widget=forms.Textarea,
-    )
-
-    def __init__(self, *args: Any, viewer: Viewer, keep: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["custodian"].choices = _body_choices(viewer, keep)  # type: ignore[attr-defined]
-
-    def clean_honorific(self) -> Any:
-        return _text_in(self.cleaned_data["honorific"])
-
-    def clean_contact(self) -> Any:
-        return _json_in(self.cleaned_data["contact"], kind=dict, empty=None)
-
-    def values(self) -> dict[str, Any]:
-        """Return the person as Chronicle values (blank fields are null)."""
-        data = self.cleaned_data
-        values = {
-            key: _blank_none(data[key].strip())
-            for key in ("name", "given", "family", "patronymic", "call_sign", "born", "notes")
-        }
-        return {
-            **values,
-            "custodian": data["custodian"],
-            "public": data["public"],
-            "honorific": data["honorific"],
-            "contact": data["contact"],
-        }
-
-
-def _person_initial(person: Person) -> dict[str, Any]:
-    snapshot = registry.person_snapshot(person)
-    return {
-        **{key: snapshot[key] or "" for key in ("name", "given", "family", "patronymic")},
-        "call_sign": snapshot["call_sign"] or "",
-        "born": snapshot["born"] or "",
-        "custodian": snapshot["custodian"] or "",
-        "public": snapshot["public"],
-        "honorific": _text_out(snapshot["honorific"]),
-        "contact": json.dumps(snapshot["contact"], ensure_ascii=False)
-        if snapshot["contact"]
-        else "",
-        "notes": snapshot["notes"] or "",
-    }
-
-
 # -- views ---------------------------------------------------------------------------------
 
 
@@ -592,34 +510,4 @@ def decision_status(request: HttpRequest, slug: str, action: str) -> HttpRespons
         request,
         "web/forms/decision_status.html",
         {"nav": "conferences", "form": form, "decision": decision, "action": action},
-    )
-
-
-@_signed_in
-@require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Change a person's names, custody and personal data (their custodians only)."""
-    viewer = _viewer(request)
-    person = _found(custody.visible_person, viewer, slug)
-    if not viewer.may_edit_person(person):
-        raise PermissionDenied(
-            _("Only officers of this person's custodian body (or above) may edit them.")
-        )
-    initial = _person_initial(person)
-    form = PersonForm(
-        request.POST or None, initial=initial, viewer=viewer, keep=[initial["custodian"]]
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda viewer, via, at: registry.person_update(
-                viewer=viewer, via=via, at=at, person=person, changes=form.values()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The person is saved."))
-            return redirect("web:person", person.slug)
-    return render(
-        request, "web/forms/person.html", {"nav": "people", "form": form, "person": person}
     )
