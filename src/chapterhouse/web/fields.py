@@ -126,10 +126,11 @@ def language_choices(working: list[str], lang: str | None = None) -> list[Any]:
         name = locale.languages.get(code) or code
         return name[:1].upper() + name[1:]
 
+    codes = [code for code in locale.languages if isinstance(code, str)]
     others = sorted(
         (
             (code, named(code))
-            for code in locale.languages
+            for code in codes
             if _LANGUAGE_CODE.fullmatch(code) and code not in working
         ),
         key=lambda pair: pair[1].casefold(),
@@ -379,9 +380,7 @@ def officer_body_options(viewer: Viewer, *, keep: str | None = None) -> list[tup
     """Return ``(id, name, every name)`` for each body ``viewer`` is an officer of (every
     body for an administrator), and the body ``keep`` (a record's current one) whatever."""
     bodies = Body.objects.all() if viewer.is_admin else Body.objects.filter(viewer.body_filter())
-    rows = bodies.order_by("kind", "number", "slug").values_list(
-        "pk", "slug", "name", "aliases"
-    )
+    rows = bodies.order_by("kind", "number", "slug").values_list("pk", "slug", "name", "aliases")
     return [
         (slug, text(name), _names_of(slug, name, aliases))
         for pk, slug, name, aliases in rows

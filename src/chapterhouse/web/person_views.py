@@ -201,8 +201,8 @@ def _quiet(*forms_: Any) -> None:
     not to save (a bound form otherwise validates as it renders)."""
     for form in forms_:
         if isinstance(form, forms.BaseFormSet):
-            form._errors = []
-            form._non_form_errors = ErrorList()
+            form._errors = []  # type: ignore[attr-defined]
+            form._non_form_errors = ErrorList()  # type: ignore[attr-defined]
             _quiet(*form.forms)
         else:
             form._errors = ErrorDict()
