@@ -256,9 +256,7 @@ def test_the_api_records_a_person_with_name_variants(client, personas):
 
 
 @pytest.mark.parametrize("persona, shown", [("bob", True), ("admin", True), ("mia", False)])
-def test_the_people_list_offers_to_add_a_person_to_those_who_may(
-    client, personas, persona, shown
-):
+def test_the_people_list_offers_to_add_a_person_to_those_who_may(client, personas, persona, shown):
     page = as_user(client, personas, persona).get("/people/").content.decode()
 
     assert ('href="/people/new/"' in page) is shown
