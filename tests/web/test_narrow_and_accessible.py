@@ -49,19 +49,21 @@ FORM_PAGES = [
 
 
 @pytest.fixture
-def admin_phone(live_server: Any, personas: dict[str, Any], browser_page: Any) -> Any:
+def admin_phone(live_server: Any, personas: dict[str, Any], request: Any) -> Any:
     """Return the browser page, 375 px wide, signed in as the administrator."""
     from django.conf import settings
     from django.test import Client
 
+    page = request.getfixturevalue("browser_page")
+
     client = Client()
     sign_in(client, personas["admin"])
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    browser_page.context.add_cookies(
+    page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
-    browser_page.set_viewport_size(PHONE)
-    return browser_page
+    page.set_viewport_size(PHONE)
+    return page
 
 
 def _open(page: Any, base: str, path: str) -> None:
@@ -80,7 +82,7 @@ def _layout_problems(page: Any) -> list[str]:
             """() => [...document.querySelectorAll('body *')]
                 .filter(node => node.getBoundingClientRect().right > window.innerWidth + 0.5)
                 .slice(0, 3)
-                .map(node => node.tagName.toLowerCase() + (node.className ? '.' + node.className : ''))"""
+                .map(node => node.tagName.toLowerCase() + '.' + node.className)"""
         )
         problems.append(f"scrolls sideways: {width} > {viewport} ({', '.join(wide)})")
     nav = page.locator(".site-nav")
