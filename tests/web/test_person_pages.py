@@ -260,3 +260,17 @@ def test_the_people_list_offers_to_add_a_person_to_those_who_may(client, persona
     page = as_user(client, personas, persona).get("/people/").content.decode()
 
     assert ('href="/people/new/"' in page) is shown
+
+
+def test_the_administrator_gets_an_id_made_from_the_name(client, personas):
+    as_user(client, personas, "admin")
+    form = person_form(name="Park Min-jun", custodian="ec-jp", confirm="1")
+
+    first = client.post("/people/new/", form | {"name": "Kim Ji-woo"})
+    second = client.post("/people/new/", form)
+
+    assert first["Location"] == "/people/kim-ji-woo/"
+    # park-min-jun is free; park-minjun (the demo's) is another id.
+    assert second["Location"] == "/people/park-min-jun/"
+    third = client.post("/people/new/", form)
+    assert third["Location"].startswith("/people/park-min-jun-")

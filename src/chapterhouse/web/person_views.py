@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chapterhouse.core import limits
-from chapterhouse.core.ids import id_stem
+from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import Viewer, may_choose_ids, may_record_people
 from chapterhouse.registry import services as registry
@@ -254,10 +254,16 @@ def _new_id(viewer: Viewer, form: PersonForm) -> str | None:
     if data["id"] or data["call_sign"].strip():
         return data["id"] or None
     stem = id_stem(anyascii(data["name"]), fallback="")
-    if not stem or (may_choose_ids(viewer) and Person.objects.filter(slug=stem).exists()):
-        # An administrator's id is used as it is: a taken one would be refused.
-        return None
-    return stem
+    if stem and may_choose_ids(viewer):
+        # An administrator's id is used as it is: one already taken gets a few random
+        # characters here instead of being refused (an administrator sees every id).
+        taken = Person.objects.filter(slug=stem).exists()
+        return (
+            fresh_id(stem, taken=lambda slug: Person.objects.filter(slug=slug).exists())
+            if taken
+            else stem
+        )
+    return stem or None
 
 
 @_signed_in
