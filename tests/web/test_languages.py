@@ -33,7 +33,7 @@ def test_it_maps_chinese_to_the_simplified_script_catalogue(demo, client):
     response = client.get("/?lang=zh")
 
     assert response.headers["Content-Language"] == "zh-hans"
-    assert '<html lang="zh-hans">' in response.content.decode()
+    assert '<html lang="zh-hans" ' in response.content.decode()
 
 
 def test_it_follows_the_browser_when_nothing_was_chosen(demo, client):

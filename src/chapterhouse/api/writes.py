@@ -151,6 +151,7 @@ class PersonWritten(BaseModel):
 
     id: str
     name: str
+    names: list[dict[str, str]] | None
     given: str | None
     family: str | None
     patronymic: str | None

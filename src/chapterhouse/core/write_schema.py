@@ -32,6 +32,7 @@ from chapterhouse.chronicle.schema import (
     Name,
     NamePart,
     Notes,
+    PersonName,
     PositiveInt,
     SessionFormat,
     Slug,
@@ -172,6 +173,8 @@ class PersonFields(ChronicleObject):
     id: Slug | None = None
     """Its id: as for a session, only an administrator's is used as it is."""
     name: Name
+    names: Items[PersonName] | None = None
+    """Other ways the name is written: in another script, transliterated, as born …"""
     given: NamePart | None = None
     family: NamePart | None = None
     patronymic: NamePart | None = None
@@ -197,6 +200,8 @@ class PersonChanges(ChronicleObject):
     """Changes to a person: only the keys given change."""
 
     name: Name | None = None
+    names: Items[PersonName] | None = None
+    """All the variants, replacing the stored ones (null or [] removes them)."""
     given: NamePart | None = None
     family: NamePart | None = None
     patronymic: NamePart | None = None

@@ -261,6 +261,12 @@ def may_choose_ids(viewer: Viewer) -> bool:
     return viewer.is_admin
 
 
+def may_record_people(viewer: Viewer) -> bool:
+    """Whether the viewer may record a new person: administrators, and officers of a body
+    (the new person's custodian must be a body they are an officer of)."""
+    return viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE))
+
+
 def may_use_admin(user: Any) -> bool:
     """Whether a signed-in user may open the Django admin: active staff (administrators).
     Officers and everyone else work on the site, where each page checks their grants."""

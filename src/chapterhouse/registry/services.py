@@ -31,7 +31,7 @@ from chapterhouse.core.write_schema import (
 )
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record, changed_fields
-from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
+from chapterhouse.registry.models import Body, BodyName, Mandate, Person, PersonName, Term
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
@@ -413,6 +413,7 @@ def _body_dissolve(
 # The fields of a person a write may set, in the order an audit entry lists them.
 PERSON_FIELDS = (
     "name",
+    "names",
     "given",
     "family",
     "patronymic",
@@ -430,6 +431,7 @@ def person_snapshot(person: Person) -> dict[str, Any]:
     """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
     return {
         "name": person.name,
+        "names": _variants_of(person) or None,
         "given": person.given or None,
         "family": person.family or None,
         "patronymic": person.patronymic or None,
@@ -441,6 +443,32 @@ def person_snapshot(person: Person) -> dict[str, Any]:
         "contact": person.contact or None,
         "notes": person.notes or None,
     }
+
+
+def _variants_of(person: Person) -> list[dict[str, str]]:
+    """Return the person's name variants as a Chronicle lists them (no blank keys)."""
+    if person.pk is None:
+        return []
+    rows = person.names.values_list("name", "lang", "kind")
+    return [
+        {key: value for key, value in zip(("name", "lang", "kind"), row, strict=True) if value}
+        for row in rows
+    ]
+
+
+def _variants_set(person: Person, variants: list[dict[str, Any]] | None) -> None:
+    """Replace the person's name variants with ``variants`` (the saved person's)."""
+    person.names.all().delete()
+    PersonName.objects.bulk_create(
+        PersonName(
+            person=person,
+            name=variant["name"],
+            lang=variant.get("lang") or "",
+            kind=variant.get("kind") or "",
+            position=position,
+        )
+        for position, variant in enumerate(variants or [])
+    )
 
 
 def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
@@ -570,11 +598,17 @@ def person_create(
     data.setdefault("custodian", None)
     with transaction.atomic():
         names = real_names(
-            name=fields.name, given=fields.given, family=fields.family, patronymic=fields.patronymic
+            name=fields.name,
+            given=fields.given,
+            family=fields.family,
+            patronymic=fields.patronymic,
+            variants=[(variant.name, variant.kind) for variant in fields.names or []],
         )
         person = Person(slug=_new_person_id(viewer, fields.id, fields.call_sign, names))
         _person_set(viewer, person, data)
         person.save()
+        if "names" in data:
+            _variants_set(person, data["names"])
         snapshot = person_snapshot(person)
         audit_record(
             viewer=viewer,
@@ -610,6 +644,8 @@ def person_update(
             raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
         before = person_snapshot(person)
         _person_set(viewer, person, data)
+        if "names" in data:
+            _variants_set(person, data["names"])
         if person.call_sign:
             # A call sign given to (or a name changed for) someone whose id was made from
             # their name would publish the name under the call sign.

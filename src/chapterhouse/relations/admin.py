@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from chapterhouse.custody.admin_audit import ReferenceAdmin
+from chapterhouse.custody.admin_audit import ReadOnlyAdmin, ReferenceAdmin
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,
@@ -23,6 +23,7 @@ from chapterhouse.relations.models import (
     Partner,
     Task,
     TaskAssignee,
+    TaskReminder,
 )
 from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAdmin, text_column
 
@@ -111,3 +112,12 @@ class TaskAssigneeAdmin(RecordedByDecisionsAdmin):
     list_display = ["task", "body", "person"]
     list_select_related = ["task", "body", "person"]
     autocomplete_fields = ["task", "body", "person"]
+
+
+@admin.register(TaskReminder)
+class TaskReminderAdmin(ReadOnlyAdmin):
+    """Reminders are written by ``chapterhouse tasks remind`` alone (once a day per task)."""
+
+    list_display = ["task", "on"]
+    list_select_related = ["task"]
+    date_hierarchy = "on"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import babel_locale, catalogue_code
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.reports.conference import working_languages
@@ -108,6 +108,50 @@ class TextByLanguageField(forms.MultiValueField):
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return bool(self.clean(data) != (initial or None))
+
+
+# -- languages ---------------------------------------------------------------------------------
+
+# Two-letter (ISO 639-1) codes: a name variant is written in a language people know by
+# name; the three-letter codes CLDR also lists would bury them in a very long list.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
+def language_choices(working: list[str], lang: str | None = None) -> list[Any]:
+    """Return the choices of a language ``<select>``: the working languages first, then
+    every other language, named and sorted in ``lang`` (the reader's language by default)."""
+    locale = babel_locale(lang or catalogue_code(get_language() or "en"))
+
+    def named(code: str) -> str:
+        name = locale.languages.get(code) or code
+        return name[:1].upper() + name[1:]
+
+    codes = [code for code in locale.languages if isinstance(code, str)]
+    others = sorted(
+        (
+            (code, named(code))
+            for code in codes
+            if _LANGUAGE_CODE.fullmatch(code) and code not in working
+        ),
+        key=lambda pair: pair[1].casefold(),
+    )
+    return [
+        ("", "—"),
+        (_("Working languages"), [(code, named(code)) for code in working]),
+        (_("Other languages"), others),
+    ]
+
+
+class LanguageField(forms.ChoiceField):
+    """A language chosen by its name in the reader's language, the working languages
+    first; cleans to its code (or "" when none is chosen)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(choices=[("", "—")], **kwargs)
+
+    def set_languages(self, languages: list[str]) -> None:
+        self.choices = language_choices(languages)
 
 
 # -- dates that may be partial --------------------------------------------------------------
@@ -338,6 +382,18 @@ def body_options(viewer: Viewer) -> list[tuple[str, str, str]]:
     return [(slug, text(name), _names_of(slug, name, aliases)) for slug, name, aliases in rows]
 
 
+def officer_body_options(viewer: Viewer, *, keep: str | None = None) -> list[tuple[str, str, str]]:
+    """Return ``(id, name, every name)`` for each body ``viewer`` is an officer of (every
+    body for an administrator), and the body ``keep`` (a record's current one) whatever."""
+    bodies = Body.objects.all() if viewer.is_admin else Body.objects.filter(viewer.body_filter())
+    rows = bodies.order_by("kind", "number", "slug").values_list("pk", "slug", "name", "aliases")
+    return [
+        (slug, text(name), _names_of(slug, name, aliases))
+        for pk, slug, name, aliases in rows
+        if slug == keep or viewer.covers(WRITE_ROLE, pk)
+    ]
+
+
 class RecordChoiceMixin:
     """Choices computed for the writer from ``options(viewer)``; ids outside them are
     refused as unknown."""
@@ -388,21 +444,29 @@ class RecordMultipleChoiceField(RecordChoiceMixin, forms.MultipleChoiceField):
 # -- forms that know who writes ---------------------------------------------------------------
 
 
+def desk_languages() -> list[str]:
+    """Return the organization's working languages, the default first (one query)."""
+    listed, default = working_languages()
+    return [default, *[lang for lang in listed if lang != default]]
+
+
 class DeskForm(forms.Form):
     """A form whose pickers and multilingual texts depend on the writer and the
     organization: pass ``viewer=``."""
 
     template_name = "web/forms/_form.html"
 
-    def __init__(self, *args: Any, viewer: Viewer, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, viewer: Viewer, languages: list[str] | None = None, **kwargs: Any
+    ) -> None:
+        """``languages``: the working languages, the default first, when the caller has
+        them already (the forms of a formset share one query)."""
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        languages: list[str] | None = None
         for field in self.fields.values():
-            if isinstance(field, TextByLanguageField):
+            if isinstance(field, TextByLanguageField | LanguageField):
                 if languages is None:
-                    listed, default = working_languages()
-                    languages = [default, *[lang for lang in listed if lang != default]]
+                    languages = desk_languages()
                 field.set_languages(languages)
             set_viewer = getattr(field, "set_viewer", None)
             if set_viewer is not None:

@@ -76,6 +76,12 @@ LABELS: dict[str, dict[str, Promise]] = {
         "letter_of_thanks": _("letter of thanks"),
         "other": pgettext_lazy("honour", "other"),
     },
+    "name_kind": {
+        "native": _("in its own script"),
+        "transliteration": _("transliteration"),
+        "alias": _("also known as"),
+        "birth": _("birth name"),
+    },
     "reason": {
         "resigned": _("resigned"),
         "removed": _("removed"),

@@ -5,12 +5,12 @@ from django.urls import path
 from chapterhouse.web import (
     calendar_views,
     decision_views,
+    person_views,
     relations_views,
     report_views,
     session_views,
     task_views,
     views,
-    write_views,
 )
 
 app_name = "web"
@@ -38,7 +38,8 @@ urlpatterns = [
         {"action": "annul"},
         name="decision_annul",
     ),
-    path("people/<str:slug>/edit/", write_views.person_edit, name="person_edit"),
+    path("people/new/", person_views.person_new, name="person_new"),
+    path("people/<str:slug>/edit/", person_views.person_edit, name="person_edit"),
     # Partners, honours and agreements (web/relations_views.py).
     path("partners/", relations_views.partner_list, name="partner_list"),
     path("partners/new/", relations_views.partner_new, name="partner_new"),

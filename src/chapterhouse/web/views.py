@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
-from chapterhouse.custody.access import viewer_of
+from chapterhouse.custody.access import may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.newsroom import public as news
@@ -241,6 +241,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             ],
             "query": query,
             "pager": _pager(page.number, paginator.num_pages, {"q": query} if query else {}),
+            "may_record": may_record_people(viewer),
         },
     )
 

@@ -1,0 +1,125 @@
+"""Time one duplicate check of the new-person page (``registry.duplicates.people_like``).
+
+    .venv/bin/python bench/duplicates_bench.py                  # 100,000 people, SQLite
+    .venv/bin/python bench/duplicates_bench.py --people 20000
+
+The check scans the names of every person the writer may see (no index can narrow a
+comparison across scripts), so its time grows with the register. The bench makes a
+fresh SQLite database in var/bench/duplicates.sqlite3, writes ``--people`` people
+(Latin display names, about half with a variant in Cyrillic or Hangul, a tenth with a
+call sign) with bulk inserts, then prints the median and the slowest of a few checks,
+for an administrator (every person) and for an officer of one committee.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+
+GIVEN = ["Min-jun", "Ji-woo", "Irina", "Olga", "Timur", "Aigerim", "Lars", "Ana", "Kenji", "Wei"]
+FAMILY = ["Park", "Kim", "Volkova", "Smirnova", "Akhmetov", "Bekova", "Eriksson", "Costa", "Sato"]
+CYRILLIC = {"Park": "Пак", "Kim": "Ким", "Min-jun": "Мин Чжун", "Ji-woo": "Чжи У"}
+HANGUL = {"Park": "박", "Kim": "김", "Min-jun": "민준", "Ji-woo": "지우"}
+
+
+def build(count: int) -> None:
+    from chapterhouse.registry.models import Body, Person, PersonName
+
+    rng = random.Random(11)
+    bodies = [
+        Body.objects.create(
+            slug=f"ec-{index}", kind="executive_committee", name={"en": f"C{index}"}
+        )
+        for index in range(20)
+    ]
+    people = []
+    for index in range(count):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        people.append(
+            Person(
+                slug=f"p{index}",
+                name=f"{given} {family} {index}" if index % 3 else f"{family} {given}",
+                given=given,
+                family=family,
+                call_sign=f"Sign{index}" if index % 10 == 0 else "",
+                custodian=bodies[index % len(bodies)],
+                public=index % 2 == 0,
+            )
+        )
+    Person.objects.bulk_create(people, batch_size=5000)
+    pks = dict(Person.objects.values_list("slug", "pk"))
+    variants = []
+    for person in people:
+        if person.family in CYRILLIC and person.given in CYRILLIC:
+            for script in (CYRILLIC, HANGUL):
+                variants.append(
+                    PersonName(
+                        person_id=pks[person.slug],
+                        name=f"{script[person.family]} {script[person.given]}",
+                        kind="native",
+                    )
+                )
+    PersonName.objects.bulk_create(variants, batch_size=5000)
+
+
+def timed(check, runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    database = ROOT / "var/bench/duplicates.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from chapterhouse.custody.access import ADMIN, Viewer
+    from chapterhouse.registry.duplicates import people_like
+    from chapterhouse.registry.models import Body
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    build(args.people)
+    print(f"{args.people} people written in {time.perf_counter() - start:.1f} s")
+    officer = Viewer(
+        user_id=1,
+        label="officer",
+        scopes={"officer": frozenset({Body.objects.get(slug="ec-3").pk})},
+    )
+    for label, viewer in (
+        ("administrator, first check", ADMIN),
+        ("administrator", ADMIN),
+        ("officer of one committee", officer),
+    ):
+        median, slowest = timed(
+            lambda viewer=viewer: people_like(viewer=viewer, names=["Пак Мин Чжун", "박민준"]),
+            1 if "first" in label else args.runs,
+        )
+        print(f"one check, {label}: median {median:.0f} ms, slowest {slowest:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
