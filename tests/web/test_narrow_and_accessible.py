@@ -35,6 +35,14 @@ MAIN_PAGES = [
     "/calendar/",
     "/commemorations/",
     "/changes",
+    "/partners/",
+    "/partners/nordic-youth/",
+    "/honours/",
+    "/honours/friendship-badge/",
+    "/agreements/",
+    "/agreements/coop-nordic-youth/",
+    "/tasks/?all=1",
+    "/tasks/student-clubs/",
 ]
 
 # Every form page of the desk: add the new ones here.
@@ -45,6 +53,18 @@ FORM_PAGES = [
     "/sessions/gc5-d2/edit/",
     "/decisions/new/",
     "/decisions/gc5-d1-elect/edit/",
+    "/decisions/gc5-d1-dissolve/edit/",
+    "/decisions/gc5-d1-dissolve/annul/",
+    "/conferences/new/",
+    "/conferences/gc-5/edit/",
+    "/sessions/gc5-d2/documents/new/",
+    "/partners/new/",
+    "/partners/nordic-youth/edit/",
+    "/honours/new/",
+    "/agreements/new/",
+    "/agreements/coop-nordic-youth/edit/",
+    "/tasks/new/",
+    "/tasks/student-clubs/edit/",
 ]
 
 

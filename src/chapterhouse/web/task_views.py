@@ -182,7 +182,10 @@ class TaskForm(DeskForm):
         # The people come as a few rows of pickers, before the due date.
         for index in range(person_rows):
             field = PersonPickerField(
-                label=gettext_lazy("Given to a person") if index == 0 else "",
+                # Every row keeps a label of its own: a screen reader names each field.
+                label=gettext_lazy("Given to a person")
+                if index == 0
+                else gettext_lazy("And to a person"),
                 required=False,
                 help_text=(
                     gettext_lazy("Type part of a name in any script, or a call sign.")
