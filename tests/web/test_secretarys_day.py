@@ -1,0 +1,262 @@
+"""A secretary's day, in a real browser: the whole life of the organization recorded
+through the pages only (typing and clicking), then read back on the public pages and in
+the Chronicle export.
+
+Debian's Chromium driven by Playwright (see tests/web/test_browser.py). Run with
+``pytest -m browser``. When ``CHAPTERHOUSE_GUIDE_SCREENSHOTS`` names a folder (the
+secretary's guide uses ``docs/guide``), the steps are photographed into it as
+``NN-name.png``; otherwise nothing is written, so CI never rewrites the guide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, _load_demo
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "secretary@chapterhouse.test"
+PASSWORD = "a long enough test password"
+
+# What the secretary types, compared with the pages and the export at the end.
+CONFERENCE = {
+    "en": "6th General Conference",
+    "ru": "6-я генеральная конференция",
+    "de": "6. Generalkonferenz",
+}
+FIRST_DAY, LAST_DAY = "2025-10-10", "2025-10-11"
+ONLINE_TITLE = "Steppe evening of friendship"
+HYBRID_TITLE = "Tokyo plenary"
+PARTNER = {"en": "Silk Road Youth Council", "ru": "Молодёжный совет Шёлкового пути"}
+TREATY = "Treaty of cooperation with the Silk Road Youth Council"
+INSTRUCTION = "Translate the new statutes into every working language"
+DUE = "2025-12-01"
+LETTER = "Thank you for ten years of letters that kept our friends together."
+DOCUMENT_NAME = "agenda-day-1.txt"
+DOCUMENT_TEXT = b"Agenda of the first day: 1. Opening. 2. Reports of the committees.\n"
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Return a headless Chromium (skipped without /usr/bin/chromium, as in test_browser)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `apt-get install -y chromium` enables the browser tests"
+        if os.environ.get("CHAPTERHOUSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Guide:
+    """Photographs the steps into ``$CHAPTERHOUSE_GUIDE_SCREENSHOTS`` when it names a
+    folder, numbered in order (``01-sign-in.png`` …); does nothing otherwise."""
+
+    def __init__(self) -> None:
+        folder = os.environ.get("CHAPTERHOUSE_GUIDE_SCREENSHOTS")
+        self.folder = Path(folder) if folder else None
+        self.count = 0
+
+    def shot(self, page: Any, name: str, *, full_page: bool = False, of: Any = None) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        path = str(self.folder / f"{self.count:02d}-{name}.png")
+        if of is not None:
+            of.screenshot(path=path, scale="css")
+        else:
+            page.screenshot(path=path, full_page=full_page, scale="css")
+
+
+def _secretary() -> None:
+    """The secretary: an officer of the council (which covers every body below it), with
+    a password and a confirmed authenticator, as officers must have."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from chapterhouse.custody.access import ADMIN
+    from chapterhouse.custody.services import user_add
+    from chapterhouse.registry.models import Body, Person
+
+    now = timezone.now()
+    user = user_add(
+        viewer=ADMIN,
+        via="cli",
+        email=EMAIL,
+        password=PASSWORD,
+        person=Person.objects.get(slug="irina-volkova"),
+        grants=[("officer", Body.objects.get(slug="council"))],
+        on=now.date(),
+        at=now,
+    )
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def _current_code() -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=EMAIL)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+
+
+def _saved(page: Any, message: str) -> None:
+    """Assert the page landed on shows the success message (and no form errors)."""
+    page.wait_for_load_state()
+    assert page.locator(".form-errors").count() == 0, page.locator("main").inner_text()[:3000]
+    assert message in page.locator("body").inner_text(), page.locator("main").inner_text()[:3000]
+
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "de": "Deutsch", "zh": "中文", "ko": "한국어"}
+
+
+def _field(scope: Any, label: str) -> Any:
+    """Return the field (label, input(s), help) whose label reads ``label``."""
+    return scope.locator(".form-field").filter(
+        has=scope.page.locator("label").filter(has_text=re.compile(rf"^{re.escape(label)}:?$"))
+    )
+
+
+def _by_language(scope: Any, label: str, texts: dict[str, str]) -> None:
+    """Type a text in several working languages: one input per language, under ``label``."""
+    field = _field(scope, label)
+    for lang, value in texts.items():
+        field.get_by_label(LANGUAGE_NAMES[lang], exact=True).fill(value)
+
+
+def _choose(scope: Any, label: str, typed: str, *, values: list[str] | None = None) -> None:
+    """Type in the filter box over a long list (desk.js) and choose: a single choice takes
+    the first match; a several-choice list takes ``values`` among those shown."""
+    scope.get_by_role("searchbox", name=re.compile(rf"^Filter: {re.escape(label)}")).fill(typed)
+    if values is not None:
+        scope.get_by_role("listbox", name=re.compile(rf"^{re.escape(label)}")).select_option(
+            values
+        )
+
+
+def _pick_person(field: Any, typed: str, expected: str) -> None:
+    """Type part of a name and choose the suggestion with the keyboard (desk.js)."""
+    field.click()
+    field.press_sequentially(typed, delay=30)
+    option = field.page.get_by_role("option", name=re.compile(re.escape(expected)))
+    option.first.wait_for()
+    field.press("ArrowDown")
+    field.press("ArrowUp")
+    field.press("Enter")
+    assert expected in field.input_value()
+
+
+def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
+    _load_demo()
+    _secretary()
+    base = live_server.url
+    guide = Guide()
+    errors: list[str] = []
+    page = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-GB").new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # -- signing in: e-mail and password, then the code of the authenticator ------------
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    guide.shot(page, "sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/sign-in/code/**")
+    page.get_by_label("Code").fill(_current_code())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert "/accounts/sign-in" not in page.url
+
+    # -- 1. a two-day conference, named in three languages ----------------------------
+    page.goto(f"{base}/conferences/new/")
+    form = page.locator("form.record-form")
+    _by_language(form, "Name", CONFERENCE)
+    page.get_by_label("Number").fill("6")
+    page.get_by_label("Kind").fill("general")
+    page.get_by_role("textbox", name="First day").fill(FIRST_DAY)
+    page.get_by_role("textbox", name="Last day").fill(LAST_DAY)
+    guide.shot(page, "conference-form", full_page=True)
+    page.get_by_role("button", name="Save").click()
+    _saved(page, "The conference is recorded.")
+    conference_url = page.url
+    conference_slug = conference_url.rstrip("/").rsplit("/", 1)[1]
+    main = page.locator("main").inner_text()
+    assert CONFERENCE["en"] in main
+
+    # -- 2. two sessions, on its two days, hosted by two committees ---------------------
+    page.get_by_role("link", name="Record a session on this day").first.click()
+    page.wait_for_url("**/sessions/new/**")
+    form = page.locator("form.record-form")
+    assert page.get_by_role("textbox", name="Date").input_value() == FIRST_DAY
+    _by_language(form, "Title", {"en": ONLINE_TITLE})
+    _choose(page, "Hosted by", "Kazakh", values=["ec-kz"])
+    _choose(page, "Country", "Kazak")
+    page.get_by_label("Format").select_option(label="online")
+    _pick_person(page.get_by_label("Chaired by"), "Bekov", "Aigerim Bekova")
+    rows = page.locator(".attendee-row")
+    _pick_person(rows.nth(0).get_by_label("Person"), "Timur", "Timur Akhmetov")
+    _pick_person(rows.nth(1).get_by_label("Person"), "Ольга", "Olga Smirnova")
+    rows.nth(1).get_by_label("Role").select_option(label="speaker")
+    guide.shot(page, "session-form", full_page=True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    _saved(page, "The session is recorded.")
+    online_url = page.url
+    main = page.locator("main").inner_text()
+    for name in (ONLINE_TITLE, "Kazakh Executive Committee", "Kazakhstan", "Aigerim Bekova"):
+        assert name in main
+    assert "Timur Akhmetov" in main and "Olga Smirnova" in main
+
+    # A document of the first session: its agenda, a small text file.
+    agenda = tmp_path / DOCUMENT_NAME
+    agenda.write_bytes(DOCUMENT_TEXT)
+    page.get_by_role("link", name="Add a document").click()
+    form = page.locator("form.record-form")
+    _by_language(form, "Title", {"en": "Agenda of the first day"})
+    page.get_by_label("Kind").select_option(label="agenda")
+    page.get_by_label("File").set_input_files(str(agenda))
+    page.get_by_role("button", name="Save").click()
+    _saved(page, "The document is added.")
+    assert "Agenda of the first day" in page.locator("main").inner_text()
+
+    page.goto(conference_url)
+    page.get_by_role("link", name="Record a session on this day").nth(1).click()
+    page.wait_for_url("**/sessions/new/**")
+    form = page.locator("form.record-form")
+    assert page.get_by_role("textbox", name="Date").input_value() == LAST_DAY
+    _by_language(form, "Title", {"en": HYBRID_TITLE, "de": "Plenum in Tokio"})
+    _choose(page, "Hosted by", "Japan", values=["ec-jp"])
+    _choose(page, "Country", "Japan")
+    _by_language(form, "City", {"en": "Tokyo"})
+    page.get_by_label("Format").select_option(label="hybrid (in person and online)")
+    _pick_person(page.get_by_label("Chaired by"), "Park", "Park Min-jun")
+    rows = page.locator(".attendee-row")
+    _pick_person(rows.nth(0).get_by_label("Person"), "Kenji", "Kenji Sato")
+    _pick_person(rows.nth(1).get_by_label("Person"), "Lark", "Ana Costa")
+    rows.nth(1).get_by_label("Role").select_option(label="guest")
+    page.get_by_role("button", name="Save", exact=True).click()
+    _saved(page, "The session is recorded.")
+    hybrid_url = page.url
+    hybrid_slug = hybrid_url.rstrip("/").rsplit("/", 1)[1]
+    main = page.locator("main").inner_text()
+    for name in (HYBRID_TITLE, "Japanese Executive Committee", "Japan", "Tokyo", "Kenji Sato"):
+        assert name in main
+    guide.shot(page, "session-page", full_page=True)
+
+    page.goto(conference_url)
+    days = page.locator("main").inner_text()
+    assert ONLINE_TITLE in days and HYBRID_TITLE in days
+    guide.shot(page, "conference-page", full_page=True)
