@@ -260,3 +260,117 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     days = page.locator("main").inner_text()
     assert ONLINE_TITLE in days and HYBRID_TITLE in days
     guide.shot(page, "conference-page", full_page=True)
+
+    # -- a new partner and the treaty with it, still to be signed -----------------------
+    page.goto(f"{base}/partners/new/")
+    form = page.locator("form.record-form")
+    _by_language(form, "Name", PARTNER)
+    page.get_by_label("Kind").fill("youth union")
+    _choose(page, "Country", "Uzbek")
+    page.get_by_role("button", name="Save").click()
+    _saved(page, "")
+    partner_slug = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert PARTNER["en"] in page.locator("main").inner_text()
+
+    page.goto(f"{base}/agreements/new/")
+    form = page.locator("form.record-form")
+    _by_language(form, "Title", {"en": TREATY})
+    page.get_by_label("Partners").select_option([partner_slug])
+    page.get_by_label("Status").select_option("in_development")
+    page.locator("textarea[name=articles-0-text_0]").fill("To hold a youth camp every summer.")
+    page.locator(".form-actions button[type=submit]").first.click()
+    _saved(page, "The agreement is recorded.")
+    agreement_slug = page.url.rstrip("/").rsplit("/", 1)[1]
+
+    # -- 3. a decision of the second session, composed of steps ------------------------
+    page.goto(hybrid_url)
+    page.get_by_role("link", name="Record a decision").click()
+    page.wait_for_url("**/decisions/new/**")
+    _by_language(
+        page.locator("form.record-form"), "Wording", {"en": "The plenary decides as follows."}
+    )
+    page.get_by_label("Votes for").fill("41")
+    page.get_by_label("Votes against").fill("2")
+    page.get_by_label("Abstentions").fill("3")
+
+    def add(button: str) -> Any:
+        page.get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+        return page.locator("fieldset.desk-step").last
+
+    # The predecessor's term ends that day ...
+    step = add("Add: end a term")
+    _choose(step, "Body", "Japanese")
+    step.get_by_role("button", name="Update choices").click()
+    page.wait_for_load_state()
+    step = page.locator("fieldset.desk-step").last
+    step.get_by_label("Whose term").select_option(label="Park Min-jun — Head")
+    step.get_by_label("Reason").select_option("term_expired")
+    # ... and the new head is elected.
+    step = add("Add: elect someone")
+    _pick_person(step.get_by_label("Person"), "Sato", "Kenji Sato")
+    _choose(step, "Body", "Japanese")
+    step.get_by_label("Role").select_option("head")
+    step.get_by_label("How").select_option("elected")
+    step.get_by_label("Term length").select_option("P2Y")
+
+    # The media department is dissolved (its bureau first: a body with a sub-body
+    # cannot be dissolved); its mandate goes to the heads of every executive committee.
+    step = add("Add: dissolve a body")
+    _choose(step, "Body", "Press")
+    step = add("Add: dissolve a body")
+    _choose(step, "Body", "Media")
+    step.get_by_role("button", name="Update choices").click()
+    page.wait_for_load_state()
+    step = page.locator("fieldset.desk-step").last
+    handover = step.locator("fieldset.desk-handover")
+    assert "publications" in handover.inner_text()
+    handover.get_by_label("Or to every body of this kind").select_option("executive_committee")
+    handover.get_by_label("Held there by").select_option("head")
+
+    step = add("Add: give an instruction")
+    _by_language(step, "Instruction", {"en": INSTRUCTION})
+    _choose(step, "To these bodies", "Executive", values=["ec-kz", "ec-jp"])
+    step.get_by_role("textbox", name="Due").fill(DUE)
+
+    step = add("Add: award an honour")
+    _pick_person(step.get_by_label("Person"), "Lark", "Ana Costa")
+    step.get_by_label("Honour").select_option(label="Friendship Badge")
+    _by_language(step, "Letter of thanks", {"en": LETTER})
+
+    step = add("Add: sign an agreement")
+    step.get_by_label("Agreement").select_option(agreement_slug)
+    guide.shot(page, "decision-steps", full_page=True)
+
+    # -- 4. the preview, then save, then adopt -------------------------------------------
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    preview = page.locator(".desk-preview")
+    assert page.locator(".form-errors").count() == 0, page.locator("main").inner_text()[:4000]
+    seen = preview.inner_text()
+    # It warns of the term it ends, names who is elected and what is dissolved, and draws
+    # the chart before and after. (It says nothing yet of the award, the instruction or
+    # the treaty: the preview words what /changes words, the posts and the bodies.)
+    assert "It ends the term of Park Min-jun as Head of Japanese Executive Committee" in seen
+    assert "Elected to Japanese Executive Committee — Head: Kenji Sato" in seen
+    assert "Head: Park Min-jun (the term expired)" in seen
+    assert re.search(
+        r"3rd Media Department; publications passes to the Head of Argentine Executive"
+        r" Committee, Japanese Executive Committee, Kazakh Executive Committee, and Nordic"
+        r" Executive Committee",
+        seen,
+    ), seen
+    assert "Information Bureau" in seen
+    assert "Head: Kenji Sato (new)" in preview.locator(".desk-preview__charts").inner_text()
+    guide.shot(page, "decision-preview", of=preview)
+    page.get_by_role("button", name="Save", exact=True).last.click()
+    _saved(page, "The decision is recorded.")
+    decision_url = page.url
+    decision_slug = decision_url.rstrip("/").rsplit("/", 1)[1]
+
+    page.get_by_role("link", name="Adopt").click()
+    page.wait_for_url("**/adopt/")
+    assert "Kenji Sato" in page.locator(".desk-preview").inner_text()
+    guide.shot(page, "decision-adopt", full_page=True)
+    page.get_by_role("button", name="Adopt").click()
+    _saved(page, "The decision is adopted.")
