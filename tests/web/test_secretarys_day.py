@@ -143,9 +143,7 @@ def _choose(scope: Any, label: str, typed: str, *, values: list[str] | None = No
     the first match; a several-choice list takes ``values`` among those shown."""
     scope.get_by_role("searchbox", name=re.compile(rf"^Filter: {re.escape(label)}")).fill(typed)
     if values is not None:
-        scope.get_by_role("listbox", name=re.compile(rf"^{re.escape(label)}")).select_option(
-            values
-        )
+        scope.get_by_role("listbox", name=re.compile(rf"^{re.escape(label)}")).select_option(values)
 
 
 def _pick_person(field: Any, typed: str, expected: str) -> None:
@@ -374,3 +372,185 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     guide.shot(page, "decision-adopt", full_page=True)
     page.get_by_role("button", name="Adopt").click()
     _saved(page, "The decision is adopted.")
+
+    # -- 5. the record now says exactly that ------------------------------------------------
+    def main_text(path: str) -> str:
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200, path
+        return page.locator("main").inner_text()
+
+    main_text(f"/?as_of={LAST_DAY}")
+    head = page.locator('[data-body="ec-jp"] [data-role="head"] dd').inner_text()
+    assert "Kenji Sato" in head and "Park Min-jun" not in head
+    assert page.locator('[data-body="dept-3"], [data-body="press-bureau"]').count() == 0
+    guide.shot(page, "orgchart-after")
+    main_text(f"/?as_of={FIRST_DAY}")
+    assert "Park Min-jun" in page.locator('[data-body="ec-jp"] [data-role="head"] dd').inner_text()
+    assert page.locator('[data-body="dept-3"]').count() == 1
+
+    changes = main_text(f"/changes?from={LAST_DAY}&to={LAST_DAY}")
+    assert "Kenji Sato" in changes and "Park Min-jun" in changes, changes
+    assert "3rd Media Department" in changes and "Information Bureau" in changes, changes
+    assert "Aigerim Bekova" not in changes and "Lucía Fernández" not in changes, changes
+    guide.shot(page, "changes", full_page=True)
+
+    report = main_text(f"/conferences/{conference_slug}/report/")
+    for line in (
+        "Day 1. Kazakh Executive Committee (Kazakhstan — October 10)",
+        "Day 2. Japanese Executive Committee (Japan — October 11)",
+        "Elected to Japanese Executive Committee — Head: Kenji Sato",
+        f"{INSTRUCTION} — Japanese Executive Committee and Kazakh Executive Committee,"
+        " by December 1, 2025",
+        "Ana Costa: Friendship Badge (citation: Letter of thanks: Friendship Badge)",
+        f"{TREATY} — signed, October 11, 2025",
+        "Day 1. Steppe evening of friendship",
+        "Day 2. Tokyo plenary",
+        "Agenda of the first day (agenda)",
+    ):
+        assert line in report, report
+    guide.shot(page, "conference-report", full_page=True)
+
+    main_text("/tasks/?all=1")
+    row = page.locator("main tr, main li", has_text=INSTRUCTION).first.inner_text()
+    assert "Kazakh Executive Committee" in row and "Japanese Executive Committee" in row, row
+    guide.shot(page, "task-board", full_page=True)
+    assert INSTRUCTION in main_text("/bodies/ec-jp/tasks/")
+
+    kenji = main_text("/people/kenji-sato/")
+    assert "October 11, 2025 – October 10, 2027\nHead, Japanese Executive Committee" in kenji
+    park = main_text("/people/park-minjun/")
+    assert "May 18, 2025 – October 10, 2025\nHead, Japanese Executive Committee" in park, park
+    lark = main_text("/people/lark/")
+    assert "Friendship Badge · October 11, 2025" in lark, lark
+    guide.shot(page, "person-page", full_page=True)
+    treaty = main_text(f"/agreements/{agreement_slug}/")
+    assert f"International Friendship League; {PARTNER['en']}" in treaty
+    assert "SIGNED · October 11, 2025 · decision" in treaty, treaty
+    decision = main_text(f"/decisions/{decision_slug}/")
+    for line in (
+        "For: 41 · against: 2 · abstained: 3",
+        "Kenji Sato: Head, Japanese Executive Committee (October 11, 2025 – October 10, 2027,"
+        " elected)",
+        "3rd Media Department Department (last day October 10, 2025)",
+        "publications: dept-3 → ec-kz (Head)",
+        "Ana Costa: Friendship Badge (October 11, 2025)",
+        f"{INSTRUCTION} (due December 1, 2025)",
+        f"{TREATY} (October 11, 2025)",
+    ):
+        assert line in decision, decision
+
+    # -- 6. the Chronicle export holds it as it was typed -----------------------------------
+    from django.core.management import call_command
+
+    exported = tmp_path / "export.chronicle.json"
+    call_command("export", output=str(exported))
+    chronicle = json.loads(exported.read_text(encoding="utf-8"))
+    by_id = {
+        key: {record["id"]: record for record in chronicle.get(key, [])}
+        for key in ("conferences", "sessions", "decisions", "partners", "agreements", "honours")
+    }
+    conference = by_id["conferences"][conference_slug]
+    assert (conference["name"], conference["number"], conference["kind"]) == (
+        CONFERENCE,
+        6,
+        "general",
+    )
+    assert (conference["start"], conference["end"]) == (FIRST_DAY, LAST_DAY)
+    online = by_id["sessions"][online_url.rstrip("/").rsplit("/", 1)[1]]
+    hybrid = by_id["sessions"][hybrid_slug]
+    assert {key: online[key] for key in ("conference", "day", "date", "hosts", "country")} == {
+        "conference": conference_slug,
+        "day": 1,
+        "date": FIRST_DAY,
+        "hosts": ["ec-kz"],
+        "country": "KZ",
+    }
+    assert (online["title"], online["format"], online["chair"]) == (
+        {"en": ONLINE_TITLE},
+        "online",
+        "aigerim-bekova",
+    )
+    assert online["attendees"] == [
+        {"person": "timur-akhmetov", "role": "participant"},
+        {"person": "olga-smirnova", "role": "speaker"},
+    ]
+    assert [(d["kind"], d["title"]) for d in online["documents"]] == [
+        ("agenda", {"en": "Agenda of the first day"})
+    ]
+    assert {key: hybrid[key] for key in ("day", "date", "hosts", "country", "format")} == {
+        "day": 2,
+        "date": LAST_DAY,
+        "hosts": ["ec-jp"],
+        "country": "JP",
+        "format": "hybrid",
+    }
+    assert (hybrid["title"], hybrid["city"], hybrid["chair"]) == (
+        {"en": HYBRID_TITLE, "de": "Plenum in Tokio"},
+        {"en": "Tokyo"},
+        "park-minjun",
+    )
+    assert hybrid["attendees"] == [
+        {"person": "kenji-sato", "role": "participant"},
+        {"person": "lark", "role": "guest"},
+    ]
+    letter = next(d for d in hybrid["documents"] if d["kind"] == "letter")
+    assert letter["text"] == {"en": LETTER}
+
+    decision = by_id["decisions"][decision_slug]
+    assert (decision["session"], decision["status"], decision["votes"]) == (
+        hybrid_slug,
+        "adopted",
+        {"for": 41, "against": 2, "abstain": 3},
+    )
+    task = decision["effects"][4]["task"]
+    assert decision["effects"] == [
+        {
+            "op": "end_term",
+            "person": "park-minjun",
+            "body": "ec-jp",
+            "role": "head",
+            "reason": "term_expired",
+        },
+        {
+            "op": "start_term",
+            "person": "kenji-sato",
+            "body": "ec-jp",
+            "role": "head",
+            "how": "elected",
+            "term_length": "P2Y",
+        },
+        {"op": "dissolve_body", "body": "press-bureau"},
+        {
+            "op": "dissolve_body",
+            "body": "dept-3",
+            "transfer": [
+                {"mandate": "publications", "to_kind": "executive_committee", "holder_role": "head"}
+            ],
+        },
+        {
+            "op": "assign_task",
+            "task": {
+                "id": task["id"],
+                "title": {"en": INSTRUCTION},
+                "assignees": [{"body": "ec-jp"}, {"body": "ec-kz"}],
+                "due": DUE,
+                "status": "open",
+            },
+        },
+        {"op": "award", "person": "lark", "honour": "friendship-badge", "citation": letter["id"]},
+        {"op": "sign_agreement", "agreement": agreement_slug},
+    ]
+    assert by_id["partners"][partner_slug] == {
+        "id": partner_slug,
+        "name": PARTNER,
+        "kind": "youth_union",
+        "country": "UZ",
+    }
+    treaty_record = by_id["agreements"][agreement_slug]
+    assert (treaty_record["title"], treaty_record["parties"], treaty_record["articles"]) == (
+        {"en": TREATY},
+        ["self", partner_slug],
+        [{"en": "To hold a youth camp every summer."}],
+    )
+    assert by_id["honours"]["friendship-badge"]["kind"] == "badge"
+    assert errors == []
