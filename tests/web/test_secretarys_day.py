@@ -146,12 +146,15 @@ def _choose(scope: Any, label: str, typed: str, *, values: list[str] | None = No
         scope.get_by_role("listbox", name=re.compile(rf"^{re.escape(label)}")).select_option(values)
 
 
-def _pick_person(field: Any, typed: str, expected: str) -> None:
-    """Type part of a name and choose the suggestion with the keyboard (desk.js)."""
+def _pick_person(field: Any, typed: str, expected: str, *, shown: Any = None) -> None:
+    """Type part of a name and choose the suggestion with the keyboard (desk.js);
+    ``shown()`` is called while the suggestions are open."""
     field.click()
     field.press_sequentially(typed, delay=30)
     option = field.page.get_by_role("option", name=re.compile(re.escape(expected)))
     option.first.wait_for()
+    if shown is not None:
+        shown()
     field.press("ArrowDown")
     field.press("ArrowUp")
     field.press("Enter")
@@ -207,9 +210,13 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     _pick_person(page.get_by_label("Chaired by"), "Bekov", "Aigerim Bekova")
     rows = page.locator(".attendee-row")
     _pick_person(rows.nth(0).get_by_label("Person"), "Timur", "Timur Akhmetov")
-    _pick_person(rows.nth(1).get_by_label("Person"), "Ольга", "Olga Smirnova")
+    _pick_person(
+        rows.nth(1).get_by_label("Person"),
+        "Ольга",
+        "Olga Smirnova",
+        shown=lambda: guide.shot(page, "session-form-picker"),
+    )
     rows.nth(1).get_by_label("Role").select_option(label="speaker")
-    guide.shot(page, "session-form", full_page=True)
     page.get_by_role("button", name="Save", exact=True).click()
     _saved(page, "The session is recorded.")
     online_url = page.url
@@ -252,7 +259,6 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     main = page.locator("main").inner_text()
     for name in (HYBRID_TITLE, "Japanese Executive Committee", "Japan", "Tokyo", "Kenji Sato"):
         assert name in main
-    guide.shot(page, "session-page", full_page=True)
 
     page.goto(conference_url)
     days = page.locator("main").inner_text()
@@ -338,7 +344,9 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
 
     step = add("Add: sign an agreement")
     step.get_by_label("Agreement").select_option(agreement_slug)
-    guide.shot(page, "decision-steps", full_page=True)
+    page.evaluate("document.querySelector('#step-0').scrollIntoView()")
+    guide.shot(page, "decision-steps")
+    guide.shot(page, "decision-handover", of=page.locator("#step-3"))
 
     # -- 4. the preview, then save, then adopt -------------------------------------------
     page.get_by_role("button", name="Preview").click()
@@ -369,7 +377,6 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     page.get_by_role("link", name="Adopt").click()
     page.wait_for_url("**/adopt/")
     assert "Kenji Sato" in page.locator(".desk-preview").inner_text()
-    guide.shot(page, "decision-adopt", full_page=True)
     page.get_by_role("button", name="Adopt").click()
     _saved(page, "The decision is adopted.")
 
@@ -423,6 +430,10 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     lark = main_text("/people/lark/")
     assert "Friendship Badge · October 11, 2025" in lark, lark
     guide.shot(page, "person-page", full_page=True)
+    main_text("/honours/friendship-badge/")
+    award = page.locator("main li", has_text="October 11, 2025")
+    assert "Ana Costa" in award.inner_text()
+    award.get_by_role("link", name="Letter of thanks (PDF)").wait_for()
     treaty = main_text(f"/agreements/{agreement_slug}/")
     assert f"International Friendship League; {PARTNER['en']}" in treaty
     assert "SIGNED · October 11, 2025 · decision" in treaty, treaty
