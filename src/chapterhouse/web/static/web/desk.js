@@ -153,11 +153,12 @@
         var url = source + "?limit=8&q=" + encodeURIComponent(query);
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) {
-            return response.ok ? response.json() : { people: [] };
+            return response.ok ? response.json() : { items: [] };
           })
           .then(function (data) {
             if (ticket !== asked) return;
-            var choices = (data.people || []).map(function (person) {
+            // The person search answers a page of people under "items".
+            var choices = (data.items || []).map(function (person) {
               return { label: person.name + " (" + person.id + ")", detail: "", value: person.id };
             });
             suggestions.show(choices, function (choice) {
