@@ -28,7 +28,7 @@ def test_the_demo_opens_its_accounts_once_with_their_grants(db):
         ("officer", "ec-kz")
     ]
     # administrator, committee officer, member, news editor, translator
-    assert users.filter(username__endswith="@example.org").count() == 5
+    assert users.filter(username__endswith="@example.org").count() == 6
     assert Grant.objects.filter(user__username="translator@example.org", role="translator").exists()
     assert "Created the demo account bekova@example.org" in first
     assert "Created the demo account" not in second

@@ -124,16 +124,10 @@ def _saved(page: Any, message: str) -> None:
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "de": "Deutsch", "zh": "中文", "ko": "한국어"}
 
 
-def _field(scope: Any, label: str) -> Any:
-    """Return the field (label, input(s), help) whose label reads ``label``."""
-    return scope.locator(".form-field").filter(
-        has=scope.page.locator("label").filter(has_text=re.compile(rf"^{re.escape(label)}:?$"))
-    )
-
-
 def _by_language(scope: Any, label: str, texts: dict[str, str]) -> None:
-    """Type a text in several working languages: one input per language, under ``label``."""
-    field = _field(scope, label)
+    """Type a text in several working languages: one input per language, in the group
+    whose legend reads ``label``."""
+    field = scope.get_by_role("group", name=re.compile(rf"^{re.escape(label)}\b"))
     for lang, value in texts.items():
         field.get_by_label(LANGUAGE_NAMES[lang], exact=True).fill(value)
 

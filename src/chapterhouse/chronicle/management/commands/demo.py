@@ -30,6 +30,13 @@ DEMO_PASSWORD = "chapterhouse-demo"
 DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = [
     ("admin@example.org", None, [], True, "administrator"),
     (
+        "volkova@example.org",
+        "irina-volkova",
+        [("officer", "council")],
+        False,
+        "chair of the coordination committee: records the whole organization at the desk",
+    ),
+    (
         "bekova@example.org",
         "aigerim-bekova",
         [("officer", "ec-kz")],
