@@ -163,3 +163,35 @@ def test_an_adopted_decision_is_previewed_as_adopting_it_anew(demo):
     assert any("Park" in line for line in lines)
     assert state() == before
     assert Decision.objects.get(slug="gc5-d1-elect").status == "adopted"
+
+
+def test_the_preview_names_the_awards_instructions_and_signatures_it_would_record(demo):
+    before = state()
+
+    preview = decision_preview(
+        viewer=ADMIN,
+        at=AT,
+        lang="en",
+        values=new_decision(
+            {"op": "award", "person": "park-minjun", "honour": "friendship-badge"},
+            {
+                "op": "assign_task",
+                "task": {
+                    "id": "report-on-clubs",
+                    "title": {"en": "Report on the clubs"},
+                    "assignees": [{"body": "ec-kz"}, {"body": "ec-jp"}],
+                    "due": "2025-12-01",
+                    "status": "open",
+                },
+            },
+            {"op": "sign_agreement", "agreement": "coop-teachers"},
+        ),
+    )
+
+    assert preview.records[0].startswith("Awards ")
+    assert "Park Min-jun" in preview.records[0]
+    assert "Kazakh" in preview.records[1] and "Japan" in preview.records[1]
+    assert "Report on the clubs" in preview.records[1] and "December 1, 2025" in preview.records[1]
+    assert preview.records[2].startswith("Signs ")
+    assert not preview.changes_nothing
+    assert state() == before

@@ -348,9 +348,8 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     preview = page.locator(".desk-preview")
     assert page.locator(".form-errors").count() == 0, page.locator("main").inner_text()[:4000]
     seen = preview.inner_text()
-    # It warns of the term it ends, names who is elected and what is dissolved, and draws
-    # the chart before and after. (It says nothing yet of the award, the instruction or
-    # the treaty: the preview words what /changes words, the posts and the bodies.)
+    # It warns of the term it ends, names who is elected and what is dissolved, names the
+    # award, the instruction and the signature, and draws the chart before and after.
     assert "It ends the term of Park Min-jun as Head of Japanese Executive Committee" in seen
     assert "Elected to Japanese Executive Committee — Head: Kenji Sato" in seen
     assert "Head: Park Min-jun (the term expired)" in seen
@@ -361,6 +360,9 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
         seen,
     ), seen
     assert "Information Bureau" in seen
+    assert "Awards Friendship Badge to Ana Costa." in seen, seen
+    assert f"“{INSTRUCTION}”, due December 1, 2025" in seen
+    assert f"Signs “{TREATY}”" in seen
     assert "Head: Kenji Sato (new)" in preview.locator(".desk-preview__charts").inner_text()
     guide.shot(page, "decision-preview", of=preview)
     page.get_by_role("button", name="Save", exact=True).last.click()

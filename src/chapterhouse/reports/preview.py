@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.cldr import date_full
+from chapterhouse.core.cldr import date_full, list_join
 from chapterhouse.core.errors import RecordError
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings import services as meetings
@@ -69,10 +69,16 @@ class DecisionPreview:
     before: tuple[ChartNode, ...]
     after: tuple[ChartNode, ...]
     warnings: tuple[str, ...]
+    # What it records beyond posts, bodies and mandates: awards, instructions, signatures.
+    records: tuple[str, ...] = ()
 
     @property
     def changes_nothing(self) -> bool:
-        return (self.changes is None or self.changes.is_empty) and not self.before + self.after
+        return (
+            (self.changes is None or self.changes.is_empty)
+            and not self.before + self.after
+            and not self.records
+        )
 
 
 class _RolledBack(Exception):
@@ -132,6 +138,7 @@ def decision_preview(
                     before=drawn_before,
                     after=drawn_after,
                     warnings=tuple(_warnings(viewer, target, words)),
+                    records=tuple(_records(viewer, target, words)),
                 )
             )
             raise _RolledBack
@@ -324,3 +331,61 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                     }
                 )
     return warnings
+
+
+def _records(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
+    """Return a sentence for each award, instruction and signature ``decision`` makes (read
+    inside the preview's transaction, so they exist), naming people as ``viewer`` may."""
+    from chapterhouse.core.partial_dates import format_start
+    from chapterhouse.relations.models import Agreement, Award, Partner, Task
+
+    lines: list[str] = []
+    with words.active():
+        for award in Award.objects.filter(decision=decision).select_related("person", "honour"):
+            lines.append(
+                _("Awards %(honour)s to %(person)s.")
+                % {
+                    "honour": words.text(award.honour.name, award.honour.slug),
+                    "person": viewer.display_name(award.person),
+                }
+            )
+        tasks = Task.objects.filter(decision=decision).prefetch_related(
+            "assignees__body", "assignees__person"
+        )
+        for task in tasks:
+            assignees = [
+                words.text(row.body.name, row.body.slug)
+                if row.body is not None
+                else viewer.display_name(row.person)  # type: ignore[arg-type]
+                for row in task.assignees.all()
+                if row.body is not None or row.person is not None
+            ]
+            values = {
+                "title": words.text(task.title, task.slug),
+                "assignees": list_join(assignees, words.lang) or "—",
+            }
+            if task.due is not None:
+                due = (
+                    date_full(task.due, words.lang)
+                    if task.due_precision == "day"
+                    else format_start(task.due, task.due_precision)
+                )
+                lines.append(
+                    _("Instructs %(assignees)s: “%(title)s”, due %(due)s.") % {**values, "due": due}
+                )
+            else:
+                lines.append(_("Instructs %(assignees)s: “%(title)s”.") % values)
+        for agreement in Agreement.objects.filter(signed_by=decision):
+            partners = {
+                partner.slug: words.text(partner.name, partner.slug)
+                for partner in Partner.objects.filter(slug__in=agreement.parties)
+            }
+            names = [partners[slug] for slug in agreement.parties if slug in partners]
+            lines.append(
+                _("Signs “%(agreement)s” with %(partners)s.")
+                % {
+                    "agreement": words.text(agreement.title, agreement.slug),
+                    "partners": list_join(names, words.lang) or "—",
+                }
+            )
+    return lines
