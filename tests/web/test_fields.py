@@ -108,3 +108,10 @@ def test_bodies_offered_are_those_the_writer_may_see(personas):
     admin = str(SampleForm(viewer=ADMIN)["body"])
     assert admin.count("<option") >= charlie.count("<option")
     assert 'value="council"' in charlie
+
+
+def test_a_renamed_body_is_offered_by_its_new_name_and_found_by_its_old_one(demo):
+    html = str(SampleForm(viewer=ADMIN)["body"])
+    option = next(line for line in html.splitlines() if 'value="press-bureau"' in line)
+    assert ">Information Bureau<" in option
+    assert "Press Bureau" in option  # among the names it is found by

@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from chapterhouse.core.cldr import babel_locale, catalogue_code
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.registry import selectors as registry
-from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.models import Body, BodyName, Person
 from chapterhouse.reports.conference import working_languages
 from chapterhouse.web.language import language_name, text
 
@@ -376,10 +377,22 @@ def _names_of(*values: Any) -> str:
 
 
 def body_options(viewer: Viewer) -> list[tuple[str, str, str]]:
-    """Return ``(id, name, every name)`` for each body ``viewer`` may see."""
+    """Return ``(id, name, every name)`` for each body ``viewer`` may see, named as it is
+    called today (after its latest rename) and found by every name it ever bore."""
     bodies = Body.objects.all() if viewer.is_admin else Body.objects.filter(viewer.body_filter())
-    rows = bodies.order_by("kind", "number", "slug").values_list("slug", "name", "aliases")
-    return [(slug, text(name), _names_of(slug, name, aliases)) for slug, name, aliases in rows]
+    today = timezone.localdate()
+    rows = (
+        bodies.annotate(today_name=registry.body_name_as_of_expression(as_of=today))
+        .order_by("kind", "number", "slug")
+        .values_list("pk", "slug", "name", "today_name", "aliases")
+    )
+    renames: dict[int, list[Any]] = {}
+    for body_id, name in BodyName.objects.values_list("body_id", "name"):
+        renames.setdefault(body_id, []).append(name)
+    return [
+        (slug, text(now), _names_of(slug, name, aliases, renames.get(pk, [])))
+        for pk, slug, name, now, aliases in rows
+    ]
 
 
 def officer_body_options(viewer: Viewer, *, keep: str | None = None) -> list[tuple[str, str, str]]:
