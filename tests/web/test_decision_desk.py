@@ -3,6 +3,7 @@ step's field, and what adopting it will change shown before it is saved and adop
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -141,13 +142,15 @@ def test_an_error_of_the_service_is_shown_beside_the_field_of_its_step(client, p
     overlapping = elect("aigerim-bekova", role="head")
     form = with_steps(decision_form(text_0="Kept"), elect("timur-akhmetov"), overlapping)
 
-    response = client.post("/decisions/new/", {**form, "status": "adopted"})
-    # A proposed decision saves; its overlap shows when it is previewed or adopted.
-    assert response.status_code == 302
-    decision = Decision.objects.get(slug=response["Location"].split("/")[2])
-
-    adopt = client.get(f"/decisions/{decision.slug}/adopt/")
-    assert "overlaps the twin term" in adopt.content.decode()
+    # Saving checks that the decision could be adopted as written: nothing is saved, the
+    # overlap is shown beside the start of the step at fault, the rest is kept.
+    before = Decision.objects.count()
+    response = client.post("/decisions/new/", form)
+    assert response.status_code == 200
+    assert Decision.objects.count() == before
+    assert "overlaps the twin term" in " ".join(errors_of(response, 1)["start"])
+    assert errors_of(response, 0) == {}
+    assert "Kept" in response.content.decode()
 
     preview = client.post("/decisions/new/", {**form, "preview": "1"})
     assert preview.status_code == 200
@@ -367,3 +370,29 @@ def test_saving_an_adopted_decision_unchanged_keeps_its_effects(client, personas
 
     assert response.status_code == 302, [step.errors for step in response.context["steps"]]
     assert Decision.objects.get(slug=slug).effects == before
+
+
+def test_a_term_on_a_body_not_yet_founded_on_that_date_is_refused_and_nothing_saved(
+    client, personas
+):
+    from chapterhouse.registry.models import Body
+
+    Body.objects.create(
+        slug="cell-later",
+        kind="primary_cell",
+        name={"en": "Later Cell"},
+        parent=Body.objects.get(slug="ec-kz"),
+        founded=dt.date(2030, 1, 1),
+    )
+    client = as_user(client, personas, "bob")
+    before = Decision.objects.count()
+
+    response = client.post(
+        "/decisions/new/",
+        with_steps(decision_form(text_0="Kept"), elect("timur-akhmetov", body="cell-later")),
+    )
+
+    assert response.status_code == 200
+    assert Decision.objects.count() == before
+    assert "founded on 2030-01-01" in " ".join(errors_of(response, 0)["start"])
+    assert "Kept" in response.content.decode()

@@ -355,24 +355,14 @@ def _run_desk(request: HttpRequest, desk: Desk) -> HttpResponse:
     viewer, at = desk.viewer, timezone.now()
     try:
         if "preview" in post:
-            if desk.decision is None:
-                preview = decision_preview(
-                    viewer=viewer,
-                    at=at,
-                    lang=preview_language(),
-                    values=_new_values(desk, values, effects),
-                )
-            else:
-                preview = decision_preview(
-                    viewer=viewer,
-                    at=at,
-                    lang=preview_language(),
-                    decision=desk.decision,
-                    values={**values, "effects": effects},
-                )
+            preview = _preview(desk, values, effects, at)
             return _render_desk(request, desk, preview)
         with transaction.atomic():
             desk.write_letters(effects, at)
+            # A decision that could not be adopted as written is refused now, beside the
+            # step at fault, rather than saved to fail later (a term on a body not yet
+            # founded, an overlapping term …); the check changes nothing.
+            _preview(desk, values, effects, at)
             if desk.decision is None:
                 saved = meetings.decision_create(
                     viewer=viewer, via="web", at=at, values=_new_values(desk, values, effects)
@@ -391,6 +381,26 @@ def _run_desk(request: HttpRequest, desk: Desk) -> HttpResponse:
     except ValidationError as error:
         desk.show_errors(error)
     return _render_desk(request, desk, None)
+
+
+def _preview(
+    desk: Desk, values: dict[str, Any], effects: list[dict[str, Any]], at: dt.datetime
+) -> DecisionPreview:
+    """Return what adopting the desk's decision would change (raises as saving would)."""
+    if desk.decision is None:
+        return decision_preview(
+            viewer=desk.viewer,
+            at=at,
+            lang=preview_language(),
+            values=_new_values(desk, values, effects),
+        )
+    return decision_preview(
+        viewer=desk.viewer,
+        at=at,
+        lang=preview_language(),
+        decision=desk.decision,
+        values={**values, "effects": effects},
+    )
 
 
 def _new_values(
