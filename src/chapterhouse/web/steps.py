@@ -34,6 +34,7 @@ from chapterhouse.web.fields import (
     OptionsSelectMultiple,
     PartialDateField,
     PersonPickerField,
+    PersonPickerInput,
     RecordChoiceField,
     RecordMultipleChoiceField,
     TextByLanguageField,
@@ -116,8 +117,8 @@ class PeoplePickerField(PersonPickerField):
     """Several people, typed as names separated by semicolons; cleans to their ids."""
 
     def __init__(self, **kwargs: Any) -> None:
-        # A plain input: the type-ahead picks one person, this field takes several.
-        kwargs.setdefault("widget", forms.TextInput)
+        # The type-ahead suggests for the name after the last semicolon (desk.js).
+        kwargs.setdefault("widget", PersonPickerInput(attrs={"data-separator": ";"}))
         kwargs.setdefault(
             "help_text",
             gettext_lazy("Names (any script) or call signs, separated by semicolons."),

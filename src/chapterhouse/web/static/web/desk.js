@@ -138,31 +138,40 @@
   function pickPeople(input) {
     var source = input.dataset.source;
     if (!source) return;
+    // A field of several people (data-separator=";") suggests for the last name typed.
+    var separator = input.dataset.separator || "";
     var suggestions = new Suggestions(input);
     var timer = null;
     var asked = 0;
+    function typed() {
+      if (!separator) return { before: "", query: input.value.trim() };
+      var at = input.value.lastIndexOf(separator);
+      return {
+        before: at === -1 ? "" : input.value.slice(0, at + 1) + " ",
+        query: input.value.slice(at + 1).trim()
+      };
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      var query = input.value.trim();
-      if (query.length < 2) {
+      var now = typed();
+      if (now.query.length < 2) {
         suggestions.close();
         return;
       }
       timer = setTimeout(function () {
         var ticket = ++asked;
-        var url = source + "?limit=8&q=" + encodeURIComponent(query);
+        var url = source + "?limit=8&q=" + encodeURIComponent(now.query);
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) {
             return response.ok ? response.json() : { items: [] };
           })
           .then(function (data) {
             if (ticket !== asked) return;
-            // The person search answers a page of people under "items".
             var choices = (data.items || []).map(function (person) {
               return { label: person.name + " (" + person.id + ")", detail: "", value: person.id };
             });
             suggestions.show(choices, function (choice) {
-              input.value = choice.label;
+              input.value = now.before + choice.label + (separator ? separator + " " : "");
               input.dispatchEvent(new Event("change", { bubbles: true }));
             });
           })
