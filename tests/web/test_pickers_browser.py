@@ -73,3 +73,16 @@ def test_a_long_list_of_bodies_is_filtered_by_any_of_their_names(bob_page, live_
     shown = bodies.locator("option:not([hidden])").all_inner_texts()
 
     assert shown and all("Kazakh" in name for name in shown), shown
+
+
+def test_choosing_the_body_of_an_end_term_step_lists_its_holders_at_once(bob_page, live_server):
+    bob_page.goto(f"{live_server.url}/decisions/new/?session=gc5-d2")
+    bob_page.get_by_role("button", name="Add: end a term").click()
+    bob_page.wait_for_load_state()
+
+    with bob_page.expect_navigation():
+        bob_page.locator('select[name="s0-body"]').select_option("ec-kz")
+
+    whose = bob_page.locator('select[name="s0-holder"]').locator("option").all_inner_texts()
+    assert any("Aigerim Bekova" in option for option in whose), whose
+    assert bob_page.url.endswith("#step-0")

@@ -250,7 +250,21 @@
     });
   }
 
+  /* -- a step whose choices follow its body refreshes itself when the body changes ----- */
+  function refreshOnChange(button) {
+    var step = button.closest("fieldset");
+    var body = step && step.querySelector('select[name$="-body"]');
+    if (!body) return;
+    body.addEventListener("change", function () {
+      var form = button.form;
+      // Come back to this step, not to the top of the page.
+      form.action = window.location.pathname + window.location.search + "#" + step.id;
+      button.click();
+    });
+  }
+
   function enhance(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('button[name="refresh"]'), refreshOnChange);
     Array.prototype.forEach.call(root.querySelectorAll('input[data-picker="people"]'), pickPeople);
     Array.prototype.forEach.call(root.querySelectorAll('select[data-picker="select"]'), filterSelect);
     Array.prototype.forEach.call(root.querySelectorAll("input[data-partial-date]"), pickDate);
