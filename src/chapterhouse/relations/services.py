@@ -262,30 +262,66 @@ def _partner_set(partner: Partner, data: Mapping[str, Any]) -> None:
         partner.country = data["country"] or ""
 
 
+def _simple_create(
+    viewer: Viewer,
+    via: str,
+    at: dt.datetime,
+    *,
+    model: Any,
+    kind: str,
+    fields: Any,
+    data: Mapping[str, Any],
+    write: Any,
+    snapshot: Any,
+) -> Any:
+    """Create a partner or an honour: an id from its name, its fields, an audit entry."""
+    with transaction.atomic():
+        lock_record()
+        record = model(slug=_new_slug(viewer, model, fields.id, name=fields.name, fallback=kind))
+        write(record, data)
+        record.save()
+        _audit(viewer, via, at, kind=kind, slug=record.slug, before=None, after=snapshot(record))
+    return record
+
+
+def _simple_update(
+    viewer: Viewer,
+    via: str,
+    at: dt.datetime,
+    *,
+    record: Any,
+    kind: str,
+    data: Mapping[str, Any],
+    write: Any,
+    snapshot: Any,
+) -> Any:
+    """Change a partner or an honour under its row lock, with an audit entry."""
+    with transaction.atomic():
+        lock_row(record)
+        before = snapshot(record)
+        write(record, data)
+        record.save()
+        _audit(viewer, via, at, kind=kind, slug=record.slug, before=before, after=snapshot(record))
+    return record
+
+
 def partner_create(
     *, viewer: Viewer, via: str, at: dt.datetime, values: Mapping[str, Any]
 ) -> Partner:
     """Record a new partner organization from ``values`` (see PartnerFields)."""
     _require_organization(viewer, _("record a partner"))
     fields = validated(PartnerFields, values)
-    data = given(fields)
-    with transaction.atomic():
-        lock_record()
-        partner = Partner(
-            slug=_new_slug(viewer, Partner, fields.id, name=fields.name, fallback="partner")
-        )
-        _partner_set(partner, data)
-        partner.save()
-        _audit(
-            viewer,
-            via,
-            at,
-            kind="partner",
-            slug=partner.slug,
-            before=None,
-            after=partner_snapshot(partner),
-        )
-    return partner
+    return _simple_create(
+        viewer,
+        via,
+        at,
+        model=Partner,
+        kind="partner",
+        fields=fields,
+        data=given(fields),
+        write=_partner_set,
+        snapshot=partner_snapshot,
+    )
 
 
 def partner_update(
@@ -293,22 +329,16 @@ def partner_update(
 ) -> Partner:
     """Change the given fields of ``partner`` (see PartnerChanges); null clears one."""
     _require_organization(viewer, _("change a partner"))
-    data = given(validated(PartnerChanges, changes))
-    with transaction.atomic():
-        lock_row(partner)
-        before = partner_snapshot(partner)
-        _partner_set(partner, data)
-        partner.save()
-        _audit(
-            viewer,
-            via,
-            at,
-            kind="partner",
-            slug=partner.slug,
-            before=before,
-            after=partner_snapshot(partner),
-        )
-    return partner
+    return _simple_update(
+        viewer,
+        via,
+        at,
+        record=partner,
+        kind="partner",
+        data=given(validated(PartnerChanges, changes)),
+        write=_partner_set,
+        snapshot=partner_snapshot,
+    )
 
 
 # -- honours ----------------------------------------------------------------------------------
@@ -338,23 +368,17 @@ def honour_create(
     fields = validated(HonourFields, values)
     data = given(fields)
     data.setdefault("kind", fields.kind)
-    with transaction.atomic():
-        lock_record()
-        honour = Honour(
-            slug=_new_slug(viewer, Honour, fields.id, name=fields.name, fallback="honour")
-        )
-        _honour_set(honour, data)
-        honour.save()
-        _audit(
-            viewer,
-            via,
-            at,
-            kind="honour",
-            slug=honour.slug,
-            before=None,
-            after=honour_snapshot(honour),
-        )
-    return honour
+    return _simple_create(
+        viewer,
+        via,
+        at,
+        model=Honour,
+        kind="honour",
+        fields=fields,
+        data=data,
+        write=_honour_set,
+        snapshot=honour_snapshot,
+    )
 
 
 def honour_update(
@@ -362,22 +386,16 @@ def honour_update(
 ) -> Honour:
     """Change the given fields of ``honour`` (see HonourChanges)."""
     _require_organization(viewer, _("change an honour"))
-    data = given(validated(HonourChanges, changes))
-    with transaction.atomic():
-        lock_row(honour)
-        before = honour_snapshot(honour)
-        _honour_set(honour, data)
-        honour.save()
-        _audit(
-            viewer,
-            via,
-            at,
-            kind="honour",
-            slug=honour.slug,
-            before=before,
-            after=honour_snapshot(honour),
-        )
-    return honour
+    return _simple_update(
+        viewer,
+        via,
+        at,
+        record=honour,
+        kind="honour",
+        data=given(validated(HonourChanges, changes)),
+        write=_honour_set,
+        snapshot=honour_snapshot,
+    )
 
 
 # -- agreements -------------------------------------------------------------------------------
