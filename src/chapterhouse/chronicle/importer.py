@@ -27,6 +27,7 @@ from typing import IO, Any, BinaryIO
 
 from django.db import connection, transaction
 from django.db.models import DateField, JSONField, Model
+from django.utils import translation
 
 from chapterhouse.chronicle.reader import (
     ChronicleError,
@@ -105,6 +106,9 @@ SECTIONS = [
 MAX_ERRORS = 200
 ANALYZE_AFTER = 50_000
 CHUNK = 5000
+# The language of the import's error report, whatever language is active: the report is
+# a documented contract (docs/spec/CHRONICLE.md) and may be read by a program.
+IMPORT_LANGUAGE = "en"
 OUTCOMES = ("created", "updated", "unchanged")
 
 
@@ -1674,11 +1678,16 @@ def chronicle_import(
 
     Imports run one at a time: one that finds another writing calls ``on_wait``
     once and waits for it to finish (see core.locks.import_lock).
+
+    The errors are in English whatever language is active (the importer's own messages
+    are, and a program may read them): the services' messages, translated for the desk,
+    are rendered here in English too.
     """
     if viewer is not None and at is None:
         raise ValueError("an audited import needs the time it happens at")
     importer = _Importer(progress or Progress())
     with ExitStack() as stack:
+        stack.enter_context(translation.override(IMPORT_LANGUAGE))
         if isinstance(source, str | Path):
             path = Path(source)
             try:

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 _MISSING: Any = object()
+
+# "No X with this id", one whole sentence per kind of record (keyed by the model's label,
+# ``app_label.model_name``) so that each translates as a sentence. A record the writer
+# may not see is answered with the very message of a missing one (decision 0014).
+_NOT_FOUND: dict[str, Promise] = {
+    "registry.person": gettext_lazy("no person with this id"),
+    "registry.body": gettext_lazy("no body with this id"),
+    "meetings.document": gettext_lazy("no document with this id"),
+    "relations.honour": gettext_lazy("no honour with this id"),
+    "relations.agreement": gettext_lazy("no agreement with this id"),
+}
+_NOT_FOUND_ANY = gettext_lazy("no record with this id")
+
+
+def not_found_message(label: str) -> str:
+    """Return "no <kind> with this id" in the active language for the model ``label``
+    (``"registry.person"``); a kind without its own sentence gets the generic one."""
+    return str(_NOT_FOUND.get(label, _NOT_FOUND_ANY))
 
 
 class RecordError(Exception):

@@ -18,7 +18,7 @@ from django.db.models import Max, ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
-from chapterhouse.core.errors import RecordError
+from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import end_of, format_start, start_of
@@ -87,8 +87,8 @@ def _get(queryset: Any, slug: str, path: str) -> Any:
     the writer may not see is answered exactly like one that does not exist."""
     found = queryset.filter(slug=slug).first()
     if found is None:
-        kind = queryset.model._meta.verbose_name
-        raise RecordError(f"no {kind} with this id", path=path, value=slug)
+        message = not_found_message(queryset.model._meta.label_lower)
+        raise RecordError(message, path=path, value=slug)
     return found
 
 
@@ -217,7 +217,7 @@ def _apply_effect(
             slug=effect["agreement"], date=decision.date, decision=decision, recorder=recorder
         )
     else:  # pragma: no cover - the schema admits no other op
-        raise RecordError(f"unknown effect {op!r}", path="op", value=op)
+        raise RecordError(_("unknown effect %(op)s") % {"op": repr(op)}, path="op", value=op)
 
 
 def decision_apply(*, decision: Decision, viewer: Viewer) -> None:
@@ -259,7 +259,8 @@ def decision_revert(*, decision: Decision) -> None:
     for entry in later:
         if (entry.model, entry.object_pk) in keys:
             raise RecordError(
-                f"decision {entry.decision.slug} changed what this decision made; annul it first",
+                _("decision %(decision)s changed what this decision made; annul it first")
+                % {"decision": entry.decision.slug},
                 value=decision.slug,
             )
     from django.apps import apps
@@ -273,7 +274,8 @@ def decision_revert(*, decision: Decision) -> None:
                 except ProtectedError as error:
                     blockers = ", ".join(sorted({str(obj) for obj in error.protected_objects}))
                     raise RecordError(
-                        f"cannot revert: {blockers} still depend on what this decision made",
+                        _("cannot revert: %(records)s still depend on what this decision made")
+                        % {"records": blockers},
                         value=decision.slug,
                     ) from None
             else:
@@ -296,7 +298,8 @@ def decision_annul(*, decision: Decision) -> Decision:
         _locked(decision)
         if decision.status != "adopted":
             raise RecordError(
-                f"only an adopted decision can be annulled; this one is {decision.status}",
+                _("only an adopted decision can be annulled; this one is %(status)s")
+                % {"status": decision.status},
                 path="status",
                 value=decision.status,
             )
@@ -314,8 +317,8 @@ def decision_adopt(*, decision: Decision, viewer: Viewer) -> Decision:
         # and adopted again.
         if decision.status not in {"proposed", "annulled"}:
             raise RecordError(
-                "only a proposed or annulled decision can be adopted;"
-                f" this one is {decision.status}",
+                _("only a proposed or annulled decision can be adopted; this one is %(status)s")
+                % {"status": decision.status},
                 path="status",
                 value=decision.status,
             )

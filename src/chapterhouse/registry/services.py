@@ -35,9 +35,23 @@ from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Person
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
-def _describe(term: Term) -> str:
-    end = term.end.isoformat() if term.end else "open"
-    return f"{term.person.slug} as {term.role} of {term.body.slug} [{term.start}, {end})"
+def _overlap_message(term: Term) -> str:
+    """Return "overlaps the twin term …" naming ``term`` (ids, role and ISO dates, as a
+    program reading the message expects), a whole sentence in the active language."""
+    names = {
+        "person": term.person.slug,
+        "role": term.role,
+        "body": term.body.slug,
+        "start": str(term.start),
+    }
+    if term.end is None:
+        return _("overlaps the twin term %(person)s as %(role)s of %(body)s [%(start)s, open)") % (
+            names
+        )
+    return _("overlaps the twin term %(person)s as %(role)s of %(body)s [%(start)s, %(end)s)") % {
+        **names,
+        "end": str(term.end),
+    }
 
 
 def term_start(
@@ -67,17 +81,23 @@ def term_start(
         end_precision = "day"
     if end is not None and end <= start:
         raise RecordError(
-            f"the term must end after it starts ({start})", path="end", value=str(end)
+            _("the term must end after it starts (%(start)s)") % {"start": str(start)},
+            path="end",
+            value=str(end),
         )
     if body.founded and start < body.founded:
         raise RecordError(
-            f"body {body.slug} was founded on {body.founded}, after the term starts",
+            _("body %(body)s was founded on %(date)s, after the term starts")
+            % {"body": body.slug, "date": str(body.founded)},
             path="start",
             value=start.isoformat(),
         )
     if body.dissolved and start >= body.dissolved:
         raise RecordError(
-            f"body {body.slug} was dissolved on {body.dissolved}", path="start", value=str(start)
+            _("body %(body)s was dissolved on %(date)s")
+            % {"body": body.slug, "date": str(body.dissolved)},
+            path="start",
+            value=str(start),
         )
     key = text_key(title)
     twins = Term.objects.filter(person=person, body=body, role=role, title_key=key)
@@ -99,9 +119,7 @@ def term_start(
         clashes = clashes.exclude(pk=closed.pk)
     clash = clashes.select_related("person", "body").first()
     if clash is not None:
-        raise RecordError(
-            f"overlaps the twin term {_describe(clash)}", path="start", value=start.isoformat()
-        )
+        raise RecordError(_overlap_message(clash), path="start", value=start.isoformat())
     term = Term.objects.create(
         person=person,
         body=body,
@@ -133,7 +151,8 @@ def term_close(
     """End ``term`` on ``end`` (the first day it is no longer held)."""
     if end <= term.start:
         raise RecordError(
-            f"the term started on {term.start}; it cannot end on or before that",
+            _("the term started on %(date)s; it cannot end on or before that")
+            % {"date": str(term.start)},
             path="end",
             value=end.isoformat(),
         )
@@ -177,13 +196,15 @@ def term_end(
     found = list(terms[:2])
     if not found:
         raise RecordError(
-            f"{person.slug} holds no term as {role} of {body.slug} running on {end}",
+            _("%(person)s holds no term as %(role)s of %(body)s running on %(date)s")
+            % {"person": person.slug, "role": role, "body": body.slug, "date": str(end)},
             path="person",
             value=person.slug,
         )
     if len(found) > 1:
         raise RecordError(
-            f"{person.slug} holds several terms as {role} of {body.slug}; give the title",
+            _("%(person)s holds several terms as %(role)s of %(body)s; give the title")
+            % {"person": person.slug, "role": role, "body": body.slug},
             path="title",
         )
     return term_close(
@@ -213,10 +234,13 @@ def body_create(
 ) -> Body:
     """Create a body with the mandates it holds from its founding on."""
     if Body.objects.filter(slug=slug).exists():
-        raise RecordError(f"a body with id {slug!r} already exists", path="id", value=slug)
+        raise RecordError(
+            _("a body with id %(id)s already exists") % {"id": repr(slug)}, path="id", value=slug
+        )
     if parent is not None and parent.dissolved and founded and founded >= parent.dissolved:
         raise RecordError(
-            f"parent {parent.slug} was dissolved on {parent.dissolved}",
+            _("parent %(body)s was dissolved on %(date)s")
+            % {"body": parent.slug, "date": str(parent.dissolved)},
             path="parent",
             value=parent.slug,
         )
@@ -254,7 +278,9 @@ def body_rename(
     """Give ``body`` a new name from ``date`` on; the old one stays in history."""
     if not _exists(body, date):
         raise RecordError(
-            f"body {body.slug} does not exist on {date}", path="body", value=body.slug
+            _("body %(body)s does not exist on %(date)s") % {"body": body.slug, "date": str(date)},
+            path="body",
+            value=body.slug,
         )
     rename = BodyName.objects.create(body=body, name=name, start=date, decision=decision)
     if recorder is not None:
@@ -308,19 +334,23 @@ def _body_dissolve(
 ) -> list[Mandate]:
     if not _exists(body, date - dt.timedelta(days=1)):
         raise RecordError(
-            f"body {body.slug} does not exist on {date}", path="body", value=body.slug
+            _("body %(body)s does not exist on %(date)s") % {"body": body.slug, "date": str(date)},
+            path="body",
+            value=body.slug,
         )
     living = Body.objects.filter(parent=body).filter(exists_on(date)).values_list("slug", flat=True)
     if living:
         raise RecordError(
-            f"body {body.slug} still has sub-bodies on {date}: {', '.join(sorted(living))}",
+            _("body %(body)s still has sub-bodies on %(date)s: %(bodies)s")
+            % {"body": body.slug, "date": str(date), "bodies": ", ".join(sorted(living))},
             path="body",
             value=body.slug,
         )
     later = Term.objects.filter(body=body, start__gte=date).first()
     if later is not None:
         raise RecordError(
-            f"body {body.slug} has a term starting on {later.start}, after its dissolution",
+            _("body %(body)s has a term starting on %(date)s, after its dissolution")
+            % {"body": body.slug, "date": str(later.start)},
             path="body",
             value=body.slug,
         )
@@ -351,9 +381,13 @@ def _body_dissolve(
     for index, transfer in enumerate(transfers):
         slug = transfer["mandate"]
         if slug not in held:
+            names = {"body": body.slug, "mandate": repr(slug), "date": str(date)}
             raise RecordError(
-                f"body {body.slug} holds no mandate {slug!r} on {date}"
-                f" (it holds: {', '.join(sorted(held)) or 'none'})",
+                _("body %(body)s holds no mandate %(mandate)s on %(date)s (it holds: %(held)s)")
+                % {**names, "held": ", ".join(sorted(held))}
+                if held
+                else _("body %(body)s holds no mandate %(mandate)s on %(date)s (it holds: none)")
+                % names,
                 path=f"transfer[{index}].mandate",
                 value=slug,
             )
@@ -363,7 +397,8 @@ def _body_dissolve(
             for target in targets:
                 if not _exists(target, date):
                     raise RecordError(
-                        f"body {target.slug} does not exist on {date}",
+                        _("body %(body)s does not exist on %(date)s")
+                        % {"body": target.slug, "date": str(date)},
                         path=f"transfer[{index}].to",
                         value=target.slug,
                     )
@@ -376,7 +411,8 @@ def _body_dissolve(
             )
             if not targets:
                 raise RecordError(
-                    f"no body of kind {transfer['to_kind']!r} exists on {date}",
+                    _("no body of kind %(kind)s exists on %(date)s")
+                    % {"kind": repr(transfer["to_kind"]), "date": str(date)},
                     path=f"transfer[{index}].to_kind",
                     value=transfer["to_kind"],
                 )

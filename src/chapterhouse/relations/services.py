@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
-from chapterhouse.core.errors import RecordError
+from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
@@ -52,7 +52,9 @@ def award_give(
     """Give ``person`` the honour ``honour_slug`` on ``date``."""
     honour = Honour.objects.filter(slug=honour_slug).first()
     if honour is None:
-        raise RecordError("no honour with this id", path="honour", value=honour_slug)
+        raise RecordError(
+            not_found_message(Honour._meta.label_lower), path="honour", value=honour_slug
+        )
     award = Award.objects.create(
         person=person, honour=honour, date=date, citation=citation, decision=decision
     )
@@ -78,14 +80,16 @@ def task_assignees_set(
             body = bodies.filter(slug=assignee["body"]).first()
             if body is None:
                 raise RecordError(
-                    "no body with this id", path=f"assignees[{index}].body", value=assignee["body"]
+                    not_found_message(Body._meta.label_lower),
+                    path=f"assignees[{index}].body",
+                    value=assignee["body"],
                 )
             rows.append(TaskAssignee(task=task, body=body, position=index))
         else:
             person = people.filter(slug=assignee["person"]).first()
             if person is None:
                 raise RecordError(
-                    "no person with this id",
+                    not_found_message(Person._meta.label_lower),
                     path=f"assignees[{index}].person",
                     value=assignee["person"],
                 )
@@ -104,7 +108,7 @@ def task_create_from_chronicle(
     """Create a task from a Chronicle task object; its assignees are looked up among
     ``people`` and ``bodies`` (see `task_assignees_set`)."""
     if Task.objects.filter(slug=data["id"]).exists():
-        raise RecordError("a task with this id already exists", path="id", value=data["id"])
+        raise RecordError(_("a task with this id already exists"), path="id", value=data["id"])
     due = PartialDate.parse(data["due"]) if data.get("due") else None
     task = Task.objects.create(
         slug=data["id"],
@@ -129,10 +133,16 @@ def agreement_sign(
     """Mark the agreement signed on ``date`` by ``decision``."""
     agreement = Agreement.objects.filter(slug=slug).first()
     if agreement is None:
-        raise RecordError("no agreement with this id", path="agreement", value=slug)
+        raise RecordError(
+            not_found_message(Agreement._meta.label_lower), path="agreement", value=slug
+        )
     if agreement.status in {"signed", "terminated"}:
         raise RecordError(
-            f"the agreement is already {agreement.status}", path="agreement", value=slug
+            _("the agreement is already signed")
+            if agreement.status == "signed"
+            else _("the agreement is already terminated"),
+            path="agreement",
+            value=slug,
         )
     before = {
         "status": agreement.status,
