@@ -237,3 +237,38 @@ def test_the_sessions_api_takes_attendees_and_occasions(personas):
     assert response.status_code == 201, response.content
     assert response.json()["attendees"] == [{"person": "timur-akhmetov", "role": "rapporteur"}]
     assert response.json()["occasions"] == ["charter-day"]
+
+
+def test_a_host_the_editor_may_not_see_stays_when_they_change_the_hosts(personas):
+    from chapterhouse.meetings.services import session_update
+    from chapterhouse.registry.models import Body
+
+    Body.objects.create(
+        slug="jp-inner-circle",
+        kind="working_group",
+        name={"en": "Inner circle"},
+        parent=Body.objects.get(slug="ec-jp"),
+        internal=True,
+    )
+    session = session_create(
+        viewer=ADMIN,
+        via="cli",
+        at=timezone.now(),
+        values={"date": "2025-06-10", "hosts": ["ec-kz", "jp-inner-circle"]},
+    )
+    bob = viewer(personas, "bob")
+    assert not bob.sees_body(Body.objects.get(slug="jp-inner-circle").pk, internal=True)
+
+    session_update(
+        viewer=bob,
+        via="cli",
+        at=timezone.now(),
+        session=session,
+        changes={"hosts": ["ec-kz", "ec-jp"]},
+    )
+
+    assert [host.body.slug for host in session.hosts.all()] == [
+        "ec-kz",
+        "jp-inner-circle",
+        "ec-jp",
+    ]

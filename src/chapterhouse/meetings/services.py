@@ -514,10 +514,15 @@ def _session_apply(
         session.chair = _resolve(Person, data["chair"], "chair", _visible_people(viewer))
     hosts = None
     if data.get("hosts") is not None:
+        visible = Body.objects.filter(viewer.body_filter())
         hosts = [
-            _resolve(Body, slug, f"hosts[{n}]", Body.objects.filter(viewer.body_filter()))
-            for n, slug in enumerate(data["hosts"])
+            _resolve(Body, slug, f"hosts[{n}]", visible) for n, slug in enumerate(data["hosts"])
         ]
+        if session.pk is not None and not viewer.is_admin:
+            # Hosts the writer may not see (an internal body of another committee) stay, in
+            # their place: the writer can neither name nor remove them.
+            for host in session.hosts.select_related("body").exclude(body__in=visible):
+                hosts.insert(min(host.position, len(hosts)), host.body)
     occasions = None
     if "occasions" in data:
         occasions = [
