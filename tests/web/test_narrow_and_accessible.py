@@ -181,3 +181,24 @@ def test_a_form_with_an_error_is_still_accessible_on_a_phone(live_server, admin_
         if violation["impact"] in ("serious", "critical")
     ] == []
     assert _layout_problems(page) == []
+
+
+def test_a_decision_with_a_step_of_every_kind_is_accessible_on_a_phone(live_server, admin_phone):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = admin_phone
+    _open(page, live_server.url, "/decisions/new/?session=gc5-d2")
+    kinds = page.locator('button[name="add"]').evaluate_all("nodes => nodes.map(n => n.value)")
+    for kind in kinds:
+        page.locator(f'button[name="add"][value="{kind}"]').click()
+        page.wait_for_load_state()
+    assert page.locator("fieldset.desk-step").count() == len(kinds) >= 8
+    results = Axe().run(page)
+
+    assert [
+        f"{violation['id']} ({violation['impact']}): {node['target']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"][:3]
+    ] == []
+    assert _layout_problems(page) == []
