@@ -396,3 +396,28 @@ def test_a_term_on_a_body_not_yet_founded_on_that_date_is_refused_and_nothing_sa
     assert Decision.objects.count() == before
     assert "founded on 2030-01-01" in " ".join(errors_of(response, 0)["start"])
     assert "Kept" in response.content.decode()
+
+
+def test_a_joint_session_is_offered_to_an_officer_of_one_of_its_hosts(client, personas):
+    from django.utils import timezone
+
+    from chapterhouse.custody.access import ADMIN
+    from chapterhouse.meetings.services import session_create
+
+    joint = session_create(
+        viewer=ADMIN,
+        via="cli",
+        at=timezone.now(),
+        values={"id": "joint-kz-jp", "date": "2025-06-10", "hosts": ["ec-jp", "ec-kz"]},
+    )
+    japanese = session_create(
+        viewer=ADMIN,
+        via="cli",
+        at=timezone.now(),
+        values={"id": "only-jp", "date": "2025-06-11", "hosts": ["ec-jp"]},
+    )
+
+    page = as_user(client, personas, "bob").get("/decisions/new/").content.decode()
+
+    assert f'value="{joint.slug}"' in page
+    assert f'value="{japanese.slug}"' not in page

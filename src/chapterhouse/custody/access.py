@@ -217,6 +217,12 @@ def top_body_ids() -> frozenset[int]:
     return frozenset(Body.objects.filter(parent__isnull=True).values_list("pk", flat=True))
 
 
+def may_record_for_some_body(viewer: Viewer) -> bool:
+    """Whether the viewer may record anything at the desk at all: an administrator, or an
+    officer of some body (what exactly, the other questions here answer)."""
+    return viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE))
+
+
 def may_act_for_organization(viewer: Viewer) -> bool:
     """Whether the viewer may do what only the organization as a whole does (sign its
     agreements, confer its honours, found a body at the top): administrators, and officers

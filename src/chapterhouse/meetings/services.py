@@ -36,6 +36,7 @@ from chapterhouse.custody.access import (
     may_act_for_organization,
     may_assign_task_to_person,
     may_choose_ids,
+    may_record_for_some_body,
     may_record_session_for,
 )
 from chapterhouse.custody.services import audit_record, changed_fields
@@ -1061,9 +1062,7 @@ def decision_update(
 def session_may_change(viewer: Viewer, session: Session) -> bool:
     """Whether the viewer may change ``session``: an officer of any of its hosts (a joint
     session is each host's), or an admin (see `may_record_session_for`)."""
-    if viewer.is_admin:
-        return True
-    if not viewer.scopes.get(WRITE_ROLE):
+    if not may_record_for_some_body(viewer):
         return False
     return may_record_session_for(viewer, session.hosts.values_list("body_id", flat=True))
 
@@ -1072,7 +1071,7 @@ def decision_may_change(viewer: Viewer, decision: Decision) -> bool:
     """Whether the viewer may change, adopt or annul ``decision``."""
     if viewer.is_admin:
         return True
-    if not viewer.scopes.get(WRITE_ROLE):
+    if not may_record_for_some_body(viewer):
         return False
     try:
         _require_decision_power(viewer, decision)
@@ -1121,15 +1120,10 @@ def sessions_may_change(viewer: Viewer, sessions: Any) -> list[Session]:
     """Return those of ``sessions`` (a queryset) whose decisions the viewer may record, as
     ``session_may_change`` answers for each, in two queries."""
     rows = list(sessions.prefetch_related("hosts__body"))
-    if viewer.is_admin:
-        return rows
-    if not viewer.scopes.get(WRITE_ROLE):
+    if not may_record_for_some_body(viewer):
         return []
-    writable = []
-    for session in rows:
-        try:
-            _only_officers(viewer, [host.body for host in session.hosts.all()], "")
-        except PermissionDenied:
-            continue
-        writable.append(session)
-    return writable
+    return [
+        session
+        for session in rows
+        if may_record_session_for(viewer, [host.body_id for host in session.hosts.all()])
+    ]

@@ -26,6 +26,7 @@ from chapterhouse.custody.access import (
     Viewer,
     may_change_task,
     may_complete_task,
+    may_record_for_some_body,
     viewer_of,
 )
 from chapterhouse.registry.models import Body
@@ -89,7 +90,7 @@ def task_board(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "mine": mine,
         "on": on,
         "bodies": body_options(viewer),
-        "may_give": not viewer.is_anonymous and (viewer.is_admin or bool(viewer.scopes)),
+        "may_give": may_record_for_some_body(viewer),
     }
     return render(request, "web/tasks.html", context)
 
@@ -243,7 +244,7 @@ def _initial(task: Task) -> tuple[dict[str, Any], int]:
 def task_new(request: HttpRequest) -> HttpResponse:
     """Give a standing instruction (``?body=`` fills in the body)."""
     viewer = viewer_of(request)
-    if not viewer.is_admin and not viewer.scopes.get("officer"):
+    if not may_record_for_some_body(viewer):
         raise PermissionDenied(_("Only officers of a body may give it instructions."))
     initial = {"bodies": [request.GET["body"]]} if request.GET.get("body") else {}
     form = TaskForm(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import Viewer, may_record_for_some_body
 from chapterhouse.meetings.models import Decision, Session
 from chapterhouse.registry.models import Person
 
@@ -60,7 +60,7 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _require_officer(viewer: Viewer) -> None:
-    if not viewer.is_admin and not viewer.scopes.get(WRITE_ROLE):
+    if not may_record_for_some_body(viewer):
         raise PermissionDenied(_("Only officers of a body may record its sessions and decisions."))
 
 
