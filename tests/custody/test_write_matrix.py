@@ -128,6 +128,15 @@ WRITES: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = [
         expect(bob=403),
     ),
     (
+        "a decision that sends an agreement of the organization for development",
+        "POST",
+        "/api/v1/decisions",
+        decision(
+            {"op": "agreement_status", "agreement": "coop-teachers", "status": "in_development"}
+        ),
+        expect(bob=403),
+    ),
+    (
         "an instruction to a member of another committee",
         "POST",
         "/api/v1/decisions",

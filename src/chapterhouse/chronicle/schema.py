@@ -928,6 +928,16 @@ class SignAgreementEffect(ChronicleObject):
     extra: Extra = None
 
 
+class AgreementStatusEffect(ChronicleObject):
+    """Move an agreement to a status short of signing (a decision proposes one, sends it
+    for development, or terminates it), on the decision's date."""
+
+    op: Literal["agreement_status"]
+    agreement: Slug
+    status: Literal["proposed", "in_development", "terminated"]
+    extra: Extra = None
+
+
 Effect = Annotated[
     StartTermEffect
     | EndTermEffect
@@ -936,7 +946,8 @@ Effect = Annotated[
     | RenameBodyEffect
     | AwardEffect
     | AssignTaskEffect
-    | SignAgreementEffect,
+    | SignAgreementEffect
+    | AgreementStatusEffect,
     Field(discriminator="op"),
 ]
 
@@ -949,6 +960,7 @@ EFFECT_MODELS: dict[str, type[BaseModel]] = {
     "award": AwardEffect,
     "assign_task": AssignTaskEffect,
     "sign_agreement": SignAgreementEffect,
+    "agreement_status": AgreementStatusEffect,
 }
 
 

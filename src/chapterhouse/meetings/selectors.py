@@ -758,3 +758,45 @@ def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
         "effects": _effects_for(effects, namer, people),
         "changes": changes,
     }
+
+
+def agreement_history(*, agreement: Agreement, viewer: Viewer) -> list[dict[str, Any]]:
+    """Return an agreement's statuses in order: as recorded (``decision`` None), then each
+    one an adopted decision gave it (proposed, in development, signed, terminated) with its
+    date and the decision's id — None where the viewer may not see that decision.
+
+    Read from the decisions' change log, so an annulled decision leaves no line; two
+    queries whatever the number of decisions.
+    """
+    history: list[dict[str, Any]] = [
+        {"status": agreement.base_status, "date": agreement.base_date or None, "decision": None}
+    ]
+    logs = (
+        EffectLog.objects.filter(model="relations.agreement", object_pk=agreement.pk)
+        .annotate(decision_ref=decision_id_expression(viewer))
+        .order_by("decision__date", "decision__position", "seq")
+        .values("decision_id", "decision__effects", "decision__date", "decision_ref")
+    )
+    done: set[int] = set()
+    for row in logs:
+        if row["decision_id"] in done:
+            continue
+        done.add(row["decision_id"])
+        for effect in row["decision__effects"] or []:
+            if not isinstance(effect, dict) or effect.get("agreement") != agreement.slug:
+                continue
+            if effect.get("op") == "sign_agreement":
+                status = "signed"
+            elif effect.get("op") == "agreement_status":
+                status = str(effect.get("status"))
+            else:
+                continue
+            history.append(
+                {
+                    "status": status,
+                    "date": row["decision__date"],
+                    "precision": "day",
+                    "decision": row["decision_ref"],
+                }
+            )
+    return history

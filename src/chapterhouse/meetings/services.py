@@ -217,6 +217,13 @@ def _apply_effect(
         relations.agreement_sign(
             slug=effect["agreement"], date=decision.date, decision=decision, recorder=recorder
         )
+    elif op == "agreement_status":
+        relations.agreement_status_move(
+            slug=effect["agreement"],
+            status=effect["status"],
+            date=decision.date,
+            recorder=recorder,
+        )
     else:  # pragma: no cover - the schema admits no other op
         raise RecordError(_("unknown effect %(op)s") % {"op": repr(op)}, path="op", value=op)
 
@@ -747,7 +754,7 @@ class _References:
                         self.bodies.append((f"{where}.body", assignee["body"]))
                     elif assignee.get("person"):
                         self.task_people.append((f"{where}.person", assignee["person"]))
-            elif op == "sign_agreement":
+            elif op in ("sign_agreement", "agreement_status"):
                 self.agreements.append((f"{path}.agreement", effect["agreement"]))
         # A body founded by the same decision is covered through its parent.
         self.bodies = [(path, slug) for path, slug in self.bodies if slug not in self.founded]

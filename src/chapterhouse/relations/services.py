@@ -160,6 +160,41 @@ def agreement_sign(
     return agreement
 
 
+def agreement_status_move(
+    *, slug: str, status: str, date: dt.date, recorder: ChangeRecorder | None = None
+) -> Agreement:
+    """Move the agreement to ``status`` (proposed, in development or terminated) on ``date``,
+    by a decision (``recorder`` keeps what annulling it restores). A terminated agreement
+    stays so, and a signed one can only be terminated."""
+    agreement = Agreement.objects.filter(slug=slug).first()
+    if agreement is None:
+        raise RecordError(
+            not_found_message(Agreement._meta.label_lower), path="agreement", value=slug
+        )
+    if agreement.status == "terminated" or (
+        agreement.status == "signed" and status != "terminated"
+    ):
+        raise RecordError(
+            _("the agreement is already signed")
+            if agreement.status == "signed"
+            else _("the agreement is already terminated"),
+            path="status",
+            value=status,
+        )
+    before = {
+        "status": agreement.status,
+        "date": agreement.date,
+        "date_precision": agreement.date_precision,
+    }
+    agreement.status = status
+    agreement.date = date
+    agreement.date_precision = "day"
+    agreement.save(update_fields=["status", "date", "date_precision"])
+    if recorder is not None:
+        recorder.updated(agreement, before)
+    return agreement
+
+
 # -- the desk's writes: partners, honours, agreements ---------------------------------------
 #
 # Partners, honours and agreements are the organization's own records, kept by those who

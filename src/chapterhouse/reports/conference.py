@@ -508,14 +508,15 @@ def conference_report(
 
 
 def _agreements(decisions: list[Decision], days: tuple[dt.date, dt.date] | None) -> list[Agreement]:
-    """Return the agreements signed by ``decisions``, or begun at the conference."""
+    """Return the agreements signed, proposed or developed by ``decisions``, or begun at the
+    conference."""
     adopted = [decision.pk for decision in decisions if decision.status == "adopted"]
     named = {
         effect["agreement"]
         for decision in decisions
         for effect in decision.effects or []
         if isinstance(effect, dict)
-        and effect.get("op") == "sign_agreement"
+        and effect.get("op") in ("sign_agreement", "agreement_status")
         and isinstance(effect.get("agreement"), str)
     }
     condition = Q(signed_by_id__in=adopted) | Q(slug__in=named)

@@ -388,4 +388,22 @@ def _records(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                     "partners": list_join(names, words.lang) or "—",
                 }
             )
+        moves = {
+            "proposed": _("Proposes “%(agreement)s”."),
+            "in_development": _("Sends “%(agreement)s” for development."),
+            "terminated": _("Terminates “%(agreement)s”."),
+        }
+        wanted = [
+            effect
+            for effect in decision.effects or []
+            if isinstance(effect, dict) and effect.get("op") == "agreement_status"
+        ]
+        titles = dict(
+            Agreement.objects.filter(
+                slug__in=[effect["agreement"] for effect in wanted]
+            ).values_list("slug", "title")
+        )
+        for effect in wanted:
+            title = words.text(titles.get(effect["agreement"]), effect["agreement"])
+            lines.append(moves[effect["status"]] % {"agreement": title})
     return lines

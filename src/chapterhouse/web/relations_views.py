@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chapterhouse.custody.access import Viewer, may_act_for_organization
+from chapterhouse.meetings import selectors as meetings_selectors
 from chapterhouse.meetings.models import Decision
 from chapterhouse.registry.models import Organization
 from chapterhouse.relations import selectors
@@ -482,17 +483,8 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         agreement = selectors.agreement_detail(agreement=slug, viewer=viewer)
     except Agreement.DoesNotExist:
         raise Http404(_("No agreement with this id.")) from None
-    stored = Agreement.objects.select_related("signed_by").get(slug=slug)
-    history: list[dict[str, Any]] = [{"status": stored.base_status, "date": stored.base_date}]
-    if stored.signed_by_id is not None:
-        history.append(
-            {
-                "status": "signed",
-                "date": stored.date,
-                "precision": stored.date_precision,
-                "decision": agreement["signed_by"],
-            }
-        )
+    stored = Agreement.objects.get(slug=slug)
+    history = meetings_selectors.agreement_history(agreement=stored, viewer=viewer)
     return render(
         request,
         "web/agreement.html",

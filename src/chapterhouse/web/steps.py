@@ -814,7 +814,7 @@ class SignAgreementStep(Step):
         label=gettext_lazy("Agreement"),
         options=agreement_options,
         help_text=gettext_lazy(
-            "Agreements not yet signed. Propose or develop one on the agreements pages."
+            "Agreements not yet signed. Record a new one on the agreements pages first."
         ),
     )
 
@@ -834,6 +834,57 @@ class SignAgreementStep(Step):
         return {"op": self.op, "agreement": self.cleaned_data["agreement"], **self.kept()}
 
 
+AGREEMENT_MOVES = [
+    ("proposed", gettext_lazy("propose it")),
+    ("in_development", gettext_lazy("send it for development")),
+    ("terminated", gettext_lazy("terminate it")),
+]
+
+
+def agreement_options_all(viewer: Viewer) -> list[tuple[str, str, str]]:
+    """Return ``(id, title, every name)`` for each agreement not terminated."""
+    rows = (
+        Agreement.objects.exclude(status="terminated").order_by("slug").values_list("slug", "title")
+    )
+    return [(slug, text(title), f"{slug} {text(title)}") for slug, title in rows]
+
+
+class AgreementStatusStep(SignAgreementStep):
+    """Propose an agreement, send it for development or terminate it (signing is its own
+    step): the agreement's status history then names this decision."""
+
+    op = "agreement_status"
+    title = gettext_lazy("Propose, develop or terminate an agreement")
+    add_label = gettext_lazy("Add: propose or develop an agreement")
+    paths = {"agreement": "agreement", "status": "status"}
+
+    agreement = RecordChoiceField(
+        label=gettext_lazy("Agreement"),
+        options=agreement_options_all,
+        help_text=gettext_lazy(
+            "Its partners, articles and signatories are recorded on the agreements pages."
+        ),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("The decision"), choices=AGREEMENT_MOVES)
+
+    @classmethod
+    def initial_from(cls, effect: dict[str, Any], desk: DeskContext) -> dict[str, Any]:
+        return {
+            "agreement": effect.get("agreement"),
+            "status": effect.get("status"),
+            "keep": cls.keep_of(effect, "agreement", "status"),
+        }
+
+    def effect(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "op": self.op,
+            "agreement": data["agreement"],
+            "status": data["status"],
+            **self.kept(),
+        }
+
+
 STEPS: dict[str, type[Step]] = {
     step.op: step
     for step in (
@@ -845,5 +896,6 @@ STEPS: dict[str, type[Step]] = {
         AwardStep,
         AssignTaskStep,
         SignAgreementStep,
+        AgreementStatusStep,
     )
 }
