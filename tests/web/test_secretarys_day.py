@@ -442,7 +442,7 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
         "publications: dept-3 → ec-kz (Head)",
         "Ana Costa: Friendship Badge (October 11, 2025)",
         f"{INSTRUCTION} (due December 1, 2025)",
-        f"{TREATY} (October 11, 2025)",
+        f"{TREATY} — signed (October 11, 2025)",
     ):
         assert line in decision, decision
 
