@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1, o/0: ids are read aloud and typed
 _SUFFIX = 5
@@ -34,3 +38,32 @@ def fresh_id(stem: str, *, taken: Callable[[str], bool]) -> str:
         candidate = f"{stem}-{''.join(secrets.choice(_ALPHABET) for _ in range(_SUFFIX))}"
         if not taken(candidate):
             return candidate
+
+
+def new_record_id(
+    model: Any, requested: str | None, *, chooses: bool, stem: str | None = None, fallback: str
+) -> str:
+    """Return the id of a new ``model`` record.
+
+    A writer who ``chooses`` ids (``custody.access.may_choose_ids``: one who sees every
+    record) gets ``requested`` as it is, or a refusal naming the id field when it is taken;
+    anyone else gets ``requested`` (else ``stem``, else ``fallback``) followed by random
+    characters, so the answer is the same whether or not a record they may not see has
+    that id.
+    """
+
+    def taken(slug: str) -> bool:
+        return bool(model.objects.filter(slug=slug).exists())
+
+    if chooses and requested:
+        if taken(requested):
+            raise ValidationError(
+                {
+                    "id": [
+                        _("A %(kind)s with this id already exists.")
+                        % {"kind": model._meta.verbose_name}
+                    ]
+                }
+            )
+        return requested
+    return fresh_id(id_stem(requested or stem, fallback=fallback), taken=taken)

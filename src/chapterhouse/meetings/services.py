@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError, not_found_message
-from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import end_of, format_start, start_of
 from chapterhouse.core.write_schema import (
@@ -405,28 +405,8 @@ def _only_a_host_officer(viewer: Viewer, bodies: Iterable[Body], doing: str) -> 
 
 
 def _new_id(viewer: Viewer, model: Any, requested: str | None, *, fallback: str) -> str:
-    """Return the id of a new ``model`` record the viewer writes.
-
-    An administrator, who sees every record, gets the id they ask for (or is told it is
-    taken); anyone else gets it followed by random characters (see ``core.ids``), so the
-    answer is the same whether or not a record they may not see has that id.
-    """
-
-    def taken(slug: str) -> bool:
-        return bool(model.objects.filter(slug=slug).exists())
-
-    if may_choose_ids(viewer) and requested:
-        if taken(requested):
-            raise ValidationError(
-                {
-                    "id": [
-                        _("A %(kind)s with this id already exists.")
-                        % {"kind": model._meta.verbose_name}
-                    ]
-                }
-            )
-        return requested
-    return fresh_id(id_stem(requested, fallback=fallback), taken=taken)
+    """Return the id of a new ``model`` record the viewer writes (see `new_record_id`)."""
+    return new_record_id(model, requested, chooses=may_choose_ids(viewer), fallback=fallback)
 
 
 def _resolve(model: Any, slug: str | None, path: str, queryset: Any = None) -> Any:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError, not_found_message
-from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
 from chapterhouse.core.write_schema import given, validated
@@ -227,24 +227,15 @@ def _first_text(value: Any) -> str:
 def _new_slug(
     viewer: Viewer, model: Any, requested: str | None, *, name: Any, fallback: str
 ) -> str:
-    """Return the id of a new record: an administrator's as asked (or "taken"); anyone
-    else's (or one made of its name) followed by random characters (see ``core.ids``)."""
-
-    def taken(slug: str) -> bool:
-        return bool(model.objects.filter(slug=slug).exists())
-
-    if may_choose_ids(viewer) and requested:
-        if taken(requested):
-            raise ValidationError(
-                {
-                    "id": [
-                        _("A %(kind)s with this id already exists.")
-                        % {"kind": model._meta.verbose_name}
-                    ]
-                }
-            )
-        return requested
-    return fresh_id(id_stem(requested or _first_text(name), fallback=fallback), taken=taken)
+    """Return the id of a new record, made of its name when none is asked for (see
+    `new_record_id`)."""
+    return new_record_id(
+        model,
+        requested,
+        chooses=may_choose_ids(viewer),
+        stem=_first_text(name),
+        fallback=fallback,
+    )
 
 
 def _audit(

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import babel_locale, catalogue_code
-from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.core.partial_dates import PartialDate, format_start
@@ -179,14 +179,7 @@ def _set_due(task: Task, due: str | None) -> None:
 
 
 def _new_id(viewer: Viewer, requested: str | None) -> str:
-    def taken(slug: str) -> bool:
-        return Task.objects.filter(slug=slug).exists()
-
-    if may_choose_ids(viewer) and requested:
-        if taken(requested):
-            raise ValidationError({"id": [_("A task with this id already exists.")]})
-        return requested
-    return fresh_id(id_stem(requested, fallback="task"), taken=taken)
+    return new_record_id(Task, requested, chooses=may_choose_ids(viewer), fallback="task")
 
 
 def _audit_body(task: Task) -> int | None:
