@@ -197,44 +197,62 @@ def _show_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(None, message if path == "__all__" else f"{path}: {message}")
 
 
-def _partner_form_page(request: HttpRequest, partner: Partner | None) -> HttpResponse:
+def _record_form_page(
+    request: HttpRequest,
+    record: Any,
+    *,
+    form_class: Any,
+    initial: dict[str, Any],
+    create: Any,
+    update: Any,
+    done: tuple[str, str],
+    page: str,
+    template: str,
+) -> HttpResponse:
+    """Record a new partner or honour (``record`` None) or change one: the form, the
+    service's refusals beside their fields, the success message on the record's page."""
     viewer = _viewer(request)
     _require_organization(viewer)
-    initial = (
-        {"name": partner.name, "kind": partner.kind, "country": partner.country}
-        if partner is not None
-        else {}
-    )
-    form = PartnerForm(_posted(request), initial=initial, viewer=viewer)
-    if partner is not None:
+    form = form_class(_posted(request), initial=initial, viewer=viewer)
+    if record is not None:
         form.fields["id"].disabled = True
-        form.fields["id"].initial = partner.slug
+        form.fields["id"].initial = record.slug
     if request.method == "POST" and form.is_valid():
+        at = timezone.now()
         try:
-            if partner is None:
-                saved = relations.partner_create(
-                    viewer=viewer,
-                    via="web",
-                    at=timezone.now(),
-                    values={"id": form.cleaned_data["id"] or None, **form.values()},
-                )
-                messages.success(request, _("The partner is recorded."))
+            if record is None:
+                values = {"id": form.cleaned_data["id"] or None, **form.values()}
+                saved = create(viewer=viewer, via="web", at=at, values=values)
             else:
-                saved = relations.partner_update(
-                    viewer=viewer,
-                    via="web",
-                    at=timezone.now(),
-                    partner=partner,
-                    changes=form.values(),
-                )
-                messages.success(request, _("The partner is saved."))
-            return redirect("web:partner", saved.slug)
+                saved = update(viewer, "web", at, record, form.values())
+            messages.success(request, done[0] if record is None else done[1])
+            return redirect(page, saved.slug)
         except ValidationError as error:
             _show_errors(form, error)
     return render(
         request,
-        "web/forms/partner.html",
-        {"nav": "orgchart", "form": form, "partner": partner},
+        template,
+        {"nav": "orgchart", "form": form, page.split(":")[1]: record},
+    )
+
+
+def _partner_form_page(request: HttpRequest, partner: Partner | None) -> HttpResponse:
+    return _record_form_page(
+        request,
+        partner,
+        form_class=PartnerForm,
+        initial=(
+            {"name": partner.name, "kind": partner.kind, "country": partner.country}
+            if partner is not None
+            else {}
+        ),
+        create=relations.partner_create,
+        update=lambda viewer, via, at, record, changes: relations.partner_update(
+            viewer=viewer, via=via, at=at, partner=record, changes=changes
+        ),
+        done=(_("The partner is recorded."), _("The partner is saved.")),
+        page="web:partner",
+        template="web/forms/partner.html",
     )
 
 
@@ -354,37 +372,18 @@ class HonourForm(DeskForm):
 
 
 def _honour_form_page(request: HttpRequest, honour: Honour | None) -> HttpResponse:
-    viewer = _viewer(request)
-    _require_organization(viewer)
-    initial = {"name": honour.name, "kind": honour.kind} if honour is not None else {}
-    form = HonourForm(_posted(request), initial=initial, viewer=viewer)
-    if honour is not None:
-        form.fields["id"].disabled = True
-        form.fields["id"].initial = honour.slug
-    if request.method == "POST" and form.is_valid():
-        try:
-            if honour is None:
-                saved = relations.honour_create(
-                    viewer=viewer,
-                    via="web",
-                    at=timezone.now(),
-                    values={"id": form.cleaned_data["id"] or None, **form.values()},
-                )
-                messages.success(request, _("The honour is recorded."))
-            else:
-                saved = relations.honour_update(
-                    viewer=viewer,
-                    via="web",
-                    at=timezone.now(),
-                    honour=honour,
-                    changes=form.values(),
-                )
-                messages.success(request, _("The honour is saved."))
-            return redirect("web:honour", saved.slug)
-        except ValidationError as error:
-            _show_errors(form, error)
-    return render(
-        request, "web/forms/honour.html", {"nav": "orgchart", "form": form, "honour": honour}
+    return _record_form_page(
+        request,
+        honour,
+        form_class=HonourForm,
+        initial={"name": honour.name, "kind": honour.kind} if honour is not None else {},
+        create=relations.honour_create,
+        update=lambda viewer, via, at, record, changes: relations.honour_update(
+            viewer=viewer, via=via, at=at, honour=record, changes=changes
+        ),
+        done=(_("The honour is recorded."), _("The honour is saved.")),
+        page="web:honour",
+        template="web/forms/honour.html",
     )
 
 
