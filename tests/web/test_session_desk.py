@@ -425,3 +425,29 @@ def test_a_chair_the_editor_may_not_see_is_neither_named_nor_lost(personas):
     assert response.status_code == 302, response.context["form"].errors
     session.refresh_from_db()
     assert (session.chair.slug, session.venue) == ("lark", {"en": "Hall B"})
+
+
+def test_the_session_form_asks_the_same_number_of_queries_for_many_attendees(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chapterhouse.meetings.models import Attendance
+    from chapterhouse.registry.models import Person
+
+    session = Session.objects.get(slug="gc5-d2")
+    admin = as_user(personas, "admin")
+
+    def queries() -> int:
+        admin.get("/sessions/gc5-d2/edit/")  # warm the session and the caches
+        with CaptureQueriesContext(connection) as captured:
+            assert admin.get("/sessions/gc5-d2/edit/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    present = set(session.attendees.values_list("person_id", flat=True))
+    for index, person in enumerate(Person.objects.exclude(pk__in=present)[:8]):
+        Attendance.objects.create(
+            session=session, person=person, role="participant", position=100 + index
+        )
+
+    assert queries() == few

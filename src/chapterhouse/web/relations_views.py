@@ -47,6 +47,7 @@ from chapterhouse.web.fields import (
     RecordMultipleChoiceField,
     TextByLanguageField,
     _names_of,
+    person_labels,
 )
 from chapterhouse.web.labels import label
 from chapterhouse.web.language import text
@@ -663,8 +664,13 @@ def _agreement_form_page(request: HttpRequest, agreement: Agreement | None) -> H
             "date": snapshot["date"] or "",
         }
         articles_initial = [{"text": article} for article in snapshot["articles"]]
+        labels = person_labels(viewer, [row["person"] for row in snapshot["signatories"]])
         signatories_initial = [
-            {"person": row["person"], "party": row["party"], "title": row["title"]}
+            {
+                "person": labels.get(row["person"], row["person"]),
+                "party": row["party"],
+                "title": row["title"],
+            }
             for row in snapshot["signatories"]
         ]
     data: Any = _posted(request)

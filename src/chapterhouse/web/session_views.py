@@ -49,6 +49,7 @@ from chapterhouse.web.fields import (
     RecordMultipleChoiceField,
     TextByLanguageField,
     _names_of,
+    person_labels,
 )
 from chapterhouse.web.labels import choices
 from chapterhouse.web.language import text
@@ -392,18 +393,15 @@ def _session_initial(
     }
     kept: dict[str, Any] = {}
     rows = []
-    seen = set(
-        registry.people_visible(viewer=viewer)
-        .filter(slug__in=[attendee["person"] for attendee in snapshot["attendees"]])
-        .values_list("slug", flat=True)
-    )
+    labels = person_labels(viewer, [attendee["person"] for attendee in snapshot["attendees"]])
     # Attendees the writer may not see are not shown; the service keeps them.
-    for attendee in (a for a in snapshot["attendees"] if a["person"] in seen):
+    for attendee in (a for a in snapshot["attendees"] if a["person"] in labels):
         capacity = attendee.get("capacity")
         shown = text(capacity) if capacity else ""
         if isinstance(capacity, dict):
             kept[shown] = capacity
-        rows.append({"person": attendee["person"], "role": attendee["role"], "capacity": shown})
+        person = labels[attendee["person"]]
+        rows.append({"person": person, "role": attendee["role"], "capacity": shown})
     return initial, rows, kept
 
 

@@ -40,6 +40,7 @@ from chapterhouse.web.fields import (
     RecordMultipleChoiceField,
     TextByLanguageField,
     body_options,
+    person_labels,
 )
 from chapterhouse.web.language import text
 from chapterhouse.web.views import BadRequest, _as_of, _bad_request
@@ -226,16 +227,18 @@ class TaskForm(DeskForm):
         }
 
 
-def _initial(task: Task) -> tuple[dict[str, Any], int]:
+def _initial(task: Task, viewer: Viewer) -> tuple[dict[str, Any], int]:
     assignees = list(task.assignees.all())
-    people = [a.person.slug for a in assignees if a.person is not None]
+    slugs = [a.person.slug for a in assignees if a.person is not None]
+    labels = person_labels(viewer, slugs)
+    people = [labels.get(slug, slug) for slug in slugs]
     initial: dict[str, Any] = {
         "title": task.title,
         "bodies": [a.body.slug for a in assignees if a.body is not None],
         "due": format_start(task.due, task.due_precision) if task.due else "",
     }
-    for index, slug in enumerate(people):
-        initial[f"person_{index}"] = slug
+    for index, person in enumerate(people):
+        initial[f"person_{index}"] = person
     return initial, max(PERSON_ROWS, len(people) + 1)
 
 
@@ -282,7 +285,7 @@ def task_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(
             _("Only those who may give an instruction to all its assignees may change it.")
         )
-    initial, rows = _initial(task)
+    initial, rows = _initial(task, viewer)
     form = TaskForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
