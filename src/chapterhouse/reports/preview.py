@@ -375,11 +375,14 @@ def _records(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                 )
             else:
                 lines.append(_("Instructs %(assignees)s: “%(title)s”.") % values)
-        for agreement in Agreement.objects.filter(signed_by=decision):
-            partners = {
-                partner.slug: words.text(partner.name, partner.slug)
-                for partner in Partner.objects.filter(slug__in=agreement.parties)
-            }
+        signed = list(Agreement.objects.filter(signed_by=decision))
+        partners = {
+            partner.slug: words.text(partner.name, partner.slug)
+            for partner in Partner.objects.filter(
+                slug__in={slug for agreement in signed for slug in agreement.parties}
+            )
+        }
+        for agreement in signed:
             names = [partners[slug] for slug in agreement.parties if slug in partners]
             lines.append(
                 _("Signs “%(agreement)s” with %(partners)s.")
