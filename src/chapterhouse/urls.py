@@ -18,3 +18,7 @@ urlpatterns = [
     path("", include("chapterhouse.web.urls")),
     path("", include("chapterhouse.newsroom.urls_public")),
 ]
+
+# A refusal shows why, on the site's own page (web/errors.py); 404 and 500 use the
+# templates of the same names.
+handler403 = "chapterhouse.web.errors.permission_denied"

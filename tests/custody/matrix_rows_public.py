@@ -15,6 +15,9 @@ def rows(allowed: Any, everyone: set[str], signed_in: set[str], login: int) -> l
     return [
         ("news/", "/news/", allowed(nobody, no=302)),
         ("sitemap.xml", "/sitemap.xml", allowed(everyone)),
+        # The root files every site is asked for (web/site_files.py).
+        ("favicon.ico", "/favicon.ico", allowed(everyone)),
+        ("robots.txt", "/robots.txt", allowed(everyone)),
         ("<site_lang:lang>/", "/en/", allowed(everyone)),
         ("<site_lang:lang>/", "/ko/?page=1", allowed(everyone)),
         ("<site_lang:lang>/", "/ko/?page=99", allowed(nobody)),

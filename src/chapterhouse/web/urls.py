@@ -9,6 +9,7 @@ from chapterhouse.web import (
     relations_views,
     report_views,
     session_views,
+    site_files,
     task_views,
     views,
 )
@@ -16,6 +17,8 @@ from chapterhouse.web import (
 app_name = "web"
 
 urlpatterns = [
+    path("favicon.ico", site_files.favicon, name="favicon"),
+    path("robots.txt", site_files.robots, name="robots"),
     # Pages that write (web/write_views.py); "new" comes before the detail patterns it
     # would otherwise be read as an id by.
     path("sessions/new/", session_views.session_new, name="session_new"),
