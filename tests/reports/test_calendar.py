@@ -189,8 +189,18 @@ def test_a_month_reads_a_fixed_number_of_queries(demo, django_assert_num_queries
         session = Session.objects.create(slug=f"extra-{index}", date=dt.date(2025, 5, 1 + index))
         SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-ar"))
 
-    with django_assert_num_queries(4):  # tasks, sessions, hosts (named as then), commemorations
+    # tasks, conferences, sessions, hosts (named as then), commemorations
+    with django_assert_num_queries(5):
         calendar_month(year=2025, month=5, viewer=ANONYMOUS)
+
+
+def test_a_month_has_every_day_of_the_conferences_under_way(demo):
+    (conference,) = calendar_month(year=2025, month=5, viewer=ANONYMOUS)["conferences"]
+
+    assert conference["id"] == "gc-5"
+    assert (conference["start"], conference["end"]) == (dt.date(2025, 5, 18), dt.date(2025, 5, 24))
+    assert [day.day for day in conference["days"]] == [18, 19, 20, 21, 22, 23, 24]
+    assert calendar_month(year=2025, month=6, viewer=ANONYMOUS)["conferences"] == []
 
 
 # -- a body -------------------------------------------------------------------------------

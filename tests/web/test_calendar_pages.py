@@ -67,7 +67,44 @@ def test_the_month_shows_the_demo_conferences_sessions_on_their_days(demo, clien
     assert "Charter Day" in cell_of(page, "2025-05-22")
     assert "24th anniversary" in cell_of(page, "2025-05-22")
     assert 'href="/sessions/gc5-d4/"' in cell_of(page, "2025-05-24")
-    assert "href" not in cell_of(page, "2025-05-19")
+    assert "/sessions/" not in cell_of(page, "2025-05-19")
+
+
+def test_every_day_of_a_conference_is_marked_not_only_its_session_days(demo, client):
+    page = client.get("/calendar/?month=2025-05&lang=en").content.decode()
+
+    # The 5th General Conference runs 18–24 May 2025; its sessions are on 18, 20, 22, 24.
+    for day in range(18, 25):
+        cell = cell_of(page, f"2025-05-{day}")
+        assert 'class="month-grid__conference"><a href="/conferences/gc-5/">' in cell, day
+        assert "5th General Conference</a>" in cell
+    for day in ("2025-05-17", "2025-05-25"):
+        assert "/conferences/" not in cell_of(page, day)
+    assert "month-grid__busy" in page[page.rindex("<td", 0, page.index('datetime="2025-05-21"')) :]
+
+
+def test_a_conference_that_runs_into_the_next_month_is_marked_there_too(demo, client):
+    from chapterhouse.meetings.models import Conference
+
+    Conference.objects.filter(slug="gc-5").update(
+        start=dt.date(2025, 5, 30), end=dt.date(2025, 6, 3)
+    )
+
+    may = client.get("/calendar/?month=2025-05&lang=en").content.decode()
+    june = client.get("/calendar/?month=2025-06&lang=en").content.decode()
+
+    assert [
+        d for d in range(1, 32) if "/conferences/gc-5/" in cell_of(may, f"2025-05-{d:02d}")
+    ] == [
+        30,
+        31,
+    ]
+    assert [
+        d for d in range(1, 31) if "/conferences/gc-5/" in cell_of(june, f"2025-06-{d:02d}")
+    ] == [
+        1,
+        2,
+    ]
 
 
 def test_the_month_is_named_in_german_with_weeks_starting_on_monday(demo, client):
@@ -154,14 +191,15 @@ def test_the_navigation_links_the_calendar(demo, client):
 def test_the_month_runs_a_fixed_number_of_queries(demo, client, django_assert_num_queries):
     client.get("/calendar/?month=2025-05")  # the first request settles the session
 
-    with django_assert_num_queries(5):  # organization, tasks, sessions, hosts, commemorations
+    # organization, tasks, conferences, sessions, hosts, commemorations
+    with django_assert_num_queries(6):
         client.get("/calendar/?month=2025-05")
     for index in range(25):
         session = Session.objects.create(slug=f"more-{index}", date=dt.date(2025, 5, 1 + index))
         SessionHost.objects.create(session=session, body=Body.objects.get(slug="ec-jp"))
         Commemoration.objects.create(slug=f"c-{index}", name="C", date=dt.date(1990, 5, 1 + index))
         Task.objects.create(slug=f"t-{index}", title="T", due=dt.date(2025, 5, 1 + index))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/calendar/?month=2025-05")
 
 

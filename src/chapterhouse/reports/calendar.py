@@ -25,15 +25,16 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, JSONField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext
 
 from chapterhouse.core.cldr import catalogue_code, country_name, list_join
+from chapterhouse.core.intervals import overlaps
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import Viewer
-from chapterhouse.meetings.models import Commemoration, Session, SessionHost
+from chapterhouse.meetings.models import Commemoration, Conference, Session, SessionHost
 from chapterhouse.registry.models import Body, BodyName
 from chapterhouse.relations.selectors import tasks_due
 from chapterhouse.reports.anniversaries import anniversary_date, anniversary_next
@@ -220,12 +221,49 @@ def commemoration_list(*, on: dt.date, viewer: Viewer) -> list[dict[str, Any]]:
     return rows
 
 
+def conferences_in(*, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Return the conferences under way on some day ``first <= day <= last``, by start.
+
+    Each row has ``id``, ``name``, ``number``, ``start`` and ``end`` (its first and last
+    day, inclusive) and ``days``, those of its days within ``first``–``last``. Only
+    a conference whose start is known to the day can be put on days; one without an
+    end lasts its first day. Conferences are public records. One query.
+    """
+    # No day after 31 December 9999 to end an interval at: the last day is compared as is.
+    under_way = (overlaps(first, None) & Q(end__isnull=False, start__lte=last)) | Q(
+        end__isnull=True, start__gte=first, start__lte=last
+    )
+    rows = []
+    for conference in Conference.objects.filter(
+        under_way, start__isnull=False, start_precision="day"
+    ).order_by("start", "pk"):
+        start: dt.date = conference.start  # type: ignore[assignment]  # filtered: set
+        end = conference.end - dt.timedelta(days=1) if conference.end else start
+        shown_first, shown_last = max(start, first), min(end, last)
+        rows.append(
+            {
+                "id": conference.slug,
+                "name": conference.name,
+                "number": conference.number,
+                "start": start,
+                "end": end,
+                "days": [
+                    shown_first + dt.timedelta(days=offset)
+                    for offset in range((shown_last - shown_first).days + 1)
+                ],
+            }
+        )
+    return rows
+
+
 def calendar_month(*, year: int, month: int, viewer: Viewer) -> dict[str, Any]:
     """Return what happens in one month, for ``viewer``.
 
-    ``{"tasks": [...], "sessions": [...], "anniversaries": [...], "month_sessions": [...],
-    "month_anniversaries": [...]}``: the tasks the viewer may see due on a day of the
-    month (see `relations.selectors.tasks_due`), sessions dated to a day of the month and the
+    ``{"tasks": [...], "conferences": [...], "sessions": [...], "anniversaries": [...],
+    "month_sessions": [...], "month_anniversaries": [...]}``: the tasks the viewer may
+    see due on a day of the month (see `relations.selectors.tasks_due`), the conferences
+    under way on a day of it (see `conferences_in`: every day of their span, not only
+    those with a session), sessions dated to a day of the month and the
     anniversaries that fall on one (``date`` the day, ``anniversary`` the number;
     a 29 February is remembered on the 28th in common years), then sessions and
     anniversaries known only to the month. The original event itself (number 0)
@@ -255,6 +293,7 @@ def calendar_month(*, year: int, month: int, viewer: Viewer) -> dict[str, Any]:
     anniversaries.sort(key=lambda row: (row["date"], row["original"], row["id"]))
     return {
         "tasks": tasks_due(viewer=viewer, first=first, last=last),
+        "conferences": conferences_in(first=first, last=last),
         "sessions": [row for row in sessions if row["precision"] == "day"],
         "anniversaries": anniversaries,
         "month_sessions": [row for row in sessions if row["precision"] != "day"],

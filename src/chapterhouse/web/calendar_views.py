@@ -131,9 +131,14 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     locale = babel_locale(lang)
     happening = calendar.calendar_month(year=year, month=month, viewer=viewer_of(request))
 
-    by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(
-        lambda: {"sessions": [], "anniversaries": [], "tasks": []}
-    )
+    by_day: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(_nothing)
+    for conference in happening["conferences"]:
+        entry = {
+            "url": reverse("web:conference", args=[conference["id"]]),
+            "name": text_in(conference["name"], lang, default),
+        }
+        for day in conference["days"]:
+            by_day[day.day]["conferences"].append(entry)
     for task in happening["tasks"]:
         by_day[task["due"].day]["tasks"].append(
             {
@@ -159,11 +164,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
                 "date": dt.date(year, month, day) if day else None,
                 "today": day != 0 and dt.date(year, month, day) == today,
                 "weekend": weekday in (5, 6),
-                **(
-                    by_day.get(day, {"sessions": [], "anniversaries": [], "tasks": []})
-                    if day
-                    else {}
-                ),
+                **(by_day.get(day) or _nothing() if day else {}),
             }
             for day, weekday in week
         ]
@@ -189,6 +190,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         ],
         "empty": not (
             happening["tasks"]
+            or happening["conferences"]
             or happening["sessions"]
             or happening["anniversaries"]
             or happening["month_sessions"]
@@ -197,6 +199,10 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         "feed_url": f"{reverse('web:calendar_feed')}?lang={lang}",
     }
     return render(request, "web/calendar.html", context)
+
+
+def _nothing() -> dict[str, list[dict[str, Any]]]:
+    return {"conferences": [], "sessions": [], "anniversaries": [], "tasks": []}
 
 
 def _session_entry(session: dict[str, Any], lang: str, default: str) -> dict[str, Any]:

@@ -30,6 +30,4 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     sign_in_url = None
     if not signed_in:
         sign_in_url = f"{reverse('custody:login')}?{urlencode({'next': request.get_full_path()})}"
-    return render(
-        request, "403.html", {"reason": reason, "sign_in_url": sign_in_url}, status=403
-    )
+    return render(request, "403.html", {"reason": reason, "sign_in_url": sign_in_url}, status=403)
