@@ -219,3 +219,16 @@ def test_it_gives_error_messages_in_the_chosen_language(client):
     response = client.get("/api/v1/bodies/nowhere", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.json()["detail"] == "No body with id 'nowhere'"
+
+
+@pytest.mark.django_db
+def test_the_docs_describe_reading_and_writing_as_the_document_lists_both(client):
+    document = client.get("/api/v1/openapi.json").json()
+    description = document["info"]["description"]
+    methods = {method for operations in document["paths"].values() for method in operations}
+
+    assert {"get", "post", "patch"} <= methods
+    assert "Read-only" not in description
+    assert "**Reading** (GET)" in description
+    assert "**Writing** (POST to record, PATCH to change)" in description
+    assert "Authorization: Bearer" in description and "X-CSRFToken" in description

@@ -1,4 +1,4 @@
-"""The JSON API: one NinjaAPI, read-only, every object addressed by its Chronicle id.
+"""The JSON API: one NinjaAPI that reads and writes, every object addressed by its Chronicle id.
 
 Errors always answer with JSON ``{"detail": "..."}``: 404 for an unknown id,
 400 for a bad parameter (naming it and its value), and, should a bug slip
@@ -77,11 +77,20 @@ api = NinjaAPI(
     title="Chapterhouse API",
     version="1",
     description=(
-        "Read-only access to the organization's record: bodies, people and terms as of any "
+        "Read and write the organization's record: bodies, people and terms as of any "
         "day, conferences, sessions and decisions, partners, agreements, honours and tasks. "
         "Every object is addressed by its Chronicle id. Texts are strings (in the "
         "organization's default language) or objects mapping language codes to strings; "
-        "dates are written as recorded (YYYY, YYYY-MM or YYYY-MM-DD)."
+        "dates are written as recorded (YYYY, YYYY-MM or YYYY-MM-DD).\n\n"
+        "**Reading** (GET) needs no account: a visitor gets what the public site shows, a "
+        "signed-in client also what its grants let it see.\n\n"
+        "**Writing** (POST to record, PATCH to change) needs a signed-in client: a personal "
+        "token (`Authorization: Bearer chp_…`, made with `chapterhouse token create EMAIL`) "
+        "or the browser's session with its CSRF token "
+        "(`X-CSRFToken`). Bodies are Chronicle objects; every write is checked, validated and "
+        "recorded in the audit trail as the same write on the web pages would be. Answers: "
+        "201 or 200 with the object, 400 naming each bad field, 401 when not signed in, 403 "
+        "without the right, 404 for an id that does not exist or may not be seen."
     ),
     docs=BundledSwagger(),
     urls_namespace="api-v1",
