@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the mail `make run` prints (and its worker sends) go to the port served.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE := chapterhouse.settings
 
 .PHONY: run test lint migrate demo messages serve bench clean

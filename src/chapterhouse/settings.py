@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "chapterhouse.newsroom.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chapterhouse.core.middleware.RejectNulMiddleware",
+    # Links in the mail a request writes go to the address it came to (core.mail.site_url).
+    "chapterhouse.core.mail.RequestOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chapterhouse.web.middleware.OrganizationLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,11 +152,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# E-mail (password resets, invitations): the console in development, SMTP or any
-# Django backend in production, chosen by environment.
+# E-mail (password resets, invitations): the console in development (printed readable:
+# core/mail_console.py), SMTP or any Django backend in production, chosen by environment.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "chapterhouse.core.mail_console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -164,9 +166,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chapterhouse@localhost")
-# The site's public address, for links in e-mails sent by the background worker
-# (which has no request to take the host from).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The site's public address, for links in e-mails and on the command line. Unset, mail
+# written while serving a request links to the address that request came to (in
+# development: the port actually served); `make run` sets it for its worker too.
+SITE_URL = env_str("SITE_URL")
 
 ROOT_URLCONF = "chapterhouse.urls"
 WSGI_APPLICATION = "chapterhouse.wsgi.application"

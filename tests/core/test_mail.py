@@ -54,3 +54,46 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(run_tasks):
         raise RuntimeError("rolled back")
     run_tasks()
     assert mail.outbox == []
+
+
+def test_development_mail_is_printed_with_a_readable_subject_and_body():
+    import io
+
+    from django.core.mail import EmailMessage, get_connection
+
+    stream = io.StringIO()
+    connection = get_connection("chapterhouse.core.mail_console.EmailBackend", stream=stream)
+    long_line = "Откройте ссылку, чтобы подтвердить комментарий: " + "слово " * 40
+    EmailMessage(
+        subject="Подтвердите комментарий к «Съезд открылся»",
+        body=f"{long_line}\nhttp://127.0.0.1:8105/ru/comments/confirm/abc/\n",
+        from_email="chapterhouse@localhost",
+        to=["reader@example.org"],
+        connection=connection,
+    ).send()
+    printed = stream.getvalue()
+
+    assert "Subject: Подтвердите комментарий к «Съезд открылся»" in printed
+    assert "To: reader@example.org" in printed
+    assert long_line.rstrip() in printed
+    assert "http://127.0.0.1:8105/ru/comments/confirm/abc/" in printed
+    assert "=?utf-8?" not in printed
+    assert "=D0" not in printed  # no quoted-printable
+
+
+def test_development_prints_mail_with_the_readable_backend():
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "chapterhouse.settings"}
+    environment.pop("EMAIL_BACKEND", None)
+    printed = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert printed.strip() == "chapterhouse.core.mail_console.EmailBackend"

@@ -110,6 +110,31 @@ def test_each_desks_translators_get_one_email_listing_the_articles_and_due_dates
     assert to_nils.to == ["nils@chapterhouse.test"]
 
 
+def test_links_in_mail_written_by_a_page_go_to_the_address_it_was_served_at(
+    desks: None,
+    personas: dict[str, Any],
+    run_tasks: Any,
+    client: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.conftest import sign_in
+
+    settings.SITE_URL = ""  # as in development: the served port decides
+    sign_in(client, personas["admin"])
+    due = (today() + dt.timedelta(days=5)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsroom/articles/gc5-opens/send/", {"due": due}, HTTP_HOST="127.0.0.1:8105"
+        )
+    assert response.status_code == 302
+
+    (to_tanya,) = sent(run_tasks)["tanya@chapterhouse.test"]
+    assert "http://127.0.0.1:8105/newsroom/queue/" in to_tanya.body
+    assert "http://127.0.0.1:8105/newsroom/assignments/" in to_tanya.body
+    assert ":8000" not in to_tanya.body
+
+
 def test_submission_tells_the_editors_and_the_decision_tells_the_translator(
     desks: None,
     personas: dict[str, Any],

@@ -38,7 +38,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chapterhouse.core.mail import mail_enqueue
+from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.custody.models import Grant
 from chapterhouse.newsroom.models import ArticleTranslation, TranslationAssignment
 from chapterhouse.registry.models import Body, Organization
@@ -95,9 +95,8 @@ def mail_language(lang: str) -> str:
 
 
 def _url(name: str, *args: Any) -> str:
-    # Messages leave outside any request, so the site's address comes from the settings.
-    base = settings.SITE_URL.rstrip("/")
-    return base + reverse(f"newsroom:{name}", args=args)
+    # SITE_URL, else the address of the request that wrote the message (core.mail.site_url).
+    return site_url() + reverse(f"newsroom:{name}", args=args)
 
 
 def _day(day: dt.date, language: str) -> str:

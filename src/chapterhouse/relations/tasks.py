@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.cldr import babel_locale, catalogue_code
 from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
-from chapterhouse.core.mail import mail_enqueue
+from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.core.partial_dates import PartialDate, format_start
 from chapterhouse.core.text import text_in
 from chapterhouse.core.write_schema import TaskChanges, TaskFields, given, validated
@@ -379,7 +379,7 @@ def _reminder(task: Task, language: str, default: str) -> tuple[str, str]:
         else:
             due = str(task.due.year)  # type: ignore[union-attr]
         subject = _("Overdue: %(title)s") % {"title": title}
-        url = settings.SITE_URL.rstrip("/") + reverse("web:task", args=[task.slug])
+        url = site_url() + reverse("web:task", args=[task.slug])
         body = "\n".join(
             [
                 _("This instruction was due %(due)s and is not marked done yet:") % {"due": due},

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chapterhouse.core.mail import site_url as mail_site_url
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import Grant
@@ -73,11 +74,11 @@ def _grants(texts: list[str]) -> list[tuple[str, Body]]:
 def site_url() -> str:
     """Return the site's address for links printed on the command line, or "" if unknown.
 
-    ``SITE_URL`` says it (``http://127.0.0.1:8000`` in development); a
-    deployment that set only ``CSRF_TRUSTED_ORIGINS`` still gets whole links.
+    ``SITE_URL`` says it (`core.mail.site_url`; `make run` sets it); a deployment that
+    set only ``CSRF_TRUSTED_ORIGINS`` still gets whole links.
     """
-    if settings.SITE_URL:
-        return str(settings.SITE_URL).rstrip("/")
+    if configured := mail_site_url():
+        return configured
     origins = getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
     return str(origins[0]).rstrip("/") if origins else ""
 
