@@ -1,4 +1,5 @@
-"""sitemap.xml: every article in each shown language, with its language alternates."""
+"""sitemap.xml: every article in each shown language, with its language alternates, and the
+registry's public pages in every working language."""
 
 from __future__ import annotations
 
@@ -84,14 +85,72 @@ def test_a_large_site_gets_an_index_of_sitemap_pages(demo, client, monkeypatch):
     first = entries(read(client, "/sitemap.xml?p=1"))
     last = entries(read(client, "/sitemap.xml?p=3"))
 
+    records = entries(read(client, "/sitemap.xml?p=4"))
+
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
-    assert pages == [f"http://testserver/sitemap.xml?p={n}" for n in (1, 2, 3)]
+    # Three pages of news, then one of the registry's records.
+    assert pages == [f"http://testserver/sitemap.xml?p={n}" for n in (1, 2, 3, 4)]
     assert "http://testserver/en/" in first
+    assert "http://testserver/?lang=en" in first  # the list pages come with the first
     assert len([loc for loc in first if "/news/" in loc]) == 3 * 5
     assert set(last) == {
         "http://testserver/ko/news/gc5-opens/",
         "http://testserver/en/news/gc5-opens/",
         "http://testserver/ru/news/gc5-opens/",
     }
-    assert client.get("/sitemap.xml?p=4").status_code == 404
+    assert "http://testserver/bodies/ec-kz/?lang=ru" in records
+    assert not [loc for loc in records if "/news/" in loc]
+    assert client.get("/sitemap.xml?p=5").status_code == 404
     assert client.get("/sitemap.xml?p=x").status_code == 404
+
+
+# -- the registry's pages -------------------------------------------------------------------
+
+
+def test_the_registry_pages_are_listed_in_every_language_with_their_alternates(demo, client):
+    found = entries(read(client))
+
+    for path in ("/", "/bodies/ec-kz/", "/conferences/gc-5/", "/sessions/gc5-d2/"):
+        expected = {
+            other: f"http://testserver{path}?lang={other}"
+            for other in ("ko", "en", "ru", "zh", "de")
+        }
+        expected["x-default"] = f"http://testserver{path}"
+        for code in ("ko", "en", "ru", "zh", "de"):
+            assert found[f"http://testserver{path}?lang={code}"] == expected
+    for path in (
+        "/people/irina-volkova/",
+        "/decisions/gc5-d1-elect/",
+        "/calendar/",
+        "/conferences/",
+        "/people/",
+    ):
+        assert f"http://testserver{path}?lang=en" in found, path
+
+
+def test_only_what_an_anonymous_visitor_may_open_is_listed(demo, client):
+    from chapterhouse.registry.models import Body
+
+    Body.objects.filter(slug="cell-almaty-uni").update(internal=True)
+
+    page = client.get("/sitemap.xml").content.decode()
+
+    assert "/people/olga-smirnova/" not in page  # private
+    assert "/people/lark/" not in page
+    assert "/bodies/cell-almaty-uni/" not in page  # internal
+    assert "/bodies/ec-kz/" in page
+    assert "/newsroom/" not in page and "/edit/" not in page
+
+
+def test_the_sitemap_reads_a_fixed_number_of_queries(demo, client, django_assert_num_queries):
+    from tests.web.conftest import grow_bodies
+
+    client.get("/sitemap.xml")
+    # The organization and the news (a few), the records: counted, then read kind by kind
+    # (two queries for each of the five kinds, whatever their number).
+    with django_assert_num_queries(19) as before:
+        client.get("/sitemap.xml")
+    grow_bodies(30)
+    with django_assert_num_queries(len(before.captured_queries)):
+        page = client.get("/sitemap.xml").content.decode()
+    assert "/bodies/ec-extra-29/?lang=de" in page

@@ -50,7 +50,7 @@ def test_the_site_icon_is_served_at_the_root(demo, client, tmp_path):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/vnd.microsoft.icon"
     icon = tmp_path / "favicon.ico"
-    icon.write_bytes(b"".join(response.streaming_content))
+    icon.write_bytes(response.content)
     with Image.open(icon) as image:
         assert image.format == "ICO"
         assert {(16, 16), (32, 32)} <= set(image.info["sizes"])

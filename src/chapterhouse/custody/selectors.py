@@ -13,8 +13,8 @@ from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.custody import audit_chain
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.models import Account, AuditEntry, Grant
-from chapterhouse.meetings.models import Decision, Session
-from chapterhouse.registry.models import Person
+from chapterhouse.meetings.models import Conference, Decision, Session
+from chapterhouse.registry.models import Body, Person
 
 AUDIT_LIMIT = 200
 
@@ -317,3 +317,52 @@ def visible_person(viewer: Viewer, slug: str) -> Person:
     if person is None:
         raise Person.DoesNotExist(slug)
     return person
+
+
+# -- the records a viewer may open, listed (the sitemap) -------------------------------------
+
+# The kinds of record with a page of their own, in the order they are listed.
+RECORD_KINDS = ("body", "person", "conference", "session", "decision")
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record with a page of its own: its kind (one of `RECORD_KINDS`) and its id."""
+
+    kind: str
+    slug: str
+
+
+def _records_of(viewer: Viewer) -> list[tuple[str, QuerySet[Any]]]:
+    return [
+        ("body", Body.objects.filter(viewer.body_filter())),
+        ("person", Person.objects.filter(viewer.people_filter())),
+        ("conference", Conference.objects.all()),  # conferences are public records
+        ("session", Session.objects.filter(viewer.session_filter())),
+        ("decision", Decision.objects.filter(viewer.decision_filter())),
+    ]
+
+
+def visible_record_count(viewer: Viewer) -> int:
+    """Return how many bodies, people, conferences, sessions and decisions ``viewer`` may
+    open (one query per kind)."""
+    return sum(records.count() for _kind, records in _records_of(viewer))
+
+
+def visible_records(viewer: Viewer, *, offset: int, limit: int) -> list[RecordRef]:
+    """Return a slice of the records ``viewer`` may open, kind by kind (`RECORD_KINDS`), each
+    kind by id: what the sitemap lists for an anonymous visitor (no private person, no
+    internal body, session or decision). At most two queries per kind."""
+    found: list[RecordRef] = []
+    for kind, records in _records_of(viewer):
+        if len(found) >= limit:
+            break
+        count = records.count()
+        if offset >= count:
+            offset -= count
+            continue
+        wanted = limit - len(found)
+        slugs = records.order_by("slug").values_list("slug", flat=True)[offset : offset + wanted]
+        found += [RecordRef(kind=kind, slug=slug) for slug in slugs]
+        offset = 0
+    return found

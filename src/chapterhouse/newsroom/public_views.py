@@ -22,7 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from chapterhouse.custody.access import viewer_of
+from chapterhouse.custody.access import ANONYMOUS, viewer_of
+from chapterhouse.custody.selectors import visible_record_count, visible_records
 from chapterhouse.newsroom import public
 from chapterhouse.newsroom.languages import site_default_language, site_languages
 from chapterhouse.newsroom.markdown import render_markdown
@@ -273,38 +274,11 @@ def article(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     )
 
 
-def _iso(moment: dt.datetime | None) -> str:
-    return moment.isoformat() if moment is not None else ""
-
-
-@public_page
-def sitemap(request: HttpRequest) -> HttpResponse:
-    """``sitemap.xml``: every article in each of its shown languages, with the others as
-    alternates, and the home page in every language. Past `SITEMAP_ARTICLES` articles it
-    is an index of pages (``?p=1`` …), as the sitemap protocol caps a file at 50,000 URLs."""
-    now = timezone.now()
-    count = public.sitemap_article_count(now=now)
-    pages = max(1, -(-count // SITEMAP_ARTICLES))
-    raw = request.GET.get("p")
-    if raw is None and pages > 1:
-        return render(
-            request,
-            "newsroom/public/sitemap_index.xml",
-            {
-                "sitemaps": [
-                    _absolute(request, f"{reverse('news:sitemap')}?p={number}")
-                    for number in range(1, pages + 1)
-                ]
-            },
-            content_type="application/xml; charset=utf-8",
-        )
-    try:
-        number = int(raw or "1")
-    except ValueError:
-        raise Http404(_("There is no such sitemap page.")) from None
-    if not 1 <= number <= pages:
-        raise Http404(_("There is no such sitemap page."))
-    languages = site_languages()
+def _news_urls(
+    request: HttpRequest, *, now: dt.datetime, number: int, languages: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Return the ``<url>`` entries of the news on sitemap page ``number``: the home page in
+    every language on the first, then that page's articles in each shown language."""
     default = site_default_language()
     urls: list[dict[str, Any]] = []
     if number == 1:
@@ -345,6 +319,101 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             }
             for alt in alternates
         ]
+    return urls
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+# The registry's list pages, in the sitemap beside its records.
+SITEMAP_LIST_PAGES = (
+    "web:orgchart",
+    "web:person_list",
+    "web:conference_list",
+    "web:calendar",
+    "web:commemorations",
+    "web:partner_list",
+    "web:agreement_list",
+    "web:honour_list",
+)
+# Records (bodies, people, conferences, sessions, decisions) per sitemap file. Each is
+# listed in every working language, so a file holding both this many records and
+# `SITEMAP_ARTICLES` articles stays under the protocol's 50,000 URLs.
+SITEMAP_RECORDS = 4000
+RECORD_PAGES = {
+    "body": "web:body",
+    "person": "web:person",
+    "conference": "web:conference",
+    "session": "web:session",
+    "decision": "web:decision",
+}
+
+
+def _in_every_language(
+    request: HttpRequest, path: str, languages: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Return a registry page's ``<url>`` entries: one per working language (``?lang=``),
+    each naming the others as alternates and the page without ``?lang=`` (which follows
+    the reader's browser) as the default."""
+    alternates = [
+        {"code": code, "url": _absolute(request, f"{path}?lang={code}")} for code in languages
+    ]
+    x_default = _absolute(request, path)
+    return [
+        {"loc": alt["url"], "lastmod": None, "alternates": alternates, "x_default": x_default}
+        for alt in alternates
+    ]
+
+
+@public_page
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """``sitemap.xml``: every article in each of its shown languages, with the others as
+    alternates, the news home page in every language, and the registry's public pages
+    (its lists, and every body, person, conference, session and decision an anonymous
+    visitor may open) in every working language. Past `SITEMAP_ARTICLES` articles or
+    `SITEMAP_RECORDS` records it is an index of pages (``?p=1`` …: the news first, then
+    the records), as the sitemap protocol caps a file at 50,000 URLs."""
+    now = timezone.now()
+    count = public.sitemap_article_count(now=now)
+    news_pages = max(1, -(-count // SITEMAP_ARTICLES))
+    records = visible_record_count(ANONYMOUS)
+    record_pages = -(-records // SITEMAP_RECORDS)
+    pages = news_pages + record_pages
+    raw = request.GET.get("p")
+    if raw is None and (news_pages > 1 or record_pages > 1):
+        return render(
+            request,
+            "newsroom/public/sitemap_index.xml",
+            {
+                "sitemaps": [
+                    _absolute(request, f"{reverse('news:sitemap')}?p={number}")
+                    for number in range(1, pages + 1)
+                ]
+            },
+            content_type="application/xml; charset=utf-8",
+        )
+    try:
+        number = int(raw or "1")
+    except ValueError:
+        raise Http404(_("There is no such sitemap page.")) from None
+    if not 1 <= number <= max(pages, 1):
+        raise Http404(_("There is no such sitemap page."))
+    languages = site_languages()
+    urls: list[dict[str, Any]] = []
+    if number <= news_pages:
+        urls += _news_urls(request, now=now, number=number, languages=languages)
+    if number == 1:
+        for name in SITEMAP_LIST_PAGES:
+            urls += _in_every_language(request, reverse(name), languages)
+    # Without ?p= a small site is one file: the records follow the news.
+    record_page = 1 if raw is None else number - news_pages
+    if 1 <= record_page <= record_pages:
+        for record in visible_records(
+            ANONYMOUS, offset=(record_page - 1) * SITEMAP_RECORDS, limit=SITEMAP_RECORDS
+        ):
+            path = reverse(RECORD_PAGES[record.kind], args=[record.slug])
+            urls += _in_every_language(request, path, languages)
     return render(
         request,
         "newsroom/public/sitemap.xml",

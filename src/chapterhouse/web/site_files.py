@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -35,9 +35,9 @@ ROBOTS_DISALLOW = [
 
 @require_safe
 @cache_control(public=True, max_age=86400)
-def favicon(request: HttpRequest) -> FileResponse:
-    """Return the site's icon (16, 32 and 48 pixels in one .ico)."""
-    return FileResponse(FAVICON.open("rb"), content_type="image/vnd.microsoft.icon")
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Return the site's icon (16, 32 and 48 pixels in one .ico, under 3 kB)."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
 
 
 @require_safe
