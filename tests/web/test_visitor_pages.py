@@ -66,3 +66,22 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_off_private_pages(demo,
     for private in ("/admin/", "/accounts/", "/newsroom/", "/*/edit/", "/*/new/"):
         assert f"Disallow: {private}" in lines
     assert "Disallow: /" not in lines  # the public record stays crawlable
+
+
+def test_times_are_written_to_the_second_on_pages_and_in_feeds(demo, client):
+    import datetime as dt
+
+    from chapterhouse.newsroom.models import Article
+
+    published = dt.datetime(2025, 5, 18, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    Article.objects.filter(slug="gc5-opens").update(publish_at=published)
+
+    home = client.get("/en/").content.decode()
+    article = client.get("/en/news/gc5-opens/").content.decode()
+    feed = client.get("/en/feed.atom").content.decode()
+
+    for page in (home, article):
+        assert 'datetime="2025-05-18T09:30:15+00:00"' in page
+        assert ".123456" not in page
+    assert "<published>2025-05-18T09:30:15+00:00</published>" in feed
+    assert ".123456" not in feed

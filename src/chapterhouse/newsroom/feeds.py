@@ -25,6 +25,12 @@ from chapterhouse.newsroom.models import ArticleTranslation, Category
 from chapterhouse.web.language import text
 
 
+def _to_the_second(moment: dt.datetime | None) -> dt.datetime | None:
+    """Drop the microseconds: the feed writes the same time as the page's ``<time datetime>``
+    (see `web.formatting.machine_datetime`)."""
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
 class AtomWithContent(feedgenerator.Atom1Feed):
     """Atom 1.0 with each entry's full text in ``<content type="html">``."""
 
@@ -102,11 +108,11 @@ class NewsFeed(Feed):
         return reverse("news:article", args=[item.lang, item.article.slug])
 
     def item_pubdate(self, item: ArticleTranslation) -> dt.datetime | None:
-        return item.article.publish_at
+        return _to_the_second(item.article.publish_at)
 
     def item_updateddate(self, item: ArticleTranslation) -> dt.datetime | None:
         # Translations carry no edit time: the publication time is the last one we know.
-        return item.article.publish_at
+        return _to_the_second(item.article.publish_at)
 
     def item_extra_kwargs(self, item: ArticleTranslation) -> dict[str, Any]:
         return {"content": str(render_markdown(item.body))}

@@ -29,6 +29,7 @@ from chapterhouse.newsroom.languages import site_default_language, site_language
 from chapterhouse.newsroom.markdown import render_markdown
 from chapterhouse.newsroom.models import Category
 from chapterhouse.newsroom.page_cache import public_page
+from chapterhouse.web.formatting import machine_datetime
 from chapterhouse.web.language import language_display, language_name
 
 # Articles per sitemap file; beyond that `sitemap.xml` becomes an index of pages.
@@ -323,7 +324,7 @@ def _news_urls(
 
 
 def _iso(moment: dt.datetime | None) -> str:
-    return moment.isoformat() if moment is not None else ""
+    return machine_datetime(moment)
 
 
 # The registry's list pages, in the sitemap beside its records.

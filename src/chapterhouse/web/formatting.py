@@ -14,6 +14,16 @@ from chapterhouse.core.partial_dates import PartialDate
 from chapterhouse.web.language import babel_locale
 
 
+def machine_datetime(moment: dt.datetime | None) -> str:
+    """Return ``moment`` for machines (``<time datetime>``, Atom, OpenGraph): ISO 8601 to the
+    second, ``2025-05-18T09:00:00+00:00``; "" for None.
+
+    Python writes microseconds (six digits), which HTML's ``datetime`` attribute refuses
+    (at most three); no reader needs a fraction of a second of a publication time.
+    """
+    return moment.replace(microsecond=0).isoformat() if moment is not None else ""
+
+
 def _parse(value: Any, precision: str | None) -> tuple[dt.date, str] | None:
     """Return ``(first day, precision)`` of a date object or a Chronicle Date string."""
     if value is None or value == "":

@@ -179,4 +179,8 @@ def _changes_html(changes: Any) -> str:
     from chapterhouse.core.cldr import catalogue_code
 
     with translation.override(catalogue_code(changes.lang)):
-        return render_to_string("reports/_changes.html", {"changes": changes, "heading_level": 3})
+        # Right under the page's h1: the sections are h2, not the report's h3.
+        return render_to_string(
+            "reports/_changes.html",
+            {"changes": changes, "heading_level": 3, "section_level": 2},
+        )

@@ -27,6 +27,12 @@ def text(value: Any) -> str:
 
 
 @register.filter
+def machine_time(value: Any) -> str:
+    """Return a datetime for a ``<time datetime>`` attribute: to the second, no microseconds."""
+    return formatting.machine_datetime(value)
+
+
+@register.filter
 def pdate(value: Any, precision: str | None = None) -> str:
     """Return a date with its precision, or a Chronicle Date string, in the active locale."""
     return formatting.date_display(value, precision or None)
