@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def skipped_headings(pages: dict[str, str]) -> list[str]:
         levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
         found += [
             f"{url}: h{before} → h{after}"
-            for before, after in zip(levels, levels[1:], strict=False)
+            for before, after in pairwise(levels)
             if after > before + 1
         ]
     return found
