@@ -78,9 +78,7 @@ def lighthouse_scores(url: str, *, categories: list[str] = CATEGORIES) -> dict[s
     runtime_error = data.get("runtimeError")
     if runtime_error:
         raise RuntimeError(f"Lighthouse could not load {url}: {runtime_error}")
-    return {
-        name: round(100 * (data["categories"][name]["score"] or 0)) for name in categories
-    }
+    return {name: round(100 * (data["categories"][name]["score"] or 0)) for name in categories}
 
 
 def _wait_until_served(base: str, *, seconds: float = 30) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import _load_demo, _screenshot, browser_page  # noqa: F401
+from tests.web.test_browser import _load_demo, _screenshot, browser_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -71,10 +71,10 @@ def _problems(page: Any, interface: str) -> list[str]:
 
 
 def test_no_main_page_is_wider_than_a_phone_in_any_language_and_the_menu_opens(
-    live_server, transactional_db, browser_page
+    live_server, transactional_db, request
 ):
     _load_demo()
-    page = browser_page
+    page = request.getfixturevalue("browser_page")
     page.set_viewport_size(PHONE)
     found: dict[str, list[str]] = {}
     for lang, interface in LANGUAGES.items():
@@ -90,10 +90,10 @@ def test_no_main_page_is_wider_than_a_phone_in_any_language_and_the_menu_opens(
 
 
 def test_without_scripts_the_menu_link_opens_the_navigation_in_place(
-    live_server, transactional_db, browser_page
+    live_server, transactional_db, request
 ):
     _load_demo()
-    context = browser_page.context.browser.new_context(
+    context = request.getfixturevalue("browser_page").context.browser.new_context(
         viewport=PHONE, java_script_enabled=False
     )
     page = context.new_page()
