@@ -66,7 +66,10 @@ def _problems(page: Any, interface: str) -> list[str]:
         problems.append("the menu button does not open the navigation")
     elif page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
         problems.append("the open menu is wider than the screen")
-    button.click()
+    page.locator(".site-nav a").first.focus()
+    page.keyboard.press("Escape")
+    if nav.is_visible() or not button.evaluate("node => node === document.activeElement"):
+        problems.append("Escape does not close the menu back onto its button")
     return problems
 
 
