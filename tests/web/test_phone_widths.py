@@ -1,6 +1,6 @@
 """The main pages on a phone (375 px), for a visitor, in every working language.
 
-No page is wider than the screen, and the menu button opens the navigation (with
+No page is wider than the screen, the menu button opens the navigation and Escape closes it (with
 scripts: a button; without: a link that CSS :target opens). One browser, one page
 reused for all of them. Run with ``pytest -m browser``.
 """
