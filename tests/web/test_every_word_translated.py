@@ -1,31 +1,39 @@
 """Every page, read in Russian, Korean and Chinese, shows no English interface word.
 
-How it decides what is an English interface word, and what is organization data:
+How it tells an English interface word from organization data:
 
 * **Interface words** are the words of the English messages of the catalogue
   (``locale/en/LC_MESSAGES/django.po``; the vocabulary labels of ``web/labels.py``
-  are messages of it too), lower-cased, placeholders and markup removed. A word
-  the language's own catalogue keeps in its translations (``API``, ``PDF``,
-  ``TOTP``, ``Markdown`` …) is allowed in that language.
+  are messages of it too), lower-cased, placeholders and markup removed, so a new
+  message is checked once the catalogues are regenerated. A word the language's
+  own translations keep (``API``, ``PDF``, ``TOTP``, ``Markdown`` …) is allowed
+  in that language.
 * **Visible text** is the text of the page's elements plus the attributes a reader
   sees or hears (``title``, ``alt``, ``placeholder``, ``aria-label``, the label of
-  a button, the meta description), without scripts and styles, and without the
-  elements that declare organization data: an element with a ``lang`` other than
-  the page's (a name or text shown in its own language) or ``translate="no"``.
-  E-mail addresses, links and ids (``ec-kz``, ``gc5-d2``) are data too.
+  a button), without scripts and styles, without the text being edited in a form
+  (``textarea``; input values are attributes, never read), and without the
+  elements that declare organization data: an element whose ``lang`` differs from
+  the page's (a name or a text shown in its own language) or ``translate="no"``.
+  E-mail addresses, paths and ids (``ec-kz``, ``gc5-d2``) are data too.
 * **Organization data** is also every word the database holds for this reader's
-  language: plain names and texts, and the values of translated texts that have
-  no version in the page's language (they fall back to another one, rightly).
+  language: plain names and texts, and the values of translated texts that have no
+  version in the page's language (they rightly fall back to another). A text
+  written in one language (an article's translation, a comment) is data only on
+  its language's pages: shown elsewhere, the page marks it with its ``lang``.
   Vocabulary columns (fields with ``choices``: statuses, kinds, formats) are not
-  data: their values must be shown through their translated labels. The audit
-  trail's stored values are not data either: they are rendered at read time.
+  data: their values must be shown through their translated labels. Nor are the
+  audit trail's stored words: the pages name them at read time.
 
 Pages are every HTML page of the authorization matrix (tests/custody), so a new
-page is checked as soon as it has its row, read by an administrator and by an
-anonymous visitor (and the 403 pages and the account page, with its roles, by a plain
-member), after a few writes that
-fill the audit trail from the web, the API and the command line. A failure lists
-each English word with the language, the persona, the URL and the words around it.
+page is checked as soon as it has its row; they are read by an administrator and
+an anonymous visitor (the 403 pages and the account page, with its roles, by a
+plain member too), after writes from the web, the API and the command line that
+fill the audit trails of a decision, a session and a person.
+
+A failure lists each English word with the language, the persona, the URL, the
+status and the line it is on. Translate the message (or name the value through its
+vocabulary); if the word is the organization's data, mark the element that shows it
+with ``lang`` (or ``translate="no"``) rather than widening ``AMBIGUOUS``.
 """
 
 from __future__ import annotations
@@ -61,7 +69,8 @@ AMBIGUOUS = {"id", "ok", "no", "of", "on", "in", "to", "at", "by", "or", "an", "
 SEEN_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 VOID |= {"track", "wbr"}
-NEVER_SHOWN = {"script", "style", "template"}
+# Not shown, or shown as the value being edited (a form's text is data).
+NEVER_SHOWN = {"script", "style", "template", "textarea"}
 
 
 def _words(text: str) -> Iterator[str]:
@@ -116,6 +125,13 @@ def _data_strings(value: Any, lang: str) -> Iterator[str]:
             yield from _data_strings(item, lang)
 
 
+# Rows written in one language (an article's translation, a comment), by their `lang`.
+WRITTEN_IN_ONE_LANGUAGE = {
+    "newsroom.articletranslation",
+    "newsroom.comment",
+    "newsroom.searchentry",
+}
+LANGUAGE_ALIASES = {"zh": ["zh-hans", "zh-Hans"]}
 OUR_APPS = {"registry", "meetings", "relations", "newsroom", "custody", "core", "reports"}
 # Stored words that are rendered through the interface, never shown as they are.
 NOT_DATA = {"custody.auditentry", "meetings.effectlog"}
@@ -135,7 +151,11 @@ def organization_words(lang: str) -> set[str]:
         ]
         if not fields:
             continue
-        for row in model._default_manager.values_list(*(field.attname for field in fields)):
+        rows = model._default_manager.all()
+        if model._meta.label_lower in WRITTEN_IN_ONE_LANGUAGE:
+            # Shown in another language's page, such a text carries its `lang`.
+            rows = rows.filter(lang__in=[lang, *LANGUAGE_ALIASES.get(lang, [])])
+        for row in rows.values_list(*(field.attname for field in fields)):
             for value in row:
                 for text in _data_strings(value, lang):
                     found.update(_words(text))
@@ -169,8 +189,6 @@ class VisibleText(HTMLParser):
             self.chunks.extend(found[name] for name in SEEN_ATTRIBUTES if found.get(name))
             if tag == "input" and found.get("type") in {"submit", "button", "reset"}:
                 self.chunks.append(found.get("value", ""))
-            if tag == "meta" and found.get("name") == "description":
-                self.chunks.append(found.get("content", ""))
         if tag not in VOID:
             self.stack.append((tag, skip))
 
