@@ -130,6 +130,8 @@ def test_a_translated_text_shows_the_wordings_that_changed_each_marked_with_its_
     page = admin.get("/sessions/gc5-d2/").content.decode()
 
     assert '→ русский: <span lang="ru">День второй</span>' in page
+    # When: in the reader's format, the machine-readable moment without microseconds.
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}">[^<]*г\.', page)
     for lang, wording in before.items():
         if lang != "ru":
             # Unchanged wordings are not repeated.
