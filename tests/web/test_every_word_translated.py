@@ -1,4 +1,4 @@
-"""Every page, read in Russian, Korean and Chinese, shows no English interface word.
+"""Every page, read in Russian, Korean, Chinese and German, shows no English interface word.
 
 How it tells an English interface word from organization data:
 
@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 from django.apps import apps
 from django.db import models
@@ -57,7 +58,7 @@ from tests.conftest import sign_in
 from tests.custody.test_authorization_matrix import WEB, plant
 
 LOCALE = Path(chapterhouse.__file__).parent / "locale"
-LANGUAGES = {"ru": "ru", "ko": "ko", "zh": "zh_Hans"}
+LANGUAGES = {"ru": "ru", "ko": "ko", "zh": "zh_Hans", "de": "de"}
 
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sd]|\{\{.*?\}\}|\{[\w.]*\}|<[^>]+>|&\w+;")
@@ -101,8 +102,17 @@ def interface_words() -> frozenset[str]:
 
 @cache
 def kept_words(folder: str) -> frozenset[str]:
-    """Return the Latin words the language's own translations keep (API, PDF, …)."""
-    return frozenset(_catalogue_words(folder, translations=True))
+    """Return the Latin words the language's own translations keep (API, PDF, …), and its
+    CLDR names of days and months (German ``Do`` is Thursday, not English)."""
+    locale = Locale.parse(folder)
+    cldr = " ".join(
+        name
+        for names in (locale.days, locale.months)
+        for context in names.values()
+        for width in context.values()
+        for name in width.values()
+    )
+    return frozenset(_catalogue_words(folder, translations=True)) | set(_words(cldr))
 
 
 def _is_text(value: dict[str, Any]) -> bool:
