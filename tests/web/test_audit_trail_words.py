@@ -136,3 +136,28 @@ def test_a_translated_text_shows_the_wordings_that_changed_each_marked_with_its_
         if lang != "ru":
             # Unchanged wordings are not repeated.
             assert f'<span lang="{lang}">{wording}</span>' not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        (
+            "effects",
+            [{"op": "start_term"}, {"op": "dissolve_body"}],
+            "Новый срок полномочий, Роспуск органа",
+        ),
+        ("votes", {"for": 12, "against": 1}, "За: 12 · против: 1 · воздержались: 0"),
+        ("attendees", [{"person": "lark", "role": "guest"}], "lark (гость)"),
+        ("notes", "[erased]", "[удалено]"),
+        ("internal", False, "нет"),
+        ("country", "KZ", "Казахстан"),
+        ("notes", None, "—"),
+    ],
+)
+def test_each_kind_of_value_is_named_in_the_reader_s_language(field, value, shown):
+    from django.utils import translation
+
+    from chapterhouse.web.audit_trail import value_display
+
+    with translation.override("ru"):
+        assert value_display(field, value) == shown

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from chapterhouse.custody.models import AuditEntry
+from chapterhouse.custody.services import REDACTED
 from chapterhouse.web.formatting import country_name, date_display, number_display
 from chapterhouse.web.labels import label
 from chapterhouse.web.language import babel_locale, language_display
@@ -161,6 +162,8 @@ def value_display(field: str, value: Any) -> SafeString:
 def _value(field: str, value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if value == REDACTED:
+        return pgettext("audit value", "[erased]")
     if isinstance(value, bool):
         return _boolean(value)
     if field in _VALUE_VOCABULARY and isinstance(value, str):
