@@ -115,6 +115,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "custody:login"
+# A form refused for its CSRF token says so on the site's own page (web/errors.py).
+CSRF_FAILURE_VIEW = "chapterhouse.web.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

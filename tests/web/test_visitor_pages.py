@@ -85,3 +85,17 @@ def test_times_are_written_to_the_second_on_pages_and_in_feeds(demo, client):
         assert ".123456" not in page
     assert "<published>2025-05-18T09:30:15+00:00</published>" in feed
     assert ".123456" not in feed
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_on_the_sites_own_page(demo):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/sign-in/?lang=en", {"username": "x", "password": "y"})
+    page = response.content.decode()
+
+    assert response.status_code == 403
+    assert 'class="site-header"' in page
+    assert "This form has expired. Go back, reload the page and send the form again." in page
+    assert "CSRF verification failed" not in page

@@ -31,3 +31,17 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     if not signed_in:
         sign_in_url = f"{reverse('custody:login')}?{urlencode({'next': request.get_full_path()})}"
     return render(request, "403.html", {"reason": reason, "sign_in_url": sign_in_url}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Answer a form sent without a valid CSRF token (``CSRF_FAILURE_VIEW``) on the same
+    page: most often a form left open across a sign-in, a sign-out or a long pause."""
+    return render(
+        request,
+        "403.html",
+        {
+            "reason": _("This form has expired. Go back, reload the page and send the form again."),
+            "sign_in_url": None,
+        },
+        status=403,
+    )
