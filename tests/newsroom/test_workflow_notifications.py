@@ -100,7 +100,7 @@ def test_each_desks_translators_get_one_email_listing_the_articles_and_due_dates
     assert sorted(inbox) == ["nils@chapterhouse.test", "tanya@chapterhouse.test"]
     (to_tanya,) = inbox["tanya@chapterhouse.test"]  # only Chinese is at her desk
     # Written for the Chinese desk, in Chinese: the language is named in its own words.
-    assert to_tanya.subject.startswith("1 ") and "中文" in to_tanya.subject
+    assert to_tanya.subject.startswith("1篇") and "中文" in to_tanya.subject
     assert "“The 5th General Conference opens”（gc5-opens）" in to_tanya.body  # Chinese punctuation
     assert "/newsroom/assignments/" in to_tanya.body
     assert "/newsroom/queue/" in to_tanya.body
@@ -231,7 +231,7 @@ def test_overdue_reminders_go_once_a_day_to_whoever_the_work_waits_for(
     inbox = sent(run_tasks)
     # Chinese (claimed) reminds tanya; German (open) has no translator at ec-nordic.
     (reminder,) = inbox["tanya@chapterhouse.test"]
-    assert reminder.subject.startswith("1 ") and "中文" in reminder.subject
+    assert reminder.subject.startswith("1篇") and "中文" in reminder.subject
     assert "（gc5-opens）" in reminder.body
     assert list(inbox) == ["tanya@chapterhouse.test"]
     assert AuditEntry.objects.filter(action="remind").count() == 2

@@ -35,7 +35,7 @@ def page(client, path: str, status: int = 200) -> str:
         ),
         (
             "zh",
-            "第 2 天：Kazakh Executive Committee和Steppe Society for Cultural Exchange"
+            "第2天：Kazakh Executive Committee和Steppe Society for Cultural Exchange"
             "（哈萨克斯坦，5月20日）",
         ),
         (
