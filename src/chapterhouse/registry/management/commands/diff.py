@@ -15,12 +15,13 @@ from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.management import (
     FORMATS,
+    add_reader_arguments,
     Language,
     day_from_argument,
     json_write,
     or_dash,
     rich_write,
-    scope_viewer,
+    reader_viewer,
 )
 from chapterhouse.registry.selectors import diff_between
 
@@ -48,21 +49,14 @@ class Command(TranslatedCommand):
             required=True,
             help=_("Last day, included (YYYY-MM-DD; YYYY-MM or YYYY means its last day)."),
         )
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
-                "Show only what the officers of this body (an id) may see; default everything"
-                " (operators run the command line)."
-            ),
-        )
+        add_reader_arguments(parser)
         parser.add_argument(
             "--format", choices=(*FORMATS, "md"), default="text", help=_("Output format.")
         )
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         start = day_from_argument(options["start"], option="--from")
         end = day_from_argument(options["end"], option="--to", last=True)
         if options["format"] == "md":

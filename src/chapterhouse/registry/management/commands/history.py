@@ -13,11 +13,12 @@ from rich.table import Table
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
+    add_reader_arguments,
     Language,
     json_write,
     or_dash,
     rich_write,
-    scope_viewer,
+    reader_viewer,
 )
 from chapterhouse.registry.models import Person
 from chapterhouse.registry.selectors import person_history
@@ -31,19 +32,12 @@ class Command(TranslatedCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("person", help=_("The person's id."))
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
-                "Show only what the officers of this body (an id) may see; default everything"
-                " (operators run the command line)."
-            ),
-        )
+        add_reader_arguments(parser)
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         try:
             history = person_history(person=options["person"], viewer=viewer)
         except Person.DoesNotExist:
