@@ -115,8 +115,8 @@ def test_the_diff_tabulates_the_conference(demo):
     assert "Terms started" in text
     assert "Park Min-jun" in text
     assert "Terms ended" in text
-    assert "body dissolved" in text
-    assert "cell-almaty-cons" in text
+    assert "the body was dissolved" in text
+    assert "Primary Cell at the Almaty Conservatory" in text
     assert "Information Bureau" in text
     assert "Mandates moved" in text
     assert "event-logistics" in text

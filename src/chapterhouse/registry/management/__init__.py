@@ -96,6 +96,27 @@ class Language:
         """Return what the body kind ``slug`` is called in this language."""
         return self._label(slug, self._kinds.get(slug), BUILTIN_BODY_KINDS.get(slug))
 
+    def how(self, slug: str | None) -> str:
+        """Return how a term began (``elected`` …) in this language; "" for none."""
+        from chapterhouse.web.labels import label
+
+        if not slug:
+            return ""
+        with translation.override(self.code):
+            return str(label(slug, "how"))
+
+    def reason(self, reason: Text | None) -> str:
+        """Return why a term ended in this language: a reason of the vocabulary
+        (``resigned`` …) or the organization's own words (a Text); "" for none."""
+        from chapterhouse.web.labels import label
+
+        if not reason:
+            return ""
+        if isinstance(reason, str):
+            with translation.override(self.code):
+                return str(label(reason, "reason"))
+        return self.text(reason)
+
 
 def json_write(stdout: OutputWrapper, data: Any) -> None:
     """Write ``data`` as indented JSON, keeping every script readable (no ``\\u`` escapes)."""
