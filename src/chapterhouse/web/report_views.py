@@ -179,4 +179,5 @@ def _changes_html(changes: Any) -> str:
     from chapterhouse.core.cldr import catalogue_code
 
     with translation.override(catalogue_code(changes.lang)):
-        return render_to_string("reports/_changes.html", {"changes": changes, "heading_level": 3})
+        # The web's own rendering links every body, person and decision the lines name.
+        return render_to_string("web/_changes.html", {"changes": changes, "heading_level": 2})
