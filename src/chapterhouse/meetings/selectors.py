@@ -800,3 +800,71 @@ def agreement_history(*, agreement: Agreement, viewer: Viewer) -> list[dict[str,
                 }
             )
     return history
+
+
+def effects_named(
+    *, effects: list[dict[str, Any]], on: dt.date, viewer: Viewer
+) -> list[dict[str, Any]]:
+    """Return ``effects`` (as ``decision_detail`` gives them) with the names a reader needs
+    beside each id: ``body_name`` (the body's name on ``on``), ``honour_name``,
+    ``agreement_title`` and ``partner_names`` (the agreement's other parties). An id that
+    names nothing recorded, or a body ``viewer`` may not see, gets no name (the page shows
+    the id). One query per kind of thing named, none when there is nothing to name.
+    """
+    from chapterhouse.registry.selectors import body_names_as_of
+    from chapterhouse.relations.models import Honour, Partner
+
+    def wanted(key: str) -> set[str]:
+        return {
+            effect[key]
+            for effect in effects
+            if isinstance(effect, dict) and isinstance(effect.get(key), str)
+        }
+
+    body_slugs, honour_slugs, agreement_slugs = (
+        wanted("body"),
+        wanted("honour"),
+        wanted("agreement"),
+    )
+    bodies = (
+        list(Body.objects.filter(viewer.body_filter(), slug__in=body_slugs)) if body_slugs else []
+    )
+    names = body_names_as_of(bodies=bodies, as_of=on)
+    body_names = {body.slug: names[body.pk] for body in bodies}
+    honours = (
+        dict(Honour.objects.filter(slug__in=honour_slugs).values_list("slug", "name"))
+        if honour_slugs
+        else {}
+    )
+    agreements = (
+        {
+            slug: (title, parties)
+            for slug, title, parties in Agreement.objects.filter(
+                slug__in=agreement_slugs
+            ).values_list("slug", "title", "parties")
+        }
+        if agreement_slugs
+        else {}
+    )
+    party_slugs = {slug for _, parties in agreements.values() for slug in parties or []}
+    partners = (
+        dict(Partner.objects.filter(slug__in=party_slugs).values_list("slug", "name"))
+        if party_slugs
+        else {}
+    )
+    named = []
+    for effect in effects:
+        if not isinstance(effect, dict):
+            named.append(effect)
+            continue
+        extra: dict[str, Any] = {}
+        if effect.get("body") in body_names:
+            extra["body_name"] = body_names[effect["body"]]
+        if effect.get("honour") in honours:
+            extra["honour_name"] = honours[effect["honour"]]
+        if effect.get("agreement") in agreements:
+            title, parties = agreements[effect["agreement"]]
+            extra["agreement_title"] = title
+            extra["partner_names"] = [partners[slug] for slug in parties or [] if slug in partners]
+        named.append({**effect, **extra})
+    return named
