@@ -56,13 +56,13 @@ class Command(TranslatedCommand):
                 role += f" — {lang.text(term['title'])}"
             ended = term["end"]
             if ended and term["reason"]:
-                ended += f" ({term['reason']})"
+                ended += f" ({lang.reason(term['reason'])})"
             terms.add_row(
                 term["start"],
                 ended or _("now"),
                 role,
                 lang.text(term["body_name"]),
-                or_dash(term["how"]),
+                or_dash(lang.how(term["how"])),
                 or_dash(term["decision"]),
             )
         parts.append(terms if history["terms"] else _("No posts recorded."))
