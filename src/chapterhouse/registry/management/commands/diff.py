@@ -15,13 +15,13 @@ from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.management import (
     FORMATS,
-    add_reader_arguments,
     Language,
+    add_reader_arguments,
     day_from_argument,
     json_write,
     or_dash,
-    rich_write,
     reader_viewer,
+    rich_write,
 )
 from chapterhouse.registry.selectors import diff_between
 

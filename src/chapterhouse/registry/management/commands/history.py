@@ -13,12 +13,12 @@ from rich.table import Table
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
-    add_reader_arguments,
     Language,
+    add_reader_arguments,
     json_write,
     or_dash,
-    rich_write,
     reader_viewer,
+    rich_write,
 )
 from chapterhouse.registry.models import Person
 from chapterhouse.registry.selectors import person_history

@@ -16,12 +16,12 @@ from rich.tree import Tree
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
-    add_reader_arguments,
     Language,
+    add_reader_arguments,
     day_from_argument,
     json_write,
-    rich_write,
     reader_viewer,
+    rich_write,
 )
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
 
