@@ -157,7 +157,7 @@ def scope_viewer(scope: str | None) -> Viewer:
 def add_reader_arguments(parser: ArgumentParser, *, scope_help: str | None = None) -> None:
     """Add the options that choose whom a reading command renders for: ``--scope BODY``,
     ``--as EMAIL`` and ``--public`` (one at most; without any, the operator, who sees all).
-    See docs/decisions/0026-the-command-line-reads-for-a-reader.md."""
+    See docs/decisions/0026-reading-for-a-reader.md."""
     readers = parser.add_mutually_exclusive_group()
     readers.add_argument(
         "--scope",
