@@ -165,3 +165,18 @@ def test_bad_dates_on_the_changes_page_get_a_helpful_page(demo, client, query, m
     html = page(client, f"/changes?{query}&lang=en", 400)
     assert message in html
     assert '<form method="get"' in html
+
+
+def test_the_report_page_links_what_changed_and_the_saved_report_does_not(demo, client):
+    from chapterhouse.custody.access import ANONYMOUS
+    from chapterhouse.reports.conference import conference_report, render_html
+
+    html = page(client, "/conferences/gc-5/report/?lang=en")
+    assert (
+        '<a href="/bodies/cell-almaty-cons/">Primary Cell at the Almaty Conservatory</a>' in html
+    )
+    assert '<a href="/decisions/gc5-d1-dissolve/">decision of May 18, 2025</a>' in html
+
+    saved = render_html(conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS))
+    assert "Primary Cell at the Almaty Conservatory (Primary cell)" in saved
+    assert 'href="/bodies/' not in saved

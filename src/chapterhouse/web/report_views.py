@@ -102,7 +102,7 @@ def conference_report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "conferences",
             "conference": conference,
             "report": report,
-            "body": mark_safe(render_html_fragment(report)),
+            "body": mark_safe(render_html_fragment(report, changes_template="web/_changes.html")),
             "languages": _links(languages),
         },
     )
@@ -180,4 +180,6 @@ def _changes_html(changes: Any) -> str:
 
     with translation.override(catalogue_code(changes.lang)):
         # The web's own rendering links every body, person and decision the lines name.
-        return render_to_string("web/_changes.html", {"changes": changes, "heading_level": 2})
+        return render_to_string(
+            "web/_changes.html", {"changes": changes, "heading_level": 3, "section_level": 2}
+        )
