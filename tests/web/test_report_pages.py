@@ -172,9 +172,7 @@ def test_the_report_page_links_what_changed_and_the_saved_report_does_not(demo, 
     from chapterhouse.reports.conference import conference_report, render_html
 
     html = page(client, "/conferences/gc-5/report/?lang=en")
-    assert (
-        '<a href="/bodies/cell-almaty-cons/">Primary Cell at the Almaty Conservatory</a>' in html
-    )
+    assert '<a href="/bodies/cell-almaty-cons/">Primary Cell at the Almaty Conservatory</a>' in html
     assert '<a href="/decisions/gc5-d1-dissolve/">decision of May 18, 2025</a>' in html
 
     saved = render_html(conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS))
