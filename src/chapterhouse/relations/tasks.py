@@ -421,13 +421,12 @@ def tasks_remind_overdue(
     with transaction.atomic():
         # Two runs at once: the second waits here, then finds the first one's reminders.
         lock_record()
-        overdue = (
+        overdue = list(
             Task.objects.filter(overdue_filter(on))
             .exclude(reminders__on=on)
             .prefetch_related("assignees__body")
             .order_by("due", "slug")
         )
-        overdue = list(overdue)
         # The bodies by the names they bear on the day of the reminder, read at once.
         names = body_names_as_of(
             bodies={
