@@ -130,3 +130,14 @@ def test_the_diff_json_carries_names_and_decisions(demo):
     move = data["mandates_moved"][0]
     assert move["from_name"]["en"] == "4th Logistics Department"
     assert move["mandate_name"] == "event-logistics"  # until the organization names it
+
+
+def test_the_api_diff_carries_the_same_names_and_decisions(demo, client):
+    data = client.get("/api/v1/diff?from=2025-05-18&to=2025-05-24").json()
+
+    assert data["bodies_founded"][0]["decision"] == "gc5-d2-cell"
+    assert data["bodies_dissolved"][0]["name"]["en"] == "4th Logistics Department"
+    ended = next(term for term in data["ended"] if term["body"] == "dept-4")
+    assert ended["body_name"]["en"] == "4th Logistics Department"
+    assert ended["end_decision"] == "gc5-d1-dissolve"
+    assert ended["person"] is None  # a visitor: the placeholder, no id
