@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start, start_of
+from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
 from chapterhouse.custody.access import may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
@@ -308,12 +308,6 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     preview = None
     if request.user.is_authenticated and decision["status"] in {"proposed", "annulled"}:
         preview = decision_page_preview(viewer_of(request), slug)
-    if decision["status"] != "adopted" and decision["effects"]:
-        # Listed as "what it would change": each body, honour and agreement by its name.
-        day = start_of(decision["date"])[0] or timezone.localdate()
-        decision["effects"] = meetings.effects_named(
-            effects=decision["effects"], on=day, viewer=viewer_of(request)
-        )
     return render(
         request,
         "web/decision.html",
