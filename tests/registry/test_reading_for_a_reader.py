@@ -14,6 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from chapterhouse.registry.mandates import mandate_names
+
 pytestmark = pytest.mark.django_db
 
 PLACEHOLDER = "a member of Kazakh Executive Committee"
@@ -129,7 +131,7 @@ def test_the_diff_json_carries_names_and_decisions(demo):
     ]
     move = data["mandates_moved"][0]
     assert move["from_name"]["en"] == "4th Logistics Department"
-    assert move["mandate_name"] == "event-logistics"  # until the organization names it
+    assert move["mandate_name"] == mandate_names(["event-logistics"])["event-logistics"]
 
 
 def test_the_api_diff_carries_the_same_names_and_decisions(demo, client):
