@@ -143,3 +143,12 @@ def test_the_api_diff_carries_the_same_names_and_decisions(demo, client):
     assert ended["body_name"]["en"] == "4th Logistics Department"
     assert ended["end_decision"] == "gc5-d1-dissolve"
     assert ended["person"] is None  # a visitor: the placeholder, no id
+
+
+def test_the_diff_words_roles_how_and_why_in_the_language_asked(demo):
+    text = diff("--lang", "zh")
+
+    elected = next(line for line in text.splitlines() if "gc5-d1-elect" in line)
+    assert "负责人" in elected or "委员" in elected  # Head / Member, not English
+    assert "Head" not in elected and "elected" not in elected
+    assert "日本执行委员会" in text or "协调理事会" in text

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rich.console import Console, RenderableType
 
+from chapterhouse.core.cldr import catalogue_code
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -84,7 +85,7 @@ class Language:
         if isinstance(declared, str) and (self.code == self.default or not builtin):
             return declared
         if builtin is not None:
-            with translation.override(self.code):
+            with translation.override(catalogue_code(self.code)):
                 return str(builtin[0])
         return slug.replace("_", " ").replace("-", " ")
 
@@ -102,7 +103,7 @@ class Language:
 
         if not slug:
             return ""
-        with translation.override(self.code):
+        with translation.override(catalogue_code(self.code)):
             return str(label(slug, "how"))
 
     def reason(self, reason: Text | None) -> str:
@@ -113,7 +114,7 @@ class Language:
         if not reason:
             return ""
         if isinstance(reason, str):
-            with translation.override(self.code):
+            with translation.override(catalogue_code(self.code)):
                 return str(label(reason, "reason"))
         return self.text(reason)
 
