@@ -486,10 +486,10 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
     Names are Texts as they stood on the day (a dissolved body's on its last
     day); a term whose end its term length gave has the reason ``term_expired``
     and, as ``end_decision``, the decision that set the length. Lists are in
-    time order. Runs seven queries, each a range over one date column
+    time order. Runs six queries, each a range over one date column
     (Term.start, Term.end, Body.founded, Body.dissolved, BodyName.start,
-    Mandate.start) and the mandates' names; names are subqueries on the (body,
-    start) index.
+    Mandate.start), and ``mandate_names``'s one when mandates moved; bodies'
+    names are subqueries on the (body, start) index.
 
     What ``viewer`` may not see is left out (internal bodies, and the changes
     of their terms and mandates); a person the viewer may not see appears by
