@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from chapterhouse.chronicle.importer import ChronicleInvalid
+from chapterhouse.core.cldr import date_full
 from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.custody.access import viewer_for_user
 from chapterhouse.meetings.models import Decision
@@ -32,6 +33,10 @@ OVERLAP = {
         "пересекается с таким же сроком полномочий: {person}, {role} в органе {body}"
         " [{start}, без окончания)"
     ),
+}
+NAMES = {
+    "en": {"role": "Head", "body": "Kazakh Executive Committee"},
+    "ru": {"role": "Руководитель", "body": "Казахский исполнительный комитет"},
 }
 NO_PERSON = {"en": "no person with this id", "ru": "нет человека с таким идентификатором"}
 
@@ -55,8 +60,9 @@ def test_an_overlapping_term_is_refused_beside_its_start_in_the_readers_language
     response = client.post("/decisions/new/", form)
 
     assert response.status_code == 200
+    # By name in the reader's language, the day in the reader's format (CLDR).
     expected = OVERLAP[lang].format(
-        person="aigerim-bekova", role="head", body="ec-kz", start=held.start.isoformat()
+        person="Aigerim Bekova", start=date_full(held.start, lang), **NAMES[lang]
     )
     assert errors_of(response, 0)["start"] == [expected]
 
@@ -122,3 +128,5 @@ def test_the_import_reports_a_refused_change_in_english_whatever_language_is_act
     ]
     assert len(messages) == 1, caught.value.errors
     assert messages[0].startswith("lars-eriksson holds no term as director of dept-2 running on ")
+    # Ids and ISO days, as the file writes them, whatever the reader's language.
+    assert messages[0].endswith(" running on 2025-05-24")

@@ -356,6 +356,8 @@ def test_a_quiet_month_has_an_empty_diff(demo):
         "ended": [],
         "founded": [],
         "dissolved": [],
+        "bodies_founded": [],
+        "bodies_dissolved": [],
         "renamed": [],
         "mandates_moved": [],
     }

@@ -48,8 +48,10 @@ def test_it_refuses_an_overlapping_twin_and_names_it(small_org):
         term_start(person=small_org.bob, body=small_org.east, role="head", start=D(2023, 1, 1))
 
     message = str(caught.value)
-    assert "bob as head of ec-east" in message
-    assert "2019-09-01" in message
+    # By name and in the reader's date format; the path and the value stay machine-readable.
+    assert "Bob Baker as Head of Eastern Committee [September 1, 2019, open)" in message
+    assert caught.value.path == "start"
+    assert caught.value.value == "2023-01-01"
     assert Term.objects.filter(person=small_org.bob, body=small_org.east).count() == 1
 
 
@@ -84,7 +86,7 @@ def test_a_term_length_of_one_year_gives_the_end(small_org):
 
 
 def test_a_term_cannot_start_before_its_body_was_founded(small_org):
-    with pytest.raises(RecordError, match="founded on 2006-01-01"):
+    with pytest.raises(RecordError, match="body Western Committee was founded on January 1, 2006"):
         term_start(person=small_org.alice, body=small_org.west, role="head", start=D(2005, 1, 1))
 
 

@@ -182,6 +182,9 @@ def test_the_reminder_mails_the_officers_and_the_assigned_people_once_a_day(
     # Aigerim Bekova writes her name in Russian: the due date is in Russian.
     assert "31 декабря 2025" in to_bob.body
     assert "/tasks/student-clubs/" in to_bob.body
+    # The bodies it is given to by name, in the reader's language; no ids.
+    assert "Казахский исполнительный комитет" in to_bob.body
+    assert "ec-kz" not in to_bob.body
     # Nobody holds an officer grant on dept-3 itself: the proceedings wait for the next run.
     assert list(TaskReminder.objects.values_list("task__slug", "on")) == [
         ("student-clubs", dt.date(2026, 1, 2))

@@ -394,7 +394,9 @@ def test_a_term_on_a_body_not_yet_founded_on_that_date_is_refused_and_nothing_sa
 
     assert response.status_code == 200
     assert Decision.objects.count() == before
-    assert "founded on 2030-01-01" in " ".join(errors_of(response, 0)["start"])
+    assert "body Later Cell was founded on January 1, 2030" in " ".join(
+        errors_of(response, 0)["start"]
+    )
     assert "Kept" in response.content.decode()
 
 

@@ -108,7 +108,9 @@ def test_the_report_page_runs_the_same_queries_however_big_the_conference(
 def test_the_changes_page_groups_a_date_range(demo, client):
     html = page(client, "/changes?from=2025-05-18&to=2025-05-24&lang=en")
     assert "Changes from May 18, 2025 to May 24, 2025" in html
-    assert "Elected candidate members of Coordination Council" in html
+    assert (
+        'Elected candidate members of <a href="/bodies/council/">Coordination Council</a>' in html
+    )
     assert "a member of Kazakh Executive Committee" in html
     assert "Olga Smirnova" not in html
     assert 'name="from" value="2025-05-18"' in html
@@ -116,6 +118,38 @@ def test_the_changes_page_groups_a_date_range(demo, client):
     # A year or a month means all of it.
     assert "Changes from May 1, 2025 to May 31, 2025" in page(
         client, "/changes?from=2025-05&to=2025-05&lang=en"
+    )
+
+
+def test_the_changes_page_links_names_and_gives_the_decisions_and_reasons(demo, client):
+    html = page(client, "/changes?from=2025-05-18&to=2025-05-24&lang=en")
+
+    assert '<a href="/people/park-minjun/">Park Min-jun</a>' in html
+    # A founded and a dissolved body, each with the decision that did it.
+    assert (
+        '<a href="/bodies/cell-almaty-cons/">Primary Cell at the Almaty Conservatory</a>'
+        ' (Primary cell), under <a href="/bodies/ec-kz/">Kazakh Executive Committee</a>'
+        ' (<a href="/decisions/gc5-d2-cell/">decision of May 20, 2025</a>)' in html
+    )
+    assert (
+        '<a href="/bodies/dept-4/">4th Logistics Department</a>'
+        ' (<a href="/decisions/gc5-d1-dissolve/">decision of May 18, 2025</a>)' in html
+    )
+    # An ended term says why and by which decision; a hidden holder is a placeholder, unlinked.
+    assert (
+        "Director: a member of Kazakh Executive Committee (the body was dissolved,"
+        ' <a href="/decisions/gc5-d1-dissolve/">decision of May 18, 2025</a>)' in html
+    )
+    assert "olga-smirnova" not in html
+    assert "<h3>" not in html.split('<section class="changes">')[1]  # h1, then h2
+
+
+def test_a_term_its_length_ended_says_so_on_the_changes_page(demo, client):
+    html = page(client, "/changes?from=2026-05-23&to=2026-05-25&lang=en")
+
+    assert (
+        '<a href="/people/lars-eriksson/">Lars Eriksson</a> (the term expired,'
+        ' <a href="/decisions/gc5-d4-rep/">decision of May 24, 2025</a>)' in html
     )
 
 
@@ -131,3 +165,16 @@ def test_bad_dates_on_the_changes_page_get_a_helpful_page(demo, client, query, m
     html = page(client, f"/changes?{query}&lang=en", 400)
     assert message in html
     assert '<form method="get"' in html
+
+
+def test_the_report_page_links_what_changed_and_the_saved_report_does_not(demo, client):
+    from chapterhouse.custody.access import ANONYMOUS
+    from chapterhouse.reports.conference import conference_report, render_html
+
+    html = page(client, "/conferences/gc-5/report/?lang=en")
+    assert '<a href="/bodies/cell-almaty-cons/">Primary Cell at the Almaty Conservatory</a>' in html
+    assert '<a href="/decisions/gc5-d1-dissolve/">decision of May 18, 2025</a>' in html
+
+    saved = render_html(conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS))
+    assert "Primary Cell at the Almaty Conservatory (Primary cell)" in saved
+    assert 'href="/bodies/' not in saved

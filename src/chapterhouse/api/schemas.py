@@ -266,15 +266,35 @@ class OrgchartOut(Schema):
 class Rename(Schema):
     body: str
     name: Text
+    previous_name: Text | None = Field(None, description="The name it bore the day before.")
     date: str
     decision: str | None
 
 
 class MandateMove(Schema):
     mandate: str
+    mandate_name: Text | None = Field(None, description="The mandate's name.")
     from_: str = Field(alias="from")
+    from_name: Text | None = Field(None, description="The name the body bore on its last day.")
     to: str
+    to_name: Text | None = Field(None, description="The receiving body's name on the day.")
     holder_role: str | None
+    date: PartialDate | None
+    decision: str | None
+
+
+class DiffTerm(Term):
+    body_name: Text | None = Field(None, description="The body's name on the day.")
+    end_decision: str | None = Field(
+        None,
+        description="The decision that set the end: the one that ended it early, else the one"
+        " whose term length gave the end (reason `term_expired`).",
+    )
+
+
+class BodyEvent(Schema):
+    body: str
+    name: Text = Field(description="The body's name on the day (a dissolved body's last day).")
     date: PartialDate | None
     decision: str | None
 
@@ -282,10 +302,12 @@ class MandateMove(Schema):
 class DiffOut(Schema):
     from_: str = Field(alias="from")
     to: str
-    started: list[Term]
-    ended: list[Term]
+    started: list[DiffTerm]
+    ended: list[DiffTerm]
     founded: list[str]
     dissolved: list[str]
+    bodies_founded: list[BodyEvent] = []
+    bodies_dissolved: list[BodyEvent] = []
     renamed: list[Rename]
     mandates_moved: list[MandateMove]
 

@@ -35,7 +35,7 @@ from chapterhouse.chronicle.reader import (
     iter_items,
     validate_item,
 )
-from chapterhouse.core.errors import RecordError
+from chapterhouse.core.errors import RecordError, record_errors_by_id
 from chapterhouse.core.locks import import_lock
 from chapterhouse.core.partial_dates import InvalidDuration, add_duration, end_of, start_of
 from chapterhouse.core.text import text_key
@@ -1681,13 +1681,15 @@ def chronicle_import(
 
     The errors are in English whatever language is active (the importer's own messages
     are, and a program may read them): the services' messages, translated for the desk,
-    are rendered here in English too.
+    are rendered here in English too, naming records by id and days as ISO dates.
     """
     if viewer is not None and at is None:
         raise ValueError("an audited import needs the time it happens at")
     importer = _Importer(progress or Progress())
     with ExitStack() as stack:
         stack.enter_context(translation.override(IMPORT_LANGUAGE))
+        # The file names everything by id: so do the services' messages (ISO days too).
+        stack.enter_context(record_errors_by_id())
         if isinstance(source, str | Path):
             path = Path(source)
             try:

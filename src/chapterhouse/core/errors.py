@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
+
+from chapterhouse.core.cldr import date_full
+from chapterhouse.core.text import Text, text_in
 
 _MISSING: Any = object()
 
@@ -26,6 +34,37 @@ def not_found_message(label: str) -> str:
     """Return "no <kind> with this id" in the active language for the model ``label``
     (``"registry.person"``); a kind without its own sentence gets the generic one."""
     return str(_NOT_FOUND.get(label, _NOT_FOUND_ANY))
+
+
+# Whether messages name records by id and days as ISO dates: while a Chronicle file is
+# imported its author reads them beside the file, which names everything by id.
+_BY_ID: ContextVar[bool] = ContextVar("chapterhouse_record_errors_by_id", default=False)
+
+
+@contextmanager
+def record_errors_by_id() -> Iterator[None]:
+    """Within, :func:`error_name` gives ids and :func:`error_day` ISO dates (the importer)."""
+    token = _BY_ID.set(True)
+    try:
+        yield
+    finally:
+        _BY_ID.reset(token)
+
+
+def error_name(name: Text | None, id: str) -> str:
+    """Return how a message names a record: by ``name`` in the active language (the
+    reader's), falling back to any language and then ``id``; by ``id`` while importing."""
+    if _BY_ID.get():
+        return id
+    return text_in(name, translation.get_language() or "en") or id
+
+
+def error_day(day: dt.date) -> str:
+    """Return ``day`` as a message writes it: in the reader's (active) language's long
+    format (CLDR), or as an ISO date while importing."""
+    if _BY_ID.get():
+        return day.isoformat()
+    return date_full(day, translation.get_language() or "en")
 
 
 class RecordError(Exception):

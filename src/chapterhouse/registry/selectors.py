@@ -427,6 +427,38 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
 # --- what changed between two dates ----------------------------------------
 
 
+def _name_on_row(*, outer: str, day: str, last: bool = False) -> Coalesce:
+    """Return an expression for the name a body bore on each row's own day: ``day`` names
+    the row's date column (e.g. ``"start"``); with ``last`` the day before it (an exclusive
+    end: the body's name on the last day something held)."""
+    since = {"start__lt" if last else "start__lte": OuterRef(day)}
+    latest = (
+        BodyName.objects.filter(body_id=OuterRef(outer), **since)
+        .order_by("-start", "-pk")
+        .values("name")[:1]
+    )
+    founding = outer.removesuffix("_id") + "__name" if outer != "pk" else "name"
+    return Coalesce(
+        Subquery(latest, output_field=models.JSONField()),
+        F(founding),
+        output_field=models.JSONField(),
+    )
+
+
+def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+    """Return a term of the diff: the spec's term, the body's name on the day and the
+    decision that set its end (the one that ended it early, else the one whose term length
+    gave the end, whose reason is then ``term_expired``)."""
+    term = _term_dict(row, namer)
+    term["body_name"] = row["body_name"]
+    term["end_decision"] = term["ended_by"]
+    if row["end"] is not None and row["term_length"] and not row["ended_by_ref"]:
+        if term["reason"] is None:
+            term["reason"] = "term_expired"
+        term["end_decision"] = row["decision_ref"]
+    return term
+
+
 def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
     """Return what changed on the days ``start <= day <= end`` (both included).
 
@@ -437,25 +469,35 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
     in the range (the day its old body is dissolved). Raise ``ValueError``
     when ``start`` is after ``end``.
 
-    Shape (the Chronicle spec's, plus ``renamed`` and each move's ``date``)::
+    Shape (the Chronicle spec's, plus ``renamed``, each move's ``date``, and the
+    names and decisions a reader needs)::
 
         {"from": "2025-05-01", "to": "2025-05-31",
          "started": [term], "ended": [term],
          "founded": [body id], "dissolved": [body id],
-         "renamed": [{"body", "name", "date", "decision"}],
-         "mandates_moved": [{"mandate", "from", "to", "holder_role", "date", "decision"}]}
+         "bodies_founded": [{"body", "name", "date", "decision"}],
+         "bodies_dissolved": [{"body", "name", "date", "decision"}],
+         "renamed": [{"body", "name", "previous_name", "date", "decision"}],
+         "mandates_moved": [{"mandate", "mandate_name", "from", "from_name", "to", "to_name",
+                             "holder_role", "date", "decision"}]}
 
-    where a term is ``{"person", "name", "body", "role", "title", "start",
-    "end", "how", "decision", "ended_by", "reason"}``. Lists are in time
-    order. Runs six queries, each a range over one date column (Term.start,
-    Term.end, Body.founded, Body.dissolved, BodyName.start, Mandate.start),
-    which an index on that column keeps fast at millions of rows.
+    where a term is ``{"person", "name", "body", "body_name", "role", "title",
+    "start", "end", "how", "decision", "ended_by", "end_decision", "reason"}``.
+    Names are Texts as they stood on the day (a dissolved body's on its last
+    day); a term whose end its term length gave has the reason ``term_expired``
+    and, as ``end_decision``, the decision that set the length. Lists are in
+    time order. Runs six queries, each a range over one date column
+    (Term.start, Term.end, Body.founded, Body.dissolved, BodyName.start,
+    Mandate.start), and ``mandate_names``'s one when mandates moved; bodies'
+    names are subqueries on the (body, start) index.
 
     What ``viewer`` may not see is left out (internal bodies, and the changes
     of their terms and mandates); a person the viewer may not see appears by
     placeholder (``"person": None``, ``"name"``: call sign or "a member of …"),
     as the diff is a public record of the posts.
     """
+    from chapterhouse.registry.mandates import mandate_names
+
     if start > end:
         raise ValueError(
             _("the period must start on or before its end (from %(start)s to %(end)s)")
@@ -464,29 +506,62 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
     terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
         custodian_name=custodian_name_expression("person__")
     )
+    columns = (*_TERM_FIELDS, "custodian_name", "term_length")
     started = _rows(
         terms.filter(happened_between("start", start, end))
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS, "custodian_name", **_term_decisions(viewer))
+        .values(
+            *columns,
+            body_name=_name_on_row(outer="body_id", day="start"),
+            **_term_decisions(viewer),
+        )
     )
     ended = _rows(
         terms.filter(happened_between("end", start, end))
         .order_by("end", "pk")
-        .values(*_TERM_FIELDS, "custodian_name", **_term_decisions(viewer))
+        .values(
+            *columns,
+            body_name=_name_on_row(outer="body_id", day="end", last=True),
+            **_term_decisions(viewer),
+        )
     )
     namer = _namer(viewer, started + ended, filtered=False)
     bodies = Body.objects.filter(viewer.body_filter())
-    founded = bodies.filter(happened_between("founded", start, end)).order_by("founded", "slug")
-    dissolved = bodies.filter(happened_between("dissolved", start, end)).order_by(
-        "dissolved", "slug"
+    founded = list(
+        bodies.filter(happened_between("founded", start, end))
+        .order_by("founded", "slug")
+        .values(
+            "slug",
+            "founded",
+            "founded_precision",
+            name_then=_name_on_row(outer="pk", day="founded"),
+            decision_ref=decision_id_expression(viewer, "founded_by"),
+        )
+    )
+    dissolved = list(
+        bodies.filter(happened_between("dissolved", start, end))
+        .order_by("dissolved", "slug")
+        .values(
+            "slug",
+            "dissolved",
+            "dissolved_precision",
+            name_then=_name_on_row(outer="pk", day="dissolved", last=True),
+            decision_ref=decision_id_expression(viewer, "dissolved_by"),
+        )
     )
     renamed = (
         BodyName.objects.filter(happened_between("start", start, end))
         .filter(viewer.body_filter("body__"))
         .order_by("start", "pk")
-        .values("body__slug", "name", "start", decision_ref=decision_id_expression(viewer))
+        .values(
+            "body__slug",
+            "name",
+            "start",
+            previous_name=_name_on_row(outer="body_id", day="start", last=True),
+            decision_ref=decision_id_expression(viewer),
+        )
     )
-    moved = (
+    moved = list(
         Mandate.objects.filter(
             happened_between("start", start, end), transferred_from__isnull=False
         )
@@ -499,20 +574,42 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
             "holder_role",
             "start",
             "start_precision",
+            from_name=_name_on_row(outer="transferred_from_id", day="start", last=True),
+            to_name=_name_on_row(outer="body_id", day="start"),
             decision_ref=decision_id_expression(viewer),
         )
     )
+    mandates = mandate_names({row["slug"] for row in moved}) if moved else {}
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "started": [_term_dict(row, namer) for row in started],
-        "ended": [_term_dict(row, namer) for row in ended],
-        "founded": list(founded.values_list("slug", flat=True)),
-        "dissolved": list(dissolved.values_list("slug", flat=True)),
+        "started": [_diff_term(row, namer) for row in started],
+        "ended": [_diff_term(row, namer) for row in ended],
+        "founded": [row["slug"] for row in founded],
+        "dissolved": [row["slug"] for row in dissolved],
+        "bodies_founded": [
+            {
+                "body": row["slug"],
+                "name": row["name_then"],
+                "date": _start_text(row["founded"], row["founded_precision"]),
+                "decision": row["decision_ref"],
+            }
+            for row in founded
+        ],
+        "bodies_dissolved": [
+            {
+                "body": row["slug"],
+                "name": row["name_then"],
+                "date": _end_text(row["dissolved"], row["dissolved_precision"]),
+                "decision": row["decision_ref"],
+            }
+            for row in dissolved
+        ],
         "renamed": [
             {
                 "body": row["body__slug"],
                 "name": row["name"],
+                "previous_name": row["previous_name"],
                 "date": row["start"].isoformat(),
                 "decision": row["decision_ref"],
             }
@@ -521,8 +618,11 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
         "mandates_moved": [
             {
                 "mandate": row["slug"],
+                "mandate_name": mandates.get(row["slug"], row["slug"]),
                 "from": row["transferred_from__slug"],
+                "from_name": row["from_name"],
                 "to": row["body__slug"],
+                "to_name": row["to_name"],
                 "holder_role": _blank_to_none(row["holder_role"]),
                 "date": _start_text(row["start"], row["start_precision"]),
                 "decision": row["decision_ref"],

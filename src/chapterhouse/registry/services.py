@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.effects import ChangeRecorder
-from chapterhouse.core.errors import RecordError
+from chapterhouse.core.errors import RecordError, error_day, error_name
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.locks import lock_row
@@ -31,18 +31,48 @@ from chapterhouse.core.write_schema import (
 )
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, PersonName, Term
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
+def _body_named(body: Body, day: dt.date | None = None) -> str:
+    """Return how an error names ``body``: by the name it bore on ``day`` (its latest
+    without one) in the reader's language; by id while importing (``core.errors``)."""
+    from chapterhouse.registry.selectors import body_name_as_of
+
+    name = body_name_as_of(body=body, as_of=day) if day is not None else body.name
+    return error_name(name, body.slug)
+
+
+def _person_named(person: Person) -> str:
+    """Return how an error names ``person``: their call sign when they have one (the name
+    everyone may read), else their display name; by id while importing."""
+    return error_name(person.call_sign or person.name, person.slug)
+
+
+def _role_named(slug: str) -> str:
+    """Return how an error names a role: its name in the reader's language (the
+    organization's wording, else the built-in one); by id while importing."""
+    from chapterhouse.core.vocabulary import BUILTIN_ROLES
+    from chapterhouse.registry.models import Role
+
+    declared = Role.objects.filter(slug=slug).values_list("name", flat=True).first()
+    builtin = BUILTIN_ROLES.get(slug)
+    if builtin is not None and not isinstance(declared, dict):
+        return error_name(str(builtin[0]), slug)
+    return error_name(declared, slug)
+
+
 def _overlap_message(term: Term) -> str:
-    """Return "overlaps the twin term …" naming ``term`` (ids, role and ISO dates, as a
-    program reading the message expects), a whole sentence in the active language."""
+    """Return "overlaps the twin term …" naming ``term`` (person, role and body by name,
+    days in the reader's format; ids and ISO dates while importing), a whole sentence in
+    the active language."""
     names = {
-        "person": term.person.slug,
-        "role": term.role,
-        "body": term.body.slug,
-        "start": str(term.start),
+        "person": _person_named(term.person),
+        "role": _role_named(term.role),
+        "body": _body_named(term.body, term.start),
+        "start": error_day(term.start),
     }
     if term.end is None:
         return _("overlaps the twin term %(person)s as %(role)s of %(body)s [%(start)s, open)") % (
@@ -50,7 +80,7 @@ def _overlap_message(term: Term) -> str:
         )
     return _("overlaps the twin term %(person)s as %(role)s of %(body)s [%(start)s, %(end)s)") % {
         **names,
-        "end": str(term.end),
+        "end": error_day(term.end),
     }
 
 
@@ -81,21 +111,24 @@ def term_start(
         end_precision = "day"
     if end is not None and end <= start:
         raise RecordError(
-            _("the term must end after it starts (%(start)s)") % {"start": str(start)},
+            _("the term must end after it starts (%(start)s)") % {"start": error_day(start)},
             path="end",
             value=str(end),
         )
     if body.founded and start < body.founded:
         raise RecordError(
             _("body %(body)s was founded on %(date)s, after the term starts")
-            % {"body": body.slug, "date": str(body.founded)},
+            % {"body": _body_named(body, body.founded), "date": error_day(body.founded)},
             path="start",
             value=start.isoformat(),
         )
     if body.dissolved and start >= body.dissolved:
         raise RecordError(
             _("body %(body)s was dissolved on %(date)s")
-            % {"body": body.slug, "date": str(body.dissolved)},
+            % {
+                "body": _body_named(body, body.dissolved - dt.timedelta(days=1)),
+                "date": error_day(body.dissolved),
+            },
             path="start",
             value=str(start),
         )
@@ -152,7 +185,7 @@ def term_close(
     if end <= term.start:
         raise RecordError(
             _("the term started on %(date)s; it cannot end on or before that")
-            % {"date": str(term.start)},
+            % {"date": error_day(term.start)},
             path="end",
             value=end.isoformat(),
         )
@@ -197,14 +230,23 @@ def term_end(
     if not found:
         raise RecordError(
             _("%(person)s holds no term as %(role)s of %(body)s running on %(date)s")
-            % {"person": person.slug, "role": role, "body": body.slug, "date": str(end)},
+            % {
+                "person": _person_named(person),
+                "role": _role_named(role),
+                "body": _body_named(body, end),
+                "date": error_day(end),
+            },
             path="person",
             value=person.slug,
         )
     if len(found) > 1:
         raise RecordError(
             _("%(person)s holds several terms as %(role)s of %(body)s; give the title")
-            % {"person": person.slug, "role": role, "body": body.slug},
+            % {
+                "person": _person_named(person),
+                "role": _role_named(role),
+                "body": _body_named(body),
+            },
             path="title",
         )
     return term_close(
@@ -240,7 +282,10 @@ def body_create(
     if parent is not None and parent.dissolved and founded and founded >= parent.dissolved:
         raise RecordError(
             _("parent %(body)s was dissolved on %(date)s")
-            % {"body": parent.slug, "date": str(parent.dissolved)},
+            % {
+                "body": _body_named(parent, parent.dissolved - dt.timedelta(days=1)),
+                "date": error_day(parent.dissolved),
+            },
             path="parent",
             value=parent.slug,
         )
@@ -278,7 +323,8 @@ def body_rename(
     """Give ``body`` a new name from ``date`` on; the old one stays in history."""
     if not _exists(body, date):
         raise RecordError(
-            _("body %(body)s does not exist on %(date)s") % {"body": body.slug, "date": str(date)},
+            _("body %(body)s does not exist on %(date)s")
+            % {"body": _body_named(body, date), "date": error_day(date)},
             path="body",
             value=body.slug,
         )
@@ -334,15 +380,20 @@ def _body_dissolve(
 ) -> list[Mandate]:
     if not _exists(body, date - dt.timedelta(days=1)):
         raise RecordError(
-            _("body %(body)s does not exist on %(date)s") % {"body": body.slug, "date": str(date)},
+            _("body %(body)s does not exist on %(date)s")
+            % {"body": _body_named(body, date), "date": error_day(date)},
             path="body",
             value=body.slug,
         )
-    living = Body.objects.filter(parent=body).filter(exists_on(date)).values_list("slug", flat=True)
+    living = list(Body.objects.filter(parent=body).filter(exists_on(date)).order_by("slug"))
     if living:
         raise RecordError(
             _("body %(body)s still has sub-bodies on %(date)s: %(bodies)s")
-            % {"body": body.slug, "date": str(date), "bodies": ", ".join(sorted(living))},
+            % {
+                "body": _body_named(body, date),
+                "date": error_day(date),
+                "bodies": ", ".join(_body_named(child, date) for child in living),
+            },
             path="body",
             value=body.slug,
         )
@@ -350,7 +401,7 @@ def _body_dissolve(
     if later is not None:
         raise RecordError(
             _("body %(body)s has a term starting on %(date)s, after its dissolution")
-            % {"body": body.slug, "date": str(later.start)},
+            % {"body": _body_named(body, later.start), "date": error_day(later.start)},
             path="body",
             value=body.slug,
         )
@@ -381,10 +432,20 @@ def _body_dissolve(
     for index, transfer in enumerate(transfers):
         slug = transfer["mandate"]
         if slug not in held:
-            names = {"body": body.slug, "mandate": repr(slug), "date": str(date)}
+            titles = mandate_names({slug, *held})
+            names = {
+                "body": _body_named(body, last_day),
+                "mandate": repr(error_name(titles.get(slug), slug)),
+                "date": error_day(date),
+            }
             raise RecordError(
                 _("body %(body)s holds no mandate %(mandate)s on %(date)s (it holds: %(held)s)")
-                % {**names, "held": ", ".join(sorted(held))}
+                % {
+                    **names,
+                    "held": ", ".join(
+                        error_name(titles.get(held_slug), held_slug) for held_slug in sorted(held)
+                    ),
+                }
                 if held
                 else _("body %(body)s holds no mandate %(mandate)s on %(date)s (it holds: none)")
                 % names,
@@ -398,7 +459,7 @@ def _body_dissolve(
                 if not _exists(target, date):
                     raise RecordError(
                         _("body %(body)s does not exist on %(date)s")
-                        % {"body": target.slug, "date": str(date)},
+                        % {"body": _body_named(target, date), "date": error_day(date)},
                         path=f"transfer[{index}].to",
                         value=target.slug,
                     )
@@ -412,7 +473,7 @@ def _body_dissolve(
             if not targets:
                 raise RecordError(
                     _("no body of kind %(kind)s exists on %(date)s")
-                    % {"kind": repr(transfer["to_kind"]), "date": str(date)},
+                    % {"kind": repr(transfer["to_kind"]), "date": error_day(date)},
                     path=f"transfer[{index}].to_kind",
                     value=transfer["to_kind"],
                 )

@@ -32,7 +32,7 @@ from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.core.partial_dates import PartialDate, format_start
-from chapterhouse.core.text import text_in
+from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.write_schema import TaskChanges, TaskFields, given, validated
 from chapterhouse.custody.access import (
     WRITE_ROLE,
@@ -45,6 +45,7 @@ from chapterhouse.custody.access import (
 from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.registry.models import Body, Organization, Person
+from chapterhouse.registry.selectors import body_names_as_of
 from chapterhouse.relations.models import Task, TaskAssignee, TaskReminder
 
 User = get_user_model()
@@ -367,10 +368,17 @@ def recipient_language(person: Person | None) -> str:
     return fallback if fallback in interface else settings.LANGUAGE_CODE
 
 
-def _reminder(task: Task, language: str, default: str) -> tuple[str, str]:
+def _reminder(
+    task: Task, language: str, default: str, bodies: list[Text] | None = None
+) -> tuple[str, str]:
+    """Return the subject and text of an overdue reminder in ``language``: the task by its
+    title, the bodies it is given to by their names (``bodies``), its due date by CLDR."""
     from babel.dates import format_date
 
+    from chapterhouse.core.cldr import list_join
+
     title = text_in(task.title, language, default)
+    given_to = list_join([text_in(name, language, default) for name in bodies or []], language)
     with translation.override(language):
         if task.due_precision == "day":
             due = format_date(task.due, format="long", locale=babel_locale(language))
@@ -386,6 +394,7 @@ def _reminder(task: Task, language: str, default: str) -> tuple[str, str]:
                 "",
                 f"  {title}",
                 "",
+                *([_("Given to: %(bodies)s") % {"bodies": given_to}, ""] if given_to else []),
                 _("Mark it done, with a note on what was done: %(url)s") % {"url": url},
                 "",
             ]
@@ -412,17 +421,32 @@ def tasks_remind_overdue(
     with transaction.atomic():
         # Two runs at once: the second waits here, then finds the first one's reminders.
         lock_record()
-        overdue = (
+        overdue = list(
             Task.objects.filter(overdue_filter(on))
             .exclude(reminders__on=on)
-            .prefetch_related("assignees")
+            .prefetch_related("assignees__body")
             .order_by("due", "slug")
+        )
+        # The bodies by the names they bear on the day of the reminder, read at once.
+        names = body_names_as_of(
+            bodies={
+                assignee.body
+                for task in overdue
+                for assignee in task.assignees.all()
+                if assignee.body is not None
+            },
+            as_of=on,
         )
         for task in overdue:
             addresses = []
+            given_to = [
+                names[assignee.body_id]
+                for assignee in task.assignees.all()
+                if assignee.body_id is not None
+            ]
             for user, person in _recipients(task, on=on):
                 address = str(user.email or user.get_username())
-                subject, body = _reminder(task, recipient_language(person), default)
+                subject, body = _reminder(task, recipient_language(person), default, given_to)
                 mail_enqueue(to=[address], subject=subject, body=body)
                 addresses.append(address)
             if not addresses:

@@ -45,9 +45,11 @@ from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
     custodian_name_expression,
+    decision_id_expression,
     person_columns,
     person_row,
 )
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyKind, BodyName, Mandate, Organization, Role, Term
 from chapterhouse.web.labels import label
 
@@ -77,6 +79,8 @@ class Words:
                 Organization.objects.values_list("default_language", flat=True).first() or "en"
             )
         self.default = default
+        # Whether lines name the decision behind a change (see ``changes_grouped``).
+        self.name_decisions = True
         self._roles: dict[str, tuple[Any, int]] = {
             slug: (name, rank)
             for slug, name, rank in Role.objects.values_list("slug", "name", "rank")
@@ -145,6 +149,47 @@ class Words:
         return list_join(items, self.lang)
 
 
+# -- lines that link what they name ------------------------------------------------------------
+
+# A name in a line is marked "\x00kind\x01id\x01name\x00" while the line is composed, so
+# that translated sentences keep their word order and the web can still link each name.
+_MARK = "\x00"
+_SEP = "\x01"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of a line: plain words, or the name of a body, person or decision to link."""
+
+    text: str
+    kind: str = ""  # "body", "person", "decision"; "" for plain words
+    id: str = ""
+
+
+def ref(text: str, kind: str, id: str | None) -> str:
+    """Return ``text`` marked as the name of the ``kind`` with ``id`` (plain without an id)."""
+    if not id or not text:
+        return text
+    return f"{_MARK}{kind}{_SEP}{id}{_SEP}{text}{_MARK}"
+
+
+def parts(marked: str) -> tuple[Part, ...]:
+    """Return a composed line as its runs, the marked names as links."""
+    found: list[Part] = []
+    for index, chunk in enumerate(marked.split(_MARK)):
+        if index % 2:
+            kind, id, text = chunk.split(_SEP, 2)
+            found.append(Part(text, kind, id))
+        elif chunk:
+            found.append(Part(chunk))
+    return tuple(found)
+
+
+def plain(marked: str) -> str:
+    """Return a composed line as text, the marks gone."""
+    return "".join(part.text for part in parts(marked))
+
+
 # -- the result ---------------------------------------------------------------------------------
 
 
@@ -156,13 +201,18 @@ class PersonMention:
     slug: str | None  # None for a person the viewer may not see (no link, no id)
     post: str = ""  # the principal post, or why a term ended
 
+    marked_post: str = field(default="", compare=False, repr=False)  # post, names marked
+
     def __str__(self) -> str:
-        if not self.post:
-            return self.name
-        return pgettext("person with post", "%(name)s (%(post)s)") % {
-            "name": self.name,
-            "post": self.post,
-        }
+        return plain(self.marked())
+
+    def marked(self) -> str:
+        """Return the mention with the person and the names in the post marked for links."""
+        name = ref(self.name, "person", self.slug)
+        post = self.marked_post or self.post
+        if not post:
+            return name
+        return pgettext("person with post", "%(name)s (%(post)s)") % {"name": name, "post": post}
 
 
 @dataclass(frozen=True)
@@ -177,6 +227,7 @@ class TermGroup:
     how: str  # the ``how`` slug shared by the group ("" when mixed or unknown)
     people: tuple[PersonMention, ...]
     line: str  # heading: A (post), B (post)
+    marked: str = field(default="", compare=False, repr=False)  # the line, names marked
 
 
 @dataclass(frozen=True)
@@ -191,6 +242,8 @@ class MandateMove:
     holder_role: str  # "" when the whole body holds it
     line: str  # "… passes from SOURCE to …"
     short: str  # "… passes to …" (told under the dissolved source)
+    marked: str = field(default="", compare=False, repr=False)
+    marked_short: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -205,6 +258,8 @@ class BodyChange:
     previous_name: str = ""
     mandates: tuple[str, ...] = ()
     moves: tuple[MandateMove, ...] = ()
+    decision: str = ""  # the id of the decision that founded or dissolved it, if visible
+    marked: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -224,6 +279,8 @@ class ChangesGrouped:
     moved: tuple[MandateMove, ...] = ()  # moves not told under a dissolved body
     empty_text: str = ""
     sections: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    # The same sections, each line as runs that name bodies, people and decisions (to link).
+    linked: tuple[tuple[str, tuple[tuple[Part, ...], ...]], ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:
@@ -274,10 +331,16 @@ def changes_span(decisions: QuerySet[Any]) -> tuple[dt.date, dt.date] | None:
     return (min(known), max(known)) if known else None
 
 
-def _mandate_name(slug: str) -> str:
-    """Return a mandate id as words (``event-logistics`` → event logistics): mandates have no
-    names of their own."""
-    return slug.replace("_", " ").replace("-", " ")
+def _decision_ref(slug: str | None, day: dt.date | None, words: Words) -> str:
+    """Return "decision of 18 May 2025", marked to link to the decision; "" when the viewer
+    may not see it (``slug`` None) or there is none."""
+    if not slug or day is None or not words.name_decisions:
+        return ""
+    return ref(
+        pgettext("changes", "decision of %(date)s") % {"date": date_full(day, words.lang)},
+        "decision",
+        slug,
+    )
 
 
 class _Bodies:
@@ -320,6 +383,10 @@ class _Bodies:
     def slug(self, body_id: int) -> str:
         return str(self.rows[body_id]["slug"]) if body_id in self.rows else ""
 
+    def marked(self, body_id: int | None, day: dt.date | None) -> str:
+        """Return the body's name on ``day``, marked to link to the body."""
+        return ref(self.name(body_id, day), "body", self.slug(body_id) if body_id else "")
+
     def kind(self, body_id: int) -> str:
         return str(self.rows[body_id]["kind"]) if body_id in self.rows else ""
 
@@ -339,6 +406,9 @@ _TERM_COLUMNS = (
     "end",
     "how",
     "end_reason",
+    "term_length",
+    "decision__date",
+    "ended_by__date",
 )
 
 
@@ -347,7 +417,7 @@ def _post_text(term: dict[str, Any], bodies: _Bodies, words: Words, day: dt.date
     role = words.text(term["title"]) or words.role(term["role"])
     return pgettext("principal post", "%(role)s, %(body)s") % {
         "role": role,
-        "body": bodies.name(term["body_id"], day),
+        "body": bodies.marked(term["body_id"], day),
     }
 
 
@@ -359,6 +429,7 @@ def changes_grouped(
     decisions: Decisions = None,
     lang: str,
     words: Words | None = None,
+    name_decisions: bool = True,
 ) -> ChangesGrouped:
     """Return what changed on the days ``start <= day <= end``, grouped and worded in ``lang``.
 
@@ -369,6 +440,9 @@ def changes_grouped(
     (internal bodies and the changes in them); people it may not see are named
     by placeholder (call sign, else "a member of …"), without an id.
     ``words`` lets a caller that already built the language's vocabulary share it.
+    A term's end and a body's founding and dissolution name the decision that made
+    them ("decision of 18 May 2025", linked on the web) unless ``name_decisions`` is
+    false (a preview of one decision, which is all of them).
     """
     if start > end:
         raise ValueError(
@@ -376,18 +450,23 @@ def changes_grouped(
             % {"start": start.isoformat(), "end": end.isoformat()}
         )
     words = words or Words(lang)
+    words.name_decisions = name_decisions
     terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
         custodian_name=custodian_name_expression("person__")
     )
+    refs = {
+        "decision_ref": decision_id_expression(viewer),
+        "ended_by_ref": decision_id_expression(viewer, "ended_by"),
+    }
     started = list(
         _restrict(terms.filter(happened_between("start", start, end)), "decision", decisions)
         .order_by("start", "pk")
-        .values(*_TERM_COLUMNS)
+        .values(*_TERM_COLUMNS, **refs)
     )
     ended = list(
         _restrict(terms.filter(happened_between("end", start, end)), "ended_by", decisions)
         .order_by("end", "pk")
-        .values(*_TERM_COLUMNS)
+        .values(*_TERM_COLUMNS, **refs)
     )
     visible_bodies = Body.objects.filter(viewer.body_filter())
     founded = list(
@@ -395,7 +474,13 @@ def changes_grouped(
             visible_bodies.filter(happened_between("founded", start, end)), "founded_by", decisions
         )
         .order_by("founded", "slug")
-        .values("id", "founded", "parent_id")
+        .values(
+            "id",
+            "founded",
+            "parent_id",
+            "founded_by__date",
+            decision_ref=decision_id_expression(viewer, "founded_by"),
+        )
     )
     dissolved = list(
         _restrict(
@@ -404,7 +489,12 @@ def changes_grouped(
             decisions,
         )
         .order_by("dissolved", "slug")
-        .values("id", "dissolved")
+        .values(
+            "id",
+            "dissolved",
+            "dissolved_by__date",
+            decision_ref=decision_id_expression(viewer, "dissolved_by"),
+        )
     )
     renamed = list(
         _restrict(
@@ -481,37 +571,55 @@ def changes_grouped(
 
         def mention(row: dict[str, Any], post: str) -> PersonMention:
             who = person_row(row, "person__")
-            return PersonMention(name=namer.name(who) or "?", slug=namer.slug(who), post=post)
+            return PersonMention(
+                name=namer.name(who) or "?",
+                slug=namer.slug(who),
+                post=plain(post),
+                marked_post=post,
+            )
 
         elected, candidates = _started_groups(started, bodies, words, principal, mention)
         ended_groups = _ended_groups(ended, bodies, words, mention)
         founded_changes, dissolved_changes, renamed_changes, moved = _body_changes(
-            founded, dissolved, renamed, mandates, bodies, words, viewer
+            founded,
+            dissolved,
+            renamed,
+            mandates,
+            bodies,
+            words,
+            viewer,
+            mandate_names({row["slug"] for row in mandates}) if mandates else {},
         )
         heading = _("Changes from %(start)s to %(end)s") % {
             "start": date_full(start, lang),
             "end": date_full(end, lang),
         }
-        sections = (
+        marked_sections = (
             (
                 pgettext("changes section", "Elected and appointed"),
-                tuple(g.line for g in elected),
+                tuple(g.marked for g in elected),
             ),
-            (pgettext("changes section", "Candidate members"), tuple(g.line for g in candidates)),
-            (pgettext("changes section", "Terms ended"), tuple(g.line for g in ended_groups)),
+            (pgettext("changes section", "Candidate members"), tuple(g.marked for g in candidates)),
+            (pgettext("changes section", "Terms ended"), tuple(g.marked for g in ended_groups)),
             (
                 pgettext("changes section", "Bodies founded"),
-                tuple(c.line for c in founded_changes),
+                tuple(c.marked for c in founded_changes),
             ),
             (
                 pgettext("changes section", "Bodies dissolved"),
-                tuple(c.line for c in dissolved_changes),
+                tuple(c.marked for c in dissolved_changes),
             ),
             (
                 pgettext("changes section", "Bodies renamed"),
-                tuple(c.line for c in renamed_changes),
+                tuple(c.marked for c in renamed_changes),
             ),
-            (pgettext("changes section", "Mandates moved"), tuple(m.line for m in moved)),
+            (pgettext("changes section", "Mandates moved"), tuple(m.marked for m in moved)),
+        )
+        sections = tuple(
+            (title, tuple(plain(line) for line in lines)) for title, lines in marked_sections
+        )
+        linked = tuple(
+            (title, tuple(parts(line) for line in lines)) for title, lines in marked_sections
         )
         return ChangesGrouped(
             lang=lang,
@@ -527,6 +635,7 @@ def changes_grouped(
             moved=moved,
             empty_text=_("Nothing changed."),
             sections=sections,
+            linked=linked,
         )
 
 
@@ -576,13 +685,17 @@ def _started_groups(
         body = bodies.name(body_id, day)
         role_name = words.role(role)
         candidate = role in CANDIDATE_ROLES
-        heading = _started_heading(how, role_name, body, candidate=candidate)
+        marked_heading = _started_heading(
+            how, role_name, bodies.marked(body_id, day), candidate=candidate
+        )
+        heading = plain(marked_heading)
         people = tuple(mention(row, principal(row)) for row in rows)
-        line = pgettext("changes line", "%(heading)s: %(people)s") % {
-            "heading": heading,
-            "people": words.join(str(person) for person in people),
+        marked = pgettext("changes line", "%(heading)s: %(people)s") % {
+            "heading": marked_heading,
+            "people": words.join(person.marked() for person in people),
         }
         group = TermGroup(
+            marked=marked,
             heading=heading,
             body=body,
             body_slug=bodies.slug(body_id),
@@ -590,7 +703,7 @@ def _started_groups(
             role_slug=role,
             how=how,
             people=people,
-            line=line,
+            line=plain(marked),
         )
         (candidates if candidate else elected).append(group)
     return tuple(elected), tuple(candidates)
@@ -618,35 +731,47 @@ def _ended_groups(
         last_day = rows[0]["end"] - _ONE_DAY
         body = bodies.name(body_id, last_day)
         role_name = words.role(role)
-        heading = pgettext("changes group", "Terms ended in %(body)s — %(role)s") % {
-            "body": body,
+        marked_heading = pgettext("changes group", "Terms ended in %(body)s — %(role)s") % {
+            "body": bodies.marked(body_id, last_day),
             "role": role_name,
         }
-
-        def why(row: dict[str, Any]) -> str:
-            reason = row["end_reason"]
-            if isinstance(reason, str):
-                return words.label(reason, "reason")
-            return words.text(reason)
-
-        people = tuple(mention(row, why(row)) for row in rows)
-        line = pgettext("changes line", "%(heading)s: %(people)s") % {
-            "heading": heading,
-            "people": words.join(str(person) for person in people),
+        people = tuple(mention(row, _why_ended(row, words)) for row in rows)
+        marked = pgettext("changes line", "%(heading)s: %(people)s") % {
+            "heading": marked_heading,
+            "people": words.join(person.marked() for person in people),
         }
         result.append(
             TermGroup(
-                heading=heading,
+                marked=marked,
+                heading=plain(marked_heading),
                 body=body,
                 body_slug=bodies.slug(body_id),
                 role=role_name,
                 role_slug=role,
                 how="",
                 people=people,
-                line=line,
+                line=plain(marked),
             )
         )
     return tuple(result)
+
+
+def _why_ended(row: dict[str, Any], words: Words) -> str:
+    """Return why a term ended and by which decision ("resigned, decision of 23 May 2025"):
+    the recorded reason and the decision that ended it, else — for an end its term length
+    gave — "the term expired" and the decision that set the length."""
+    reason = row["end_reason"]
+    decision = _decision_ref(row["ended_by_ref"], row["ended_by__date"], words)
+    if not row["ended_by_ref"] and row["term_length"]:
+        reason = reason or "term_expired"
+        decision = _decision_ref(row["decision_ref"], row["decision__date"], words)
+    why = words.label(reason, "reason") if isinstance(reason, str) else words.text(reason)
+    if why and decision:
+        return pgettext("term ended", "%(reason)s, %(decision)s") % {
+            "reason": why,
+            "decision": decision,
+        }
+    return why or decision
 
 
 def _body_changes(
@@ -657,18 +782,24 @@ def _body_changes(
     bodies: _Bodies,
     words: Words,
     viewer: Viewer,
+    mandate_texts: dict[str, Text],
 ) -> tuple[
     tuple[BodyChange, ...], tuple[BodyChange, ...], tuple[BodyChange, ...], tuple[MandateMove, ...]
 ]:
-    """Word the bodies founded (with their mandates), dissolved (with where their mandates
-    went), renamed (with the old name), and the other mandates that moved."""
+    """Word the bodies founded (with their mandates and decision), dissolved (with where their
+    mandates went and the decision), renamed (with the old name), and the other mandates that
+    moved. Mandates are named by ``mandate_texts`` (from ``registry.mandates``)."""
+
+    def mandate_name(slug: str) -> str:
+        return words.text(mandate_texts.get(slug), slug)
+
     given: dict[int, list[str]] = defaultdict(list)
     moves: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     move_day: dict[tuple[int, str, str], dt.date] = {}
     for row in mandates:
         source = row["transferred_from_id"]
         if source is None:
-            given[row["body_id"]].append(_mandate_name(row["slug"]))
+            given[row["body_id"]].append(mandate_name(row["slug"]))
             continue
         if not bodies.visible(viewer, source):
             continue
@@ -679,12 +810,13 @@ def _body_changes(
     def move(key: tuple[int, str, str]) -> MandateMove:
         source, slug, holder_role = key
         day = move_day[key]
-        targets = tuple(sorted({bodies.name(body_id, day) for body_id in moves[key]}))
+        receivers = sorted({(bodies.name(body_id, day), body_id) for body_id in moves[key]})
+        targets = tuple(name for name, _ in receivers)
         holder = words.role(holder_role) if holder_role else ""
         values = {
-            "mandate": _mandate_name(slug),
-            "source": bodies.name(source, day - _ONE_DAY),
-            "targets": words.join(targets),
+            "mandate": mandate_name(slug),
+            "source": bodies.marked(source, day - _ONE_DAY),
+            "targets": words.join(bodies.marked(body_id, day) for _, body_id in receivers),
             "holder": holder,
         }
         if holder:
@@ -695,27 +827,36 @@ def _body_changes(
                 )
                 % values
             )
-        else:
-            line = pgettext(
-                "mandate moved", "%(mandate)s passes from %(source)s to %(targets)s"
-            ) % (values)
-        if holder:
             short = (
                 pgettext("mandate moved", "%(mandate)s passes to the %(holder)s of %(targets)s")
                 % values
             )
         else:
+            line = pgettext(
+                "mandate moved", "%(mandate)s passes from %(source)s to %(targets)s"
+            ) % (values)
             short = pgettext("mandate moved", "%(mandate)s passes to %(targets)s") % values
         return MandateMove(
-            short=short,
-            mandate=_mandate_name(slug),
+            short=plain(short),
+            marked_short=short,
+            mandate=values["mandate"],
             mandate_slug=slug,
-            source=values["source"],
+            source=plain(values["source"]),
             source_slug=bodies.slug(source),
             targets=targets,
             holder_role=holder,
-            line=line,
+            line=plain(line),
+            marked=line,
         )
+
+    def with_decision(line: str, row: dict[str, Any], day_column: str) -> str:
+        decision = _decision_ref(row["decision_ref"], row[day_column], words)
+        if not decision:
+            return line
+        return pgettext("body change", "%(line)s (%(decision)s)") % {
+            "line": line,
+            "decision": decision,
+        }
 
     founded_changes = []
     for row in founded:
@@ -723,7 +864,11 @@ def _body_changes(
         parent = bodies.name(row["parent_id"], row["founded"]) if row["parent_id"] else ""
         if parent and not bodies.visible(viewer, row["parent_id"]):
             parent = ""
-        values = {"body": name, "parent": parent, "kind": words.kind(bodies.kind(row["id"]))}
+        values = {
+            "body": bodies.marked(row["id"], row["founded"]),
+            "parent": bodies.marked(row["parent_id"], row["founded"]) if parent else "",
+            "kind": words.kind(bodies.kind(row["id"])),
+        }
         line = (
             pgettext("body founded", "%(body)s (%(kind)s), under %(parent)s") % values
             if parent
@@ -735,14 +880,17 @@ def _body_changes(
                 "line": line,
                 "mandates": words.join(held),
             }
+        line = with_decision(line, row, "founded_by__date")
         founded_changes.append(
             BodyChange(
                 name=name,
                 slug=bodies.slug(row["id"]),
                 kind=values["kind"],
-                line=line,
+                line=plain(line),
+                marked=line,
                 parent=parent,
                 mandates=held,
+                decision=row["decision_ref"] or "",
             )
         )
 
@@ -754,19 +902,21 @@ def _body_changes(
         own = [key for key in sorted(moves, key=lambda k: (k[1], k[2])) if key[0] == row["id"]]
         told.update(own)
         body_moves = tuple(move(key) for key in own)
-        line = name
+        line = with_decision(bodies.marked(row["id"], last_day), row, "dissolved_by__date")
         if body_moves:
             line = pgettext("body dissolved", "%(body)s; %(moves)s") % {
-                "body": name,
-                "moves": words.join(item.short for item in body_moves),
+                "body": line,
+                "moves": words.join(item.marked_short for item in body_moves),
             }
         dissolved_changes.append(
             BodyChange(
                 name=name,
                 slug=bodies.slug(row["id"]),
                 kind=words.kind(bodies.kind(row["id"])),
-                line=line,
+                line=plain(line),
+                marked=line,
                 moves=body_moves,
+                decision=row["decision_ref"] or "",
             )
         )
 
@@ -774,14 +924,18 @@ def _body_changes(
     for row in renamed:
         previous = bodies.name(row["body_id"], row["start"] - _ONE_DAY)
         name = words.text(row["name"], bodies.slug(row["body_id"]))
+        line = pgettext("body renamed", "%(previous)s is now %(name)s") % {
+            "previous": previous,
+            "name": ref(name, "body", bodies.slug(row["body_id"])),
+        }
         renamed_changes.append(
             BodyChange(
                 name=name,
                 slug=bodies.slug(row["body_id"]),
                 kind=words.kind(bodies.kind(row["body_id"])),
                 previous_name=previous,
-                line=pgettext("body renamed", "%(previous)s is now %(name)s")
-                % {"previous": previous, "name": name},
+                line=plain(line),
+                marked=line,
             )
         )
 

@@ -756,10 +756,17 @@ def report_context(report: ConferenceReport) -> dict[str, Any]:
         }
 
 
-def render_html_fragment(report: ConferenceReport) -> str:
-    """Return the report's body as HTML (for a page that has its own head and layout)."""
+def render_html_fragment(
+    report: ConferenceReport, *, changes_template: str = "reports/_changes.html"
+) -> str:
+    """Return the report's body as HTML (for a page that has its own head and layout).
+    ``changes_template`` draws what changed: a site passes its own, which links the names
+    (a report saved as a file has nothing to link to)."""
     with translation.override(catalogue_code(report.lang)):
-        return render_to_string("reports/_conference_body.html", report_context(report))
+        return render_to_string(
+            "reports/_conference_body.html",
+            {**report_context(report), "changes_template": changes_template},
+        )
 
 
 def render_html(report: ConferenceReport) -> str:

@@ -84,15 +84,7 @@ def letter_markup(award: Award, viewer: Viewer, lang: str, default: str) -> tupl
             "#v(2em)",
             f'#text(size: 16pt, weight: "bold")[{typst_text(name)}]',
             "",
-            typst_text(
-                _("%(name)s is awarded “%(honour)s” by decision %(decision)s of %(date)s.")
-                % {
-                    "name": name,
-                    "honour": honour,
-                    "decision": decision.slug,
-                    "date": date_full(decision.date or award.date, lang),
-                }
-            ),
+            typst_text(_awarded(award, name=name, honour=honour, lang=lang, default=default)),
         ]
         if decided:
             lines += ["", f"#emph[{typst_text(decided)}]"]
@@ -100,6 +92,32 @@ def letter_markup(award: Award, viewer: Viewer, lang: str, default: str) -> tupl
             lines += ["", "#v(1em)", typst_text(citation)]
         lines += ["", "#v(3em)", f"#align(right)[{typst_text(date_full(award.date, lang))}]", ""]
     return f"{title} — {name}", "\n".join(lines)
+
+
+def _awarded(award: Award, *, name: str, honour: str, lang: str, default: str) -> str:
+    """Return "X is awarded “H” by the decision of <the meeting> of <date>." naming the
+    meeting that decided (its conference, else its session) rather than the decision's id."""
+    decision = award.decision
+    session = decision.session
+    conference = decision.conference or (session.conference if session else None)
+    if conference is not None:
+        meeting = text_in(conference.name, lang, default)
+    elif session is not None:
+        meeting = text_in(session.title, lang, default)
+    else:
+        meeting = ""
+    values = {
+        "name": name,
+        "honour": honour,
+        "meeting": meeting,
+        "date": date_full(decision.date or award.date, lang),
+    }
+    if meeting:
+        return (
+            _("%(name)s is awarded “%(honour)s” by the decision of %(meeting)s of %(date)s.")
+            % values
+        )
+    return _("%(name)s is awarded “%(honour)s” by the decision of %(date)s.") % values
 
 
 def letter_pdf(award: Award, viewer: Viewer, lang: str, default: str) -> bytes:

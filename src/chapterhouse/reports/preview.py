@@ -27,6 +27,7 @@ from chapterhouse.core.errors import RecordError
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.models import Decision
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyName, Mandate, Term
 from chapterhouse.registry.selectors import orgchart_as_of
 from chapterhouse.reports.changes import ChangesGrouped, Words, changes_grouped, changes_span
@@ -124,6 +125,7 @@ def decision_preview(
                     decisions=[target.pk],
                     lang=lang,
                     words=words,
+                    name_decisions=False,  # every change is this decision's
                 )
                 if span is not None
                 else None
@@ -214,6 +216,15 @@ def _drawn(
             parent = by_id.get(parent, {}).get("parent")
     old = {node["id"]: node for node in before["bodies"]}
     new = {node["id"]: node for node in after["bodies"]}
+    named = mandate_names(
+        {
+            mandate["mandate"]
+            for chart in (before, after)
+            for node in chart["bodies"]
+            if node["id"] in keep
+            for mandate in node["mandates"]
+        }
+    )
 
     def draw(chart: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[ChartNode, ...]:
         nodes: list[ChartNode] = []
@@ -240,7 +251,7 @@ def _drawn(
                         for holder in node["holders"]
                     ),
                     mandates=tuple(
-                        mandate["mandate"]
+                        words.text(named.get(mandate["mandate"]), mandate["mandate"])
                         + (
                             f" · {words.role(mandate['holder_role'])}"
                             if mandate["holder_role"]
@@ -304,16 +315,19 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                 "transferred_from_id", "slug"
             )
         )
-        for mandate in visible.filter(ended_by=decision):
+        ended = list(visible.filter(ended_by=decision))
+        given = list(visible.filter(decision=decision).exclude(holder_role=""))
+        named = mandate_names({mandate.slug for mandate in (*ended, *given)})
+        for mandate in ended:
             if (mandate.body_id, mandate.slug) not in moved:
                 warnings.append(
                     _("The mandate “%(mandate)s” of %(body)s passes to no one.")
                     % {
-                        "mandate": mandate.slug,
+                        "mandate": words.text(named.get(mandate.slug), mandate.slug),
                         "body": words.text(mandate.body.name, mandate.body.slug),
                     }
                 )
-        for mandate in visible.filter(decision=decision).exclude(holder_role=""):
+        for mandate in given:
             day = mandate.start or decision.date
             held = (
                 Term.objects.filter(body_id=mandate.body_id, role=mandate.holder_role)
@@ -327,7 +341,7 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                         "body": words.text(mandate.body.name, mandate.body.slug),
                         "role": words.role(mandate.holder_role),
                         "day": date_full(day, words.lang),
-                        "mandate": mandate.slug,
+                        "mandate": words.text(named.get(mandate.slug), mandate.slug),
                     }
                 )
     return warnings

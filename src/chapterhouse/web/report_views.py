@@ -102,7 +102,7 @@ def conference_report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "conferences",
             "conference": conference,
             "report": report,
-            "body": mark_safe(render_html_fragment(report)),
+            "body": mark_safe(render_html_fragment(report, changes_template="web/_changes.html")),
             "languages": _links(languages),
         },
     )
@@ -179,8 +179,7 @@ def _changes_html(changes: Any) -> str:
     from chapterhouse.core.cldr import catalogue_code
 
     with translation.override(catalogue_code(changes.lang)):
-        # Right under the page's h1: the sections are h2, not the report's h3.
+        # The web's own rendering links every body, person and decision the lines name.
         return render_to_string(
-            "reports/_changes.html",
-            {"changes": changes, "heading_level": 3, "section_level": 2},
+            "web/_changes.html", {"changes": changes, "heading_level": 3, "section_level": 2}
         )

@@ -10,20 +10,23 @@ import datetime as dt
 import io
 import json
 import shutil
-from collections.abc import Iterable
+from argparse import ArgumentParser
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, OutputWrapper
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rich.console import Console, RenderableType
 
+from chapterhouse.core.cldr import catalogue_code
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
-from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_scope
+from chapterhouse.custody.access import ADMIN, ANONYMOUS, Viewer, viewer_for_scope
 from chapterhouse.registry.models import Body
 
 FORMATS = ("text", "json")
@@ -82,7 +85,7 @@ class Language:
         if isinstance(declared, str) and (self.code == self.default or not builtin):
             return declared
         if builtin is not None:
-            with translation.override(self.code):
+            with translation.override(catalogue_code(self.code)):
                 return str(builtin[0])
         return slug.replace("_", " ").replace("-", " ")
 
@@ -93,6 +96,27 @@ class Language:
     def kind(self, slug: str) -> str:
         """Return what the body kind ``slug`` is called in this language."""
         return self._label(slug, self._kinds.get(slug), BUILTIN_BODY_KINDS.get(slug))
+
+    def how(self, slug: str | None) -> str:
+        """Return how a term began (``elected`` …) in this language; "" for none."""
+        from chapterhouse.web.labels import label
+
+        if not slug:
+            return ""
+        with translation.override(catalogue_code(self.code)):
+            return str(label(slug, "how"))
+
+    def reason(self, reason: Text | None) -> str:
+        """Return why a term ended in this language: a reason of the vocabulary
+        (``resigned`` …) or the organization's own words (a Text); "" for none."""
+        from chapterhouse.web.labels import label
+
+        if not reason:
+            return ""
+        if isinstance(reason, str):
+            with translation.override(catalogue_code(self.code)):
+                return str(label(reason, "reason"))
+        return self.text(reason)
 
 
 def json_write(stdout: OutputWrapper, data: Any) -> None:
@@ -129,3 +153,54 @@ def scope_viewer(scope: str | None) -> Viewer:
         return viewer_for_scope(scope)
     except Body.DoesNotExist:
         raise CommandError(_("no body with id %(id)r") % {"id": scope}) from None
+
+
+def add_reader_arguments(parser: ArgumentParser, *, scope_help: str | None = None) -> None:
+    """Add the options that choose whom a reading command renders for: ``--scope BODY``,
+    ``--as EMAIL`` and ``--public`` (one at most; without any, the operator, who sees all).
+    See docs/decisions/0026-reading-for-a-reader.md."""
+    readers = parser.add_mutually_exclusive_group()
+    readers.add_argument(
+        "--scope",
+        metavar="BODY",
+        help=scope_help
+        or _(
+            "Show only what the officers of this body (an id) may see; default everything"
+            " (operators run the command line)."
+        ),
+    )
+    readers.add_argument(
+        "--as",
+        dest="reader",
+        metavar="EMAIL",
+        help=_(
+            "Render it as this account sees it: what it may not see is left out, people it may"
+            " not see are shown by placeholder."
+        ),
+    )
+    readers.add_argument(
+        "--public",
+        action="store_true",
+        help=_("Render it as a visitor who is not signed in sees it."),
+    )
+
+
+def reader_viewer(options: Mapping[str, Any], *, on: dt.date | None = None) -> Viewer:
+    """Return the viewer a reading command renders for, from the options
+    :func:`add_reader_arguments` added: ``--public`` the anonymous visitor, ``--as EMAIL``
+    that account with the grants it holds ``on`` (default today; the same resolution as
+    ``decision --as``), ``--scope BODY`` its officers, else the operator (everything).
+    Raise ``CommandError`` for an account or body that does not exist."""
+    from chapterhouse.custody.services import operator_viewer
+
+    if options.get("public"):
+        return ANONYMOUS
+    email = options.get("reader")
+    if email:
+        try:
+            return operator_viewer(email, on=on or timezone.localdate())
+        except ValidationError:
+            raise CommandError(
+                _("--as: there is no active account with the e-mail %(email)r") % {"email": email}
+            ) from None
+    return scope_viewer(options.get("scope"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from argparse import ArgumentParser
 from typing import Any, cast
 
@@ -9,53 +10,74 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.meetings.models import Decision, EffectLog
 from chapterhouse.meetings.services import decision_status_set
 
 
-def _describe(obj: models.Model) -> str:
-    """Return a line naming ``obj`` the way a secretary would look for it."""
+def _describe(obj: models.Model, viewer: Viewer) -> str:
+    """Return a line naming ``obj`` the way a secretary would look for it: people as
+    ``viewer`` may see them, bodies by the name they bore then, days in long form."""
+    from chapterhouse.core.cldr import date_full
+    from chapterhouse.core.text import text_in
+    from chapterhouse.registry.management import Language
+    from chapterhouse.registry.mandates import mandate_names
+    from chapterhouse.registry.selectors import body_name_as_of
+
+    lang = Language(translation.get_language())
+
+    def body(found: Any, day: Any) -> str:
+        name = body_name_as_of(body=found, as_of=day) if day is not None else found.name
+        return lang.text(name) or found.slug
+
+    def day(value: Any) -> str:
+        return date_full(value, lang.code)
+
     label = obj._meta.label_lower
+    term: Any = obj
     if label == "registry.term":
-        end = obj.end.isoformat() if obj.end else _("open")  # type: ignore[attr-defined]
+        end = day(term.end) if term.end else _("open")
         return _("term of %(person)s as %(role)s of %(body)s [%(start)s, %(end)s)") % {
-            "person": obj.person.slug,  # type: ignore[attr-defined]
-            "role": obj.role,  # type: ignore[attr-defined]
-            "body": obj.body.slug,  # type: ignore[attr-defined]
-            "start": obj.start.isoformat(),  # type: ignore[attr-defined]
+            "person": viewer.display_name(term.person),
+            "role": lang.text(term.title) or lang.role(term.role),
+            "body": body(term.body, term.start),
+            "start": day(term.start),
             "end": end,
         }
     if label == "registry.bodyname":
         return _("name of body %(body)s from %(date)s") % {
-            "body": obj.body.slug,  # type: ignore[attr-defined]
-            "date": obj.start.isoformat(),  # type: ignore[attr-defined]
+            "body": body(term.body, term.start - dt.timedelta(days=1)),
+            "date": day(term.start),
         }
     if label == "registry.mandate":
+        names = mandate_names([term.slug])
         return _("mandate %(mandate)s of %(body)s") % {
-            "mandate": obj.slug,  # type: ignore[attr-defined]
-            "body": obj.body.slug,  # type: ignore[attr-defined]
+            "mandate": text_in(names.get(term.slug), lang.code, lang.default) or term.slug,
+            "body": body(term.body, term.start),
         }
     if label == "relations.award":
         return _("award of %(honour)s to %(person)s") % {
-            "honour": obj.honour.slug,  # type: ignore[attr-defined]
-            "person": obj.person.slug,  # type: ignore[attr-defined]
+            "honour": lang.text(term.honour.name) or term.honour.slug,
+            "person": viewer.display_name(term.person),
         }
+    if label == "registry.body":
+        return _("body %(body)s") % {"body": body(term, None)}
     return f"{obj._meta.verbose_name} {obj}"
 
 
-def _changes(decision: Decision) -> list[tuple[str, str]]:
+def _changes(decision: Decision, viewer: Viewer) -> list[tuple[str, str]]:
     """Return ``(action, description)`` for every change the decision's log records, in order."""
     lines = []
     for entry in EffectLog.objects.filter(decision=decision).order_by("seq"):
         model = apps.get_model(entry.model)
         obj = model._default_manager.filter(pk=entry.object_pk).first()
-        what = _describe(obj) if obj is not None else f"{entry.model} #{entry.object_pk}"
+        what = _describe(obj, viewer) if obj is not None else f"{entry.model} #{entry.object_pk}"
         lines.append((entry.action, what))
     return lines
 
@@ -106,7 +128,7 @@ class Command(TranslatedCommand):
             viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
             if options["action"] == "annul":
                 # The log is gone once reverted: describe the changes before undoing them.
-                changes = _changes(decision)
+                changes = _changes(decision, viewer)
                 decision_status_set(
                     viewer=viewer, via="cli", at=at, decision=decision, status="annulled"
                 )
@@ -116,7 +138,7 @@ class Command(TranslatedCommand):
                 decision_status_set(
                     viewer=viewer, via="cli", at=at, decision=decision, status="adopted"
                 )
-                changes = _changes(decision)
+                changes = _changes(decision, viewer)
                 self.stdout.write(_("Adopted decision %(id)s.") % {"id": slug})
                 verbs = {"create": _("created"), "update": _("changed")}
         except ValidationError as error:

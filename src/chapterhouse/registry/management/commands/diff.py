@@ -16,11 +16,12 @@ from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
+    add_reader_arguments,
     day_from_argument,
     json_write,
     or_dash,
+    reader_viewer,
     rich_write,
-    scope_viewer,
 )
 from chapterhouse.registry.selectors import diff_between
 
@@ -48,21 +49,14 @@ class Command(TranslatedCommand):
             required=True,
             help=_("Last day, included (YYYY-MM-DD; YYYY-MM or YYYY means its last day)."),
         )
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
-                "Show only what the officers of this body (an id) may see; default everything"
-                " (operators run the command line)."
-            ),
-        )
+        add_reader_arguments(parser)
         parser.add_argument(
             "--format", choices=(*FORMATS, "md"), default="text", help=_("Output format.")
         )
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         start = day_from_argument(options["start"], option="--from")
         end = day_from_argument(options["end"], option="--to", last=True)
         if options["format"] == "md":
@@ -85,19 +79,32 @@ class Command(TranslatedCommand):
             parts.append(self._terms(_("Terms started"), diff["started"], lang, ended=False))
         if diff["ended"]:
             parts.append(self._terms(_("Terms ended"), diff["ended"], lang, ended=True))
-        if diff["founded"] or diff["dissolved"] or diff["renamed"]:
+        if diff["bodies_founded"] or diff["bodies_dissolved"] or diff["renamed"]:
             bodies = Table(title=_("Bodies"), title_justify="left")
+            bodies.add_column(_("Date"))
             bodies.add_column(_("Change"))
             bodies.add_column(_("Body"))
             bodies.add_column(_("New name"))
             bodies.add_column(_("Decision"))
-            for slug in diff["founded"]:
-                bodies.add_row(_("founded"), slug, "", "")
-            for slug in diff["dissolved"]:
-                bodies.add_row(_("dissolved"), slug, "", "")
+            for change, rows in (
+                (_("founded"), diff["bodies_founded"]),
+                (_("dissolved"), diff["bodies_dissolved"]),
+            ):
+                for row in rows:
+                    bodies.add_row(
+                        or_dash(row["date"]),
+                        change,
+                        lang.text(row["name"]) or row["body"],
+                        "",
+                        or_dash(row["decision"]),
+                    )
             for rename in diff["renamed"]:
                 bodies.add_row(
-                    _("renamed"), rename["body"], lang.text(rename["name"]), rename["decision"]
+                    rename["date"],
+                    _("renamed"),
+                    lang.text(rename["previous_name"]) or rename["body"],
+                    lang.text(rename["name"]),
+                    or_dash(rename["decision"]),
                 )
             parts.append(bodies)
         if diff["mandates_moved"]:
@@ -107,9 +114,9 @@ class Command(TranslatedCommand):
             for move in diff["mandates_moved"]:
                 moved.add_row(
                     move["date"],
-                    move["mandate"],
-                    move["from"],
-                    move["to"],
+                    lang.text(move["mandate_name"]) or move["mandate"],
+                    lang.text(move["from_name"]) or move["from"],
+                    lang.text(move["to_name"]) or move["to"],
                     lang.role(move["holder_role"]) if move["holder_role"] else "–",
                     or_dash(move["decision"]),
                 )
@@ -156,8 +163,8 @@ class Command(TranslatedCommand):
                 term["end"] if ended else term["start"],
                 term["name"],
                 role,
-                term["body"],
-                or_dash(term["reason"] if ended else term["how"]),
-                or_dash(term["ended_by"] if ended else term["decision"]),
+                lang.text(term["body_name"]) or term["body"],
+                or_dash(lang.reason(term["reason"]) if ended else lang.how(term["how"])),
+                or_dash(term["end_decision"] if ended else term["decision"]),
             )
         return table

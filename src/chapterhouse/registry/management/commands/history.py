@@ -14,10 +14,11 @@ from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
+    add_reader_arguments,
     json_write,
     or_dash,
+    reader_viewer,
     rich_write,
-    scope_viewer,
 )
 from chapterhouse.registry.models import Person
 from chapterhouse.registry.selectors import person_history
@@ -31,19 +32,12 @@ class Command(TranslatedCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("person", help=_("The person's id."))
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
-                "Show only what the officers of this body (an id) may see; default everything"
-                " (operators run the command line)."
-            ),
-        )
+        add_reader_arguments(parser)
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         try:
             history = person_history(person=options["person"], viewer=viewer)
         except Person.DoesNotExist:
@@ -62,13 +56,13 @@ class Command(TranslatedCommand):
                 role += f" — {lang.text(term['title'])}"
             ended = term["end"]
             if ended and term["reason"]:
-                ended += f" ({term['reason']})"
+                ended += f" ({lang.reason(term['reason'])})"
             terms.add_row(
                 term["start"],
                 ended or _("now"),
                 role,
                 lang.text(term["body_name"]),
-                or_dash(term["how"]),
+                or_dash(lang.how(term["how"])),
                 or_dash(term["decision"]),
             )
         parts.append(terms if history["terms"] else _("No posts recorded."))

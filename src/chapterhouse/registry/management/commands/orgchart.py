@@ -17,10 +17,11 @@ from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
+    add_reader_arguments,
     day_from_argument,
     json_write,
+    reader_viewer,
     rich_write,
-    scope_viewer,
 )
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
 
@@ -38,19 +39,12 @@ class Command(TranslatedCommand):
         parser.add_argument(
             "--body", help=_("Show only this body (an id) and the bodies below it.")
         )
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
-                "Show only what the officers of this body (an id) may see; default everything"
-                " (operators run the command line)."
-            ),
-        )
+        add_reader_arguments(parser)
         parser.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         parser.add_argument("--lang", help=_("Language of names; default the organization's."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         as_of = (
             day_from_argument(options["as_of"], option="--as-of")
             if options["as_of"]

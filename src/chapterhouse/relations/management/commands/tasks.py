@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.core.text import text_in
 from chapterhouse.custody.services import operator_viewer
+from chapterhouse.registry.selectors import organization_language
 from chapterhouse.relations.tasks import tasks_remind_overdue
 
 
@@ -56,5 +58,7 @@ class Command(TranslatedCommand):
         self.stdout.write(
             _("Queued reminders for %(count)d overdue instruction(s).") % {"count": len(reminded)}
         )
+        default = organization_language()
         for task, addresses in reminded:
-            self.stdout.write(f"  {task.slug}: {', '.join(addresses)}")
+            title = text_in(task.title, default) or task.slug
+            self.stdout.write(f"  {title} ({task.slug}): {', '.join(addresses)}")

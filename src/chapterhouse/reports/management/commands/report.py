@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.meetings.models import Conference
-from chapterhouse.registry.management import scope_viewer
+from chapterhouse.registry.management import add_reader_arguments, reader_viewer
 from chapterhouse.reports.conference import (
     ReportError,
     conference_report,
@@ -46,17 +46,16 @@ class Command(TranslatedCommand):
         parser.add_argument(
             "--output", metavar="FILE", help=_("Write to this file instead of standard output.")
         )
-        parser.add_argument(
-            "--scope",
-            metavar="BODY",
-            help=_(
+        add_reader_arguments(
+            parser,
+            scope_help=_(
                 "Report only what the officers of this body (an id) may see; default everything"
                 " (operators run the command line)."
             ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = scope_viewer(options["scope"])
+        viewer = reader_viewer(options)
         lang = options["lang"] or working_languages()[1]
         output = options["output"]
         binary = options["format"] == "pdf"
