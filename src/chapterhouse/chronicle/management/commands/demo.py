@@ -57,9 +57,7 @@ DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = 
         None,
         [("editor", "press-bureau"), ("editor", "dept-3"), ("editor", "ec-kz")],
         False,
-        gettext_noop(
-            "news editor: Press Bureau, 3rd Media Department, Kazakh Executive Committee"
-        ),
+        gettext_noop("news editor: Press Bureau, 3rd Media Department, Kazakh Executive Committee"),
     ),
     (
         "translator@example.org",
