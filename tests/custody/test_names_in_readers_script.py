@@ -46,6 +46,14 @@ def test_the_russian_session_page_shows_its_title_and_people_in_russian(demo, cl
     assert "Тимур Ахметов" in russian  # a speaker, by his name in Cyrillic
 
 
+def test_the_person_page_and_the_list_name_people_in_the_readers_script(demo, client):
+    assert "<h1>박민준</h1>" in page(client, "/people/park-minjun/", lang="ko")
+    assert "<h1>Park Min-jun</h1>" in page(client, "/people/park-minjun/", lang="de")
+    listed = page(client, "/people/", lang="ru")
+    assert "Пак Мин Джун" in listed and "Ирина Волкова" in listed
+    assert "Hans Weber" not in listed and "Ганс Вебер" in listed
+
+
 def test_chinese_pages_use_the_chinese_variant_for_the_simplified_script(demo, client):
     chinese = page(client, "/sessions/gc5-d1/", lang="zh")
 

@@ -242,3 +242,23 @@ def test_the_pdf_reads_back_in_every_script(demo, lang, pdf_text, pdf_notdef_cou
         assert re.sub(r"\s+", "", word) in text
     assert "OlgaSmirnova" not in text
     assert pdf_notdef_count(pdf) == 0
+
+
+def test_the_korean_pdf_of_the_demo_reads_in_korean(demo, pdf_text):
+    report = conference_report(conference="gc-5", lang="ko", viewer=ANONYMOUS)
+    text = re.sub(r"\s+", "", pdf_text(render_pdf_report(report)))
+
+    for korean in (
+        "제5차 총회",  # the conference and its dedication
+        "연맹 창립 27주년 기념",
+        "카자흐 집행위원회 회의",  # a session's title
+        "박민준",  # people by their Korean names
+        "이리나 볼코바",
+        "사상 담당 제2비서",  # a post's own wording
+        "연맹은 대학교에 친선 클럽을 여는 데 사업을 집중한다.",  # a resolution
+        "제5차 총회 자료집을 모든 실무 언어로 발간",  # an instruction
+        "친선휘장",  # an honour
+    ):
+        assert re.sub(r"\s+", "", korean) in text
+    for english in ("GeneralConference", "ParkMin-jun", "Meetingofthe", "Openingsession"):
+        assert english not in text
