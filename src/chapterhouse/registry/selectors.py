@@ -602,13 +602,13 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     )
     # The person is named with the holders of their posts: their names in the reader's
     # language in one query.
-    person = person_row(found)
+    named = person_row(found)
     namer = PeopleNamer(
-        viewer, [person_row(row, "person__") for row in terms], filtered=True, seen=[person]
+        viewer, [person_row(row, "person__") for row in terms], filtered=True, seen=[named]
     )
     return {
         "person": found["slug"],
-        "name": namer.name(person),
+        "name": namer.name(named),
         "terms": [{**_term_dict(row, namer), "body_name": name_on(row)} for row in terms],
         "affiliations": [
             {
