@@ -48,13 +48,20 @@ def test_it_shows_a_session_with_its_occasion_attendees_and_documents(admin_json
     # One participant (olga-smirnova) is not public: an administrator sees her.
     session = admin_json("/api/v1/sessions/gc5-d2")
 
-    assert session["venue"] == {"en": "Hall of the Steppe Society"}
+    assert session["venue"]["en"] == "Hall of the Steppe Society"
+    assert session["venue"]["ko"] == "초원협회 회관"  # the demo writes every working language
     assert session["format"] == "hybrid"
     assert session["chair"]["id"] == "aigerim-bekova"
     assert session["occasions"] == [
         {
             "id": "founding-day",
-            "name": {"en": "League Founding Day", "ru": "День основания Лиги"},
+            "name": {
+                "en": "League Founding Day",
+                "ru": "День основания Лиги",
+                "de": "Gründungstag der Liga",
+                "zh": "联盟成立纪念日",
+                "ko": "연맹 창립기념일",
+            },
             "date": "1998-05-20",
             "anniversary": 27,
         }

@@ -35,14 +35,23 @@ def test_it_shows_the_signed_agreement_with_its_articles_and_signatories(get_jso
     assert agreement["status"] == "signed"
     assert agreement["date"] == "2025-05-24"
     assert agreement["signed_by"] == "gc5-d4-treaty"
-    assert agreement["articles"][0] == {"en": "To promote mutual cooperation in good faith."}
+    assert agreement["articles"][0]["en"] == "To promote mutual cooperation in good faith."
+    assert agreement["articles"][0]["de"] == (
+        "Die gegenseitige Zusammenarbeit nach Treu und Glauben zu fördern."
+    )
     assert [(s["person"], s["party"]) for s in agreement["signatories"]] == [
         ("irina-volkova", "self"),
         ("erik-lind", "nordic-youth"),
     ]
     assert agreement["parties"][1] == {
         "id": "nordic-youth",
-        "name": {"en": "Nordic Youth Exchange"},
+        "name": {
+            "en": "Nordic Youth Exchange",
+            "ru": "Северный молодёжный обмен",
+            "de": "Nordischer Jugendaustausch",
+            "zh": "北欧青年交流会",
+            "ko": "북유럽청년교류회",
+        },
     }
 
 
@@ -87,7 +96,13 @@ def test_it_shows_a_task_with_its_assignees_and_decision(get_json):
         {
             "kind": "body",
             "id": "dept-3",
-            "name": {"en": "3rd Media Department", "ru": "3-й информационный отдел"},
+            "name": {
+                "en": "3rd Media Department",
+                "ru": "3-й информационный отдел",
+                "de": "3. Medienabteilung",
+                "zh": "第三媒体部",
+                "ko": "제3미디어부",
+            },
         }
     ]
     assert task["decision"]["id"] == "gc5-d1-task"

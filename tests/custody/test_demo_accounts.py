@@ -44,3 +44,16 @@ def test_the_demo_officer_signs_in_and_is_asked_to_set_up_a_second_factor(db, cl
     )
     assert response.status_code == 302
     assert client.get("/people/olga-smirnova/").url.startswith("/accounts/two-factor/")
+
+
+def test_the_demo_prints_each_sign_in_on_its_own_line_with_its_role(db):
+    run_demo()
+    again = run_demo()
+
+    lines = again.splitlines()
+    for email in ("admin@example.org", "bekova@example.org", "translator@example.org"):
+        (line,) = [line for line in lines if email in line]
+        assert len(line) < 120
+    (bekova,) = [line for line in lines if "bekova@example.org" in line]
+    assert "Kazakh Executive Committee" in bekova
+    assert "Kazakhstan" not in again

@@ -41,13 +41,15 @@ def test_it_gives_the_place_chair_and_attendees_of_a_session():
 
     assert session["conference"]["id"] == "gc-5"
     assert session["country"] == "AR"
-    assert session["city"] == {"en": "Buenos Aires"}
+    assert session["city"]["en"] == "Buenos Aires"
+    assert session["city"]["ko"] == "부에노스아이레스"
     assert session["format"] == "in_person"
     assert session["chair"] == {"id": "lucia-fernandez", "name": "Lucía Fernández"}
     guest = session["attendees"][1]
     assert guest["person"] == "guest-minister"
     assert guest["role"] == "guest"
-    assert guest["capacity"] == {"en": "Deputy Minister of Culture of Argentina"}
+    assert guest["capacity"]["en"] == "Deputy Minister of Culture of Argentina"
+    assert guest["capacity"]["ru"] == "Заместитель министра культуры Аргентины"
 
 
 def test_it_counts_the_anniversary_of_what_a_session_commemorates():
@@ -126,7 +128,13 @@ def test_it_shows_the_body_a_decision_founded():
     assert founded == [
         {
             "id": "cell-almaty-cons",
-            "name": {"en": "Primary Cell at the Almaty Conservatory"},
+            "name": {
+                "en": "Primary Cell at the Almaty Conservatory",
+                "ru": "Первичная ячейка Алматинской консерватории",
+                "de": "Grundorganisation am Konservatorium Almaty",
+                "zh": "阿拉木图音乐学院基层组织",
+                "ko": "알마티 음악원 기층조직",
+            },
             "kind": "primary_cell",
             "parent": "ec-kz",
             "founded": "2025-05-20",

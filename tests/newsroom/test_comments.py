@@ -320,3 +320,19 @@ def test_erasing_needs_an_address_and_an_administrator(personas):
         call_command("comments", "erase-email", " ")
     with pytest.raises(CommandError, match="administrators"):
         call_command("comments", "erase-email", "x@example.org", "--as", "bob@chapterhouse.test")
+
+
+@WORKER_DB
+def test_a_member_commenting_from_a_korean_page_is_stored_under_their_display_name(
+    personas, django_capture_on_commit_callbacks
+):
+    client = Client()
+    sign_in(client, personas["mia"])
+    korean = POST.replace("/en/", "/ko/")  # Park Min-jun is 박민준 on Korean pages
+    assert "박민준" in client.get("/people/park-minjun/?lang=ko").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(korean, {"body": "축하합니다!"})
+
+    assert response.status_code == 303
+    # Stored once and read in every language: not the Korean variant.
+    assert Comment.objects.get().name == "Park Min-jun"

@@ -178,8 +178,8 @@ def test_the_reminder_mails_the_officers_and_the_assigned_people_once_a_day(
         "timur@chapterhouse.test",
     ]
     [to_bob] = [m for m in mail.outbox if m.to == ["bob@chapterhouse.test"]]
-    assert "Open friendship clubs at three universities" in to_bob.subject
-    # Aigerim Bekova writes her name in Russian: the due date is in Russian.
+    # Aigerim Bekova writes her name in Russian: the task and its due date are in Russian.
+    assert "Открыть клубы дружбы в трёх университетах" in to_bob.subject
     assert "31 декабря 2025" in to_bob.body
     assert "/tasks/student-clubs/" in to_bob.body
     # The bodies it is given to by name, in the reader's language; no ids.

@@ -317,7 +317,7 @@ def test_the_feed_writes_places_and_names_in_the_feeds_language(demo):
     )
 
     (day_two,) = events_by_uid(calendar)["session-gc5-d2@chapterhouse.example"]
-    assert str(day_two["LOCATION"]) == "Hall of the Steppe Society, Алматы, Казахстан"
+    assert str(day_two["LOCATION"]) == "Зал Степного общества, Алматы, Казахстан"
     assert day_two["SUMMARY"].params["LANGUAGE"] == "ru"
     assert "Казахский исполнительный комитет" in str(day_two["DESCRIPTION"])
 
@@ -361,6 +361,8 @@ def test_a_session_with_a_start_time_and_zone_is_timed_in_that_zone(demo):
 
 
 def test_commemorations_recur_yearly_and_name_the_shown_years_anniversary(demo):
+    # The demo names Charter Day in every language; take the Russian name away.
+    Commemoration.objects.filter(slug="charter-day").update(name={"en": "Charter Day"})
     rows = commemoration_list(on=dt.date(2025, 5, 1), viewer=ANONYMOUS)
     calendar = feed_of(
         commemoration_events(rows, host=HOST, lang="ru", default_lang="en", years=[2025, 2026]),

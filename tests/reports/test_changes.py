@@ -139,6 +139,10 @@ def test_a_hidden_person_appears_by_placeholder_for_those_who_may_not_see_them(d
     ],
 )
 def test_names_follow_the_fallback_chain_and_are_never_empty(demo, lang, council, kazakh):
+    # The demo names every body in every language: leave the committee English and Russian.
+    Body.objects.filter(slug="ec-kz").update(
+        name={"en": "Kazakh Executive Committee", "ru": "Казахский исполнительный комитет"}
+    )
     changes = grouped(lang=lang)
     candidate = changes.candidates[0]
     assert candidate.body == council
@@ -173,7 +177,8 @@ def test_a_range_that_ends_before_it_starts_is_refused(demo):
 
 
 def test_the_queries_do_not_grow_with_the_changes(demo, django_assert_num_queries):
-    with django_assert_num_queries(12):
+    # 13: one of them reads the names in the reader's language of everyone named (0028).
+    with django_assert_num_queries(13):
         grouped(viewer=ANONYMOUS)
     council = Body.objects.get(slug="council")
     for index in range(30):
@@ -181,6 +186,6 @@ def test_the_queries_do_not_grow_with_the_changes(demo, django_assert_num_querie
         Term.objects.create(
             person=person, body=council, role="member", start=dt.date(2025, 5, 19), how="elected"
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         changes = grouped(viewer=ANONYMOUS)
     assert len(next(g for g in changes.elected if g.role_slug == "member").people) == 31

@@ -35,17 +35,17 @@ DAY_2 = {
         "20 мая",
     ),
     "de": (
-        "Kazakh Executive Committee und Steppe Society for Cultural Exchange",
+        "Kasachisches Exekutivkomitee und Steppengesellschaft für Kulturaustausch",
         "Kasachstan",
         "20. Mai",
     ),
     "zh": (
-        "Kazakh Executive Committee和Steppe Society for Cultural Exchange",
+        "哈萨克执行委员会和草原文化交流协会",
         "哈萨克斯坦",
         "5月20日",
     ),
     "ko": (
-        "Kazakh Executive Committee 및 Steppe Society for Cultural Exchange",
+        "카자흐 집행위원회 및 초원문화교류협회",
         "카자흐스탄",
         "5월 20일",
     ),
@@ -196,7 +196,14 @@ def test_a_hidden_person_is_named_by_placeholder_for_anonymous_readers(demo):
 @pytest.mark.parametrize("lang", ["ru", "ko", "zh", "de"])
 def test_no_name_is_ever_empty_whatever_the_language(demo, lang):
     text = render_markdown(conference_report(conference="gc-5", lang=lang, viewer=ANONYMOUS))
-    assert "5th General Conference" in text or "5-я генеральная конференция" in text
+    name = {
+        "ko": "제5차 총회",
+        "en": "5th General Conference",
+        "ru": "5-я генеральная конференция",
+        "zh": "第五届全体大会",
+        "de": "5. Generalkonferenz",
+    }[lang]
+    assert name in text  # the conference's name in the report's language
     assert not re.search(r"^- *$", text, re.MULTILINE)
     assert "()" not in text and "( " not in text and ":**  " not in text
 
@@ -224,10 +231,12 @@ def test_an_undeclared_language_and_a_conference_without_sessions_are_refused(de
 def test_the_report_runs_the_same_queries_however_big_the_conference(
     demo, django_assert_num_queries
 ):
-    with django_assert_num_queries(32):
+    # 34: the names in the reader's language of the people named, once for the changes
+    # section and once for the report's own people (docs/decisions/0028).
+    with django_assert_num_queries(34):
         conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     grow_conference("gc-5", sessions=10)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         report = conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     assert len(report.schedule) == 14 and len(report.resolutions) == 11
 
@@ -241,3 +250,23 @@ def test_the_pdf_reads_back_in_every_script(demo, lang, pdf_text, pdf_notdef_cou
         assert re.sub(r"\s+", "", word) in text
     assert "OlgaSmirnova" not in text
     assert pdf_notdef_count(pdf) == 0
+
+
+def test_the_korean_pdf_of_the_demo_reads_in_korean(demo, pdf_text):
+    report = conference_report(conference="gc-5", lang="ko", viewer=ANONYMOUS)
+    text = re.sub(r"\s+", "", pdf_text(render_pdf_report(report)))
+
+    for korean in (
+        "제5차 총회",  # the conference and its dedication
+        "연맹 창립 27주년 기념",
+        "카자흐 집행위원회 회의",  # a session's title
+        "박민준",  # people by their Korean names
+        "이리나 볼코바",
+        "사상 담당 제2비서",  # a post's own wording
+        "연맹은 대학교에 친선 클럽을 여는 데 사업을 집중한다.",  # a resolution
+        "제5차 총회 자료집을 모든 실무 언어로 발간",  # an instruction
+        "친선휘장",  # an honour
+    ):
+        assert re.sub(r"\s+", "", korean) in text
+    for english in ("GeneralConference", "ParkMin-jun", "Meetingofthe", "Openingsession"):
+        assert english not in text

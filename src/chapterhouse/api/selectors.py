@@ -92,9 +92,8 @@ def person_list(
     whose name (as the viewer may read it) contains ``q`` (ignoring case)."""
     people = people_visible(viewer=viewer, q=q).order_by("slug")
     count, rows = page(people, limit=limit, offset=offset)
-    items = [
-        {"id": row.slug, "name": viewer.display_name(row), "public": row.public} for row in rows
-    ]
+    names = viewer.display_names(rows)
+    items = [{"id": row.slug, "name": names[row.pk], "public": row.public} for row in rows]
     return {"count": count, "items": items}
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from chapterhouse.custody.models import ROLES, Grant
 from chapterhouse.registry.models import Body, Person, Term
@@ -201,12 +201,39 @@ class Viewer:
         _, custodian = _person_keys(person)
         return self.covers(WRITE_ROLE, custodian)
 
-    def display_name(self, person: Person | Mapping[str, Any]) -> str:
-        """The name this viewer may read: the call sign hides the real name from non-custodians."""
+    def display_name(
+        self, person: Person | Mapping[str, Any], *, local_names: Mapping[int, str] | None = None
+    ) -> str:
+        """The name this viewer may read, in the reader's language where a variant exists.
+
+        The call sign hides the real name (and every variant of it) from non-custodians.
+        Otherwise the variant in the active language (`local_name_of`) is shown, looked up
+        in `local_names` (from `local_names_for`, one query for a whole page) or, without
+        it, in the person's prefetched ``names``; the display name is the fallback. No
+        query is run here (see docs/decisions/0028).
+        """
         name, call_sign = _person_names(person)
         if call_sign and not self.sees_personal_data(person):
             return call_sign
-        return name
+        return _local_name(person, local_names) or name
+
+    def display_names(self, people: Iterable[Person | Mapping[str, Any]]) -> dict[int, str]:
+        """Return ``{person id: display_name}`` for people the viewer may see, with the
+        variants in the reader's language read in one query for all of them (none for
+        those shown by call sign)."""
+        people = list(people)
+        by_real_name = [
+            pk
+            for person in people
+            if (pk := _person_keys(person)[0]) is not None
+            and not (_person_names(person)[1] and not self.sees_personal_data(person))
+        ]
+        local_names = local_names_for(by_real_name)
+        return {
+            pk: self.display_name(person, local_names=local_names)
+            for person in people
+            if (pk := _person_keys(person)[0]) is not None
+        }
 
 
 # --- what a writer may do ------------------------------------------------------------
@@ -466,12 +493,20 @@ class PeopleNamer:
     """
 
     def __init__(
-        self, viewer: Viewer, rows: Iterable[Mapping[str, Any]], *, filtered: bool = False
+        self,
+        viewer: Viewer,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        filtered: bool = False,
+        seen: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        """`filtered`: the rows were already read through `Viewer.people_filter`."""
+        """`filtered`: the rows were already read through `Viewer.people_filter`; `seen`:
+        more rows that were (named with the others, their variants in the same query)."""
         self.viewer = viewer
-        self.visible: set[int] = set()
+        seen = [row for row in seen if row]
+        self.visible: set[int] = {row["pk"] for row in seen}
         undecided: set[int] = set()
+        rows = [*list(rows), *seen]
         for row in rows:
             if not row:
                 continue
@@ -488,14 +523,23 @@ class PeopleNamer:
                 undecided.add(pk)
         if undecided:
             self.visible |= viewer.visible_people(undecided)
+        # Variants only of those shown by their real name: a call sign stays a call sign.
+        self.local_names = local_names_for(
+            row["pk"]
+            for row in rows
+            if row
+            and row["pk"] in self.visible
+            and not (row["call_sign"] and not viewer.sees_personal_data(row))
+        )
 
     def sees(self, row: Mapping[str, Any]) -> bool:
         return bool(row) and row["pk"] in self.visible
 
     def name(self, row: Mapping[str, Any]) -> str:
-        """The name the viewer reads: display name, or the placeholder of a hidden person."""
+        """The name the viewer reads: display name (in the reader's language where a variant
+        exists), or the placeholder of a hidden person."""
         if self.sees(row):
-            return self.viewer.display_name(row)
+            return self.viewer.display_name(row, local_names=self.local_names)
         return placeholder_name(
             call_sign=row["call_sign"], custodian_name=_text(row.get("custodian_name"))
         )
@@ -517,6 +561,92 @@ def _text(value: Any) -> str | None:
     from chapterhouse.web.language import text
 
     return text(value) or None
+
+
+# --- names in the reader's language (docs/decisions/0028) ------------------------------
+
+# The kinds of variant that may stand in for the display name: the same name written in
+# another script or spelling. An alias or a birth name is another name, not this one.
+LOCAL_NAME_KINDS = ("", "native", "transliteration")
+
+
+def _language_tag(lang: str | None) -> tuple[str, str]:
+    """Return a language tag folded for comparison and its base language
+    (``"zh-Hans"`` → ``("zh-hans", "zh")``)."""
+    tag = (lang or "").replace("_", "-").lower()
+    return tag, tag.split("-", 1)[0]
+
+
+def local_name_of(variants: Iterable[tuple[str, str, str]], lang: str | None) -> str | None:
+    """Return the name among `variants` (``(name, lang, kind)``, in the order listed) that a
+    reader of `lang` reads: the variant tagged exactly `lang`, else one tagged with its base
+    language or whose base language is `lang` (``zh`` ↔ ``zh-hans``), else one of the same
+    base language (``zh-cn`` for ``zh-hans``); None when there is none (or no language).
+
+    Variants without a language, aliases and birth names are never chosen."""
+    reader, reader_base = _language_tag(lang)
+    if not reader:
+        return None
+    best: tuple[int, str] | None = None
+    for name, variant_lang, kind in variants:
+        tag, base = _language_tag(variant_lang)
+        if not tag or (kind or "") not in LOCAL_NAME_KINDS:
+            continue
+        if tag == reader:
+            rank = 0
+        elif tag == reader_base or base == reader:
+            rank = 1
+        elif base == reader_base:
+            rank = 2
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, name)
+    return best[1] if best is not None else None
+
+
+def local_names_for(person_ids: Iterable[int | None], lang: str | None = None) -> dict[int, str]:
+    """Return ``{person id: name in the reader's language}`` for those of `person_ids` who
+    have such a variant (see `local_name_of`); `lang` defaults to the active language.
+
+    One query for all of them, none for no ids or no active language. Callers pass only
+    people the viewer reads by their real name (never someone shown by call sign or as a
+    placeholder), so no variant of a hidden name is ever read.
+    """
+    from chapterhouse.registry.models import PersonName
+
+    ids = {pk for pk in person_ids if pk is not None}
+    lang = lang if lang is not None else get_language()
+    if not ids or not lang:
+        return {}
+    _, base = _language_tag(lang)
+    by_person: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for person_id, name, variant_lang, kind in (
+        PersonName.objects.filter(person_id__in=ids, lang__istartswith=base)
+        .order_by("person_id", "position", "pk")
+        .values_list("person_id", "name", "lang", "kind")
+    ):
+        by_person[person_id].append((name, variant_lang, kind))
+    found = {pk: local_name_of(variants, lang) for pk, variants in by_person.items()}
+    return {pk: name for pk, name in found.items() if name}
+
+
+def _local_name(
+    person: Person | Mapping[str, Any], local_names: Mapping[int, str] | None
+) -> str | None:
+    """The person's name in the active language from what is already loaded: `local_names`,
+    else a Person's prefetched ``names``; never a query."""
+    pk, _ = _person_keys(person)
+    if local_names is not None:
+        return local_names.get(pk) if pk is not None else None
+    if isinstance(person, Person):
+        cached = getattr(person, "_prefetched_objects_cache", {}).get("names")
+        if cached is not None:
+            return local_name_of(
+                ((variant.name, variant.lang, variant.kind) for variant in cached),
+                get_language(),
+            )
+    return None
 
 
 def _person_keys(person: Person | Mapping[str, Any]) -> tuple[int | None, int | None]:

@@ -493,7 +493,12 @@ def _member_name(viewer: Viewer) -> str:
         )
         if row is not None:
             person = person_row(row)
-            return PeopleNamer(ANONYMOUS, [person]).name(person)[:100]
+            namer = PeopleNamer(ANONYMOUS, [person])
+            if namer.sees(person):
+                # Stored once, read in every language: the display name, not the variant
+                # in the language the member happened to comment in.
+                return ANONYMOUS.display_name(person)[:100]
+            return namer.name(person)[:100]
     user = get_user_model().objects.get(pk=viewer.user_id or 0)
     return (user.get_full_name() or user.get_username().split("@")[0])[:100]
 

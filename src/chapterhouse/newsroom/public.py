@@ -363,12 +363,15 @@ def article_detail(
     shown_lang, text = chosen
 
     byline = None
+    # One namer for the byline and the people the article is about (read through the
+    # viewer's filter): their names in the reader's language come in one query.
+    about_people = [person_row(person) for person in article.about_people.all()]
+    author = person_row(
+        article.author_person, custodian_name=getattr(article, "author_custodian_name", None)
+    )
+    namer = PeopleNamer(viewer, [author], seen=about_people)
     if article.author_person is not None:
-        row = person_row(
-            article.author_person,
-            custodian_name=getattr(article, "author_custodian_name", None),
-        )
-        namer = PeopleNamer(viewer, [row])
+        row = author
         person_slug = namer.slug(row)
         byline = Link(
             url=reverse("web:person", args=[person_slug]) if person_slug else "",
@@ -424,8 +427,8 @@ def article_detail(
             for conference in article.about_conferences.all()
         ],
         about_people=[
-            Link(reverse("web:person", args=[person.slug]), viewer.display_name(person))
-            for person in article.about_people.all()
+            Link(reverse("web:person", args=[person["slug"]]), namer.name(person))
+            for person in about_people
         ],
         albums=albums,
         comments=comments,

@@ -654,11 +654,7 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     """
     from chapterhouse.relations.models import Affiliation, Award
 
-    found = (
-        Person.objects.filter(viewer.people_filter())
-        .values("id", "slug", "name", "call_sign", "custodian_id")
-        .get(slug=person)
-    )
+    found = Person.objects.filter(viewer.people_filter()).values(*person_columns()).get(slug=person)
     terms = list(
         Term.objects.filter(person_id=found["id"])
         .filter(viewer.body_filter("body__"))
@@ -704,10 +700,15 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
             citation_ref=document_id_expression(viewer, "citation"),
         )
     )
-    namer = _namer(viewer, terms, filtered=True)
+    # The person is named with the holders of their posts: their names in the reader's
+    # language in one query.
+    named = person_row(found)
+    namer = PeopleNamer(
+        viewer, [person_row(row, "person__") for row in terms], filtered=True, seen=[named]
+    )
     return {
         "person": found["slug"],
-        "name": viewer.display_name(found),
+        "name": namer.name(named),
         "terms": [{**_term_dict(row, namer), "body_name": name_on(row)} for row in terms],
         "affiliations": [
             {

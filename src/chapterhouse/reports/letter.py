@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import catalogue_code, date_full
 from chapterhouse.core.text import text_in
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import Viewer, local_names_for
 from chapterhouse.meetings.models import Document
 from chapterhouse.registry.models import Organization, PersonName
 from chapterhouse.relations.models import Award
@@ -42,22 +42,12 @@ def recipient_language(award: Award, languages: Sequence[str], default: str) -> 
 
 def recipient_name(award: Award, viewer: Viewer, lang: str) -> str:
     """Return how the letter addresses the person: by call sign when they have one; else as
-    ``viewer`` may read them, in ``lang``'s script when a variant in it is recorded."""
+    ``viewer`` may read them, in ``lang``'s script when a variant in it is recorded (the
+    rule of `Viewer.display_name`, docs/decisions/0028)."""
     person = award.person
     if person.call_sign:
         return person.call_sign
-    shown = viewer.display_name(person)
-    if shown != person.name:
-        return shown
-    variant = next(
-        (
-            name.name
-            for name in PersonName.objects.filter(person=person).order_by("position", "pk")
-            if name.lang and catalogue_code(name.lang) == catalogue_code(lang)
-        ),
-        None,
-    )
-    return variant or person.name
+    return viewer.display_name(person, local_names=local_names_for([person.pk], lang))
 
 
 def letter_markup(award: Award, viewer: Viewer, lang: str, default: str) -> tuple[str, str]:

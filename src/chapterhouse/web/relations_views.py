@@ -131,10 +131,11 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("person")
         .order_by("person__name", "position", "pk")
     )
+    names = viewer.display_names(affiliation.person for affiliation in affiliations)
     people = [
         {
             "id": affiliation.person.slug,
-            "name": viewer.display_name(affiliation.person),
+            "name": names[affiliation.person_id],
             "title": affiliation.title,
             "start": affiliation.start,
             "start_precision": affiliation.start_precision,
@@ -290,6 +291,7 @@ def _recipients(viewer: Viewer, honours: list[int]) -> dict[int, list[dict[str, 
         .filter(pk__in={award.decision_id for award in awards})
         .values_list("pk", flat=True)
     )
+    names = viewer.display_names(award.person for award in awards)
     found: dict[int, list[dict[str, Any]]] = {}
     for award in awards:
         decision = award.decision if award.decision_id in visible_decisions else None
@@ -297,7 +299,7 @@ def _recipients(viewer: Viewer, honours: list[int]) -> dict[int, list[dict[str, 
             {
                 "pk": award.pk,
                 "person": award.person.slug,
-                "name": viewer.display_name(award.person),
+                "name": names[award.person_id],
                 "date": award.date,
                 "decision": decision.slug if decision else None,
                 "letter": decision is not None,

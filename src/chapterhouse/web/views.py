@@ -230,14 +230,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = registry.people_visible(viewer=viewer, q=query).order_by("name", "pk")
     paginator = Paginator(people.only("slug", "name", "call_sign", "custodian_id"), PEOPLE_PER_PAGE)
     page = paginator.get_page(number)
+    names = viewer.display_names(page.object_list)
     return render(
         request,
         "web/person_list.html",
         {
             "nav": "people",
             "people": [
-                {"slug": person.slug, "name": viewer.display_name(person)}
-                for person in page.object_list
+                {"slug": person.slug, "name": names[person.pk]} for person in page.object_list
             ],
             "query": query,
             "pager": _pager(page.number, paginator.num_pages, {"q": query} if query else {}),

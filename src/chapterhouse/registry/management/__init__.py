@@ -68,6 +68,11 @@ class Language:
         except (UnknownLocaleError, ValueError):
             self.locale = Locale.parse("en")
 
+    def naming(self) -> Any:
+        """A context in which selectors name people in this language (their variants in
+        its script, see `custody.access.local_names_for`)."""
+        return translation.override(self.code)
+
     def text(self, value: Text | None) -> str:
         """Return a Text in this language, else the default one, else any."""
         return text_in(value, self.code, self.default)

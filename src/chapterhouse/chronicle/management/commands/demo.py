@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
 from chapterhouse.core.management.base import TranslatedCommand
@@ -26,43 +27,44 @@ from chapterhouse.registry.models import Body, Organization, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"
 DEMO_PASSWORD = "chapterhouse-demo"
-# (e-mail, person, grants, administrator?, what for): local demo sign-ins only.
+# (e-mail, person, grants, administrator?, role): local demo sign-ins only. The role
+# names each body by its name in the demo file, so the same committee reads the same.
 DEMO_ACCOUNTS: list[tuple[str, str | None, list[tuple[str, str]], bool, str]] = [
-    ("admin@example.org", None, [], True, "administrator"),
+    ("admin@example.org", None, [], True, gettext_noop("administrator")),
     (
         "volkova@example.org",
         "irina-volkova",
         [("officer", "council")],
         False,
-        "chair of the coordination committee: records the whole organization at the desk",
+        gettext_noop("chair of the Coordination Council: records the whole organization"),
     ),
     (
         "bekova@example.org",
         "aigerim-bekova",
         [("officer", "ec-kz")],
         False,
-        "officer of the Kazakhstan committee",
+        gettext_noop("head and officer of the Kazakh Executive Committee"),
     ),
     (
         "park@example.org",
         "park-minjun",
         [("member", "ec-jp")],
         False,
-        "member of the Japanese committee",
+        gettext_noop("member of the Japanese Executive Committee"),
     ),
     (
         "editor@example.org",
         None,
         [("editor", "press-bureau"), ("editor", "dept-3"), ("editor", "ec-kz")],
         False,
-        "newsroom editor of the press bureau, the media department and the Russian desk",
+        gettext_noop("news editor: Press Bureau, 3rd Media Department, Kazakh Executive Committee"),
     ),
     (
         "translator@example.org",
         None,
         [("translator", "ec-kz")],
         False,
-        "translator of the Kazakh committee (the Russian desk)",
+        gettext_noop("translator of the Kazakh Executive Committee (the Russian desk)"),
     ),
 ]
 # The body that translates the news into each working language. The media department
@@ -124,17 +126,25 @@ class Command(TranslatedCommand):
                 on=timezone.localdate(),
                 at=at,
             )
-            self.stdout.write(f"Created the demo account {email} ({what}).")
+            self.stdout.write(
+                _("Created the demo account %(email)s (%(role)s).")
+                % {"email": email, "role": _(what)}
+            )
         self.sign_in_hint()
 
     def sign_in_hint(self) -> None:
-        """Print how to sign in to the demo."""
-        self.stdout.write(
-            f"Sign in at /accounts/sign-in/ with the password {DEMO_PASSWORD!r} as "
-            + ", ".join(f"{email} ({what})" for email, *_, what in DEMO_ACCOUNTS)
-            + ". Administrators and officers set up a second factor (TOTP) on first sign-in;"
-            + " editors and translators work in the newsroom at /newsroom/."
-        )
+        """Print how to sign in to the demo: one line per account, with its role."""
+        width = max(len(account[0]) for account in DEMO_ACCOUNTS)
+        lines = [
+            _("Demo sign-ins at /accounts/sign-in/ (password %(password)s):")
+            % {"password": DEMO_PASSWORD},
+            *(f"  {account[0]:<{width}}  {_(account[-1])}" for account in DEMO_ACCOUNTS),
+            _(
+                "Administrators and officers set up a second factor (TOTP) on first sign-in;"
+                " editors and translators work in the newsroom at /newsroom/."
+            ),
+        ]
+        self.stdout.write("\n".join(lines))
 
     def create_desks(self) -> None:
         """Name the body translating each working language, once: a desk changed since stays."""

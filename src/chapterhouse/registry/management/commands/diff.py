@@ -62,14 +62,15 @@ class Command(TranslatedCommand):
         if options["format"] == "md":
             self._markdown(viewer, start, end, options["lang"])
             return
+        lang = Language(options["lang"])
         try:
-            diff = diff_between(start=start, end=end, viewer=viewer)
+            with lang.naming():
+                diff = diff_between(start=start, end=end, viewer=viewer)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if options["format"] == "json":
             json_write(self.stdout, diff)
             return
-        lang = Language(options["lang"])
         heading = _("Changes from %(start)s to %(end)s") % {
             "start": lang.date(start),
             "end": lang.date(end),

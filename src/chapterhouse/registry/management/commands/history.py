@@ -38,14 +38,15 @@ class Command(TranslatedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         viewer = reader_viewer(options)
+        lang = Language(options["lang"])
         try:
-            history = person_history(person=options["person"], viewer=viewer)
+            with lang.naming():
+                history = person_history(person=options["person"], viewer=viewer)
         except Person.DoesNotExist:
             raise CommandError(_("no person with id %(id)r") % {"id": options["person"]}) from None
         if options["format"] == "json":
             json_write(self.stdout, history)
             return
-        lang = Language(options["lang"])
         parts: list[Any] = [f"{history['name']} ({history['person']})"]
         terms = Table(title=_("Posts"), title_justify="left")
         for column in (_("From"), _("To"), _("Role"), _("Body"), _("How"), _("Decision")):

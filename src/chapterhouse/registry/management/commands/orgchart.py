@@ -50,14 +50,15 @@ class Command(TranslatedCommand):
             if options["as_of"]
             else timezone.localdate()
         )
+        lang = Language(options["lang"])
         try:
-            chart = orgchart_as_of(as_of=as_of, root=options["body"], viewer=viewer)
+            with lang.naming():
+                chart = orgchart_as_of(as_of=as_of, root=options["body"], viewer=viewer)
         except UnknownBody as error:
             raise CommandError(str(error)) from None
         if options["format"] == "json":
             json_write(self.stdout, chart)
             return
-        lang = Language(options["lang"])
         if not chart["bodies"]:
             message = _("Nothing existed on %(date)s.")
             if options["body"]:
