@@ -92,7 +92,7 @@ class Command(TranslatedCommand):
             if body["mandates"]:
                 parts = []
                 for mandate in body["mandates"]:
-                    part = mandate["mandate"]
+                    part = lang.text(mandate["name"])
                     if mandate["holder_role"]:
                         part += f" ({lang.role(mandate['holder_role'])})"
                     parts.append(part)
