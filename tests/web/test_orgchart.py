@@ -124,9 +124,7 @@ def test_it_explains_a_date_it_cannot_read(demo, client, bad):
     assert "YYYY-MM-DD" in page
 
 
-def test_it_lists_the_post_of_a_hidden_person_under_the_name_the_visitor_may_read(
-    demo, client
-):
+def test_it_lists_the_post_of_a_hidden_person_under_the_name_the_visitor_may_read(demo, client):
     page = client.get("/?as_of=2025-05-19").content.decode()
 
     # Ana Costa (call sign Lark) is an activist of rc-pt: the post is held, by "Lark".
