@@ -160,3 +160,12 @@ def test_the_head_of_her_committee_sees_olga_by_name_and_linked(demo, personas, 
 
     assert '<a href="/people/olga-smirnova/">Olga Smirnova</a>' in section(page, "Current holders")
     assert '<a href="/people/olga-smirnova/">Olga Smirnova</a>' in chart
+
+
+def test_a_decision_not_adopted_names_the_bodies_its_effects_would_touch(demo, client):
+    nominate = page_of(client, "/decisions/gc5-d3-nominate/")
+    rejected = page_of(client, "/decisions/gc5-d3-rejected/")
+
+    would = section(nominate, "What it changed")
+    assert "Member, " + body_link("council") in re.sub(r"\s+", " ", would)
+    assert body_link("press-bureau") + " →" in section(rejected, "What it changed")

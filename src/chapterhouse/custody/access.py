@@ -68,9 +68,7 @@ class Viewer:
     def people_bodies(self) -> frozenset[int]:
         """The bodies whose people (post holders and those in their custody) this viewer may
         see although they are not public: those an officer or member grant covers."""
-        return frozenset().union(
-            *(self.scopes.get(role, frozenset()) for role in PEOPLE_ROLES)
-        )
+        return frozenset().union(*(self.scopes.get(role, frozenset()) for role in PEOPLE_ROLES))
 
     def covers(self, role: str, body_id: int | None) -> bool:
         """Whether the viewer holds `role` on the body (administrators hold every role)."""

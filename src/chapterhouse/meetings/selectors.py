@@ -740,6 +740,50 @@ def _effects_for(
     return shown
 
 
+def _effects_named(
+    effects: list[dict[str, Any]], viewer: Viewer, day: dt.date | None
+) -> list[dict[str, Any]]:
+    """Return the effects with the names of what they name by id, beside the ids: a body's
+    ``body_name`` as of ``day`` (none for a body the viewer may not see), an honour's
+    ``honour_name``, an agreement's ``agreement_title``. One query per kind named."""
+    from chapterhouse.relations.models import Honour
+
+    def wanted(key: str) -> set[str]:
+        return {e[key] for e in effects if isinstance(e, dict) and isinstance(e.get(key), str)}
+
+    bodies: dict[str, Any] = {}
+    if slugs := wanted("body"):
+        named = Body.objects.filter(viewer.body_filter(), slug__in=slugs)
+        if day is not None:
+            from chapterhouse.registry.selectors import body_name_as_of_expression
+
+            named = named.annotate(shown=body_name_as_of_expression(as_of=day))
+        else:
+            named = named.annotate(shown=F("name"))
+        bodies = dict(named.values_list("slug", "shown"))
+    honours = dict(
+        Honour.objects.filter(slug__in=wanted("honour")).values_list("slug", "name")
+        if wanted("honour")
+        else []
+    )
+    agreements = dict(
+        Agreement.objects.filter(slug__in=wanted("agreement")).values_list("slug", "title")
+        if wanted("agreement")
+        else []
+    )
+    named_effects = []
+    for effect in effects:
+        if isinstance(effect, dict):
+            names = {
+                "body_name": bodies.get(effect.get("body")),  # type: ignore[arg-type]
+                "honour_name": honours.get(effect.get("honour")),  # type: ignore[arg-type]
+                "agreement_title": agreements.get(effect.get("agreement")),  # type: ignore[arg-type]
+            }
+            effect = {**effect, **{key: value for key, value in names.items() if value}}
+        named_effects.append(effect)
+    return named_effects
+
+
 def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
     """Return a decision: where and when it was taken, its wording, votes, its effects as
     written, and ``changes``: what adopting it changed in the record (terms started
@@ -783,7 +827,13 @@ def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
             else None
         ),
         "proposed_by": namer.ref(proposer),
-        "effects": _effects_for(effects, namer, people),
+        # What the effects name is shown by name only where the page lists them: a
+        # decision not adopted (an adopted one shows what it changed instead).
+        "effects": (
+            _effects_for(effects, namer, people)
+            if found.status == "adopted"
+            else _effects_named(_effects_for(effects, namer, people), viewer, found.date)
+        ),
         "changes": changes,
     }
 
