@@ -169,3 +169,14 @@ def test_a_decision_not_adopted_names_the_bodies_its_effects_would_touch(demo, c
     would = section(nominate, "What it changed")
     assert "Member, " + body_link("council") in re.sub(r"\s+", " ", would)
     assert body_link("press-bureau") + " →" in section(rejected, "What it changed")
+
+
+def test_the_council_page_does_not_announce_its_kind_above_its_own_name(demo, client, grow):
+    grow.bodies(1)  # "Extra Committee 0", an executive committee
+
+    council = page_of(client, "/bodies/council/")
+    extra = page_of(client, "/bodies/ec-extra-0/")
+
+    assert "<h1>" + name_of("council") + "</h1>" in council
+    assert '<p class="eyebrow">' not in council
+    assert '<p class="eyebrow">Executive committee</p>' in extra

@@ -101,15 +101,22 @@ def body_link(slug: str | None, name: Any = None, as_of: Any = None) -> str:
 
 
 @register.simple_tag
-def kind_badge(kind_slug: str | None, name: Any = None) -> str:
-    """Return the badge naming a body's kind, or nothing when the body's name (a Text)
-    already says it ("4th Logistics Department" is not followed by "Department")."""
+def kind_unless_named(kind_slug: str | None, name: Any = None) -> str:
+    """Return the name of a body's kind, or nothing when the body's name (a Text) already
+    says it ("4th Logistics Department" is not followed by "Department")."""
     if not kind_slug:
         return ""
     kind_name = language.body_kind_name(kind_slug)
     if kind_name and kind_name.casefold() in language.text(name).casefold():
         return ""
-    return format_html('<span class="badge">{}</span>', kind_name)
+    return kind_name
+
+
+@register.simple_tag
+def kind_badge(kind_slug: str | None, name: Any = None) -> str:
+    """Return the badge naming a body's kind, or nothing when its name already says it."""
+    kind_name = kind_unless_named(kind_slug, name)
+    return format_html('<span class="badge">{}</span>', kind_name) if kind_name else ""
 
 
 @register.simple_tag
