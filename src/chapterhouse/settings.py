@@ -182,6 +182,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chapterhouse.web.context_processors.organization",
+                "chapterhouse.web.context_processors.menu",
             ],
         },
     },

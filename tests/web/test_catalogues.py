@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,51 @@ def test_the_compiled_catalogue_matches_its_source(lang):
 
     # Run `make messages` after editing a .po file.
     assert compiled == source
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdrif]|%[sdrif]|\{\w*\}")
+# Only the singular of a plural may leave its count unsaid ("wait a minute").
+COUNTS = {"%(count)s", "%(count)d", "%(counter)s", "%(minutes)s"}
+
+
+def _catalogue(lang):
+    with (LOCALE / lang / "LC_MESSAGES" / "django.po").open("rb") as po:
+        return [m for m in read_po(po) if m.id]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_its_message(lang):
+    wrong = []
+    for message in _catalogue(lang):
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        wanted = {found for text in ids for found in PLACEHOLDER.findall(text)}
+        for index, string in enumerate(_strings(message)):
+            got = set(PLACEHOLDER.findall(string))
+            dropped = wanted - got
+            if got - wanted or (dropped and not (len(ids) > 1 and dropped <= COUNTS)):
+                wrong.append(f"{ids[0]!r} [{index}]: {string!r}")
+
+    assert wrong == []
+
+
+# Han characters and CJK punctuation: Chinese writes its words without spaces between them.
+HAN = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+# Placeholders that hold ids, addresses or files keep a space beside Han characters.
+TECHNICAL = {"id", "email", "path", "file", "folder", "digest", "prefix", "op", "error"}
+TECHNICAL |= {"problem", "output", "value", "link", "default", "summary", "url"}
+
+
+def test_chinese_puts_no_space_between_its_words():
+    gaps = re.compile(
+        rf"{HAN} +{HAN}|{HAN} +%\((\w+)\)[sd]|%\((\w+)\)[sd] +{HAN}|%\((\w+)\)[sd] +%\((\w+)\)[sd]"
+    )
+    wrong = []
+    for message in _catalogue("zh_Hans"):
+        for string in _strings(message):
+            for found in gaps.finditer(string):
+                names = {name for name in found.groups() if name}
+                if not names & TECHNICAL:
+                    wrong.append(f"{found.group()!r} in {string!r}")
+
+    # "英语 版" reads as two words; "英语版" is one.
+    assert wrong == []

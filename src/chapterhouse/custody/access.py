@@ -290,6 +290,25 @@ def may_use_admin(user: Any) -> bool:
     return bool(user.is_active and user.is_staff)
 
 
+def may_read_public_record(viewer: Viewer) -> bool:
+    """Whether the viewer may open the public record's pages (org chart, conferences,
+    calendar, people, instructions, news): everyone, the anonymous visitor included. What
+    each page shows of it is still filtered by the viewer (`people_filter` and the rest)."""
+    return True
+
+
+# Grants that open the newsroom's workspace: editors and translators work there; officers
+# follow what their committees publish.
+NEWSROOM_WORKSPACE_ROLES = ("editor", "translator", "officer")
+
+
+def may_use_newsroom_workspace(viewer: Viewer) -> bool:
+    """Whether the viewer may open the newsroom's workspace (coverage, queue, review):
+    administrators, and editors, translators and officers of any body. A plain member or an
+    account without grants reads the published news only."""
+    return viewer.is_admin or any(viewer.scopes.get(role) for role in NEWSROOM_WORKSPACE_ROLES)
+
+
 def may_close_accounts(viewer: Viewer) -> bool:
     """Whether the viewer may close or reopen anyone's account: administrators (an account
     may hold grants on several committees, so no one committee's officers decide)."""

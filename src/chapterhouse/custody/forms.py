@@ -16,6 +16,7 @@ from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.models import ROLE_CHOICES
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.web.labels import choices
 from chapterhouse.web.language import text
 
 
@@ -143,7 +144,9 @@ class InvitationForm(forms.Form):
     """An officer's invitation: the e-mail, a role on one of their bodies, maybe the person."""
 
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="member")
+    role = forms.ChoiceField(
+        label=_("Role"), choices=lambda: choices("grant_role", ROLE_CHOICES), initial="member"
+    )
     body = BodyChoiceField(label=_("Body"), queryset=Body.objects.none())
     person = forms.CharField(
         label=_("Person id"),

@@ -33,6 +33,7 @@ from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.newsroom import notifications
 from chapterhouse.newsroom.cache import public_pages_changed
+from chapterhouse.newsroom.labels import ASSIGNMENT_STATUS_LABELS
 from chapterhouse.newsroom.markdown import markdown_paragraphs
 from chapterhouse.newsroom.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -212,7 +213,7 @@ def assignment_claim(
     if locked.status != "open":
         raise ValidationError(
             _("this assignment is %(status)s, not open: it cannot be claimed")
-            % {"status": locked.status}
+            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
         )
     locked.status = "claimed"
     locked.claimed_by_id = viewer.user_id
@@ -252,7 +253,7 @@ def assignment_submit(
     if locked.status != "claimed":
         raise ValidationError(
             _("this assignment is %(status)s, not claimed: it cannot be submitted")
-            % {"status": locked.status}
+            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
         )
     if not title.strip():
         raise ValidationError(_("a translation needs a title"))
@@ -299,7 +300,7 @@ def assignment_approve(
     if locked.status != "submitted":
         raise ValidationError(
             _("this assignment is %(status)s, not submitted: there is nothing to approve")
-            % {"status": locked.status}
+            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
         )
     translation = ArticleTranslation.objects.get(article_id=locked.article_id, lang=locked.lang)
     # The source may have changed while the translation waited for review: then it is
@@ -639,7 +640,7 @@ def assignment_return(
     if locked.status != "submitted":
         raise ValidationError(
             _("this assignment is %(status)s, not submitted: there is nothing to send back")
-            % {"status": locked.status}
+            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
         )
     ArticleTranslation.objects.filter(article_id=locked.article_id, lang=locked.lang).update(
         status="in_translation"
@@ -678,7 +679,7 @@ def assignment_cancel(
     if locked.status not in ACTIVE_ASSIGNMENT_STATUSES:
         raise ValidationError(
             _("this assignment is %(status)s already: there is nothing to cancel")
-            % {"status": locked.status}
+            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
         )
     before = locked.status
     locked.status = "cancelled"

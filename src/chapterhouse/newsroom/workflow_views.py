@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chapterhouse.custody.access import Viewer, viewer_of
+from chapterhouse.custody.access import Viewer, may_use_newsroom_workspace, viewer_of
 from chapterhouse.newsroom import selectors, services
 from chapterhouse.newsroom.engagement import views_by_day
 from chapterhouse.newsroom.forms import (
@@ -46,7 +46,6 @@ from chapterhouse.web.formatting import date_display
 from chapterhouse.web.language import language_display
 
 View = Callable[..., HttpResponseBase]
-WORKSPACE_ROLES = ("editor", "translator", "officer")
 PAGE_SIZE = 25
 
 
@@ -70,7 +69,7 @@ def _holds(viewer: Viewer, *roles: str) -> bool:
 def _workspace_viewer(request: HttpRequest) -> Viewer:
     """Return the viewer, or refuse (403) one without any newsroom grant."""
     viewer = viewer_of(request)
-    if not _holds(viewer, *WORKSPACE_ROLES):
+    if not may_use_newsroom_workspace(viewer):
         raise PermissionDenied(
             _("The newsroom's workspace is for editors, translators and officers.")
         )

@@ -1,4 +1,4 @@
-"""What every template needs: the organization and the language switcher."""
+"""What every template needs: the organization, the language switcher and the menu."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.web.language import interface_code, language_name
+from chapterhouse.web.menu import menu_for
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
@@ -41,3 +43,9 @@ def organization(request: HttpRequest) -> dict[str, Any]:
             }
         )
     return {"organization": org, "language_switcher": switcher}
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """Put the main menu's links the reader may open into every template (no query: the
+    viewer was built by the middleware)."""
+    return {"menu": menu_for(viewer_of(request))}

@@ -11,7 +11,6 @@ signed in (the public pages pin their number of queries).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
@@ -112,35 +111,17 @@ def may_record(context: Context) -> bool:
     return not _writes_nothing(_viewer(context))
 
 
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 @register.inclusion_tag("custody/_audit_trail.html", takes_context=True)
 def audit_trail(context: Context, object_type: str, object_id: Any) -> dict[str, Any]:
-    """Show the object's audit entries the viewer may read (nothing for anyone else)."""
+    """Show the object's audit entries the viewer may read (nothing for anyone else), every
+    stored word named in the reader's language (see `web.audit_trail`)."""
+    from chapterhouse.web.audit_trail import audit_row
+
     viewer = _viewer(context)
     if _writes_nothing(viewer):
         return {"entries": []}
     entries = [
-        {
-            "at": entry.at,
-            "actor": entry.actor_label,
-            "via": entry.get_via_display(),
-            "action": entry.action,
-            "changes": [
-                {
-                    "field": change["field"],
-                    "before": _shown(change["before"]),
-                    "after": _shown(change["after"]),
-                }
-                for change in audit_changes(entry)
-            ],
-        }
+        audit_row(entry, audit_changes(entry))
         for entry in audit_entries(viewer, object_type=object_type, object_id=_slug(object_id))
     ]
     return {"entries": entries}

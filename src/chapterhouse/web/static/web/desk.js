@@ -25,22 +25,37 @@
   }
 
   /* -- the navigation behind a menu button ------------------------------------------- */
+  // The page has a link to #site-menu (which CSS :target opens without scripts); it
+  // becomes a button that opens and closes the menu in place.
   function foldNavigation() {
-    var header = document.querySelector(".site-header__inner");
-    var nav = document.querySelector(".site-nav");
-    if (!header || !nav) return;
+    var link = document.querySelector("a.menu-button");
+    var menu = document.getElementById("site-menu");
+    if (!link || !menu) return;
+    var header = menu.parentNode;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "menu-button";
     button.setAttribute("aria-expanded", "false");
-    button.setAttribute("aria-controls", nav.id || (nav.id = nextId("site-nav")));
-    button.textContent = words.menu;
-    header.insertBefore(button, nav);
-    document.documentElement.classList.add("has-menu-button");
-    button.addEventListener("click", function () {
-      var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-controls", menu.id);
+    button.textContent = link.textContent || words.menu;
+    link.parentNode.replaceChild(button, link);
+    function show(open) {
       button.setAttribute("aria-expanded", open ? "true" : "false");
       header.classList.toggle("menu-open", open);
+    }
+    if (window.location.hash === "#" + menu.id) {
+      // Opened by the link before the script ran: keep it open, under the button's control.
+      history.replaceState(null, "", window.location.pathname + window.location.search);
+      show(true);
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        show(false);
+        button.focus();
+      }
     });
   }
 
