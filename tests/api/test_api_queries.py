@@ -19,6 +19,8 @@ from chapterhouse.registry.models import Person
 
 # (url, queries the endpoint itself runs); an endpoint that names people runs one of them for
 # their names in the reader's language (custody.access.local_names_for, docs/decisions/0028).
+# (url, queries the endpoint itself runs). A body, a decision that moves mandates and the
+# chart each run one query to name their mandates (registry.mandates.mandate_names).
 ENDPOINT_QUERIES = [
     ("/api/v1/organization", 1),
     ("/api/v1/bodies?as_of=2025-05-19", 2),

@@ -158,9 +158,10 @@ def test_it_draws_the_whole_organization_parent_first(get_json):
     assert ids.index("dept-3") < ids.index("press-bureau")
     assert "dept-4" not in ids
     ec_kz = next(b for b in chart["bodies"] if b["id"] == "ec-kz")
-    assert {"mandate": "event-logistics", "holder_role": "head", "from": "dept-4"} in (
-        ec_kz["mandates"]
-    )
+    logistics = next(m for m in ec_kz["mandates"] if m["mandate"] == "event-logistics")
+    assert (logistics["holder_role"], logistics["from"]) == ("head", "dept-4")
+    # Named beside the id, in every language the organization named it in.
+    assert logistics["name"]["ru"] == "Организация мероприятий"
 
 
 def test_it_lists_what_changed_during_the_conference(get_json):

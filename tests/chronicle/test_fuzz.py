@@ -36,6 +36,7 @@ DEMO: dict[str, Any] = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 REQUIRED = {
     "body_kinds": ["id", "name", "rank"],
     "roles": ["id", "name", "rank"],
+    "mandates": ["id", "name"],
     "bodies": ["id", "kind", "name"],
     "people": ["id", "name"],
     "terms": ["person", "body", "role", "start"],

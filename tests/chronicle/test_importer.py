@@ -321,7 +321,7 @@ def test_an_audited_import_leaves_one_entry_with_its_counts(demo_file: Path) -> 
         "demo.chronicle.json",
     )
     assert (entry.actor_label, entry.via, entry.at) == ("administrator", "cli", at)
-    assert entry.after["created"] == 80 and entry.after["updated"] == 0
+    assert entry.after["created"] == 84 and entry.after["updated"] == 0
     assert entry.after["sections"]["people"]["created"] == 14
 
 
@@ -330,7 +330,7 @@ def test_the_import_command_is_audited_as_the_operator(demo_file: Path) -> None:
     call_command("import", str(demo_file), stdout=io.StringIO())
     entries = list(AuditEntry.objects.filter(action="import"))
     assert [e.object_id for e in entries] == ["demo.chronicle.json"] * 2
-    assert entries[1].after["unchanged"] == 80 and entries[1].after["created"] == 0
+    assert entries[1].after["unchanged"] == 84 and entries[1].after["created"] == 0
     assert {e.via for e in entries} == {"cli"}
 
 

@@ -86,7 +86,7 @@ def test_two_imports_at_once_both_succeed_and_write_everything_once(database):
         assert "Traceback" not in err
         assert code == 0 or "busy with another write" in err, err
     created = sorted(out.rsplit(":", 1)[-1] for code, out, _ in results if code == 0)
-    assert created[-1].startswith(" 80 created")  # the first; the second finds it all
+    assert created[-1].startswith(" 84 created")  # the first; the second finds it all
     assert count("SELECT count(*) FROM registry_person") == DEMO_PEOPLE
     assert count("SELECT count(*) FROM custody_auditentry WHERE object_type = 'chronicle'") == len(
         [code for code, *_ in results if code == 0]

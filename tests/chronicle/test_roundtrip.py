@@ -204,9 +204,12 @@ def chronicles(draw: st.DrawFn) -> dict[str, Any]:
         effects.append({"op": "sign_agreement", "agreement": "treaty"})
     status = draw(st.sampled_from(["adopted", "adopted", "proposed", "rejected"]))
     articles = [draw(article(i, n_bodies, n_people)) for i in range(draw(st.integers(0, 3)))]
+    # Our extension: some mandate ids get names, others stay named by their ids.
+    named = draw(st.lists(st.sampled_from(["press", "safety", "youth"]), unique=True, max_size=2))
     return {
         "chronicle": 1,
         "organization": {"name": draw(texts), "languages": ["en", "ru"], "default_language": "en"},
+        **({"mandates": [{"id": slug, "name": draw(texts)} for slug in named]} if named else {}),
         "bodies": bodies,
         "people": people,
         "terms": terms,
@@ -325,6 +328,7 @@ def test_import_export_import_export_is_stable(data: dict[str, Any], tmp_path: P
     # Tags are a set: the export lists them in id order.
     drawn = [{**a, "tags": sorted(a["tags"])} if "tags" in a else a for a in data["articles"]]
     assert json.loads(first).get("articles", []) == drawn
+    assert json.loads(first).get("mandates") == data.get("mandates")
 
 
 def custody_fields(chronicle: dict[str, Any]) -> dict[str, Any]:

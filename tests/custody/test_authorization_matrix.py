@@ -188,23 +188,32 @@ WEB: list[tuple[str, str, dict[str, int]]] = [
 ]
 
 
+def _area_modules() -> list[Any]:
+    """The modules of newer areas' rows, kept beside this file in ``matrix_rows_<area>.py``."""
+    import importlib.util
+    from pathlib import Path
+
+    modules = []
+    for file in sorted(Path(__file__).parent.glob("matrix_rows_*.py")):
+        spec = importlib.util.spec_from_file_location(f"_matrix_{file.stem}", file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
+
+
 def _area_rows(kind: str) -> list[Any]:
     """Rows of newer areas, kept beside this file in ``matrix_rows_<area>.py``.
 
     Each such module defines ``rows(allowed, everyone, signed_in, login)`` returning
     (route, concrete path, expected statuses) tuples like those of ``WEB``, and may
     define ``api_rows(allowed, everyone, signed_in, login)`` returning (METHOD, OpenAPI
-    path, concrete path, JSON body, expected statuses) tuples like those of ``API``.
+    path, concrete path, JSON body, expected statuses) tuples like those of ``API``, and
+    ``plant()`` adding the records its rows ask for (run after :func:`plant`'s own).
     """
-    import importlib.util
-    from pathlib import Path
-
     found: list[Any] = []
-    for file in sorted(Path(__file__).parent.glob("matrix_rows_*.py")):
-        spec = importlib.util.spec_from_file_location(f"_matrix_{file.stem}", file)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    for module in _area_modules():
         make = getattr(module, kind, None)
         if make is not None:
             found += make(allowed, EVERYONE, set(SIGNED_IN), LOGIN)
@@ -330,6 +339,9 @@ def plant() -> dict[str, str]:
         internal=True,
         text={"en": "A closed resolution"},
     )
+    for module in _area_modules():
+        if hasattr(module, "plant"):
+            module.plant()
     return {
         "partner": Partner.objects.values_list("slug", flat=True).first() or "",
         "agreement": Agreement.objects.values_list("slug", flat=True).first() or "",

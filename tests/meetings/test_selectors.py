@@ -139,6 +139,7 @@ def test_it_shows_the_body_a_decision_founded():
             "parent": "ec-kz",
             "founded": "2025-05-20",
             "mandates": [],
+            "mandate_names": [],
         }
     ]
 

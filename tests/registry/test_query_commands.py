@@ -44,7 +44,10 @@ def test_the_orgchart_draws_a_tree_with_names_roles_and_mandates(demo):
     assert "Head: Park Min-jun" in text
     assert "Kenji Sato" not in text
     assert "4th Logistics Department" not in text
-    assert "event-logistics (Head)" in text
+    assert "Event logistics (Head)" in text
+    # A name that says its kind is not followed by the kind again.
+    assert "Coordination Council  council" in text
+    assert "Coordination Council  Coordination Council" not in text
     # A declared role keeps the organization's own wording.
     assert "Secretary for Ideas: Timur Akhmetov — 2nd Secretary for Ideas" in text
     # Piped output carries no terminal colour codes.

@@ -10,7 +10,7 @@ import pytest
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.meetings.models import Decision
 from chapterhouse.registry import selectors
-from chapterhouse.registry.models import Body, Person, Term
+from chapterhouse.registry.models import Body, Competence, Person, Term
 from chapterhouse.registry.selectors import (
     UnknownBody,
     body_name_as_of,
@@ -111,7 +111,14 @@ def test_the_event_logistics_mandate_moves_to_every_executive_committee_head(dem
     }
     assert sorted(holders_of_logistics) == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
     for mandates in holders_of_logistics.values():
-        assert mandates == [{"mandate": "event-logistics", "holder_role": "head", "from": "dept-4"}]
+        assert mandates == [
+            {
+                "mandate": "event-logistics",
+                "name": Competence.objects.get(slug="event-logistics").name,
+                "holder_role": "head",
+                "from": "dept-4",
+            }
+        ]
     # The regional committee is not an executive committee and gets nothing.
     assert after["rc-pt"]["mandates"] == []
 
@@ -254,6 +261,7 @@ def test_a_subtree_chart_runs_the_same_number_of_queries_as_it_grows(
 ):
     ec_kz = Body.objects.get(slug="ec-kz")
     # 8: one of them reads the holders' names in the reader's language (decision 0028).
+    # 8: one of them names the mandates drawn, all at once (mandate_names).
     with django_assert_num_queries(8):
         small = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz")
 
@@ -271,6 +279,7 @@ def test_the_whole_chart_runs_the_same_number_of_queries_as_it_grows(
     demo, django_assert_num_queries
 ):
     # 7: one of them reads the holders' names in the reader's language (decision 0028).
+    # 7: one of them names the mandates drawn, all at once (mandate_names).
     with django_assert_num_queries(7):
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
 
@@ -288,6 +297,7 @@ def test_diff_history_and_overview_run_a_fixed_number_of_queries(demo, django_as
         diff_between(viewer=ADMIN, start=D(2020, 1, 1), end=D(2025, 12, 31))
     with django_assert_num_queries(6):
         person_history(viewer=ADMIN, person="aigerim-bekova")
+    # 10: one of them names every mandate the body held or handed over (mandate_names).
     with django_assert_num_queries(10):
         body_overview(viewer=ADMIN, body="ec-jp", as_of=D(2025, 6, 1))
 

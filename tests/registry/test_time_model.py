@@ -122,7 +122,13 @@ def test_dissolving_a_body_ends_its_open_terms_and_moves_its_mandates(small_org)
     assert "dept-logistics" not in [body["id"] for body in after["bodies"]]
     east = next(body for body in after["bodies"] if body["id"] == "ec-east")
     assert east["mandates"] == [
-        {"mandate": "event-logistics", "holder_role": "head", "from": "dept-logistics"}
+        # Not named by the organization: its id is its name.
+        {
+            "mandate": "event-logistics",
+            "name": "event-logistics",
+            "holder_role": "head",
+            "from": "dept-logistics",
+        }
     ]
 
 

@@ -72,6 +72,8 @@ def test_it_runs_the_same_number_of_queries_for_a_longer_history(
 ):
     # 14: the page's own 12, one for the news about the body and one for the names in the
     # reader's language of the people named (docs/decisions/0028).
+    # 14: the page's own 13 (one names the mandates, mandate_names) and one for the news
+    # about the body.
     with django_assert_num_queries(14):
         client.get("/bodies/council/?as_of=2025-06-01")
     grow.terms(body="council", person="hans-weber", count=30)

@@ -204,7 +204,12 @@ def test_dissolving_a_body_offers_a_hand_over_row_for_each_of_its_mandates(clien
     refreshed = client.post("/decisions/new/", {**form, "refresh": "0"})
 
     assert refreshed.context["steps"][0].rows == ["publications"]
-    assert "Hand over the mandate “publications”" in refreshed.content.decode()
+    # The mandate is named as the organization names it, in the reader's language.
+    assert "Hand over the mandate “Publications”" in refreshed.content.decode()
+    in_russian = client.post(
+        "/decisions/new/", {**form, "refresh": "0"}, HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    assert "Издания" in in_russian
 
 
 def test_alice_dissolves_two_bodies_handing_a_mandate_to_the_heads_of_every_committee(

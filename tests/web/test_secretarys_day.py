@@ -438,8 +438,8 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
         "For: 41 · against: 2 · abstained: 3",
         "Kenji Sato: Head, Japanese Executive Committee (October 11, 2025 – October 10, 2027,"
         " elected)",
-        "3rd Media Department Department (last day October 10, 2025)",
-        "publications: dept-3 → ec-kz (Head)",
+        "3rd Media Department (last day October 10, 2025)",
+        "Publications: 3rd Media Department → Kazakh Executive Committee (Head)",
         "Ana Costa: Friendship Badge (October 11, 2025)",
         f"{INSTRUCTION} (due December 1, 2025)",
         f"{TREATY} — signed (October 11, 2025)",

@@ -18,6 +18,8 @@ from ninja import Field, Schema
 Text = str | dict[str, str]
 """A translated short text: a string (default language) or ``{"en": …, "ru": …}``."""
 
+MANDATE_NAME = "The mandate's name (its id when the organization has not named it)."
+
 PartialDate = str
 """A date as recorded: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
 
@@ -105,11 +107,16 @@ class BodyNameOut(Schema):
 
 class BodyMandate(Schema):
     mandate: str
+    name: Text = Field(description=MANDATE_NAME)
     holder_role: str | None
     start: PartialDate | None
     end: PartialDate | None
     from_: str | None = Field(alias="from", description="The body that held it before.")
+    from_name: Text | None = Field(description="That body's name on its last day with the mandate.")
     to: list[str] = Field(description="The bodies it was handed over to when it ended.")
+    to_bodies: list[Ref] = Field(
+        description="The same bodies with the names they bore on the day of the hand-over."
+    )
     decision: str | None
     ended_by: str | None
 
@@ -244,6 +251,7 @@ class HistoryOut(Schema):
 
 class ChartMandate(Schema):
     mandate: str
+    name: Text = Field(description=MANDATE_NAME)
     holder_role: str | None
     from_: str | None = Field(alias="from")
 
@@ -447,6 +455,7 @@ class FoundedBody(Schema):
     parent: str | None
     founded: PartialDate | None
     mandates: list[str]
+    mandate_names: list[Ref] = Field(description="The same mandates with their names.")
 
 
 class DissolvedBody(Schema):
@@ -465,8 +474,11 @@ class ChangedName(Schema):
 
 class MovedMandate(Schema):
     mandate: str
+    mandate_name: Text = Field(description=MANDATE_NAME)
     from_: str = Field(alias="from")
+    from_name: Text = Field(description="The giver's name on its last day with the mandate.")
     to: str
+    to_name: Text = Field(description="The receiver's name on its first day with the mandate.")
     holder_role: str | None
     date: PartialDate | None
     decision: str | None = Field(
@@ -476,7 +488,9 @@ class MovedMandate(Schema):
 
 class EndedMandate(Schema):
     mandate: str
+    mandate_name: Text = Field(description=MANDATE_NAME)
     body: str
+    body_name: Text = Field(description="The body's name on its last day with the mandate.")
     end: PartialDate | None
 
 

@@ -37,7 +37,16 @@ from chapterhouse.meetings.models import (
     SessionHost,
 )
 from chapterhouse.newsroom.models import Article, Category, Tag
-from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role, Term
+from chapterhouse.registry.models import (
+    Body,
+    BodyKind,
+    Competence,
+    Mandate,
+    Organization,
+    Person,
+    Role,
+    Term,
+)
 from chapterhouse.relations.models import (
     Agreement,
     AgreementSignatory,
@@ -396,6 +405,11 @@ def export_organization() -> dict[str, Any] | None:
 def export_vocabulary(model: type[BodyKind] | type[Role]) -> Iterator[dict[str, Any]]:
     for item in model.objects.order_by("pk"):
         yield _compact({"id": item.slug, "name": item.name, "rank": item.rank, "extra": item.extra})
+
+
+def export_mandate_names() -> Iterator[dict[str, Any]]:
+    for item in Competence.objects.order_by("pk"):
+        yield _compact({"id": item.slug, "name": item.name, "extra": item.extra})
 
 
 def body_object(
@@ -844,6 +858,7 @@ def chronicle_sections(
         yield "organization", organization
     yield "body_kinds", export_vocabulary(BodyKind)
     yield "roles", export_vocabulary(Role)
+    yield "mandates", export_mandate_names()
     yield "bodies", export_bodies(custody)
     yield "partners", export_partners()
     yield "people", export_people(custody)

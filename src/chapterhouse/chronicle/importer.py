@@ -64,6 +64,7 @@ from chapterhouse.newsroom.models import Article, ArticleTranslation, Category, 
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
+    Competence,
     Mandate,
     Organization,
     Person,
@@ -87,6 +88,7 @@ SECTIONS = [
     "organization",
     "body_kinds",
     "roles",
+    "mandates",
     "partners",
     "bodies",
     "people",
@@ -513,6 +515,13 @@ class _Importer:
 
     def write_roles(self, spills: dict[str, Path]) -> None:
         self.write_vocabulary(spills, "roles", Role)
+
+    def write_mandates(self, spills: dict[str, Path]) -> None:
+        # Names only: a mandate id used without an entry stays valid (named by its id).
+        for _index, data in self.read(spills, "mandates"):
+            values = {"name": data["name"], "extra": data.get("extra")}
+            _obj, outcome = self.upsert("mandates", Competence, data["id"], values)
+            self.count("mandates", outcome)
 
     # bodies ---------------------------------------------------------------------------
 

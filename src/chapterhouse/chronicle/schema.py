@@ -518,6 +518,16 @@ class Role(VocabularyEntry):
     """A role the organization declares (``ideological_secretary`` …)."""
 
 
+class MandateEntry(ChronicleObject):
+    """Our extension: the name of a mandate id (a competence bodies hold, e.g.
+    ``external-relations``). A mandate id without an entry stays valid and keeps its id
+    as its name."""
+
+    id: Slug
+    name: Text
+    extra: Extra = None
+
+
 class Body(ChronicleObject):
     """A committee, department, bureau, society, cell … of the organization."""
 
@@ -1086,6 +1096,8 @@ class Chronicle(ChronicleObject):
     organization: Organization | None = None
     body_kinds: list[BodyKind] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
+    # Our extension, added after the first published version: absent stays absent on dump.
+    mandates: Items[MandateEntry] | None = None
     bodies: list[Body] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     terms: list[Term] = Field(default_factory=list)
@@ -1108,6 +1120,7 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "organization": Organization,
     "body_kinds": BodyKind,
     "roles": Role,
+    "mandates": MandateEntry,
     "bodies": Body,
     "people": Person,
     "terms": Term,

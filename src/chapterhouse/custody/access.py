@@ -7,9 +7,11 @@ down, so the tiers below hold everywhere:
 
 * public: people with `public: true` (their display name and posts), and
   bodies, sessions, decisions and documents not marked internal;
-* members: anyone with a grant on a body also sees the people who hold posts
-  in that body or its sub-bodies (or whose custodian is there) and its
-  internal records;
+* members: anyone with a grant on a body also sees its internal records; an
+  officer or member grant also shows the people who hold posts in that body or
+  its sub-bodies (or whose custodian is there). The newsroom's roles (editor,
+  translator) do not by themselves show anyone who is not public: they are for
+  articles, not for people (docs/decisions/0025);
 * custodian: personal data (birth date, contact details, notes, private
   affiliations, the real name behind a call sign) only for officers of the
   person's custodian body or a body above it, administrators, and the person.
@@ -32,6 +34,9 @@ from chapterhouse.registry.models import Body, Person, Term
 # Roles that may write: officers record sessions and decisions and edit members;
 # editors and translators act in the newsroom.
 WRITE_ROLE = "officer"
+# Roles whose grant shows the people of the body who are not public (least privilege: the
+# newsroom's editors and translators need no one's private record, see 0025).
+PEOPLE_ROLES = ("officer", "member")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,12 @@ class Viewer:
     def member_bodies(self) -> frozenset[int]:
         """Every body this viewer holds any grant on (directly or from above)."""
         return frozenset().union(*self.scopes.values()) if self.scopes else frozenset()
+
+    @property
+    def people_bodies(self) -> frozenset[int]:
+        """The bodies whose people (post holders and those in their custody) this viewer may
+        see although they are not public: those an officer or member grant covers."""
+        return frozenset().union(*(self.scopes.get(role, frozenset()) for role in PEOPLE_ROLES))
 
     def covers(self, role: str, body_id: int | None) -> bool:
         """Whether the viewer holds `role` on the body (administrators hold every role)."""
@@ -157,7 +168,7 @@ class Viewer:
         visible = Q(**{f"{prefix}public": True})
         if self.person_id is not None:
             visible |= Q(**{f"{prefix}pk": self.person_id})
-        members = self.member_bodies
+        members = self.people_bodies
         if members:
             outer = f"{prefix}pk" if prefix else "pk"
             holds_post = Exists(Term.objects.filter(person=OuterRef(outer), body_id__in=members))
@@ -516,10 +527,10 @@ class PeopleNamer:
                 or viewer.is_admin
                 or row["public"]
                 or pk == viewer.person_id
-                or row["custodian_id"] in viewer.member_bodies
+                or row["custodian_id"] in viewer.people_bodies
             ):
                 self.visible.add(pk)
-            elif viewer.member_bodies:
+            elif viewer.people_bodies:
                 undecided.add(pk)
         if undecided:
             self.visible |= viewer.visible_people(undecided)

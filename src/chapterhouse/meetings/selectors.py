@@ -36,7 +36,9 @@ from chapterhouse.meetings.models import (
     SessionHost,
     SessionOccasion,
 )
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyName, Mandate, Person, Term
+from chapterhouse.registry.selectors import body_name_on_row_day_expression
 from chapterhouse.relations.models import Agreement, Award, Task
 
 DEFAULT_LIMIT = 50
@@ -539,10 +541,26 @@ def _decision_changes(
         ("body",),
         [Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))],
     )
+    # Each side of a hand-over is named as it was that day: the giver on its last day
+    # with the mandate, the receiver on its first; a mandate that ended, its holder's
+    # name on its last day.
     mandates = {
         pk: mandate
-        for pk, mandate in _by_pk(
-            Mandate, wanted["registry.mandate"], ("body", "transferred_from")
+        for pk, mandate in (
+            {
+                row.pk: row
+                for row in Mandate.objects.filter(pk__in=wanted["registry.mandate"])
+                .select_related("body", "transferred_from")
+                .annotate(
+                    from_name=body_name_on_row_day_expression(
+                        body="transferred_from", day="start", before=True
+                    ),
+                    to_name=body_name_on_row_day_expression(body="body", day="start"),
+                    ended_name=body_name_on_row_day_expression(body="body", day="end", before=True),
+                )
+            }
+            if wanted["registry.mandate"]
+            else {}
         ).items()
         if viewer.sees_body(mandate.body_id, internal=mandate.body.internal)
         and (
@@ -580,6 +598,7 @@ def _decision_changes(
         ):
             by_slug[row["slug"]] = person_row(row)
     namer = PeopleNamer(viewer, [*by_slug.values(), proposer])
+    titles = mandate_names({mandate.slug for mandate in mandates.values()})
     tasks = _by_pk(Task, wanted["relations.task"])
     agreements = _by_pk(Agreement, wanted["relations.agreement"])
 
@@ -612,6 +631,7 @@ def _decision_changes(
                     "parent": body.parent.slug if body.parent else None,
                     "founded": date_start_text(body.founded, body.founded_precision),
                     "mandates": [],
+                    "mandate_names": [],
                 }
                 changes["bodies_founded"].append(founded[pk])
             else:
@@ -643,7 +663,9 @@ def _decision_changes(
                 changes["mandates_ended"].append(
                     {
                         "mandate": mandate.slug,
+                        "mandate_name": titles[mandate.slug],
                         "body": mandate.body.slug,
+                        "body_name": mandate.ended_name,
                         "end": date_end_text(mandate.end, mandate.end_precision),
                     }
                 )
@@ -651,8 +673,11 @@ def _decision_changes(
                 changes["mandates_moved"].append(
                     {
                         "mandate": mandate.slug,
+                        "mandate_name": titles[mandate.slug],
                         "from": mandate.transferred_from.slug,
+                        "from_name": mandate.from_name,
                         "to": mandate.body.slug,
+                        "to_name": mandate.to_name,
                         "holder_role": mandate.holder_role or None,
                         "date": date_start_text(mandate.start, mandate.start_precision),
                         "decision": decision.slug,
@@ -661,6 +686,9 @@ def _decision_changes(
             elif mandate.body_id in founded:
                 # A mandate created with no predecessor belongs to a body this decision founded.
                 founded[mandate.body_id]["mandates"].append(mandate.slug)
+                founded[mandate.body_id]["mandate_names"].append(
+                    {"id": mandate.slug, "name": titles[mandate.slug]}
+                )
         elif entry.model == "relations.award" and pk in awards:
             award = awards[pk]
             changes["awards"].append(
@@ -712,6 +740,50 @@ def _effects_for(
     return shown
 
 
+def _effects_named(
+    effects: list[dict[str, Any]], viewer: Viewer, day: dt.date | None
+) -> list[dict[str, Any]]:
+    """Return the effects with the names of what they name by id, beside the ids: a body's
+    ``body_name`` as of ``day`` (none for a body the viewer may not see), an honour's
+    ``honour_name``, an agreement's ``agreement_title``. One query per kind named."""
+    from chapterhouse.relations.models import Honour
+
+    def wanted(key: str) -> set[str]:
+        return {e[key] for e in effects if isinstance(e, dict) and isinstance(e.get(key), str)}
+
+    bodies: dict[str, Any] = {}
+    if slugs := wanted("body"):
+        named = Body.objects.filter(viewer.body_filter(), slug__in=slugs)
+        if day is not None:
+            from chapterhouse.registry.selectors import body_name_as_of_expression
+
+            named = named.annotate(shown=body_name_as_of_expression(as_of=day))
+        else:
+            named = named.annotate(shown=F("name"))
+        bodies = dict(named.values_list("slug", "shown"))
+    honours = dict(
+        Honour.objects.filter(slug__in=wanted("honour")).values_list("slug", "name")
+        if wanted("honour")
+        else []
+    )
+    agreements = dict(
+        Agreement.objects.filter(slug__in=wanted("agreement")).values_list("slug", "title")
+        if wanted("agreement")
+        else []
+    )
+    named_effects = []
+    for effect in effects:
+        if isinstance(effect, dict):
+            names = {
+                "body_name": bodies.get(effect.get("body")),  # type: ignore[arg-type]
+                "honour_name": honours.get(effect.get("honour")),  # type: ignore[arg-type]
+                "agreement_title": agreements.get(effect.get("agreement")),  # type: ignore[arg-type]
+            }
+            effect = {**effect, **{key: value for key, value in names.items() if value}}
+        named_effects.append(effect)
+    return named_effects
+
+
 def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
     """Return a decision: where and when it was taken, its wording, votes, its effects as
     written, and ``changes``: what adopting it changed in the record (terms started
@@ -755,7 +827,13 @@ def decision_detail(*, decision: str, viewer: Viewer) -> dict[str, Any]:
             else None
         ),
         "proposed_by": namer.ref(proposer),
-        "effects": _effects_for(effects, namer, people),
+        # What the effects name is shown by name only where the page lists them: a
+        # decision not adopted (an adopted one shows what it changed instead).
+        "effects": (
+            _effects_for(effects, namer, people)
+            if found.status == "adopted"
+            else _effects_named(_effects_for(effects, namer, people), viewer, found.date)
+        ),
         "changes": changes,
     }
 

@@ -20,6 +20,7 @@ from chapterhouse.registry.models import (
     Body,
     BodyKind,
     BodyName,
+    Competence,
     Mandate,
     Organization,
     Person,
@@ -49,6 +50,15 @@ class BodyKindAdmin(ReferenceAdmin):
 @admin.register(Role)
 class RoleAdmin(ReferenceAdmin):
     list_display = ["slug", "name_text", "rank"]
+    search_fields = ["slug"]
+    name_text = text_column("name", _("Name"))
+
+
+@admin.register(Competence)
+class CompetenceAdmin(ReferenceAdmin):
+    """The names of mandate ids; which body holds a mandate is recorded by decisions."""
+
+    list_display = ["slug", "name_text"]
     search_fields = ["slug"]
     name_text = text_column("name", _("Name"))
 

@@ -92,6 +92,25 @@ class Role(models.Model):
         return self.slug
 
 
+class Competence(models.Model):
+    """The name of a mandate id (a competence such as ``external-relations``).
+
+    A `Mandate` row refers to its competence by id only: an id the organization has
+    not named here is still valid and is shown as itself.
+    """
+
+    slug = slug_field("mandate")
+    name = text_field("What the mandate is called.", required=True)
+    extra = extra_field()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "mandate name"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class Body(models.Model):
     """A committee, department, cell or society of the organization."""
 

@@ -36,6 +36,7 @@ from chapterhouse.custody.access import (
     person_columns,
     person_row,
 )
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -125,6 +126,26 @@ def body_name_as_of_expression(*, as_of: dt.date, outer: str = "pk") -> Coalesce
     return Coalesce(
         Subquery(latest, output_field=models.JSONField()),
         F(founding),
+        output_field=models.JSONField(),
+    )
+
+
+def body_name_on_row_day_expression(*, body: str, day: str, before: bool = False) -> Coalesce:
+    """Return an expression for the name the body at ``body`` (e.g. ``"transferred_from"``)
+    bore on the row's own date field ``day`` (or, ``before``, on the day before it), to
+    annotate any query: a mandate's giver is named as it was when it handed the mandate
+    over, its receiver as it was when it took it. No extra query."""
+    latest = (
+        BodyName.objects.filter(
+            body_id=OuterRef(f"{body}_id"),
+            **{"start__lt" if before else "start__lte": OuterRef(day)},
+        )
+        .order_by("-start", "-pk")
+        .values("name")[:1]
+    )
+    return Coalesce(
+        Subquery(latest, output_field=models.JSONField()),
+        F(f"{body}__name"),
         output_field=models.JSONField(),
     )
 
@@ -281,20 +302,22 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         {"as_of": "2025-05-19",
          "bodies": [{"id", "name": Text as of the date, "kind", "parent": id | None,
                      "depth": int,
-                     "mandates": [{"mandate", "holder_role", "from"}],
+                     "mandates": [{"mandate", "name": Text, "holder_role", "from"}],
                      "holders": [{"person", "name", "role", "title", "start",
                                   "how", "decision"}]}]}
 
     Bodies come parent first, siblings by kind rank, number, then name in
     the default language; holders by role rank, then start, then name.
-    Runs seven queries with a ``root`` and six without, whatever the size of
+    Runs eight queries with a ``root`` and seven without (one more for a signed-in
+    viewer with grants, to tell which holders they may see), whatever the size of
     the organization.
 
     Only what ``viewer`` may see is drawn: internal bodies without a grant
     covering them are left out (a body below one is drawn at the top, with no
-    parent), and so are the posts of people the viewer may not see — no count
-    of them either, as "one more post" would tell that someone is there. A
-    hidden internal ``root`` is an unknown body.
+    parent). A post held by someone the viewer may not see is still a held post:
+    it is listed, its holder without an id and named by placeholder
+    (:func:`~chapterhouse.custody.access.placeholder_name`). A hidden internal
+    ``root`` is an unknown body.
     """
     bodies = Body.objects.all()
     if root is not None:
@@ -316,7 +339,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         terms = Term.objects.filter(alive)
         mandates = Mandate.objects.filter(alive)
     bodies = bodies.filter(viewer.body_filter())
-    terms = terms.filter(viewer.body_filter("body__")).filter(viewer.people_filter("person__"))
+    terms = terms.filter(viewer.body_filter("body__"))
     mandates = mandates.filter(viewer.body_filter("body__"))
 
     lang = organization_language()
@@ -353,9 +376,10 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
             "start_precision",
             "how",
             decision_ref=decision_id_expression(viewer),
+            custodian_name=custodian_name_expression("person__"),
         )
     )
-    namer = _namer(viewer, held, filtered=True)
+    namer = _namer(viewer, held, filtered=False)
     for term in held:
         holders[term["body_id"]].append(term)
     body_mandates: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -365,10 +389,12 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         .order_by("slug", "pk")
         .values("body_id", "slug", "holder_role", "transferred_from__slug")
     )
+    mandate_titles = mandate_names(row["slug"] for row in mandate_rows)
     for mandate in mandate_rows:
         body_mandates[mandate["body_id"]].append(
             {
                 "mandate": mandate["slug"],
+                "name": mandate_titles[mandate["slug"]],
                 "holder_role": _blank_to_none(mandate["holder_role"]),
                 "from": mandate["transferred_from__slug"],
             }
@@ -768,14 +794,39 @@ def _event(day: dt.date, written: str | None, event: str, **details: Any) -> dic
     return {"day": day.isoformat(), "date": written, "event": event, **details}
 
 
+def _mandate_dict(
+    row: dict[str, Any], titles: dict[str, Text], handed_over: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Return one of a body's mandates for its page: named, with the bodies it came from
+    and went to (on the day it ended) named as they were on the day of the hand-over."""
+    targets = [
+        target for target in handed_over if row["end"] is not None and target["start"] == row["end"]
+    ]
+    return {
+        "mandate": row["slug"],
+        "name": titles[row["slug"]],
+        "holder_role": _blank_to_none(row["holder_role"]),
+        "start": _start_text(row["start"], row["start_precision"]),
+        "end": _end_text(row["end"], row["end_precision"]),
+        "from": row["transferred_from__slug"],
+        "from_name": row["from_name"],
+        "to": [target["body__slug"] for target in targets],
+        "to_bodies": [
+            {"id": target["body__slug"], "name": target["body_name"]} for target in targets
+        ],
+        "decision": row["decision_ref"],
+        "ended_by": row["ended_by_ref"],
+    }
+
+
 def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any]:
     """Return what the page of ``body`` (an id) shows as of ``as_of`` to ``viewer``.
 
     Raise ``Body.DoesNotExist`` for an unknown id and for an internal body the
-    viewer may not see. The terms of people the viewer may not see are left
-    out of the post lists and the timeline, without a count (that would tell
-    that someone is there); hidden internal bodies are not named as parent,
-    child or the other side of a mandate's hand-over. Shape::
+    viewer may not see. A post held by someone the viewer may not see is still a
+    held post: it is listed (and on the timeline), its holder without an id and named
+    by placeholder; hidden internal bodies are not named as parent, child or the
+    other side of a mandate's hand-over. Shape::
 
         {"id", "kind", "name": Text as of the date, "founding_name": Text,
          "names": [{"name", "start": str | None, "decision": id | None}],  # oldest first
@@ -787,18 +838,22 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
          "holders": [holder],                    # terms held on as_of, by role rank
          "past_holders": [term],                 # terms whose last day is before as_of
          "future_holders": [term],               # terms starting after as_of
-         "mandates": [{"mandate", "holder_role", "start", "end", "from",
-                       "to": [id], "decision", "ended_by"}],
+         "mandates": [{"mandate", "name": Text, "holder_role", "start", "end",
+                       "from", "from_name": Text | None, "to": [id],
+                       "to_bodies": [{"id", "name"}], "decision", "ended_by"}],
          "timeline": [{"day", "date", "event", "decision", ...}]}
 
     ``timeline`` lists, in time order, ``founded``, ``renamed`` (``name``),
-    ``mandate_received`` (``mandate``, ``from``, ``holder_role``),
-    ``term_started`` and ``term_ended`` (``person``, ``name``, ``role``,
-    ``title``, plus ``how`` or ``reason``), ``mandate_handed_over``
-    (``mandate``, ``to``: [id], ``holder_role``) and ``dissolved``. ``day`` is
-    the ISO day it happened (an ending's last day), ``date`` the date as
-    written. Runs nine queries; the number of terms listed grows with the
-    body's history.
+    ``mandate_received`` (``mandate``, ``mandate_name``, ``from``, ``from_name``,
+    ``holder_role``), ``term_started`` and ``term_ended`` (``person``, ``name``,
+    ``role``, ``title``, plus ``how`` or ``reason``), ``mandate_handed_over``
+    (``mandate``, ``mandate_name``, ``to``: [id], ``to_bodies``: [{"id", "name"}],
+    ``holder_role``) and ``dissolved``. ``day`` is the ISO day it happened (an
+    ending's last day), ``date`` the date as written. Bodies on the other side of a
+    hand-over bear the name they had that day; mandates their names from
+    :func:`~chapterhouse.registry.mandates.mandate_names`. Runs ten queries (one more
+    for a signed-in viewer with grants, to tell which holders they may see); the
+    number of terms listed grows with the body's history.
     """
     found = (
         Body.objects.filter(viewer.body_filter())
@@ -834,11 +889,14 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
     role_ranks = _role_ranks()
     terms = _rows(
         Term.objects.filter(body=found)
-        .filter(viewer.people_filter("person__"))
         .order_by("start", "pk")
-        .values(*_TERM_FIELDS, **_term_decisions(viewer))
+        .values(
+            *_TERM_FIELDS,
+            **_term_decisions(viewer),
+            custodian_name=custodian_name_expression("person__"),
+        )
     )
-    namer = _namer(viewer, terms, filtered=True)
+    namer = _namer(viewer, terms, filtered=False)
     mandates = _rows(
         Mandate.objects.filter(body=found)
         .order_by(F("start").asc(nulls_first=True), "slug", "pk")
@@ -856,6 +914,9 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             "decision_id",
             decision_ref=decision_id_expression(viewer),
             ended_by_ref=decision_id_expression(viewer, "ended_by"),
+            from_name=body_name_on_row_day_expression(
+                body="transferred_from", day="start", before=True
+            ),
         )
     )
     for row in mandates:
@@ -863,6 +924,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             row["transferred_from_id"], internal=bool(row["transferred_from__internal"])
         ):
             row["transferred_from__slug"] = None
+            row["from_name"] = None
     handed_over: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _rows(
         Mandate.objects.filter(transferred_from=found)
@@ -875,9 +937,11 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             "start",
             "start_precision",
             decision_ref=decision_id_expression(viewer),
+            body_name=body_name_on_row_day_expression(body="body", day="start"),
         )
     ):
         handed_over[row["slug"]].append(row)
+    titles = mandate_names({row["slug"] for row in mandates} | set(handed_over))
 
     holders = []
     past = []
@@ -920,7 +984,9 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     _start_text(row["start"], row["start_precision"]),
                     "mandate_received",
                     mandate=row["slug"],
+                    mandate_name=titles[row["slug"]],
                     **{"from": row["transferred_from__slug"]},
+                    from_name=row["from_name"],
                     holder_role=_blank_to_none(row["holder_role"]),
                     decision=row["decision_ref"],
                 )
@@ -967,7 +1033,11 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     _start_text(day, targets[0]["start_precision"]),
                     "mandate_handed_over",
                     mandate=slug,
+                    mandate_name=titles[slug],
                     to=[row["body__slug"] for row in targets],
+                    to_bodies=[
+                        {"id": row["body__slug"], "name": row["body_name"]} for row in targets
+                    ],
                     holder_role=_blank_to_none(holder_role),
                     decision=decision,
                 )
@@ -1024,21 +1094,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         "past_holders": past,
         "future_holders": future,
         "mandates": [
-            {
-                "mandate": row["slug"],
-                "holder_role": _blank_to_none(row["holder_role"]),
-                "start": _start_text(row["start"], row["start_precision"]),
-                "end": _end_text(row["end"], row["end_precision"]),
-                "from": row["transferred_from__slug"],
-                "to": [
-                    target["body__slug"]
-                    for target in handed_over.get(row["slug"], [])
-                    if row["end"] is not None and target["start"] == row["end"]
-                ],
-                "decision": row["decision_ref"],
-                "ended_by": row["ended_by_ref"],
-            }
-            for row in mandates
+            _mandate_dict(row, titles, handed_over.get(row["slug"], [])) for row in mandates
         ],
         "timeline": timeline,
     }

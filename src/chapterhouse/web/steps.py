@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import Viewer, may_choose_ids
 from chapterhouse.meetings.models import Document, Session
+from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyKind, Mandate, Role, Term
 from chapterhouse.relations.models import Agreement, Honour, Task
 from chapterhouse.web.fields import (
@@ -576,10 +577,12 @@ class DissolveBodyStep(Step):
         return slugs
 
     def row_fields(self) -> list[tuple[str, list[Any]]]:
-        """Return each mandate with its bound fields, for the template."""
+        """Return each mandate's name (in the active language) with its bound fields, for the
+        template."""
+        names = mandate_names(self.rows)
         return [
             (
-                mandate,
+                text(names[mandate]),
                 [self[f"m{n}{suffix}"] for suffix in ("_to", "_to_kind", "_holder_role", "_lapse")],
             )
             for n, mandate in enumerate(self.rows)

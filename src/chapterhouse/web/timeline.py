@@ -50,9 +50,11 @@ def _event_label(event: dict[str, Any], withheld: set[str]) -> str:
     if kind == "renamed":
         return _("Renamed: %(name)s") % {"name": text(event.get("name"))}
     if kind == "mandate_received":
-        return _("Mandate received: %(mandate)s") % {"mandate": event.get("mandate")}
+        mandate = text(event.get("mandate_name")) or event.get("mandate")
+        return _("Mandate received: %(mandate)s") % {"mandate": mandate}
     if kind == "mandate_handed_over":
-        return _("Mandate handed over: %(mandate)s") % {"mandate": event.get("mandate")}
+        mandate = text(event.get("mandate_name")) or event.get("mandate")
+        return _("Mandate handed over: %(mandate)s") % {"mandate": mandate}
     who = _who(event.get("person"), event.get("name"), withheld)
     post = text(event.get("title")) or role_name(event.get("role") or "")
     if kind == "term_started":

@@ -94,6 +94,38 @@ def person_link(context: template.Context, slug: str | None, name: str | None) -
 
 
 @register.simple_tag
+def body_link(slug: str | None, name: Any = None, as_of: Any = None) -> str:
+    """Return a link to a body's page named by ``name`` (a Text, as of the date in
+    question), its id when it has no name; nothing without an id. ``as_of`` (a date)
+    opens the page on that date."""
+    if not slug:
+        return ""
+    url = reverse("web:body", args=[slug])
+    if as_of:
+        url += "?as_of=" + (as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of))
+    return format_html('<a href="{}">{}</a>', url, language.text(name) or slug)
+
+
+@register.simple_tag
+def kind_unless_named(kind_slug: str | None, name: Any = None) -> str:
+    """Return the name of a body's kind, or nothing when the body's name (a Text) already
+    says it ("4th Logistics Department" is not followed by "Department")."""
+    if not kind_slug:
+        return ""
+    kind_name = language.body_kind_name(kind_slug)
+    if kind_name and kind_name.casefold() in language.text(name).casefold():
+        return ""
+    return kind_name
+
+
+@register.simple_tag
+def kind_badge(kind_slug: str | None, name: Any = None) -> str:
+    """Return the badge naming a body's kind, or nothing when its name already says it."""
+    kind_name = kind_unless_named(kind_slug, name)
+    return format_html('<span class="badge">{}</span>', kind_name) if kind_name else ""
+
+
+@register.simple_tag
 def decision_link(slug: str | None, label: str = "") -> str:
     """Return a small link to the decision that made a change, or nothing for a standing fact.
 

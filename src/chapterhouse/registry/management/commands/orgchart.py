@@ -73,8 +73,12 @@ class Command(TranslatedCommand):
         for body in chart["bodies"]:
             del branches[body["depth"] + 1 :]
             label = RichText()
-            label.append(lang.text(body["name"]), style="bold")
-            label.append(f"  {lang.kind(body['kind'])} · {body['id']}", style="dim")
+            name = lang.text(body["name"])
+            label.append(name, style="bold")
+            kind = lang.kind(body["kind"])
+            # No kind that the name already says ("Coordination Council  Coordination Council").
+            shown = f"{kind} · " if kind.casefold() not in name.casefold() else ""
+            label.append(f"  {shown}{body['id']}", style="dim")
             branch = branches[-1].add(label)
             for holder in body["holders"]:
                 line = RichText(f"{lang.role(holder['role'])}: ", style="cyan")
@@ -87,7 +91,7 @@ class Command(TranslatedCommand):
             if body["mandates"]:
                 parts = []
                 for mandate in body["mandates"]:
-                    part = mandate["mandate"]
+                    part = lang.text(mandate["name"])
                     if mandate["holder_role"]:
                         part += f" ({lang.role(mandate['holder_role'])})"
                     parts.append(part)
