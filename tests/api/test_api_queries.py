@@ -19,12 +19,12 @@ from chapterhouse.registry.models import Person
 
 # (url, queries the endpoint itself runs); an endpoint that names people runs one of them for
 # their names in the reader's language (custody.access.local_names_for, docs/decisions/0028).
-# (url, queries the endpoint itself runs). A body, a decision that moves mandates and the
-# chart each run one query to name their mandates (registry.mandates.mandate_names).
+# A body, a decision that moves mandates, the diff and the chart each run one query to name
+# their mandates (registry.mandates.mandate_names).
 ENDPOINT_QUERIES = [
     ("/api/v1/organization", 1),
     ("/api/v1/bodies?as_of=2025-05-19", 2),
-    ("/api/v1/bodies/ec-jp?as_of=2025-05-19", 10),
+    ("/api/v1/bodies/ec-jp?as_of=2025-05-19", 11),
     ("/api/v1/people", 3),
     ("/api/v1/people?q=irina", 3),
     ("/api/v1/people/irina-volkova", 4),
@@ -35,7 +35,7 @@ ENDPOINT_QUERIES = [
     ("/api/v1/sessions/gc5-d4", 9),
     ("/api/v1/decisions", 2),
     ("/api/v1/decisions?conference=gc-5", 2),
-    ("/api/v1/decisions/gc5-d1-dissolve", 8),
+    ("/api/v1/decisions/gc5-d1-dissolve", 9),
     ("/api/v1/partners", 2),
     ("/api/v1/partners/nordic-youth", 2),
     ("/api/v1/agreements", 2),
@@ -44,9 +44,9 @@ ENDPOINT_QUERIES = [
     ("/api/v1/honours/friendship-badge", 2),
     ("/api/v1/tasks", 5),
     ("/api/v1/tasks/student-clubs", 4),
-    ("/api/v1/orgchart?as_of=2025-05-19", 7),
-    ("/api/v1/orgchart?as_of=2025-05-19&body=ec-jp", 8),
-    ("/api/v1/diff?from=2025-05-01&to=2025-06-30", 7),
+    ("/api/v1/orgchart?as_of=2025-05-19", 8),
+    ("/api/v1/orgchart?as_of=2025-05-19&body=ec-jp", 9),
+    ("/api/v1/diff?from=2025-05-01&to=2025-06-30", 8),
 ]
 
 

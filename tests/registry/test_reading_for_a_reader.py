@@ -124,7 +124,13 @@ def test_the_diff_json_carries_names_and_decisions(demo):
     assert data["bodies_dissolved"] == [
         {
             "body": "dept-4",
-            "name": {"en": "4th Logistics Department", "ru": "4-й отдел логистики"},
+            "name": {
+                "en": "4th Logistics Department",
+                "ru": "4-й отдел логистики",
+                "de": "4. Logistikabteilung",
+                "zh": "第四后勤部",
+                "ko": "제4물류부",
+            },
             "date": "2025-05-17",
             "decision": "gc5-d1-dissolve",
         }

@@ -260,14 +260,14 @@ def test_a_subtree_chart_runs_the_same_number_of_queries_as_it_grows(
     demo, django_assert_num_queries
 ):
     ec_kz = Body.objects.get(slug="ec-kz")
-    # 8: one of them reads the holders' names in the reader's language (decision 0028).
-    # 8: one of them names the mandates drawn, all at once (mandate_names).
-    with django_assert_num_queries(8):
+    # 9: one reads the holders' names in the reader's language (decision 0028), one names
+    # the mandates drawn, all at once (mandate_names).
+    with django_assert_num_queries(9):
         small = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz")
 
     _grow(ec_kz, 40)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         large = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz")
     assert len(large["bodies"]) == len(small["bodies"]) + 40
     grown = [body for body in large["bodies"] if "-sub-" in body["id"]]
@@ -278,27 +278,29 @@ def test_a_subtree_chart_runs_the_same_number_of_queries_as_it_grows(
 def test_the_whole_chart_runs_the_same_number_of_queries_as_it_grows(
     demo, django_assert_num_queries
 ):
-    # 7: one of them reads the holders' names in the reader's language (decision 0028).
-    # 7: one of them names the mandates drawn, all at once (mandate_names).
-    with django_assert_num_queries(7):
+    # 8: one reads the holders' names in the reader's language (decision 0028), one names
+    # the mandates drawn, all at once (mandate_names).
+    with django_assert_num_queries(8):
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
 
     _grow(Body.objects.get(slug="ec-jp"), 30)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
 
 
 def test_diff_history_and_overview_run_a_fixed_number_of_queries(demo, django_assert_num_queries):
     _grow(Body.objects.get(slug="ec-jp"), 10)
 
-    # Each names people: one query each for their names in the reader's language (0028).
-    with django_assert_num_queries(7):
+    # Each names people: one query each for their names in the reader's language (0028); the
+    # diff and the overview name mandates in one more (mandate_names).
+    with django_assert_num_queries(8):
         diff_between(viewer=ADMIN, start=D(2020, 1, 1), end=D(2025, 12, 31))
     with django_assert_num_queries(6):
         person_history(viewer=ADMIN, person="aigerim-bekova")
-    # 10: one of them names every mandate the body held or handed over (mandate_names).
-    with django_assert_num_queries(10):
+    # 11: one names every mandate the body held or handed over (mandate_names), one reads
+    # the names in the reader's language (0028).
+    with django_assert_num_queries(11):
         body_overview(viewer=ADMIN, body="ec-jp", as_of=D(2025, 6, 1))
 
 

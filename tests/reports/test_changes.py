@@ -177,8 +177,9 @@ def test_a_range_that_ends_before_it_starts_is_refused(demo):
 
 
 def test_the_queries_do_not_grow_with_the_changes(demo, django_assert_num_queries):
-    # 13: one of them reads the names in the reader's language of everyone named (0028).
-    with django_assert_num_queries(13):
+    # 14: one of them reads the names in the reader's language of everyone named (0028), one
+    # names the mandates (mandate_names).
+    with django_assert_num_queries(14):
         grouped(viewer=ANONYMOUS)
     council = Body.objects.get(slug="council")
     for index in range(30):
@@ -186,6 +187,6 @@ def test_the_queries_do_not_grow_with_the_changes(demo, django_assert_num_querie
         Term.objects.create(
             person=person, body=council, role="member", start=dt.date(2025, 5, 19), how="elected"
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         changes = grouped(viewer=ANONYMOUS)
     assert len(next(g for g in changes.elected if g.role_slug == "member").people) == 31

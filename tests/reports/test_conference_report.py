@@ -232,11 +232,12 @@ def test_the_report_runs_the_same_queries_however_big_the_conference(
     demo, django_assert_num_queries
 ):
     # 34: the names in the reader's language of the people named, once for the changes
-    # section and once for the report's own people (docs/decisions/0028).
-    with django_assert_num_queries(34):
+    # section and once for the report's own people (docs/decisions/0028); one names the
+    # mandates (mandate_names).
+    with django_assert_num_queries(35):
         conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     grow_conference("gc-5", sessions=10)
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(35):
         report = conference_report(conference="gc-5", lang="en", viewer=ANONYMOUS)
     assert len(report.schedule) == 14 and len(report.resolutions) == 11
 

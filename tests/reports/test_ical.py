@@ -137,7 +137,7 @@ def test_a_commemoration_recurs_every_year_and_names_the_shown_years_anniversary
     [
         ("ru", "День Победы", "День Победы — 79-я годовщина"),
         ("de", "Tag der Befreiung", "Tag der Befreiung — 79. Jahrestag"),
-        ("zh-hans", "胜利日", "胜利日 — 79周年"),
+        ("zh-hans", "胜利日", "胜利日——79周年"),
         ("ko", "승전 기념일", "승전 기념일 — 79주년"),
         ("en", "Victory Day", "Victory Day — 79th anniversary"),
     ],

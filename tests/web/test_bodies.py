@@ -70,14 +70,12 @@ def test_it_explains_a_bad_date(demo, client):
 def test_it_runs_the_same_number_of_queries_for_a_longer_history(
     demo, client, django_assert_num_queries, grow
 ):
-    # 14: the page's own 12, one for the news about the body and one for the names in the
-    # reader's language of the people named (docs/decisions/0028).
-    # 14: the page's own 13 (one names the mandates, mandate_names) and one for the news
-    # about the body.
-    with django_assert_num_queries(14):
+    # 15: the page's own 13 (one names the mandates, mandate_names), one for the news about
+    # the body and one for the names in the reader's language of the people named (0028).
+    with django_assert_num_queries(15):
         client.get("/bodies/council/?as_of=2025-06-01")
     grow.terms(body="council", person="hans-weber", count=30)
     grow.bodies(10)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get("/bodies/council/?as_of=2025-06-01")
     assert "Secretary 29" in response.content.decode()
