@@ -80,7 +80,7 @@ def test_every_translation_keeps_the_placeholders_of_its_message(lang):
 HAN = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 # Placeholders that hold ids, addresses or files keep a space beside Han characters.
 TECHNICAL = {"id", "email", "path", "file", "folder", "digest", "prefix", "op", "error"}
-TECHNICAL |= {"problem", "output", "value", "link", "default", "summary", "url"}
+TECHNICAL |= {"problem", "output", "value", "link", "default", "summary", "url", "password"}
 
 
 def test_chinese_puts_no_space_between_its_words():

@@ -60,7 +60,8 @@ from tests.custody.test_authorization_matrix import WEB, plant
 LOCALE = Path(chapterhouse.__file__).parent / "locale"
 LANGUAGES = {"ru": "ru", "ko": "ko", "zh": "zh_Hans", "de": "de"}
 
-WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+# A word, not the suffix of a numeral ("5th", "2nd" are not the English "th", "nd").
+WORD = re.compile(r"(?<![0-9])[A-Za-z]+(?:['’][A-Za-z]+)*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sd]|\{\{.*?\}\}|\{[\w.]*\}|<[^>]+>|&\w+;")
 # An id, an address, a link, a file name: data, whatever its letters.
 NOT_WORDS = re.compile(r"\S*[@/]\S*|\b[\w]+(?:[-_.][\w]+)+\b")

@@ -322,7 +322,7 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     page.wait_for_load_state()
     step = page.locator("fieldset.desk-step").last
     handover = step.locator("fieldset.desk-handover")
-    assert "publications" in handover.inner_text()
+    assert "Publications" in handover.inner_text()
     handover.get_by_label("Or to every body of this kind").select_option("executive_committee")
     handover.get_by_label("Held there by").select_option("head")
 
@@ -354,7 +354,7 @@ def test_a_secretarys_day(live_server, transactional_db, browser, tmp_path):
     assert "Elected to Japanese Executive Committee — Head: Kenji Sato" in seen
     assert "Head: Park Min-jun (the term expired)" in seen
     assert re.search(
-        r"3rd Media Department; publications passes to the Head of Argentine Executive"
+        r"3rd Media Department; Publications passes to the Head of Argentine Executive"
         r" Committee, Japanese Executive Committee, Kazakh Executive Committee, and Nordic"
         r" Executive Committee",
         seen,
