@@ -217,3 +217,22 @@ def test_the_preview_names_the_awards_instructions_and_signatures_it_would_recor
     assert preview.records[2].startswith("Signs ")
     assert not preview.changes_nothing
     assert state() == before
+
+
+def test_the_preview_names_people_in_the_readers_script(demo):
+    values = new_decision(
+        {
+            "op": "end_term",
+            "person": "timur-akhmetov",
+            "body": "ec-kz",
+            "role": "ideological_secretary",
+            "title": TIMURS_TITLE,
+        },
+        {"op": "start_term", "person": "hans-weber", "body": "ec-kz", "role": "head"},
+    )
+
+    russian = " | ".join(decision_preview(viewer=ADMIN, at=AT, lang="ru", values=values).warnings)
+    korean = " | ".join(decision_preview(viewer=ADMIN, at=AT, lang="ko", values=values).warnings)
+
+    assert "Тимур Ахметов" in russian and "Timur Akhmetov" not in russian
+    assert "티무르 아흐메토프" in korean

@@ -276,11 +276,13 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
         viewer.people_filter("person__")
     )
     with words.active():
-        for term in terms.filter(ended_by=decision).select_related("person", "body"):
+        ending = list(terms.filter(ended_by=decision).select_related("person", "body"))
+        names = viewer.display_names(term.person for term in ending)
+        for term in ending:
             warnings.append(
                 _("It ends the term of %(person)s as %(post)s of %(body)s (held since %(start)s).")
                 % {
-                    "person": viewer.display_name(term.person),
+                    "person": names[term.person_id],
                     "post": words.text(term.title) or words.role(term.role),
                     "body": words.text(term.body.name, term.body.slug),
                     "start": date_full(term.start, words.lang),
@@ -292,18 +294,19 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
             )
         )
         for term in started:
-            others = (
+            others = list(
                 terms.filter(body_id=term.body_id, role=term.role, start__lte=term.start)
                 .filter(Q(end__isnull=True) | Q(end__gt=term.start))
                 .exclude(person_id=term.person_id)
                 .select_related("person")
             )
+            names = viewer.display_names([term.person, *(other.person for other in others)])
             for other in others:
                 warnings.append(
                     _("%(person)s and %(other)s would both hold %(post)s of %(body)s on %(day)s.")
                     % {
-                        "person": viewer.display_name(term.person),
-                        "other": viewer.display_name(other.person),
+                        "person": names[term.person_id],
+                        "other": names[other.person_id],
                         "post": words.role(term.role),
                         "body": words.text(term.body.name, term.body.slug),
                         "day": date_full(term.start, words.lang),
@@ -355,12 +358,14 @@ def _records(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
 
     lines: list[str] = []
     with words.active():
-        for award in Award.objects.filter(decision=decision).select_related("person", "honour"):
+        awards = list(Award.objects.filter(decision=decision).select_related("person", "honour"))
+        awarded = viewer.display_names(award.person for award in awards)
+        for award in awards:
             lines.append(
                 _("Awards %(honour)s to %(person)s.")
                 % {
                     "honour": words.text(award.honour.name, award.honour.slug),
-                    "person": viewer.display_name(award.person),
+                    "person": awarded[award.person_id],
                 }
             )
         tasks = Task.objects.filter(decision=decision).prefetch_related(
