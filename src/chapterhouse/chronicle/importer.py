@@ -68,6 +68,7 @@ from chapterhouse.registry.models import (
     Mandate,
     Organization,
     Person,
+    PersonAlias,
     PersonName,
     Role,
     Term,
@@ -379,8 +380,19 @@ class _Importer:
             self.pk[model] = dict(model._default_manager.values_list("slug", "pk"))
         return self.pk[model]
 
+    def person_aliases(self) -> dict[str, int]:
+        """Return the id → kept person's pk of every merged person (docs/decisions/0032)."""
+        if not hasattr(self, "_person_aliases"):
+            self._person_aliases: dict[str, int] = dict(
+                PersonAlias.objects.values_list("slug", "person_id")
+            )
+        return self._person_aliases
+
     def ref(self, model: type[Model], slug: str, path: str) -> int | None:
         pk = self.ids_of(model).get(slug)
+        if pk is None and model is Person:
+            # A file that names a merged person names the person they were merged into.
+            pk = self.person_aliases().get(slug)
         if pk is None:
             self.error(path, f"no {model._meta.verbose_name} with this id", slug)
         return pk
@@ -762,6 +774,10 @@ class _Importer:
         if not chunk:
             return
         ids = self.ids_of(Person)
+        # A merged person's entry is not recorded again: the merge is the newer statement,
+        # and what names them resolves to the kept person (`ref`).
+        aliases = self.person_aliases()
+        chunk = [(index, data) for index, data in chunk if data["id"] not in aliases]
         fresh = [(index, data) for index, data in chunk if data["id"] not in ids]
         known = [(index, data) for index, data in chunk if data["id"] in ids]
         insert_rows(

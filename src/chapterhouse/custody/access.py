@@ -311,6 +311,21 @@ def may_record_people(viewer: Viewer) -> bool:
     return viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE))
 
 
+def may_merge_people(viewer: Viewer, keep: Person, other: Person) -> bool:
+    """Whether the viewer may merge ``other`` into ``keep`` (or undo that merge): whoever
+    may edit BOTH people (officers of both custodian bodies or above, administrators).
+    Merging moves one person's whole record onto another, so it takes the right to change
+    each of them; a right over one of the two is not enough."""
+    return viewer.may_edit_person(keep) and viewer.may_edit_person(other)
+
+
+def may_list_duplicates(viewer: Viewer) -> bool:
+    """Whether the viewer may open the list of likely duplicates: those who may merge some
+    people at all (administrators and officers of a body); each pair shows only people
+    they may see."""
+    return may_record_people(viewer)
+
+
 def may_use_admin(user: Any) -> bool:
     """Whether a signed-in user may open the Django admin: active staff (administrators).
     Officers and everyone else work on the site, where each page checks their grants."""

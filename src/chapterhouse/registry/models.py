@@ -393,3 +393,39 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.slug} {self.role} @ {self.body.slug}"
+
+
+class PersonAlias(models.Model):
+    """The id of a person merged into another: it names the kept person from now on.
+
+    Old URLs of the id redirect to the kept person and a Chronicle that names it
+    resolves to them. The row also keeps what the merge moved (``moved``) and the
+    merged person as they were (``merged``), so that `person_unmerge` can undo it
+    (docs/decisions/0032).
+    """
+
+    slug = models.CharField(
+        max_length=100, unique=True, help_text="The merged person's id, now an alias."
+    )
+    # PROTECT: a kept person who is merged in turn hands their aliases on (the merge moves
+    # every row that names them, these too); nothing else may remove them.
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="aliases",
+        help_text="The person the id names now.",
+    )
+    merged_at = models.DateTimeField(help_text="When the merge was made (UTC).")
+    audit_entry = models.PositiveBigIntegerField(
+        help_text="The id of the merge's audit entry; later entries may build on it."
+    )
+    merged = models.JSONField(help_text="The merged person's row as it was (to restore it).")
+    moved = models.JSONField(
+        default=dict, help_text="What the merge moved, by model and field (to move it back)."
+    )
+
+    class Meta:
+        verbose_name_plural = "person aliases"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.person_id}"

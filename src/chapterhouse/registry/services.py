@@ -32,7 +32,15 @@ from chapterhouse.core.write_schema import (
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.registry.mandates import mandate_names
-from chapterhouse.registry.models import Body, BodyName, Mandate, Person, PersonName, Term
+from chapterhouse.registry.models import (
+    Body,
+    BodyName,
+    Mandate,
+    Person,
+    PersonAlias,
+    PersonName,
+    Term,
+)
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
@@ -662,7 +670,11 @@ def _new_person_id(
     """
 
     def taken(slug: str) -> bool:
-        return Person.objects.filter(slug=slug).exists()
+        # A merged person's id names the kept person for good (docs/decisions/0032).
+        return (
+            Person.objects.filter(slug=slug).exists()
+            or PersonAlias.objects.filter(slug=slug).exists()
+        )
 
     if may_choose_ids(viewer) and requested:
         if call_sign:

@@ -102,6 +102,8 @@ LABELS: dict[str, dict[str, Promise]] = {
         "export": pgettext_lazy("audit action", "exported"),
         "import": pgettext_lazy("audit action", "imported"),
         "erase": pgettext_lazy("audit action", "erased"),
+        "merge": pgettext_lazy("audit action", "merged"),
+        "unmerge": pgettext_lazy("audit action", "merge undone"),
         "grant": pgettext_lazy("audit action", "role granted"),
         "revoke": pgettext_lazy("audit action", "role revoked"),
         "invite": pgettext_lazy("audit action", "invited"),
