@@ -18,7 +18,7 @@ from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.meetings.models import Attendance, Decision, Document, Session
 from chapterhouse.newsroom.models import Article
-from chapterhouse.registry.merges import person_merge, person_unmerge
+from chapterhouse.registry.merges import person_merge
 from chapterhouse.registry.models import Body, Person, PersonAlias, PersonName, Term
 from chapterhouse.registry.services import person_update
 from chapterhouse.relations.models import Affiliation, Award, Honour, Partner, Task, TaskAssignee
@@ -159,8 +159,9 @@ def test_the_service_refuses_a_merge_into_oneself_and_a_member_without_rights(pe
     timur = Person.objects.get(slug="timur-akhmetov")
     with pytest.raises(ValidationError):
         person_merge(viewer=ADMIN, via="cli", at=AT, keep=timur, other=timur)
-    from chapterhouse.custody.access import viewer_for_user
     from django.contrib.auth.models import User
+
+    from chapterhouse.custody.access import viewer_for_user
 
     mia = viewer_for_user(
         User.objects.get(username="mia@chapterhouse.test"), on=dt.date(2026, 1, 1)
