@@ -95,7 +95,7 @@ class Command(TranslatedCommand):
         names = viewer.display_names(
             [person for pair in pairs for person in (pair.first, pair.second)]
         )
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "first": {"id": pair.first.slug, "name": names[pair.first.pk]},
                 "second": {"id": pair.second.slug, "name": names[pair.second.pk]},
