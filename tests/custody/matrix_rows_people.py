@@ -1,7 +1,8 @@
 """Authorization-matrix rows of the page that records a person (web/person_views.py), and
 of a private person under a newsroom grant (docs/decisions/0025).
 
-Officers of a body (bob, alice) and the administrator record people; mia (a plain
+Officers of a body (bob, alice) and the administrator record people and list likely
+duplicates; mia (a plain
 member), tanya (a translator) and charlie (no grant) get 403; anonymous visitors
 are sent to sign in. The edit page's rows stay in the matrix itself.
 
@@ -42,6 +43,15 @@ def plant() -> None:
 def rows(allowed: Any, everyone: set[str], signed_in: set[str], login: int) -> list[Any]:
     return [
         ("people/new/", "/people/new/", allowed(RECORDERS, no=403, anonymous=login)),
+        # Likely duplicates: for those who may merge some people (docs/decisions/0032); the
+        # merge and its undoing are POST-only (their writes: tests/web/test_person_merge_pages).
+        (
+            "people/duplicates/",
+            "/people/duplicates/",
+            allowed(RECORDERS, no=403, anonymous=login),
+        ),
+        ("people/merge/", "/people/merge/", allowed(set(), no=405, anonymous=login)),
+        ("people/unmerge/", "/people/unmerge/", allowed(set(), no=405, anonymous=login)),
         # A translator grant on her custodian body does not open a private person's page.
         ("people/<str:slug>/", f"/people/{NEWSROOM_PRIVATE}/", allowed(ABOVE_DEPT_3)),
     ]

@@ -134,7 +134,7 @@ def person_merge(
         if not may_merge_people(viewer, keep, other):
             raise PermissionDenied(
                 _("Only someone who may edit both people may merge them: %(people)s.")
-                % {"people": ", ".join(_named(viewer, person) for person in (keep, other))}
+                % {"people": f"{keep.slug}, {other.slug}"}
             )
         _refuse_overlaps(viewer, keep, other)
         relations = _relations()
@@ -284,7 +284,7 @@ def person_unmerge(*, viewer: Viewer, via: str, at: dt.datetime, alias: PersonAl
         if not may_merge_people(viewer, keep, other):
             raise PermissionDenied(
                 _("Only someone who may edit both people may undo their merge: %(people)s.")
-                % {"people": ", ".join(_named(viewer, person) for person in (keep, other))}
+                % {"people": f"{keep.slug}, {alias.slug}"}
             )
         newer = _newer_changes(alias)
         if newer:

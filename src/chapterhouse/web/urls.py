@@ -5,6 +5,7 @@ from django.urls import path
 from chapterhouse.web import (
     calendar_views,
     decision_views,
+    merge_views,
     person_views,
     relations_views,
     report_views,
@@ -42,6 +43,10 @@ urlpatterns = [
         name="decision_annul",
     ),
     path("people/new/", person_views.person_new, name="person_new"),
+    # Duplicates and merging (web/merge_views.py, docs/decisions/0032).
+    path("people/duplicates/", merge_views.person_duplicates, name="person_duplicates"),
+    path("people/merge/", merge_views.person_merge_view, name="person_merge"),
+    path("people/unmerge/", merge_views.person_unmerge_view, name="person_unmerge"),
     path("people/<str:slug>/edit/", person_views.person_edit, name="person_edit"),
     # Partners, honours and agreements (web/relations_views.py).
     path("partners/", relations_views.partner_list, name="partner_list"),

@@ -11,16 +11,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
-from chapterhouse.custody.access import may_record_people, viewer_of
+from chapterhouse.custody.access import may_list_duplicates, may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.newsroom import public as news
 from chapterhouse.registry import selectors as registry
+from chapterhouse.registry.merges import alias_of
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.language import interface_code
@@ -191,6 +192,11 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Person.objects.filter(viewer.people_filter(), slug=slug).prefetch_related("names").first()
     )
     if person is None:
+        # The id of a merged person names the kept one (docs/decisions/0032); the kept
+        # person must be visible, else the old id is as unknown as any other.
+        alias = alias_of(slug)
+        if alias is not None and viewer.visible_people([alias.person.pk]):
+            return redirect("web:person", alias.person.slug, permanent=False)
         # A person hidden from this visitor is indistinguishable from one never recorded.
         raise Http404(_("No person with this id."))
     history = registry.person_history(person=slug, viewer=viewer)
@@ -215,6 +221,9 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "affiliations": [row for row in affiliations if not row["private"]],
             "private_affiliations": [row for row in affiliations if row["private"]],
             "news": _news_about(request, person=slug),
+            "merged": (
+                list(person.aliases.order_by("slug")) if viewer.may_edit_person(person) else []
+            ),
         },
     )
 
@@ -242,6 +251,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "pager": _pager(page.number, paginator.num_pages, {"q": query} if query else {}),
             "may_record": may_record_people(viewer),
+            "may_list_duplicates": may_list_duplicates(viewer),
         },
     )
 

@@ -1,0 +1,146 @@
+"""The page of likely duplicates, merging from it, undoing on the person's page, and the
+old id's redirect (docs/decisions/0032), for each persona."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from chapterhouse.custody.models import AuditEntry
+from chapterhouse.registry.models import Body, Person, PersonAlias, Term
+from tests.conftest import sign_in
+from tests.custody.test_authorization_matrix import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+def plant_twin(custodian: str = "ec-kz") -> Person:
+    """Timur Akhmetov recorded a second time, in Cyrillic, with a post of his own."""
+    twin = Person.objects.create(
+        slug="timur-2", name="Тимур Ахметов", custodian=Body.objects.get(slug=custodian)
+    )
+    Term.objects.create(
+        person=twin,
+        body=Body.objects.get(slug="ec-kz"),
+        role="member",
+        start=dt.date(2019, 1, 1),
+        end=dt.date(2020, 1, 1),
+    )
+    return twin
+
+
+def client_of(personas, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, personas[persona])
+    return client
+
+
+def test_an_officer_sees_the_pair_with_its_reason_and_merges_it(personas):
+    plant_twin()
+    bob = client_of(personas, "bob")
+
+    people = bob.get("/people/").content.decode()
+    page = bob.get("/people/duplicates/").content.decode()
+
+    assert "/people/duplicates/" in people
+    assert "timur-2" in page and "timur-akhmetov" in page
+    assert "a matching name in another script" in page
+    response = bob.post("/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"})
+    assert response.status_code == 302 and response["Location"] == "/people/timur-akhmetov/"
+    shown = bob.get("/people/timur-akhmetov/").content.decode()
+    assert "is merged into this person" in shown and "Undo the merge" in shown
+    assert AuditEntry.objects.filter(action="merge", via="web").exists()
+
+
+def test_the_old_id_redirects_to_the_kept_person_and_the_merge_can_be_undone(personas):
+    plant_twin()
+    bob = client_of(personas, "bob")
+    bob.post("/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"})
+
+    old = bob.get("/people/timur-2/")
+    assert old.status_code == 302 and old["Location"] == "/people/timur-akhmetov/"
+    # The public old id of a public person redirects for a visitor too.
+    assert Client().get("/people/timur-2/")["Location"] == "/people/timur-akhmetov/"
+
+    undone = bob.post("/people/unmerge/", {"other": "timur-2"})
+    assert undone.status_code == 302 and undone["Location"] == "/people/timur-2/"
+    assert bob.get("/people/timur-2/").status_code == 200
+    assert not PersonAlias.objects.exists()
+
+
+def test_a_refused_merge_says_why_and_changes_nothing(personas):
+    twin = plant_twin()
+    Term.objects.create(
+        person=twin,
+        body=Body.objects.get(slug="ec-kz"),
+        role="ideological_secretary",
+        start=dt.date(2023, 1, 1),
+    )
+    bob = client_of(personas, "bob")
+
+    response = bob.post(
+        "/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"}, follow=True
+    )
+
+    assert "overlapping terms" in response.content.decode()
+    assert Person.objects.filter(slug="timur-2").exists()
+
+
+def test_the_old_id_of_a_hidden_kept_person_is_as_unknown_as_any(personas):
+    plant_twin()
+    client_of(personas, "admin").post(
+        "/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"}
+    )
+    Person.objects.filter(slug="timur-akhmetov").update(public=False)
+
+    assert client_of(personas, "charlie").get("/people/timur-2/").status_code == 404
+
+
+# Who may merge the pair (both kept by ec-kz): officers of ec-kz or above and the
+# administrator; a member who may not see timur-2 gets 404, as for a missing person.
+MERGE_STATUS = {
+    "anonymous": 302,
+    "charlie": 404,
+    "mia": 404,
+    "tanya": 404,
+    "bob": 302,
+    "alice": 302,
+    "admin": 302,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_may_merge_and_unmerge_as_the_matrix_says(persona, personas):
+    plant_twin()
+    client = client_of(personas, persona)
+
+    merged = client.post("/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"})
+
+    assert merged.status_code == MERGE_STATUS[persona]
+    done = PersonAlias.objects.filter(slug="timur-2").exists()
+    assert done == (persona in {"bob", "alice", "admin"})
+    if not done:
+        client_of(personas, "admin").post(
+            "/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"}
+        )
+    undone = client.post("/people/unmerge/", {"other": "timur-2"})
+    # The kept person is public: those who may see only them are refused, not told "none".
+    assert undone.status_code == {**MERGE_STATUS, "charlie": 403, "mia": 403, "tanya": 403}[persona]
+    assert Person.objects.filter(slug="timur-2").exists() == (persona in {"bob", "alice", "admin"})
+
+
+def test_an_officer_of_only_one_of_the_two_is_refused(personas):
+    twin = plant_twin(custodian="rc-pt")
+    twin.public = True
+    twin.save()
+    bob = client_of(personas, "bob")
+
+    page = bob.get("/people/duplicates/").content.decode()
+    response = bob.post("/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"})
+
+    assert "Merge timur-2 into timur-akhmetov" not in page
+    assert response.status_code == 403
+    assert not PersonAlias.objects.exists()
