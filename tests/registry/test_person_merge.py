@@ -294,3 +294,17 @@ def test_an_import_that_names_a_merged_person_resolves_to_the_kept_one(demo, tmp
     assert Term.objects.filter(
         person__slug="timur-akhmetov", role="member", start=dt.date(2015, 1, 1)
     ).exists()
+
+
+def test_erasing_the_kept_person_erases_the_merged_record_kept_for_undo(demo):
+    from chapterhouse.custody.services import person_erase
+
+    twin_of_timur(notes="met at the 2019 congress", contact={"phone": "+7 700 000 00 00"})
+    run("merge", "timur-akhmetov", "timur-2")
+
+    person_erase(viewer=ADMIN, via="cli", person=Person.objects.get(slug="timur-akhmetov"), at=AT)
+
+    kept = json.dumps(PersonAlias.objects.get(slug="timur-2").merged, ensure_ascii=False)
+    assert "Тимур" not in kept and "2019 congress" not in kept and "+7 700" not in kept
+    with pytest.raises(CommandError, match="newer changes build on it"):
+        run("unmerge", "timur-2")

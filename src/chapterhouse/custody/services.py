@@ -29,7 +29,7 @@ from chapterhouse.custody.access import (
     viewer_for_user,
 )
 from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
-from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.models import Body, Person, PersonAlias
 
 TOKEN_PREFIX = "chp_"
 
@@ -588,6 +588,23 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
     person.extra = None
     person.erased = at
     person.save()
+    # The records merged into this person, kept to undo a merge, are the same person's
+    # data (docs/decisions/0032); after the erasure's own audit entry no undo is possible.
+    for alias in PersonAlias.objects.select_for_update().filter(person=person):
+        fields = {
+            **alias.merged.get("fields", {}),
+            "name": person.name,
+            "given": "",
+            "family": "",
+            "patronymic": "",
+            "call_sign": "",
+            "born": None,
+            "contact": {},
+            "notes": "",
+            "extra": None,
+        }
+        alias.merged = {**alias.merged, "fields": fields}
+        alias.save(update_fields=["merged"])
     unlinked = Account.objects.filter(person=person).update(person=None)
     erasure = audit_record(
         viewer=viewer,
