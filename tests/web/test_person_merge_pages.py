@@ -144,3 +144,19 @@ def test_an_officer_of_only_one_of_the_two_is_refused(personas):
     assert "Merge timur-2 into timur-akhmetov" not in page
     assert response.status_code == 403
     assert not PersonAlias.objects.exists()
+
+
+def test_the_api_answers_the_old_id_with_the_kept_person(personas):
+    plant_twin()
+    client_of(personas, "admin").post(
+        "/people/merge/", {"keep": "timur-akhmetov", "other": "timur-2"}
+    )
+
+    detail = Client().get("/api/v1/people/timur-2")
+    history = Client().get("/api/v1/people/timur-2/history")
+
+    assert detail.status_code == 200 and detail.json()["id"] == "timur-akhmetov"
+    assert history.status_code == 200
+    assert any(term["role"] == "member" for term in history.json()["terms"])
+    Person.objects.filter(slug="timur-akhmetov").update(public=False)
+    assert Client().get("/api/v1/people/timur-2").status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -30,8 +31,9 @@ from chapterhouse.api.schemas import (
     PersonOut,
     PersonPage,
 )
-from chapterhouse.custody.access import viewer_of
+from chapterhouse.custody.access import Viewer, viewer_of
 from chapterhouse.registry import selectors as registry
+from chapterhouse.registry.merges import alias_of
 from chapterhouse.registry.models import Body, Organization
 
 router = Router(tags=["registry"])
@@ -87,14 +89,35 @@ def people(
 
 @router.get("/people/{id}", response={200: PersonOut, **NOT_FOUND})
 def person(request: HttpRequest, id: str) -> dict:
-    """Return a person's names and, under `personal`, their personal data."""
-    return found_or_404("person", id, selectors.person_detail, person=id, viewer=viewer_of(request))
+    """Return a person's names and, under `personal`, their personal data. The id of a
+    merged person answers with the person they were merged into."""
+    viewer = viewer_of(request)
+    try:
+        return selectors.person_detail(person=id, viewer=viewer)
+    except ObjectDoesNotExist:
+        kept = _kept_person(id, viewer)
+        return found_or_404("person", id, selectors.person_detail, person=kept, viewer=viewer)
 
 
 @router.get("/people/{id}/history", response={200: HistoryOut, **NOT_FOUND})
 def person_history(request: HttpRequest, id: str) -> dict:
-    """Return every post the person held, their outside posts and honours, in time order."""
-    return found_or_404("person", id, registry.person_history, person=id, viewer=viewer_of(request))
+    """Return every post the person held, their outside posts and honours, in time order
+    (for the id of a merged person: those of the person they were merged into)."""
+    viewer = viewer_of(request)
+    try:
+        return registry.person_history(person=id, viewer=viewer)
+    except ObjectDoesNotExist:
+        kept = _kept_person(id, viewer)
+        return found_or_404("person", id, registry.person_history, person=kept, viewer=viewer)
+
+
+def _kept_person(slug: str, viewer: Viewer) -> str:
+    """Return the id that a merged person's ``slug`` names now, or ``slug`` itself
+    (docs/decisions/0032); a kept person the viewer may not see is not told of."""
+    alias = alias_of(slug)
+    if alias is None or not viewer.visible_people([alias.person.pk]):
+        return slug
+    return alias.person.slug
 
 
 @router.get("/orgchart", response={200: OrgchartOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
