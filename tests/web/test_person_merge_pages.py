@@ -160,3 +160,20 @@ def test_the_api_answers_the_old_id_with_the_kept_person(personas):
     assert any(term["role"] == "member" for term in history.json()["terms"])
     Person.objects.filter(slug="timur-akhmetov").update(public=False)
     assert Client().get("/api/v1/people/timur-2").status_code == 404
+
+
+@pytest.mark.parametrize("twins", [1, 6])
+def test_the_duplicates_page_runs_the_same_queries_whatever_the_number_of_pairs(
+    twins, personas, django_assert_max_num_queries
+):
+    kz = Body.objects.get(slug="ec-kz")
+    for number in range(twins):
+        Person.objects.create(slug=f"olga-{number}", name="Ольга Смирнова", custodian=kz)
+    bob = client_of(personas, "bob")
+
+    # Session, user, grants, viewer; the people and their variants; the pairs' rows and
+    # their names in the reader's script; the menu.
+    with django_assert_max_num_queries(11):
+        page = bob.get("/people/duplicates/")
+
+    assert page.content.decode().count("olga-") >= twins
