@@ -24,13 +24,19 @@ from chapterhouse.registry.models import (
     Mandate,
     Organization,
     Person,
+    PersonAlias,
     PersonName,
     Role,
     Term,
 )
 from chapterhouse.registry.services import person_create, person_snapshot, person_update
 from chapterhouse.relations.models import Affiliation
-from chapterhouse.web.admin_helpers import ReadOnlyInline, RecordedByDecisionsAdmin, text_column
+from chapterhouse.web.admin_helpers import (
+    ReadOnlyInline,
+    ReadOnlyPermissions,
+    RecordedByDecisionsAdmin,
+    text_column,
+)
 
 
 @admin.register(Organization)
@@ -227,3 +233,16 @@ class TermAdmin(RecordedByDecisionsAdmin):
     list_select_related = ["person", "body", "decision"]
     autocomplete_fields = ["person", "body", "decision", "ended_by"]
     date_hierarchy = "start"
+
+
+@admin.register(PersonAlias)
+class PersonAliasAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """The ids of merged people (docs/decisions/0032): read here; made and undone only by
+    `chapterhouse people merge|unmerge` or the "Likely duplicates" page, which move the
+    records and write the audit entry."""
+
+    list_display = ["slug", "person", "merged_at"]
+    search_fields = ["slug", "person__slug"]
+    list_select_related = ["person"]
+    fields = ["slug", "person", "merged_at", "audit_entry"]
+    readonly_fields = ["slug", "person", "merged_at", "audit_entry"]
