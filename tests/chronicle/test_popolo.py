@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ from chapterhouse.chronicle.importer import ChronicleInvalid
 from chapterhouse.chronicle.popolo import popolo_import
 from chapterhouse.chronicle.popolo_export import popolo_export
 from chapterhouse.custody.access import ADMIN, ANONYMOUS, viewer_for_scope
+from chapterhouse.custody.models import AuditEntry
 from chapterhouse.registry.models import Body, Person, Term
 from chapterhouse.registry.selectors import orgchart_as_of
 
@@ -106,7 +108,11 @@ def small() -> dict[str, Any]:
                 "identifiers": [{"identifier": "Q1", "scheme": "wikidata"}],
                 "links": [{"url": "https://example.org/anna"}],
             },
-            {"id": "p2", "name": "Boris Ivanov"},
+            {
+                "id": "p2",
+                "name": "Boris Ivanov",
+                "other_names": [{"name": "Boris Smirnov", "note": "Birth name"}],
+            },
         ],
         "organizations": [
             {"id": "house", "name": "House", "classification": "legislature"},
@@ -267,10 +273,26 @@ def test_a_member_of_two_periods_holds_one_seat_at_a_time(tmp_path: Path) -> Non
     ]
 
 
-def test_the_import_command_reads_popolo(tmp_path: Path) -> None:
-    out = io.StringIO()
-    call_command("import", str(write(tmp_path, small())), "--format", "popolo", stdout=out)
+def test_a_birth_name_keeps_its_kind_and_its_note(tmp_path: Path) -> None:
+    popolo_import(write(tmp_path, small()))
 
+    boris = Person.objects.get(slug="p2")
+    assert [(n.name, n.kind) for n in boris.names.all()] == [("Boris Smirnov", "birth")]
+    exported = json.loads(export())["persons"][1]
+    assert exported["other_names"] == [{"name": "Boris Smirnov", "note": "Birth name"}]
+
+
+def test_the_import_command_reads_popolo_and_the_audit_trail_names_the_file(
+    tmp_path: Path,
+) -> None:
+    out = io.StringIO()
+    path = write(tmp_path, small())
+    call_command("import", str(path), "--format", "popolo", stdout=out)
+
+    entry = AuditEntry.objects.get(object_type="chronicle")
+    assert entry.after is not None
+    assert entry.after["file"] == "file.popolo.json"
+    assert entry.after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert "file.popolo.json: 10 created, 0 updated, 0 unchanged." in out.getvalue()
     target = tmp_path / "out.json"
     call_command("export", "--format", "popolo", "--output", str(target), stderr=io.StringIO())

@@ -27,7 +27,12 @@ from typing import IO, Any, BinaryIO, Final
 import ijson
 from anyascii import anyascii
 
-from chapterhouse.chronicle.importer import ImportResult, Progress, chronicle_import
+from chapterhouse.chronicle.importer import (
+    ImportResult,
+    Progress,
+    _HashingReader,
+    chronicle_import,
+)
 from chapterhouse.chronicle.reader import (
     MISSING,
     ChronicleError,
@@ -497,6 +502,9 @@ class _Translation:
                 if value:
                     person[key] = value
             rest = {k: v for k, v in item.items() if k not in _PERSON_FIELDS}
+            others = item.get("other_names") or []
+            if any(isinstance(o, dict) and set(o) - {"name", "lang"} for o in others):
+                rest["other_names"] = others  # notes and dates a name variant has no field for
             if rest:
                 person["extra"] = {EXTRA_KEY: rest}
             self.origins[f"people[{len(people)}]"] = _Origin(path, _PERSON_KEYS)
@@ -695,14 +703,18 @@ def popolo_import(
         name = path.name
         try:
             with path.open("rb") as fp:
-                document, translation = popolo_to_chronicle(fp)
+                hashing = _HashingReader(fp)
+                document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+                sha256 = hashing.hexdigest()
         except OSError as error:
             raise ChronicleInvalid(
                 [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
             ) from None
     else:
         name = str(getattr(source, "name", "-"))
-        document, translation = popolo_to_chronicle(source)
+        hashing = _HashingReader(source)
+        document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+        sha256 = hashing.hexdigest()
     with tempfile.TemporaryFile() as spill:
         spill.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
         spill.seek(0)
@@ -714,6 +726,7 @@ def popolo_import(
                 via=via,
                 at=at,
                 on_wait=on_wait,
+                source_sha256=sha256,
             )
         except ChronicleInvalid as invalid:
             raise ChronicleInvalid(
