@@ -21,7 +21,7 @@ from chapterhouse.chronicle.popolo import popolo_import
 from chapterhouse.chronicle.popolo_export import popolo_export
 from chapterhouse.custody.access import ADMIN, ANONYMOUS, viewer_for_scope
 from chapterhouse.custody.models import AuditEntry
-from chapterhouse.registry.models import Body, Person, Term
+from chapterhouse.registry.models import Body, Person, Role, Term
 from chapterhouse.registry.selectors import orgchart_as_of
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +280,26 @@ def test_a_birth_name_keeps_its_kind_and_its_note(tmp_path: Path) -> None:
     assert [(n.name, n.kind) for n in boris.names.all()] == [("Boris Smirnov", "birth")]
     exported = json.loads(export())["persons"][1]
     assert exported["other_names"] == [{"name": "Boris Smirnov", "note": "Birth name"}]
+
+
+def test_a_post_becomes_a_role_and_comes_back_as_the_post(tmp_path: Path) -> None:
+    data = small()
+    data["posts"] = [
+        {"id": "post/speaker", "label": "Speaker", "role": "chair", "organization_id": "house"}
+    ]
+    data["memberships"][2]["post_id"] = "post/speaker"
+    popolo_import(write(tmp_path, data))
+
+    term = Term.objects.get(person__slug="p2")
+    assert term.role == "post-speaker"
+    assert Role.objects.get(slug="post-speaker").name == "Speaker"
+    document = json.loads(export())
+    assert document["posts"] == [
+        {"id": "post-speaker", "label": "Speaker", "role": "chair", "organization_id": "house"}
+    ]
+    membership = next(m for m in document["memberships"] if m["person_id"] == "p2")
+    assert (membership["post_id"], membership["role"]) == ("post-speaker", "chair")
+    assert schema_errors(document) == []
 
 
 def test_the_import_command_reads_popolo_and_the_audit_trail_names_the_file(
