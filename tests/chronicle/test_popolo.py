@@ -201,6 +201,21 @@ def test_importing_the_same_file_twice_changes_nothing() -> None:
     assert again.total("updated") == 0
 
 
+def test_a_second_import_keeps_what_popolo_cannot_say(tmp_path: Path) -> None:
+    path = write(tmp_path, small())
+    popolo_import(path)
+    Person.objects.filter(slug="p2").update(public=True, call_sign="Owl", notes="Met in May.")
+    Body.objects.filter(slug="house").update(countries=["MD"], internal=True)
+
+    again = popolo_import(path)
+
+    assert again.total("updated") == 0
+    boris = Person.objects.get(slug="p2")
+    assert (boris.public, boris.call_sign, boris.notes) == (True, "Owl", "Met in May.")
+    house = Body.objects.get(slug="house")
+    assert (house.countries, house.internal) == (["MD"], True)
+
+
 def test_our_export_is_valid_popolo_and_imports_to_the_same_org_chart(
     tmp_path: Path, django_db_blocker: Any
 ) -> None:

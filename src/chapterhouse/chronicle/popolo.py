@@ -27,6 +27,7 @@ from typing import IO, Any, BinaryIO, Final
 import ijson
 from anyascii import anyascii
 
+from chapterhouse.chronicle.exporter import body_object, person_object
 from chapterhouse.chronicle.importer import (
     ImportResult,
     Progress,
@@ -48,7 +49,7 @@ from chapterhouse.chronicle.schema import SLUG_MAX_LENGTH, SLUG_PATTERN
 from chapterhouse.core.partial_dates import InvalidPartialDate, end_of, start_of
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import Viewer
-from chapterhouse.registry.models import BodyKind, Organization, Role
+from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role
 
 POPOLO_SECTIONS: Final = ("persons", "organizations", "memberships", "posts", "events", "areas")
 POPOLO_KEYS: Final = (*POPOLO_SECTIONS, "meta")
@@ -335,6 +336,7 @@ class _Translation:
             for slug, role in self.roles.items()
             if EXTRA_KEY in role.get("extra", {}) or slug not in known_roles
         ]
+        _keep_what_popolo_does_not_say(bodies, people)
         document["bodies"] = bodies
         document["people"] = people
         document["terms"] = terms
@@ -642,6 +644,40 @@ class _Translation:
             tail = ""  # one Chronicle field from several contact details
         popolo_key = origin.keys.get(key, EXTRA_KEY if key == "extra" else key)
         return ChronicleError(_join(origin.path, popolo_key) + tail, error.message, value)
+
+
+def _keep_what_popolo_does_not_say(
+    bodies: list[dict[str, Any]], people: list[dict[str, Any]]
+) -> None:
+    """Fill in, for bodies and people already recorded, what the Popolo file cannot say.
+
+    A Chronicle import makes each object what the file says; Popolo has no
+    place for a body's mandates or countries, a person's custodian, call sign,
+    visibility or notes, so silence there must keep what is recorded, not
+    erase it. Values the Popolo file does give (a birth date, a parent) win.
+    Two queries per object kind, whatever the number of objects.
+    """
+    by_slug = {body["id"]: body for body in bodies}
+    mandates: dict[int, list[str]] = defaultdict(list)
+    for body_id, slug in (
+        Mandate.objects.filter(
+            body__slug__in=list(by_slug), decision__isnull=True, transferred_from__isnull=True
+        )
+        .order_by("pk")
+        .values_list("body_id", "slug")
+    ):
+        mandates[body_id].append(slug)
+    for stored in Body.objects.filter(slug__in=list(by_slug)).select_related("parent"):
+        recorded = body_object(stored, mandates.get(stored.pk, []))
+        for key, value in recorded.items():
+            by_slug[stored.slug].setdefault(key, value)
+    people_by_slug = {person["id"]: person for person in people}
+    recorded_people = Person.objects.filter(slug__in=list(people_by_slug)).select_related(
+        "custodian"
+    )
+    for stored_person in recorded_people.prefetch_related("names", "affiliations__partner"):
+        for key, value in person_object(stored_person).items():
+            people_by_slug[stored_person.slug].setdefault(key, value)
 
 
 def _text(name: str, lang: Any) -> Any:
