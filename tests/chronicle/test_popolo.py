@@ -288,6 +288,21 @@ def test_a_member_of_two_periods_holds_one_seat_at_a_time(tmp_path: Path) -> Non
     ]
 
 
+def test_an_internal_body_is_left_out_of_the_public_export_with_its_memberships(
+    tmp_path: Path,
+) -> None:
+    popolo_import(write(tmp_path, small()))
+    Person.objects.update(public=True)
+    Body.objects.filter(slug="house").update(internal=True)
+
+    document = json.loads(export(ANONYMOUS))
+
+    assert [o["id"] for o in document["organizations"]] == ["party-green"]
+    assert document["memberships"] == []
+    assert [e["id"] for e in document["events"]] == []
+    assert {p["id"] for p in document["persons"]} == {"p1", "p2"}
+
+
 def test_a_birth_name_keeps_its_kind_and_its_note(tmp_path: Path) -> None:
     popolo_import(write(tmp_path, small()))
 
@@ -347,6 +362,16 @@ def test_a_membership_of_a_missing_person_is_refused_at_its_path(tmp_path: Path)
 
     assert refused(tmp_path, data) == [
         "memberships[2].person_id: no person with this id, got 'nobody'"
+    ]
+    assert nothing_imported()
+
+
+def test_a_membership_of_a_missing_organization_is_refused_at_its_path(tmp_path: Path) -> None:
+    data = small()
+    data["memberships"][0]["organization_id"] = "party/none"
+
+    assert refused(tmp_path, data) == [
+        "memberships[0].organization_id: no body with this id, got 'party/none'"
     ]
     assert nothing_imported()
 

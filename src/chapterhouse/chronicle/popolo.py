@@ -387,6 +387,7 @@ class _Translation:
                 body["aliases"] = aliases
             if parent is not None:
                 body["parent"] = popolo_slug(parent)
+                self.originals.setdefault(body["parent"], parent)
             if founded:
                 body["founded"] = founded
             if dissolved:
@@ -597,6 +598,8 @@ class _Translation:
                 self.roles.setdefault(
                     role, {"id": role, "name": role_name or "member", "rank": 100}
                 )
+            for reference in (person, organization):
+                self.originals.setdefault(popolo_slug(reference), reference)
             term: dict[str, Any] = {
                 "person": popolo_slug(person),
                 "body": popolo_slug(organization),
