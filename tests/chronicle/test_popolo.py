@@ -426,6 +426,20 @@ def test_an_error_the_chronicle_importer_finds_points_into_the_popolo_file(
     assert nothing_imported()
 
 
+def test_a_date_taken_from_the_legislative_period_is_blamed_on_the_period(
+    tmp_path: Path,
+) -> None:
+    data = small()
+    data["organizations"][0]["founding_date"] = "2018"
+    del data["memberships"][1:]
+
+    errors = refused(tmp_path, data)
+
+    assert len(errors) == 1
+    assert errors[0].startswith("events[0].start_date: body house does not exist then")
+    assert nothing_imported()
+
+
 def test_the_command_says_where_and_imports_nothing(tmp_path: Path) -> None:
     data = small()
     data["memberships"][1]["legislative_period_id"] = "term/9"
