@@ -382,7 +382,18 @@ def test_a_legislative_period_without_dates_is_refused(tmp_path: Path) -> None:
 
     errors = refused(tmp_path, data)
 
-    assert errors[0].startswith("events[1].start_date: required key is missing")
+    assert errors == [
+        "events[1].start_date: required key is missing: a legislative period needs a "
+        "start_date (its memberships take their dates from it)"
+    ]
+    data["events"][1]["start_date"] = None
+    assert refused(tmp_path, data) == errors
+    data["memberships"][2]["start_date"] = None
+    assert refused(tmp_path, data) == [
+        *errors,
+        "memberships[2].start_date: required key is missing: a membership needs a start_date"
+        " or a legislative_period_id whose event has one",
+    ]
     assert nothing_imported()
 
 

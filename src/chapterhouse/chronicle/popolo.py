@@ -435,7 +435,7 @@ class _Translation:
                 continue
             start = self.date(item, "start_date", path)
             end = self.date(item, "end_date", path)
-            if start is None and "start_date" not in item:
+            if start is None and item.get("start_date") is None:
                 self.error(
                     f"{path}.start_date",
                     "required key is missing: a legislative period needs a start_date "
@@ -572,14 +572,15 @@ class _Translation:
                     )
                     continue
                 period_index, period_start, period_end = periods[period_id]
-                if start is None and "start_date" not in item:
+                if start is None and item.get("start_date") is None:
                     start = period_start
                     elsewhere["start"] = f"events[{period_index}].start_date"
-                if end is None and "end_date" not in item:
+                if end is None and item.get("end_date") is None:
                     end = period_end
                     elsewhere["end"] = f"events[{period_index}].end_date"
             if start is None:
-                if "start_date" not in item and period_id is None:
+                # A bad start_date, or a period without one, was reported where it is.
+                if item.get("start_date") is None and period_id is None:
                     self.error(
                         f"{path}.start_date",
                         "required key is missing: a membership needs a start_date or a "
