@@ -13,6 +13,9 @@ import jsonschema
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
@@ -460,3 +463,73 @@ def test_the_command_says_where_and_imports_nothing(tmp_path: Path) -> None:
 
     assert "memberships[1].legislative_period_id" in err.getvalue()
     assert nothing_imported()
+
+
+# --- any file of the shape: round trip ------------------------------------------------------
+
+
+class Rollback(Exception):
+    """Raised to undo one example's writes."""
+
+
+@st.composite
+def popolo_files(draw: st.DrawFn) -> dict[str, Any]:
+    """Draw a Popolo file: people, one legislature, periods, memberships in them or dated."""
+    n_people = draw(st.integers(1, 5))
+    persons = [
+        {
+            "id": f"P/{i}",
+            "name": draw(st.sampled_from(["Анна", "Kim Yun-deok", "Sjögren", "张伟"])) + f" {i}",
+        }
+        for i in range(n_people)
+    ]
+    starts = sorted(draw(st.sets(st.integers(2000, 2030), min_size=1, max_size=3)))
+    events = [
+        {
+            "id": f"term/{n}",
+            "classification": "legislative period",
+            "organization_id": "House",
+            "start_date": str(year),
+            **({"end_date": str(year + 4)} if draw(st.booleans()) else {}),
+        }
+        for n, year in enumerate(starts)
+    ]
+    memberships = []
+    for i in range(n_people):
+        for event in draw(st.lists(st.sampled_from(events), unique_by=lambda e: e["id"])):
+            memberships.append(
+                {
+                    "person_id": f"P/{i}",
+                    "organization_id": "House",
+                    "role": draw(st.sampled_from(["member", "Deputy Chair"])),
+                    "legislative_period_id": event["id"],
+                }
+            )
+    return {
+        "persons": persons,
+        "organizations": [{"id": "House", "name": "House", "classification": "legislature"}],
+        "memberships": memberships,
+        "events": events,
+    }
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=popolo_files())
+def test_any_file_imports_exports_and_imports_to_the_same_org_chart(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    days = [f"{year}-06-01" for year in range(1999, 2036)]
+    results: list[tuple[list[Any], str]] = []
+    for text in [json.dumps(data, ensure_ascii=False), None]:
+        try:
+            with transaction.atomic():
+                popolo_import(write(tmp_path, text if text is not None else results[0][1]))
+                results.append((charts(days), export()))
+                raise Rollback
+        except Rollback:
+            pass
+    (first_charts, first_export), (second_charts, second_export) = results
+    assert second_charts == first_charts
+    assert second_export == first_export
