@@ -1692,6 +1692,7 @@ def chronicle_import(
     via: str = "cli",
     at: dt.datetime | None = None,
     on_wait: Callable[[], None] | None = None,
+    source_sha256: str | None = None,
 ) -> ImportResult:
     """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
 
@@ -1700,6 +1701,9 @@ def chronicle_import(
     recorded in the audit trail in the same transaction: who, which file (name
     and SHA-256) and, for every object that existed and was changed, its fields
     before and after (objects it creates are counted, not listed).
+
+    ``source_sha256`` is the digest the audit trail records instead of the file's own:
+    an import translated from another format (Popolo) records the original file's.
 
     Imports run one at a time: one that finds another writing calls ``on_wait``
     once and waits for it to finish (see core.locks.import_lock).
@@ -1733,7 +1737,7 @@ def chronicle_import(
             spills = importer.validate(reader, spill_dir, size)  # type: ignore[arg-type]
         if importer.errors:
             raise ChronicleInvalid(importer.errors)
-        sha256 = reader.hexdigest()
+        sha256 = source_sha256 or reader.hexdigest()
         with transaction.atomic():
             import_lock(on_wait=on_wait)
             with suppress(_Abort):

@@ -1,4 +1,6 @@
-"""``chapterhouse export [--public | --scope BODY] [--output FILE]``: write a Chronicle.
+"""``chapterhouse export [--format popolo] [--public | --scope BODY] [--output FILE]``.
+
+Writes a Chronicle, or with ``--format popolo`` a Popolo JSON document.
 
 Plain ``export`` is the operator's full export. ``--public`` writes only what
 an anonymous visitor may see; ``--scope BODY`` only what the officers of BODY
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chapterhouse.chronicle.exporter import chronicle_export
+from chapterhouse.chronicle.popolo_export import popolo_export
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN, ANONYMOUS, Viewer, viewer_for_scope
 from chapterhouse.registry.models import Body
@@ -28,6 +31,12 @@ class Command(TranslatedCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", help="write to this file instead of stdout")
+        parser.add_argument(
+            "--format",
+            choices=("chronicle", "popolo"),
+            default="chronicle",
+            help="write a Chronicle (default) or Popolo JSON",
+        )
         audience = parser.add_mutually_exclusive_group()
         audience.add_argument(
             "--public",
@@ -45,8 +54,14 @@ class Command(TranslatedCommand):
         # A restricted export holds the articles published by now.
         now = timezone.now()
         output = options.get("output")
+
+        def write(out: Any) -> dict[str, int]:
+            if options.get("format") == "popolo":
+                return popolo_export(out, viewer=viewer)
+            return chronicle_export(out, viewer=viewer, at=now)
+
         if not output:
-            chronicle_export(sys.stdout, viewer=viewer, at=now)
+            write(sys.stdout)
             return
         target = Path(output)
         if not target.parent.is_dir():
@@ -58,7 +73,7 @@ class Command(TranslatedCommand):
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                counts = chronicle_export(out, viewer=viewer, at=now)
+                counts = write(out)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -16,15 +16,22 @@ from chapterhouse.chronicle.management.commands._progress import (
     BAR_THRESHOLD_BYTES,
     RichImportProgress,
 )
+from chapterhouse.chronicle.popolo import popolo_import
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
 
 
 class Command(TranslatedCommand):
-    help = "Import a Chronicle file (all or nothing); '-' reads standard input."
+    help = "Import a Chronicle or Popolo file (all or nothing); '-' reads standard input."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="the Chronicle JSON file, or - for standard input")
+        parser.add_argument("file", help="the JSON file, or - for standard input")
+        parser.add_argument(
+            "--format",
+            choices=("chronicle", "popolo"),
+            default="chronicle",
+            help="the file's format: a Chronicle (default) or Popolo JSON",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["file"]
@@ -41,7 +48,8 @@ class Command(TranslatedCommand):
             with RichImportProgress(enabled=big) as progress:
                 # The command line is the operator's: it acts as the administrator, and
                 # the audit trail names the operator's login.
-                result = chronicle_import(
+                load = popolo_import if options["format"] == "popolo" else chronicle_import
+                result = load(
                     source,
                     progress=progress,
                     viewer=operator_viewer(),

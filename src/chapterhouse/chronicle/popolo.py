@@ -1,0 +1,777 @@
+"""Import a Popolo JSON file by translating it into a Chronicle and importing that.
+
+Popolo (the Open Civic Data vocabulary: persons, organizations, memberships,
+posts, events) says less than a Chronicle, so every Popolo file has an
+equivalent Chronicle document: organizations become bodies, persons people,
+memberships standing terms, posts roles. The document goes through
+:func:`~chapterhouse.chronicle.importer.chronicle_import`, so a Popolo import is
+all or nothing, idempotent and audited exactly like a Chronicle import; the
+errors that importer finds are mapped back to the Popolo file's own JSON paths
+(``terms[3].person`` becomes ``memberships[12].person_id``). The mapping, and
+where each Popolo field is kept, is docs/decisions/0033-popolo.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Final
+
+import ijson
+from anyascii import anyascii
+
+from chapterhouse.chronicle.exporter import body_object, person_object
+from chapterhouse.chronicle.importer import (
+    ImportResult,
+    Progress,
+    _HashingReader,
+    chronicle_import,
+)
+from chapterhouse.chronicle.reader import (
+    MISSING,
+    ChronicleError,
+    ChronicleInvalid,
+    _build,
+    _event_noun,
+    _join,
+    _skip,
+    _TrackedReader,
+    _Unreadable,
+)
+from chapterhouse.chronicle.schema import SLUG_MAX_LENGTH, SLUG_PATTERN
+from chapterhouse.core.partial_dates import InvalidPartialDate, end_of, start_of
+from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
+from chapterhouse.custody.access import Viewer
+from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role
+
+POPOLO_SECTIONS: Final = ("persons", "organizations", "memberships", "posts", "events", "areas")
+POPOLO_KEYS: Final = (*POPOLO_SECTIONS, "meta")
+LEGISLATIVE_PERIOD: Final = "legislative period"
+# Where what has no column of its own is kept: the `extra` of a body, person or role,
+# and the organization's top-level extra, under this key.
+EXTRA_KEY: Final = "popolo"
+
+_SLUG = re.compile(SLUG_PATTERN)
+_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}){0,2}$")
+_NOT_SLUG = re.compile(r"[^a-z0-9\-_.]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Popolo person fields that become Chronicle fields; every other field is kept in extra.
+_PERSON_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "other_names",
+        "given_name",
+        "family_name",
+        "patronymic_name",
+        "birth_date",
+        "honorific_prefix",
+        "email",
+        "contact_details",
+        "memberships",
+    }
+)
+_ORGANIZATION_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "other_names",
+        "classification",
+        "parent_id",
+        "founding_date",
+        "dissolution_date",
+    }
+)
+_MEMBERSHIP_FIELDS = frozenset(
+    {"person_id", "organization_id", "role", "post_id", "start_date", "end_date", "label"}
+)
+# Memberships' references to other Popolo objects, kept with the term in our ids.
+_MEMBERSHIP_REFERENCES = ("on_behalf_of_id", "area_id", "legislative_period_id", "post_id")
+_NAME_KINDS = {"birth name": "birth", "birth": "birth", "alias": "alias", "nickname": "alias"}
+_CONTACT_KINDS = {
+    "email": "email",
+    "voice": "phone",
+    "phone": "phone",
+    "cell": "phone",
+    "mobile": "phone",
+    "address": "address",
+}
+# Chronicle keys of a body, person and term, and the Popolo keys they come from.
+_BODY_KEYS = {
+    "id": "id",
+    "kind": "classification",
+    "name": "name",
+    "aliases": "other_names",
+    "parent": "parent_id",
+    "founded": "founding_date",
+    "dissolved": "dissolution_date",
+}
+_PERSON_KEYS = {
+    "id": "id",
+    "name": "name",
+    "names": "other_names",
+    "given": "given_name",
+    "family": "family_name",
+    "patronymic": "patronymic_name",
+    "born": "birth_date",
+    "honorific": "honorific_prefix",
+    "contact": "contact_details",
+}
+_TERM_KEYS = {
+    "person": "person_id",
+    "body": "organization_id",
+    "role": "role",
+    "title": "label",
+    "start": "start_date",
+    "end": "end_date",
+}
+
+
+def popolo_slug(value: str) -> str:
+    """Return the Chronicle id for the Popolo id ``value``.
+
+    An id that is a Chronicle id already (``85818632-502f-…``, ``mayor``) is
+    kept; another is transliterated to Latin letters, lower-cased, and every
+    run of other characters becomes ``-`` (``term/5`` → ``term-5``,
+    ``Q2656777`` → ``q2656777``). So ``popolo_slug(popolo_slug(x)) ==
+    popolo_slug(x)``: an exported file imports to the same ids.
+    """
+    if _SLUG.fullmatch(value) and len(value) <= SLUG_MAX_LENGTH:
+        return value
+    text = _NOT_SLUG.sub("-", anyascii(value).lower()).strip("-_.")
+    return text[:SLUG_MAX_LENGTH].rstrip("-_.") or "x"
+
+
+def vocabulary_slug(value: str) -> str:
+    """Return the id of the body kind or role ``value`` (``Deputy Chair`` → ``deputy_chair``)."""
+    text = _NOT_WORD.sub("_", anyascii(value).lower()).strip("_")
+    return text[:SLUG_MAX_LENGTH].rstrip("_") or "x"
+
+
+@dataclass
+class _Origin:
+    """Where a Chronicle item came from in the Popolo file, and how its keys map."""
+
+    path: str
+    keys: dict[str, str]
+    # A Chronicle key whose value the Popolo file gave elsewhere (a membership's dates
+    # from its legislative period): the path of that value.
+    elsewhere: dict[str, str] = field(default_factory=dict)
+
+
+class _Translation:
+    """A Popolo file read whole and translated into one Chronicle document."""
+
+    def __init__(self) -> None:
+        self.errors: list[ChronicleError] = []
+        self.items: dict[str, list[Any]] = defaultdict(list)
+        self.meta: Any = None
+        self.origins: dict[str, _Origin] = {}
+        self.originals: dict[str, str] = {}  # Chronicle id -> Popolo id, to show in errors
+
+    def error(self, path: str, message: str, value: Any = MISSING) -> None:
+        self.errors.append(ChronicleError(path, message, value))
+
+    # -- reading -------------------------------------------------------------------
+
+    def read(self, fp: IO[bytes]) -> None:
+        """Read the file one top-level item at a time (ijson, as the Chronicle reader does)."""
+        source = _TrackedReader(fp)
+        events = ijson.basic_parse(source, use_float=True)
+        path = ""
+        try:
+            event, value = next(events)
+            if event != "start_map":
+                self.error(
+                    "",
+                    'expected a JSON object such as {"persons": [...], "memberships": [...]}, '
+                    f"not {_event_noun(event)}",
+                    MISSING if event in ("start_map", "start_array") else value,
+                )
+                return
+            seen: set[str] = set()
+            for event, key in events:
+                if event == "end_map":
+                    break
+                path = _join("", key)
+                event, value = next(events)
+                if key in seen:
+                    self.error(path, "duplicate top-level key")
+                    _skip(event, events)
+                elif key == "meta":
+                    seen.add(key)
+                    self.meta = _build(event, value, events)
+                elif key not in POPOLO_SECTIONS:
+                    self.error(
+                        path,
+                        "not a part of Popolo that can be imported "
+                        f"(known keys: {', '.join(POPOLO_KEYS)})",
+                    )
+                    _skip(event, events)
+                elif event != "start_array":
+                    seen.add(key)
+                    self.error(
+                        path,
+                        f"expected an array, not {_event_noun(event)}",
+                        MISSING if event == "start_map" else value,
+                    )
+                    _skip(event, events)
+                else:
+                    seen.add(key)
+                    for index, (event, value) in enumerate(events):
+                        if event == "end_array":
+                            break
+                        path = f"{key}[{index}]"
+                        self.items[key].append(_build(event, value, events))
+                    path = key
+            path = ""
+            for _ in events:
+                pass
+        except (ijson.JSONError, json.JSONDecodeError) as exc:
+            self.error(path, source.describe(exc))
+        except _Unreadable as exc:
+            self.error(path, str(exc))
+        except UnicodeDecodeError:
+            self.error(path, "expected UTF-8 text, but the file holds bytes that are not UTF-8")
+
+    # -- checking shapes -------------------------------------------------------------
+
+    def objects(self, section: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+        """Yield ``(index, path, item)`` for the items of ``section`` that are objects."""
+        for index, item in enumerate(self.items.get(section, [])):
+            path = f"{section}[{index}]"
+            if not isinstance(item, dict):
+                self.error(path, "expected an object", item)
+                continue
+            yield index, path, item
+
+    def string(self, item: dict[str, Any], key: str, path: str, *, required: bool = False) -> Any:
+        """Return ``item[key]`` if it is a string (``None`` if absent or null)."""
+        value = item.get(key)
+        if value is None:
+            if required:
+                self.error(_join(path, key), "required key is missing")
+            return None
+        if not isinstance(value, str):
+            self.error(_join(path, key), "expected a string", value)
+            return None
+        if required and not value.strip():
+            self.error(_join(path, key), "expected a non-empty string", value)
+            return None
+        return value
+
+    def date(self, item: dict[str, Any], key: str, path: str) -> str | None:
+        """Return ``item[key]`` if it is a Popolo date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
+        value = self.string(item, key, path)
+        if value is None:
+            return None
+        text = value[:10] if "T" in value else value  # an event's start may have a time
+        try:
+            if not _DATE.fullmatch(text):
+                raise InvalidPartialDate(value, "expected a date YYYY, YYYY-MM or YYYY-MM-DD")
+            start_of(text)
+        except InvalidPartialDate as error:
+            self.error(_join(path, key), error.expected, value)
+            return None
+        return text
+
+    def array(self, item: dict[str, Any], key: str, path: str) -> list[Any]:
+        """Return ``item[key]`` if it is an array (empty if absent)."""
+        value = item.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(_join(path, key), "expected an array", value)
+            return []
+        return value
+
+    def slug(self, value: str, section: str, path: str, taken: dict[str, str]) -> str:
+        """Return the Chronicle id of ``value``, refusing two Popolo ids that give one id."""
+        slug = popolo_slug(value)
+        if slug in taken and taken[slug] != value:
+            self.error(
+                path,
+                f"this id and {taken[slug]!r} (another of the {section}) both become the "
+                f"Chronicle id {slug!r}; give them ids that differ in more than punctuation "
+                "or case",
+                value,
+            )
+        taken[slug] = value
+        self.originals.setdefault(slug, value)
+        return slug
+
+    # -- translating -------------------------------------------------------------------
+
+    def translate(self) -> dict[str, Any]:
+        """Return the Chronicle document equivalent to the file read."""
+        self.kinds: dict[str, str] = {}
+        self.roles: dict[str, dict[str, Any]] = {}
+        bodies = self.translate_organizations()
+        self.translate_posts()
+        periods = self.translate_events()
+        people, person_index = self.translate_persons()
+        terms = self.translate_memberships(periods, people, person_index)
+        document: dict[str, Any] = {"chronicle": 1}
+        organization = Organization.objects.first()
+        if organization is None:
+            top = next((b for b in bodies if "parent" not in b), None)
+            name = top["name"] if top else "Popolo"
+            document["organization"] = {"name": name}
+        known_kinds = set(BodyKind.objects.values_list("slug", flat=True)) | set(BUILTIN_BODY_KINDS)
+        document["body_kinds"] = [
+            {"id": slug, "name": name, "rank": 100}
+            for slug, name in self.kinds.items()
+            if slug not in known_kinds
+        ]
+        known_roles = set(Role.objects.values_list("slug", flat=True)) | set(BUILTIN_ROLES)
+        document["roles"] = [
+            role
+            for slug, role in self.roles.items()
+            if EXTRA_KEY in role.get("extra", {}) or slug not in known_roles
+        ]
+        _keep_what_popolo_does_not_say(bodies, people)
+        document["bodies"] = bodies
+        document["people"] = people
+        document["terms"] = terms
+        kept: dict[str, Any] = {}
+        for section in ("events", "areas"):
+            if self.items.get(section):
+                kept[section] = [
+                    _with_slugs(item, ("id", "organization_id", "parent_id"))
+                    for item in self.items[section]
+                    if isinstance(item, dict)
+                ]
+        if self.meta is not None:
+            kept["meta"] = self.meta
+        if kept:
+            existing = organization.chronicle_extra if organization is not None else None
+            document["extra"] = {**(existing or {}), EXTRA_KEY: kept}
+        for name, section in (("body_kinds", "body_kinds"), ("roles", "roles")):
+            if not document[name]:
+                del document[section]
+        return document
+
+    def translate_organizations(self) -> list[dict[str, Any]]:
+        bodies: list[dict[str, Any]] = []
+        taken: dict[str, str] = {}
+        for _index, path, item in self.objects("organizations"):
+            popolo_id = self.string(item, "id", path, required=True)
+            name = self.string(item, "name", path, required=True)
+            classification = self.string(item, "classification", path) or "organization"
+            parent = self.string(item, "parent_id", path)
+            founded = self.date(item, "founding_date", path)
+            dissolved = self.date(item, "dissolution_date", path)
+            aliases = []
+            for n, other in enumerate(self.array(item, "other_names", path)):
+                if not isinstance(other, dict) or not isinstance(other.get("name"), str):
+                    self.error(f"{path}.other_names[{n}]", 'expected {"name": …}', other)
+                    continue
+                aliases.append(_text(other["name"], other.get("lang")))
+            if popolo_id is None or name is None:
+                continue
+            kind = vocabulary_slug(classification)
+            self.kinds.setdefault(kind, classification)
+            body: dict[str, Any] = {
+                "id": self.slug(popolo_id, "organizations", f"{path}.id", taken),
+                "kind": kind,
+                "name": name,
+            }
+            if aliases:
+                body["aliases"] = aliases
+            if parent is not None:
+                body["parent"] = popolo_slug(parent)
+                self.originals.setdefault(body["parent"], parent)
+            if founded:
+                body["founded"] = founded
+            if dissolved:
+                body["dissolved"] = dissolved
+            rest = {k: v for k, v in item.items() if k not in _ORGANIZATION_FIELDS}
+            if classification != "organization" or "classification" in item:
+                rest["classification"] = classification
+            if rest:
+                body["extra"] = {EXTRA_KEY: rest}
+            self.origins[f"bodies[{len(bodies)}]"] = _Origin(path, _BODY_KEYS)
+            bodies.append(body)
+        return bodies
+
+    def translate_posts(self) -> None:
+        taken: dict[str, str] = {}
+        for _index, path, item in self.objects("posts"):
+            popolo_id = self.string(item, "id", path, required=True)
+            label = self.string(item, "label", path)
+            role = self.string(item, "role", path)
+            if popolo_id is None:
+                continue
+            slug = self.slug(popolo_id, "posts", f"{path}.id", taken)
+            self.roles[slug] = {
+                "id": slug,
+                "name": label or role or popolo_id,
+                "rank": 100,
+                "extra": {EXTRA_KEY: _with_slugs(item, ("id", "organization_id", "area_id"))},
+            }
+
+    def translate_events(self) -> dict[str, tuple[int, str | None, str | None]]:
+        """Return each legislative period's index, start and (exclusive-safe) end text.
+
+        A legislative period ends where the next one of the same organization
+        starts: EveryPolitician gives the 5th convocation the end "2015" and the
+        6th the start "2015-12-23", and a member of both holds one seat, not two.
+        """
+        periods: dict[str, tuple[int, str | None, str | None]] = {}
+        by_organization: dict[str | None, list[str]] = defaultdict(list)
+        for index, path, item in self.objects("events"):
+            popolo_id = self.string(item, "id", path)
+            classification = self.string(item, "classification", path)
+            if classification != LEGISLATIVE_PERIOD or popolo_id is None:
+                self.date(item, "start_date", path)
+                self.date(item, "end_date", path)
+                continue
+            start = self.date(item, "start_date", path)
+            end = self.date(item, "end_date", path)
+            if start is None and item.get("start_date") is None:
+                self.error(
+                    f"{path}.start_date",
+                    "required key is missing: a legislative period needs a start_date "
+                    "(its memberships take their dates from it)",
+                )
+            if start and end and end_of(end)[0] <= start_of(start)[0]:  # type: ignore[operator]
+                self.error(f"{path}.end_date", f"expected a date after {start}", end)
+                end = None
+            periods[popolo_id] = (index, start, end)
+            by_organization[self.string(item, "organization_id", path)].append(popolo_id)
+        for ids in by_organization.values():
+            dated = sorted((start_of(periods[i][1])[0], i) for i in ids if periods[i][1])
+            for (_, earlier), (next_start, _) in itertools.pairwise(dated):
+                index, start, end = periods[earlier]
+                if next_start is not None and (end is None or end_of(end)[0] > next_start):  # type: ignore[operator]
+                    last_day = next_start - dt.timedelta(days=1)
+                    periods[earlier] = (index, start, last_day.isoformat())
+        return periods
+
+    def translate_persons(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        people: list[dict[str, Any]] = []
+        index_of: dict[str, int] = {}
+        taken: dict[str, str] = {}
+        for _index, path, item in self.objects("persons"):
+            popolo_id = self.string(item, "id", path, required=True)
+            name = self.string(item, "name", path, required=True)
+            given = self.string(item, "given_name", path)
+            family = self.string(item, "family_name", path)
+            patronymic = self.string(item, "patronymic_name", path)
+            honorific = self.string(item, "honorific_prefix", path)
+            email = self.string(item, "email", path)
+            born = self.date(item, "birth_date", path)
+            names = []
+            for n, other in enumerate(self.array(item, "other_names", path)):
+                other_path = f"{path}.other_names[{n}]"
+                if not isinstance(other, dict):
+                    self.error(other_path, 'expected {"name": …}', other)
+                    continue
+                variant_name = self.string(other, "name", other_path, required=True)
+                lang = self.string(other, "lang", other_path)
+                note = self.string(other, "note", other_path)
+                if variant_name is None:
+                    continue
+                variant: dict[str, Any] = {"name": variant_name}
+                if lang:
+                    variant["lang"] = lang
+                kind = _NAME_KINDS.get((note or "").strip().lower())
+                if kind:
+                    variant["kind"] = kind
+                names.append(variant)
+            contact = self.contact(item, path, email)
+            if popolo_id is None or name is None:
+                continue
+            person: dict[str, Any] = {
+                "id": self.slug(popolo_id, "persons", f"{path}.id", taken),
+                "name": name,
+            }
+            for key, value in (
+                ("names", names),
+                ("given", given),
+                ("family", family),
+                ("patronymic", patronymic),
+                ("born", born),
+                ("honorific", honorific),
+                ("contact", contact),
+            ):
+                if value:
+                    person[key] = value
+            rest = {k: v for k, v in item.items() if k not in _PERSON_FIELDS}
+            others = item.get("other_names") or []
+            if any(isinstance(o, dict) and set(o) - {"name", "lang"} for o in others):
+                rest["other_names"] = others  # notes and dates a name variant has no field for
+            if rest:
+                person["extra"] = {EXTRA_KEY: rest}
+            self.origins[f"people[{len(people)}]"] = _Origin(path, _PERSON_KEYS)
+            index_of[person["id"]] = len(people)
+            people.append(person)
+        return people, index_of
+
+    def contact(self, item: dict[str, Any], path: str, email: str | None) -> dict[str, Any]:
+        """Return a person's Chronicle contact: the first email, phone and address, and every
+        Popolo contact detail kept as it is (all personal data)."""
+        contact: dict[str, Any] = {}
+        if email:
+            contact["email"] = email
+        details = self.array(item, "contact_details", path)
+        for n, detail in enumerate(details):
+            detail_path = f"{path}.contact_details[{n}]"
+            if not isinstance(detail, dict):
+                self.error(detail_path, 'expected {"type": …, "value": …}', detail)
+                continue
+            kind = self.string(detail, "type", detail_path, required=True)
+            value = self.string(detail, "value", detail_path, required=True)
+            if kind is None or value is None:
+                continue
+            key = _CONTACT_KINDS.get(kind.lower())
+            if key and key not in contact:
+                contact[key] = value
+        if details:
+            contact["extra"] = {EXTRA_KEY: details}
+        return contact
+
+    def translate_memberships(
+        self,
+        periods: dict[str, tuple[int, str | None, str | None]],
+        people: list[dict[str, Any]],
+        person_index: dict[str, int],
+    ) -> list[dict[str, Any]]:
+        terms: list[dict[str, Any]] = []
+        for _index, path, item in self.objects("memberships"):
+            person = self.string(item, "person_id", path)
+            organization = self.string(item, "organization_id", path, required=True)
+            role_name = self.string(item, "role", path)
+            post = self.string(item, "post_id", path)
+            label = self.string(item, "label", path)
+            start = self.date(item, "start_date", path)
+            end = self.date(item, "end_date", path)
+            period_id = self.string(item, "legislative_period_id", path)
+            for key in ("on_behalf_of_id", "area_id"):
+                self.string(item, key, path)
+            if person is None:
+                self.error(
+                    f"{path}.person_id",
+                    "required key is missing: only memberships of persons can be imported",
+                )
+                continue
+            elsewhere: dict[str, str] = {}
+            if period_id is not None:
+                if period_id not in periods:
+                    self.error(
+                        f"{path}.legislative_period_id",
+                        'no event of classification "legislative period" with this id',
+                        period_id,
+                    )
+                    continue
+                period_index, period_start, period_end = periods[period_id]
+                if start is None and item.get("start_date") is None:
+                    start = period_start
+                    elsewhere["start"] = f"events[{period_index}].start_date"
+                if end is None and item.get("end_date") is None:
+                    end = period_end
+                    elsewhere["end"] = f"events[{period_index}].end_date"
+            if start is None:
+                # A bad start_date, or a period without one, was reported where it is.
+                if item.get("start_date") is None and period_id is None:
+                    self.error(
+                        f"{path}.start_date",
+                        "required key is missing: a membership needs a start_date or a "
+                        "legislative_period_id whose event has one",
+                    )
+                continue
+            if organization is None:
+                continue
+            if post is not None:
+                role = popolo_slug(post)
+                if role not in self.roles:
+                    self.error(f"{path}.post_id", "no post with this id", post)
+                    continue
+            else:
+                role = vocabulary_slug(role_name or "member")
+                self.roles.setdefault(
+                    role, {"id": role, "name": role_name or "member", "rank": 100}
+                )
+            for reference in (person, organization):
+                self.originals.setdefault(popolo_slug(reference), reference)
+            term: dict[str, Any] = {
+                "person": popolo_slug(person),
+                "body": popolo_slug(organization),
+                "role": role,
+                "start": start,
+            }
+            if label:
+                term["title"] = label
+            if end:
+                term["end"] = end
+            self.origins[f"terms[{len(terms)}]"] = _Origin(path, _TERM_KEYS, elsewhere)
+            terms.append(term)
+            kept = {k: v for k, v in item.items() if k not in _MEMBERSHIP_FIELDS}
+            kept = _with_slugs(kept, _MEMBERSHIP_REFERENCES)
+            if post is not None:
+                kept["post_id"] = role
+            owner = person_index.get(term["person"])
+            if kept and owner is not None:
+                # A term has no extra of its own: the person keeps, per term, what the
+                # membership says beyond it (the group on whose behalf, the area, …).
+                record = {"term": {k: term[k] for k in ("body", "role", "start")}, **kept}
+                extra = people[owner].setdefault("extra", {}).setdefault(EXTRA_KEY, {})
+                extra.setdefault("memberships", []).append(record)
+        return terms
+
+    # -- mapping errors back -------------------------------------------------------------
+
+    def popolo_error(self, error: ChronicleError) -> ChronicleError:
+        """Return a Chronicle error with the path and value of the Popolo file."""
+        match = re.match(r"^([a-z_]+\[\d+\])(.*)$", error.path)
+        value = error.value
+        if isinstance(value, str) and value in self.originals:
+            value = self.originals[value]
+        if match is None or match.group(1) not in self.origins:
+            return ChronicleError(error.path, error.message, value)
+        origin = self.origins[match.group(1)]
+        rest = match.group(2)
+        key_match = re.match(r"^\.([A-Za-z_]+)(.*)$", rest)
+        if key_match is None:
+            return ChronicleError(origin.path + rest, error.message, value)
+        key, tail = key_match.group(1), key_match.group(2)
+        if key in origin.elsewhere:
+            return ChronicleError(origin.elsewhere[key], error.message, value)
+        if key == "contact":
+            tail = ""  # one Chronicle field from several contact details
+        popolo_key = origin.keys.get(key, EXTRA_KEY if key == "extra" else key)
+        return ChronicleError(_join(origin.path, popolo_key) + tail, error.message, value)
+
+
+def _keep_what_popolo_does_not_say(
+    bodies: list[dict[str, Any]], people: list[dict[str, Any]]
+) -> None:
+    """Fill in, for bodies and people already recorded, what the Popolo file cannot say.
+
+    A Chronicle import makes each object what the file says; Popolo has no
+    place for a body's mandates or countries, a person's custodian, call sign,
+    visibility or notes, so silence there must keep what is recorded, not
+    erase it. Values the Popolo file does give (a birth date, a parent) win.
+    Two queries per object kind, whatever the number of objects.
+    """
+    by_slug = {body["id"]: body for body in bodies}
+    mandates: dict[int, list[str]] = defaultdict(list)
+    for body_id, slug in (
+        Mandate.objects.filter(
+            body__slug__in=list(by_slug), decision__isnull=True, transferred_from__isnull=True
+        )
+        .order_by("pk")
+        .values_list("body_id", "slug")
+    ):
+        mandates[body_id].append(slug)
+    for stored in Body.objects.filter(slug__in=list(by_slug)).select_related("parent"):
+        recorded = body_object(stored, mandates.get(stored.pk, []))
+        for key, value in recorded.items():
+            by_slug[stored.slug].setdefault(key, value)
+    people_by_slug = {person["id"]: person for person in people}
+    recorded_people = Person.objects.filter(slug__in=list(people_by_slug)).select_related(
+        "custodian"
+    )
+    for stored_person in recorded_people.prefetch_related("names", "affiliations__partner"):
+        for key, value in person_object(stored_person).items():
+            people_by_slug[stored_person.slug].setdefault(key, value)
+
+
+def _text(name: str, lang: Any) -> Any:
+    return {lang: name} if isinstance(lang, str) and lang else name
+
+
+def _with_slugs(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Return ``item`` with the Popolo ids under ``keys`` turned into Chronicle ids."""
+    return {k: popolo_slug(v) if k in keys and isinstance(v, str) else v for k, v in item.items()}
+
+
+class _NamedReader:
+    """The translated document, read under the Popolo file's name (for the audit trail)."""
+
+    def __init__(self, fp: BinaryIO, name: str) -> None:
+        self.fp = fp
+        self.name = name
+
+    def read(self, size: int = -1) -> bytes:
+        return self.fp.read(size)
+
+    def tell(self) -> int:
+        return self.fp.tell()
+
+
+def popolo_to_chronicle(fp: IO[bytes]) -> tuple[dict[str, Any], _Translation]:
+    """Return the Chronicle document equivalent to the Popolo file ``fp``.
+
+    Raise :class:`ChronicleInvalid` with every error found, each at its JSON
+    path in the Popolo file.
+    """
+    translation = _Translation()
+    translation.read(fp)
+    if translation.errors:
+        raise ChronicleInvalid(translation.errors)
+    document = translation.translate()
+    if translation.errors:
+        raise ChronicleInvalid(translation.errors)
+    return document, translation
+
+
+def popolo_import(
+    source: str | Path | BinaryIO,
+    *,
+    progress: Progress | None = None,
+    viewer: Viewer | None = None,
+    via: str = "cli",
+    at: dt.datetime | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Import the Popolo file at ``source`` (a path or a binary file); return the counts.
+
+    Raise :class:`ChronicleInvalid` with every error found, at JSON paths of the
+    Popolo file (``memberships[12].person_id``); the database is then unchanged.
+    Otherwise as :func:`~chapterhouse.chronicle.importer.chronicle_import`.
+    """
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = path.name
+        try:
+            with path.open("rb") as fp:
+                hashing = _HashingReader(fp)
+                document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+                sha256 = hashing.hexdigest()
+        except OSError as error:
+            raise ChronicleInvalid(
+                [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
+            ) from None
+    else:
+        name = str(getattr(source, "name", "-"))
+        hashing = _HashingReader(source)
+        document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+        sha256 = hashing.hexdigest()
+    with tempfile.TemporaryFile() as spill:
+        spill.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+        spill.seek(0)
+        try:
+            return chronicle_import(
+                _NamedReader(spill, name),  # type: ignore[arg-type]
+                progress=progress,
+                viewer=viewer,
+                via=via,
+                at=at,
+                on_wait=on_wait,
+                source_sha256=sha256,
+            )
+        except ChronicleInvalid as invalid:
+            raise ChronicleInvalid(
+                [translation.popolo_error(error) for error in invalid.errors], invalid.total
+            ) from None
+
+
+__all__ = ["popolo_import", "popolo_slug", "popolo_to_chronicle"]
