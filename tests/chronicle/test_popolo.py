@@ -30,7 +30,13 @@ from chapterhouse.registry.selectors import orgchart_as_of
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[2]
-TRANSNISTRIA = REPO / "../shared/data/transnistria-supreme-council.popolo.json"
+# The real EveryPolitician file lies in the workspace's shared data, beside the checkout
+# (a clean clone for CI sits beside it too); never read by the product at run time.
+_SHARED = [REPO / "../shared/data", Path("/work/shared/data")]
+TRANSNISTRIA = next(
+    (folder / "transnistria-supreme-council.popolo.json" for folder in _SHARED if folder.is_dir()),
+    _SHARED[0] / "transnistria-supreme-council.popolo.json",
+)
 COUNCIL = "85818632-502f-4e63-ad5e-74073936b289"
 SCHEMAS = Path(__file__).resolve().parent / "popolo_schemas"
 SECTION_SCHEMAS = {
