@@ -28,6 +28,7 @@ from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, BodyName, Person
+from chapterhouse.registry.search import search_people
 from chapterhouse.reports.conference import working_languages
 from chapterhouse.web.language import language_name, text
 
@@ -315,10 +316,12 @@ class PersonPickerField(forms.CharField):
             person = visible.filter(slug=slug).first()
             if person is not None:
                 return person.slug
-        found = list(
-            registry.people_visible(viewer=self.viewer, q=typed).order_by("name", "slug")[:6]
-        )
-        if len(found) == 1:
+        matches = search_people(typed, viewer=self.viewer, limit=6)
+        found = [match.person for match in matches]
+        # One person named exactly so (in any script or spelling) is the one meant, however
+        # many others' names are alike.
+        perfect = [match for match in matches if match.score == 100]
+        if len(found) == 1 or len(perfect) == 1:
             return found[0].slug
         if not found:
             raise forms.ValidationError(
