@@ -162,3 +162,117 @@ def test_a_search_runs_a_bounded_number_of_queries(people, django_assert_max_num
 
     with django_assert_max_num_queries(3):
         assert len(search_people("Kim Minjun", viewer=officer)) == 20
+
+
+# -- every door: the people page, the API (the desk's pickers), the command line ---------
+
+
+def test_the_people_page_lists_the_best_match_first_with_the_name_found(people, client):
+    page = client.get("/people/", {"q": "Bak Min-jun"}).content.decode()
+
+    assert "Park Min-jun" in page
+    assert "(found as “Bak Minjun”)" in page  # the variant the query matched best
+
+
+def test_the_people_page_says_why_a_query_finds_nobody(demo, client):
+    for query in ("a", "!!!", "x" * 10_000):
+        response = client.get("/people/", {"q": query})
+        assert response.status_code == 200
+        assert "Type at least two letters of a name." in response.content.decode() or (
+            "A name is at most 300 characters long." in response.content.decode()
+        )
+
+
+def api(client, q: str):  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/people", {"q": q})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_api_ranks_people_with_the_name_that_matched(people, admin_client):
+    found = api(admin_client, "Шёгрен, Катрин")
+
+    assert found["items"][0]["id"] == "katrin-sjogren"
+    assert found["items"][0]["matched"] == "Katrin Sjögren"
+    assert found["count"] == len(found["items"])
+
+
+def test_the_api_does_not_tell_who_is_behind_a_call_sign(demo, client):
+    # Lark is not public: an anonymous reader finds nobody by her call sign or her name.
+    assert "lark" not in [item["id"] for item in api(client, "Ana Costa")["items"]]
+    assert "lark" not in [item["id"] for item in api(client, "Lark")["items"]]
+
+
+@pytest.mark.parametrize("query", ["a", "x" * 10_000, "'; DROP TABLE x; --", '" OR "a'])
+def test_the_api_answers_bad_queries_with_nobody(demo, client, query):
+    assert api(client, query) == {"count": 0, "items": []}
+
+
+def test_the_desk_picker_takes_a_name_in_another_spelling(people):
+    from chapterhouse.web.fields import PersonPickerField
+
+    field = PersonPickerField()
+    field.set_viewer(ADMIN)
+
+    assert field.clean("Pyotr Šiškov") == "petr-shishkov"
+
+
+def run(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_people_find_prints_the_best_match_first(people):
+    import json
+
+    rows = json.loads(run("people", "find", "Yunduk Kim", "--format", "json"))
+    text = run("people", "find", "박민준")
+
+    assert rows[0]["id"] == "kim-yundeok" and rows[0]["score"] == 100
+    assert "park-minjun" in text and "박민준" in text
+
+
+def test_people_find_for_a_reader_keeps_the_call_sign(demo):
+    import json
+
+    public = json.loads(run("people", "find", "Ana Costa", "--public", "--format", "json"))
+    custodians = json.loads(
+        run("people", "find", "Ana Costa", "--scope", "rc-pt", "--format", "json")
+    )
+
+    assert public == []
+    assert custodians[0]["id"] == "lark"
+
+
+@pytest.mark.parametrize("query", ["a", "...", "x" * 10_000])
+def test_people_find_refuses_a_query_that_names_nobody(demo, query):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="TEXT: "):
+        run("people", "find", query)
+
+
+# -- the keys follow every write --------------------------------------------------------
+
+
+def test_an_import_keeps_the_keys(demo):
+    """The demo is loaded by the Chronicle importer: its people are found at once."""
+    assert first("Olha Smyrnova") == "olga-smirnova"
+    assert first("Smirnowa Olga") == "olga-smirnova"
+
+
+def test_an_erased_person_is_no_longer_found_by_their_names(demo):
+    from chapterhouse.custody.services import person_erase
+
+    person = record("p-1", "Katrin Sjögren", ("Катрин Шёгрен", "ru"))
+    assert first("Sjogren") == "p-1"
+
+    person_erase(viewer=ADMIN, via="cli", person=person, at=timezone.now())
+
+    assert "p-1" not in found("Sjogren")
+    assert "p-1" not in found("Катрин Шёгрен")

@@ -98,6 +98,7 @@ _FOLDS = (
     ("ii", "i"),
     ("ij", "i"),
     ("rh", "r"),
+    ("o", "u"),
 )
 _DOUBLE = re.compile(r"([a-z])\1+")
 # Scripts without spaces (Hangul, Han) come out of anyascii as capitalised syllables.
@@ -137,7 +138,7 @@ def fold(latin: str) -> str:
 
 
 def _word_key(word: str) -> str:
-    return fold(_SURNAME_SPELLINGS.get(word, word))
+    return _SURNAME_SPELLINGS.get(word, word)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -157,7 +158,8 @@ def name_keys(name: str) -> tuple[str, ...]:
         orders += [words[-1:] + words[:-1], words[1:] + words[:1]]
     keys: list[str] = []
     for order in orders:
-        key = "".join(order)
+        # Folded once written together, so that "Min-jun" and "Min Jun" fold alike.
+        key = fold("".join(order))
         if key not in keys:
             keys.append(key)
     return tuple(keys)

@@ -73,14 +73,16 @@ def _candidates(keys: tuple[str, ...]) -> RawSQL | None:
 
 
 def _score(query_keys: tuple[str, ...], key: str) -> float:
-    """Return how well ``key`` matches the query: the whole name, or a part of it found
-    inside a longer name ("Sjogren" in "Katrin Sjögren") at nine tenths of the score."""
-    return max(
-        max(fuzz.ratio(query, key), PART * fuzz.partial_ratio(query, key))
-        if len(query) < len(key)
-        else fuzz.ratio(query, key)
-        for query in query_keys
-    )
+    """Return how well ``key`` matches the query: the whole name, or the beginning or end
+    of a longer one ("Sjogren" of "Katrin Sjögren", a key for each order of the words) at
+    nine tenths of the score."""
+    best = 0.0
+    for query in query_keys:
+        best = max(best, fuzz.ratio(query, key))
+        if len(query) < len(key):
+            ends = (key[: len(query)], key[-len(query) :])
+            best = max(best, PART * max(fuzz.ratio(query, end) for end in ends))
+    return best
 
 
 def search_refusal(q: str) -> str | None:
@@ -130,6 +132,7 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
     # Each person's best name: by the score, then (of names with one key: "Kim Yun-deok"
     # and "김윤덕") the one written most like the query.
     best: dict[int, tuple[float, float, str]] = {}
+    unmatched = (0.0, -200.0, "")
     for person_id, key, source_name, *fields in rows:
         people.setdefault(
             person_id,
@@ -138,8 +141,11 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
         score = _score(keys, key)
         if score < ENOUGH:
             continue
-        match = (score, fuzz.ratio(typed, source_name.casefold()), source_name)
-        if match[:2] > best.get(person_id, (0.0, 0.0, ""))[:2]:
+        alike = fuzz.ratio(typed, source_name.casefold())
+        if source_name == fields[0]:
+            alike -= 100  # of names with one key, the id is the last to show as found
+        match = (score, alike, source_name)
+        if match[:2] > best.get(person_id, unmatched)[:2]:
             best[person_id] = match
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:limit]
     return [

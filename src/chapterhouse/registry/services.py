@@ -585,27 +585,29 @@ def person_name_keys_rows(person_model: Any, person_ids: list[int]) -> list[dict
     (all ``real``), and the call sign and id (not ``real``: anyone who sees the person may
     find them by these). ``person_model`` is the Person model (the migration's own)."""
     name_model = person_model._meta.get_field("names").related_model
-    sources: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    sources: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
     people = person_model.objects.filter(pk__in=person_ids).values_list(
         "pk", "name", "given", "family", "call_sign", "slug"
     )
     for pk, name, given_name, family, call_sign, slug in people:
-        sources[pk].append((name, "", True))
+        sources[pk].append((name, name, "", True))
         if given_name and family:
-            sources[pk].append((f"{given_name} {family}", "", True))
+            full = f"{given_name} {family}"
+            sources[pk].append((full, full, "", True))
         if call_sign:
-            sources[pk].append((call_sign, "", False))
-        sources[pk].append((slug.replace("-", " "), "", False))
+            sources[pk].append((call_sign, call_sign, "", False))
+        # An id's words are split by hyphens ("park-minjun").
+        sources[pk].append((slug, slug.replace("-", " "), "", False))
     variants = name_model.objects.filter(person_id__in=person_ids).values_list(
         "person_id", "name", "lang"
     )
     for pk, name, lang in variants:
-        sources[pk].append((name, lang, True))
+        sources[pk].append((name, name, lang, True))
     rows: list[dict[str, Any]] = []
     for pk, names in sources.items():
         seen: set[tuple[str, str, bool]] = set()
-        for written, lang, real in names:
-            for key in name_keys(written):
+        for written, keyed, lang, real in names:
+            for key in name_keys(keyed):
                 if (key, written, real) not in seen:
                     seen.add((key, written, real))
                     rows.append(

@@ -283,6 +283,12 @@ class PersonPickerInput(forms.TextInput):
         return super().format_value(value)
 
 
+# A picker takes a person whose name scores at least this (registry.search: 0–100) …
+PICKED = 90
+# … and the best of several when the next scores this much less.
+CLEARLY = 10
+
+
 class PersonPickerField(forms.CharField):
     """A person the writer may see, typed as a name, a call sign or an id; cleans to the
     person's id.
@@ -316,12 +322,15 @@ class PersonPickerField(forms.CharField):
             person = visible.filter(slug=slug).first()
             if person is not None:
                 return person.slug
-        matches = search_people(typed, viewer=self.viewer, limit=6)
+        # Only close matches count: a typed "Lark" does not pick "Lars Eriksson".
+        matches = [
+            match
+            for match in search_people(typed, viewer=self.viewer, limit=6)
+            if match.score >= PICKED
+        ]
         found = [match.person for match in matches]
-        # One person named exactly so (in any script or spelling) is the one meant, however
-        # many others' names are alike.
-        perfect = [match for match in matches if match.score == 100]
-        if len(found) == 1 or len(perfect) == 1:
+        # The best match is the one meant when the next is clearly worse.
+        if len(found) == 1 or (found and matches[0].score - matches[1].score >= CLEARLY):
             return found[0].slug
         if not found:
             raise forms.ValidationError(
