@@ -104,7 +104,8 @@ def transliterate(cyrillic: str, system: dict[str, str]) -> str:
     for index, letter in enumerate(cyrillic):
         lower = letter.lower()
         latin = system.get(lower, lower)
-        if system is BGN and lower == "е" and (index == 0 or cyrillic[index - 1] in "аеёиоуыэюяьъ"):
+        after_vowel = index == 0 or cyrillic[index - 1] in "аеёиоуыэюяьъ"
+        if system is BGN and lower == "е" and after_vowel:
             latin = "ye"
         out.append(latin.capitalize() if letter.isupper() else latin)
     return "".join(out)
@@ -128,7 +129,7 @@ ZH_GIVEN = [("偉", "伟", "wei"), ("華", "华", "hua"), ("國", "国", "guo"),
             ("麗", "丽", "li"), ("軍", "军", "jun"), ("敏", "敏", "min"), ("靜", "静", "jing"),
             ("傑", "杰", "jie"), ("濤", "涛", "tao"), ("明", "明", "ming"), ("紅", "红", "hong"),
             ("東", "东", "dong"), ("龍", "龙", "long"), ("鵬", "鹏", "peng"), ("輝", "辉", "hui"),
-            ("玲", "玲", "ling"), ("飛", "飞", "fei"), ("嵐", "岚", "lan"), ("雲", "云", "yun")]  # fmt: skip
+            ("玲", "玲", "ling"), ("飛", "飞", "fei"), ("嵐", "岚", "lan"), ("雲", "云", "yun")]  # fmt: skip  # noqa: E501
 
 # -- European names with diacritics -------------------------------------------------------
 EU_GIVEN = ["Katrin", "Jürgen", "Søren", "Åsa", "Björn", "Zoë", "Noémie", "François",
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.misses and (rank is None or rank > 5):
             print(f"  missed: {query!r} for {name!r} (rank {rank})")
     print(f"{'group':<10} {'queries':>7} {'recall@5':>9} {'MRR':>6}")
-    for group in sorted(found_in_5) + ["all"]:
+    for group in [*sorted(found_in_5), "all"]:
         hits = (
             [hit for values in found_in_5.values() for hit in values]
             if group == "all"
