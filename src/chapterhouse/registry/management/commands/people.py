@@ -46,6 +46,10 @@ class Command(TranslatedCommand):
         add_reader_arguments(find)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"handle_{options['action']}")(options)
+
+    def handle_find(self, options: dict[str, Any]) -> None:
+        """Print the people ``TEXT`` names for the reader the options choose, best first."""
         refusal = search_refusal(options["text"])
         if refusal:
             raise CommandError(f"TEXT: {refusal}")
