@@ -212,6 +212,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"].setdefault("TEST", {})
+else:
+    # The person search's trigram candidates (registry.search, decision 0031): pg_trgm's
+    # `%` keeps names at least this alike (default 0.3 drops some spellings of a name).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c pg_trgm.similarity_threshold=0.2"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -308,3 +308,21 @@ def test_erasing_the_kept_person_erases_the_merged_record_kept_for_undo(demo):
     assert "Тимур" not in kept and "2019 congress" not in kept and "+7 700" not in kept
     with pytest.raises(CommandError, match="newer changes build on it"):
         run("unmerge", "timur-2")
+
+
+def test_the_search_follows_a_merge_and_its_undoing(demo):
+    from chapterhouse.registry.search import search_people
+    from chapterhouse.registry.services import person_name_keys_refresh
+
+    twin = twin_of_timur()
+    PersonName.objects.create(person=twin, name="Temirkhan Akhmetuly", lang="kk")
+    person_name_keys_refresh(person_ids=[twin.pk])  # the fixture writes rows directly
+
+    def found(query: str) -> list[str]:
+        return [match.person.slug for match in search_people(query, viewer=ADMIN, limit=3)]
+
+    assert found("Temirkhan Akhmetuly")[0] == "timur-2"
+    run("merge", "timur-akhmetov", "timur-2")
+    assert found("Temirkhan Akhmetuly")[0] == "timur-akhmetov"
+    run("unmerge", "timur-2")
+    assert found("Temirkhan Akhmetuly")[0] == "timur-2"

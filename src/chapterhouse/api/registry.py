@@ -79,11 +79,14 @@ def body(request: HttpRequest, id: str, as_of: AsOf = None) -> dict:
 @router.get("/people", response={200: PersonPage, **BAD_INPUT})
 def people(
     request: HttpRequest,
-    q: Annotated[str | None, Query(description="Part of the name or of any variant of it.")] = None,
+    q: Annotated[
+        str | None,
+        Query(description="A name in any script or spelling; the people it names, best first."),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict:
-    """List people by id, optionally those whose name contains `q`."""
+    """List people by id, or those `q` names (any of their names, any script), best first."""
     return selectors.person_list(viewer=viewer_of(request), q=q, limit=limit, offset=offset)
 
 

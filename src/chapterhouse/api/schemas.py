@@ -166,6 +166,10 @@ class PersonItem(Schema):
     id: str
     name: str
     public: bool
+    matched: str | None = Field(
+        None, description="With `q`: the person's name (as written) that the query matched."
+    )
+    score: float | None = Field(None, description="With `q`: how well it matched, 0 to 100.")
 
 
 class PersonPage(Schema):

@@ -23,6 +23,7 @@ from chapterhouse.meetings.selectors import (
     page,
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
+from chapterhouse.registry.search import MOST, search_people
 from chapterhouse.registry.selectors import body_name_as_of_expression, people_visible
 from chapterhouse.relations.models import Affiliation
 
@@ -88,13 +89,30 @@ def body_list(
 def person_list(
     *, viewer: Viewer, q: str | None = None, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> dict[str, Any]:
-    """Return ``{"count", "items"}``: the people ``viewer`` may see, by id, optionally those
-    whose name (as the viewer may read it) contains ``q`` (ignoring case)."""
-    people = people_visible(viewer=viewer, q=q).order_by("slug")
-    count, rows = page(people, limit=limit, offset=offset)
-    names = viewer.display_names(rows)
-    items = [{"id": row.slug, "name": names[row.pk], "public": row.public} for row in rows]
-    return {"count": count, "items": items}
+    """Return ``{"count", "items"}``: the people ``viewer`` may see, by id; or, with ``q``,
+    those it names in any script (`registry.search.search_people`, at most
+    `registry.search.MOST`), best match first, each with the name that matched and a
+    score."""
+    if not q:
+        people = people_visible(viewer=viewer).order_by("slug")
+        count, rows = page(people, limit=limit, offset=offset)
+        names = viewer.display_names(rows)
+        items = [{"id": row.slug, "name": names[row.pk], "public": row.public} for row in rows]
+        return {"count": count, "items": items}
+    matches = search_people(q, viewer=viewer, limit=MOST)
+    window = matches[offset : offset + limit]
+    names = viewer.display_names([match.person for match in window])
+    items = [
+        {
+            "id": match.person.slug,
+            "name": names[match.person.pk],
+            "public": match.person.public,
+            "matched": match.matched,
+            "score": match.score,
+        }
+        for match in window
+    ]
+    return {"count": len(matches), "items": items}
 
 
 def person_detail(*, person: str, viewer: Viewer) -> dict[str, Any]:

@@ -74,6 +74,7 @@ from chapterhouse.registry.models import (
     Term,
 )
 from chapterhouse.registry.person_ids import real_names, revealed_words
+from chapterhouse.registry.services import person_name_keys_refresh
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,
@@ -847,6 +848,7 @@ class _Importer:
                 self.count("people", "updated" if changed else "unchanged")
         insert_rows(PersonName, names)
         insert_rows(Affiliation, affiliations)
+        person_name_keys_refresh(person_ids=[ids[data["id"]] for _, data in chunk])
 
     def wait_for_custodian(self, index: int, data: dict[str, Any], person_pk: int) -> None:
         custodian = data.get("custodian")

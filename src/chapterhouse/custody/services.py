@@ -605,6 +605,10 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
         }
         alias.merged = {**alias.merged, "fields": fields}
         alias.save(update_fields=["merged"])
+    # Imported here: the registry's services record their audit entries through this module.
+    from chapterhouse.registry.services import person_name_keys_refresh
+
+    person_name_keys_refresh(person_ids=[person.pk])
     unlinked = Account.objects.filter(person=person).update(person=None)
     erasure = audit_record(
         viewer=viewer,

@@ -29,8 +29,13 @@ from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import Viewer, may_merge_people
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import audit_record
-from chapterhouse.registry.models import Person, PersonAlias, PersonName, Term
-from chapterhouse.registry.services import _body_named, _renamed_people, _role_named
+from chapterhouse.registry.models import Person, PersonAlias, PersonName, PersonNameKey, Term
+from chapterhouse.registry.services import (
+    _body_named,
+    _renamed_people,
+    _role_named,
+    person_name_keys_refresh,
+)
 
 # The keys under which the merge records the name variant it added to the kept person,
 # and how each moved term ended then (a later end builds on the merge).
@@ -48,6 +53,8 @@ def _relations() -> list[tuple[str, type[models.Model], str, bool]]:
     for relation in Person._meta.get_fields(include_hidden=True):
         if not relation.auto_created or relation.concrete or relation.many_to_many:
             continue
+        if relation.related_model is PersonNameKey:
+            continue  # derived from the names: rebuilt after the merge, never moved
         if relation.one_to_many or relation.one_to_one:
             model = relation.related_model
             name = relation.field.name  # type: ignore[union-attr]
@@ -213,6 +220,8 @@ def person_merge(
             merged=merged,
             moved=moved,
         )
+        # The kept person is now found by the merged person's names too (registry.search).
+        person_name_keys_refresh(person_ids=[keep.pk])
     return alias
 
 
@@ -334,6 +343,7 @@ def person_unmerge(*, viewer: Viewer, via: str, at: dt.datetime, alias: PersonAl
             body=keep.custodian_id,
             before={"merged": alias.slug},
         )
+        person_name_keys_refresh(person_ids=[keep.pk, other.pk])
     return other
 
 

@@ -329,6 +329,36 @@ class PersonName(models.Model):
         return self.name
 
 
+class PersonNameKey(models.Model):
+    """One of a person's names as folded Latin letters (`registry.name_keys`), for search.
+
+    Written only by `registry.services.person_name_keys_refresh`; indexed by trigrams
+    (PostgreSQL ``pg_trgm``, SQLite an FTS5 ``trigram`` table kept by triggers; migration
+    0007).
+    """
+
+    # CASCADE: the keys are derived from the person's names and mean nothing without them.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=400, help_text="The folded Latin letters compared.")
+    source_name = models.CharField(
+        max_length=limits.NAME_MAX_LENGTH, help_text="The name as written that gave this key."
+    )
+    lang = models.CharField(
+        max_length=limits.LANG_MAX_LENGTH, blank=True, help_text="Language of that name."
+    )
+    real = models.BooleanField(
+        default=True,
+        help_text="Made from the real name (hidden behind a call sign from non-custodians).",
+    )
+
+    class Meta:
+        # Equality only (keys shorter than a trigram); the trigram indexes are in 0007.
+        indexes = [models.Index(fields=["key"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Term(models.Model):
     """A person holding a role in a body for a time."""
 

@@ -763,28 +763,10 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
 # --- finding people --------------------------------------------------------
 
 
-def person_search_filter(q: str, *, viewer: Viewer) -> Q:
-    """Return a filter on Person matching ``q`` (ignoring case) in the names ``viewer`` may
-    read.
-
-    The real name, its variants and the id (often made from the real name) are
-    searched only where no call sign hides them from the viewer, so a search
-    cannot tell who is behind a call sign; the call sign is always searched.
-    """
-    names = Q(name__icontains=q) | Q(names__name__icontains=q) | Q(slug__icontains=q)
-    if viewer.is_restricted:
-        names &= Q(call_sign="") | viewer.personal_data_filter()
-    matching = Person.objects.filter(names | Q(call_sign__icontains=q))
-    return Q(pk__in=matching.values("pk"))
-
-
-def people_visible(*, viewer: Viewer, q: str | None = None) -> models.QuerySet[Person]:
-    """Return the people ``viewer`` may see (optionally those ``q`` finds, see
-    :func:`person_search_filter`), unordered; name them with ``viewer.display_name``."""
-    people = Person.objects.filter(viewer.people_filter())
-    if q:
-        people = people.filter(person_search_filter(q, viewer=viewer))
-    return people
+def people_visible(*, viewer: Viewer) -> models.QuerySet[Person]:
+    """Return the people ``viewer`` may see, unordered; name them with
+    ``viewer.display_name``. To find people by name, see `registry.search.search_people`."""
+    return Person.objects.filter(viewer.people_filter())
 
 
 # --- a body's page ---------------------------------------------------------

@@ -7,6 +7,7 @@ on ``end``. Callers pass dates in; nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chapterhouse.core import limits
 from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError, error_day, error_name
 from chapterhouse.core.ids import fresh_id, id_stem
@@ -39,8 +41,10 @@ from chapterhouse.registry.models import (
     Person,
     PersonAlias,
     PersonName,
+    PersonNameKey,
     Term,
 )
+from chapterhouse.registry.name_keys import name_keys
 from chapterhouse.registry.person_ids import real_names, revealed_words
 
 
@@ -576,6 +580,64 @@ def _variants_set(person: Person, variants: list[dict[str, Any]] | None) -> None
     )
 
 
+def person_name_keys_rows(person_model: Any, person_ids: list[int]) -> list[dict[str, Any]]:
+    """Return the matching keys (`registry.name_keys`) of the people ``person_ids`` as
+    rows of PersonNameKey: from the display name, the given + family names, each variant
+    (all ``real``), and the call sign and id (not ``real``: anyone who sees the person may
+    find them by these). ``person_model`` is the Person model (the migration's own)."""
+    name_model = person_model._meta.get_field("names").related_model
+    sources: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+    people = person_model.objects.filter(pk__in=person_ids).values_list(
+        "pk", "name", "given", "family", "call_sign", "slug"
+    )
+    for pk, name, given_name, family, call_sign, slug in people:
+        sources[pk].append((name, name, "", True))
+        if given_name and family:
+            full = f"{given_name} {family}"
+            sources[pk].append((full, full, "", True))
+        if call_sign:
+            sources[pk].append((call_sign, call_sign, "", False))
+        # An id's words are split by hyphens ("park-minjun").
+        sources[pk].append((slug, slug.replace("-", " "), "", False))
+    variants = name_model.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "name", "lang"
+    )
+    for pk, name, lang in variants:
+        sources[pk].append((name, name, lang, True))
+    rows: list[dict[str, Any]] = []
+    for pk, names in sources.items():
+        seen: set[tuple[str, str, bool]] = set()
+        for written, keyed, lang, real in names:
+            for key in name_keys(keyed):
+                if (key, written, real) not in seen:
+                    seen.add((key, written, real))
+                    rows.append(
+                        {
+                            "person_id": pk,
+                            "key": key[:400],
+                            "source_name": written[: limits.NAME_MAX_LENGTH],
+                            "lang": lang,
+                            "real": real,
+                        }
+                    )
+    return rows
+
+
+def person_name_keys_refresh(*, person_ids: list[int]) -> None:
+    """Rebuild the matching keys of the people ``person_ids`` from their names as stored.
+
+    Every write of a person's names calls this in its transaction (the person services
+    and the Chronicle importer); the trigram indexes follow (on SQLite by triggers).
+    """
+    if not person_ids:
+        return
+    PersonNameKey.objects.filter(person_id__in=person_ids).delete()
+    PersonNameKey.objects.bulk_create(
+        (PersonNameKey(**row) for row in person_name_keys_rows(Person, person_ids)),
+        batch_size=2000,
+    )
+
+
 def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
     """Return the custodian body ``slug``; the viewer must be an officer there."""
     if slug is None:
@@ -718,6 +780,7 @@ def person_create(
         person.save()
         if "names" in data:
             _variants_set(person, data["names"])
+        person_name_keys_refresh(person_ids=[person.pk])
         snapshot = person_snapshot(person)
         audit_record(
             viewer=viewer,
@@ -760,6 +823,7 @@ def person_update(
             # their name would publish the name under the call sign.
             _refuse_revealing_id(person.slug, _names_of(person, stored=True), key="call_sign")
         person.save()
+        person_name_keys_refresh(person_ids=[person.pk])
         after = person_snapshot(person)
         old, new = changed_fields(before, after)
         if new:
@@ -830,6 +894,7 @@ def person_change_id(
             chosen = _new_person_id(viewer, new_id, person.call_sign or None, names)
         person.slug = chosen
         person.save(update_fields=["slug"])
+        person_name_keys_refresh(person_ids=[person.pk])
         # JSON containment is not portable to SQLite: the text search narrows, Python decides.
         for decision in Decision.objects.select_for_update().filter(effects__icontains=old_id):
             effects = _renamed_people(decision.effects, old_id, chosen)

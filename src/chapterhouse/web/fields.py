@@ -28,6 +28,7 @@ from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, BodyName, Person
+from chapterhouse.registry.search import search_people
 from chapterhouse.reports.conference import working_languages
 from chapterhouse.web.language import language_name, text
 
@@ -282,6 +283,12 @@ class PersonPickerInput(forms.TextInput):
         return super().format_value(value)
 
 
+# A picker takes a person whose name scores at least this (registry.search: 0–100) …
+PICKED = 90
+# … and the best of several when the next scores this much less.
+CLEARLY = 10
+
+
 class PersonPickerField(forms.CharField):
     """A person the writer may see, typed as a name, a call sign or an id; cleans to the
     person's id.
@@ -315,10 +322,15 @@ class PersonPickerField(forms.CharField):
             person = visible.filter(slug=slug).first()
             if person is not None:
                 return person.slug
-        found = list(
-            registry.people_visible(viewer=self.viewer, q=typed).order_by("name", "slug")[:6]
-        )
-        if len(found) == 1:
+        # Only close matches count: a typed "Lark" does not pick "Lars Eriksson".
+        matches = [
+            match
+            for match in search_people(typed, viewer=self.viewer, limit=6)
+            if match.score >= PICKED
+        ]
+        found = [match.person for match in matches]
+        # The best match is the one meant when the next is clearly worse.
+        if len(found) == 1 or (found and matches[0].score - matches[1].score >= CLEARLY):
             return found[0].slug
         if not found:
             raise forms.ValidationError(

@@ -23,6 +23,8 @@ from chapterhouse.newsroom import public as news
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.merges import alias_of
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.search import MOST as SEARCH_MOST
+from chapterhouse.registry.search import search_people, search_refusal
 from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.language import interface_code
 from chapterhouse.web.session_views import conference_days
@@ -229,15 +231,24 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    """List people by name, optionally those whose any name contains ``?q=``."""
+    """List people by name; with ``?q=``, those it names in any script or spelling, best
+    match first, each with the name that matched (`registry.search.search_people`)."""
     try:
         number = _page_number(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     query = request.GET.get("q", "").strip()
     viewer = viewer_of(request)
-    people = registry.people_visible(viewer=viewer, q=query).order_by("name", "pk")
-    paginator = Paginator(people.only("slug", "name", "call_sign", "custodian_id"), PEOPLE_PER_PAGE)
+    matched: dict[int, str] = {}
+    if query:
+        matches = search_people(query, viewer=viewer, limit=SEARCH_MOST)
+        matched = {match.person.pk: match.matched for match in matches}
+        paginator = Paginator([match.person for match in matches], PEOPLE_PER_PAGE)
+    else:
+        people = registry.people_visible(viewer=viewer).order_by("name", "pk")
+        paginator = Paginator(
+            people.only("slug", "name", "call_sign", "custodian_id"), PEOPLE_PER_PAGE
+        )
     page = paginator.get_page(number)
     names = viewer.display_names(page.object_list)
     return render(
@@ -246,9 +257,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "people",
             "people": [
-                {"slug": person.slug, "name": names[person.pk]} for person in page.object_list
+                {
+                    "slug": person.slug,
+                    "name": names[person.pk],
+                    # Shown only when it is not the name the list shows anyway.
+                    "matched": matched.get(person.pk)
+                    if matched.get(person.pk) != names[person.pk]
+                    else None,
+                }
+                for person in page.object_list
             ],
             "query": query,
+            "refusal": search_refusal(query) if query else None,
             "pager": _pager(page.number, paginator.num_pages, {"q": query} if query else {}),
             "may_record": may_record_people(viewer),
             "may_list_duplicates": may_list_duplicates(viewer),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_competence'),
+        ('registry', '0007_person_name_keys'),
     ]
 
     operations = [

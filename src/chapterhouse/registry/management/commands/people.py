@@ -16,20 +16,37 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rich.table import Table
 
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.registry.duplicates import duplicate_pairs, pair_reason
+from chapterhouse.registry.management import (
+    FORMATS,
+    Language,
+    add_reader_arguments,
+    json_write,
+    reader_viewer,
+    rich_write,
+)
 from chapterhouse.registry.merges import alias_of, person_merge, person_unmerge
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.search import search_people, search_refusal
+
+
+def _limit(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 100:
+        raise CommandError(_("--limit: a number from 1 to 100, not %(value)r") % {"value": value})
+    return int(value)
 
 
 class Command(TranslatedCommand):
     help = cast(
         str,
         gettext_lazy(
-            "List likely duplicate people, merge two records of one person, or undo a merge."
+            "Find people by any of their names, in any script; list likely duplicate people,"
+            " merge two records of one person, or undo a merge."
         ),
     )
     requires_system_checks: list[str] = []
@@ -52,7 +69,15 @@ class Command(TranslatedCommand):
             "unmerge", help=_("Undo the merge of OTHER, as long as nothing newer builds on it.")
         )
         unmerge.add_argument("other", metavar="OTHER", help=_("The merged person's id."))
-        # `people find TEXT` (the search) goes here.
+        find = actions.add_parser(
+            "find",
+            help=_("List the people a name (in any script or spelling) names, best match first."),
+        )
+        find.add_argument("text", metavar="TEXT", help=_("A name, or part of one."))
+        find.add_argument("--limit", type=_limit, default=20, help=_("How many at most."))
+        find.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
+        find.add_argument("--lang", help=_("Language of names; default the organization's."))
+        add_reader_arguments(find)
         for action in (duplicates, merge, unmerge):
             action.add_argument(
                 "--as",
@@ -62,6 +87,10 @@ class Command(TranslatedCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "find":
+            # A reading command: it reads for the reader the options choose (--as, --public).
+            self.handle_find(options)
+            return
         try:
             viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
         except ValidationError as error:
@@ -133,3 +162,35 @@ class Command(TranslatedCommand):
             _("Undid the merge of %(other)s into %(keep)s.")
             % {"other": alias.slug, "keep": alias.person.slug}
         )
+
+    def handle_find(self, options: dict[str, Any]) -> None:
+        """Print the people ``TEXT`` names for the reader the options choose, best first."""
+        refusal = search_refusal(options["text"])
+        if refusal:
+            raise CommandError(f"TEXT: {refusal}")
+        viewer = reader_viewer(options)
+        lang = Language(options["lang"])
+        with lang.naming():
+            matches = search_people(options["text"], viewer=viewer, limit=options["limit"])
+            names = viewer.display_names([match.person for match in matches])
+        rows = [
+            {
+                "id": match.person.slug,
+                "name": names[match.person.pk],
+                "matched": match.matched,
+                "score": match.score,
+            }
+            for match in matches
+        ]
+        if options["format"] == "json":
+            json_write(self.stdout, rows)
+            return
+        if not rows:
+            self.stdout.write(_("Nobody is called that, in any script or spelling."))
+            return
+        table = Table(title_justify="left")
+        for column in (_("Id"), _("Name"), _("Found as"), _("Score")):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(row["id"], row["name"], row["matched"], f"{row['score']:g}")
+        rich_write(self.stdout, [table])
