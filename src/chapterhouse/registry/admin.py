@@ -26,6 +26,7 @@ from chapterhouse.registry.models import (
     Person,
     PersonAlias,
     PersonName,
+    PersonNameKey,
     Role,
     Term,
 )
@@ -246,3 +247,15 @@ class PersonAliasAdmin(ReadOnlyPermissions, admin.ModelAdmin):
     list_select_related = ["person"]
     fields = ["slug", "person", "merged_at", "audit_entry"]
     readonly_fields = ["slug", "person", "merged_at", "audit_entry"]
+
+
+@admin.register(PersonNameKey)
+class PersonNameKeyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """The matching keys the person search reads (docs/decisions/0031): derived from the
+    names, rebuilt by the services that write names; shown here to explain a search."""
+
+    list_display = ["key", "person", "source_name", "lang", "real"]
+    search_fields = ["key", "person__slug"]
+    list_select_related = ["person"]
+    fields = ["person", "key", "source_name", "lang", "real"]
+    readonly_fields = ["person", "key", "source_name", "lang", "real"]
