@@ -21,7 +21,8 @@ fifth of them), are timed through ``registry.search.search_people`` as the admin
 and as an anonymous reader, after a warm-up of 20 searches that are not counted. Prints
 p50/p95/p99 and the slowest per viewer, the share of those milliseconds spent in SQL,
 and how often the person looked for is among the 20 results. ``--explain`` prints the
-plan (EXPLAIN ANALYZE on PostgreSQL) of the slowest search.
+plan (EXPLAIN ANALYZE on PostgreSQL) of the slowest search; ``--time-limit SECONDS`` stops
+timing a viewer after that long (the table says how many searches were timed).
 
 The SQLite database is made afresh in var/bench/person_search_scale.sqlite3; for
 PostgreSQL a database named ``chapterhouse_person_search_bench`` is created on the server
