@@ -485,6 +485,16 @@ def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
     return term
 
 
+def _diff_body(row: dict[str, Any], date: str | None) -> dict[str, Any]:
+    """A body founded or dissolved in a diff: its id, its name then, the day, the decision."""
+    return {
+        "body": row["slug"],
+        "name": row["name_then"],
+        "date": date,
+        "decision": row["decision_ref"],
+    }
+
+
 def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
     """Return what changed on the days ``start <= day <= end`` (both included).
 
@@ -614,21 +624,11 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
         "founded": [row["slug"] for row in founded],
         "dissolved": [row["slug"] for row in dissolved],
         "bodies_founded": [
-            {
-                "body": row["slug"],
-                "name": row["name_then"],
-                "date": _start_text(row["founded"], row["founded_precision"]),
-                "decision": row["decision_ref"],
-            }
+            _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
             for row in founded
         ],
         "bodies_dissolved": [
-            {
-                "body": row["slug"],
-                "name": row["name_then"],
-                "date": _end_text(row["dissolved"], row["dissolved_precision"]),
-                "decision": row["decision_ref"],
-            }
+            _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
             for row in dissolved
         ],
         "renamed": [
