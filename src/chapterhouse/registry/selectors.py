@@ -485,7 +485,7 @@ def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
     return term
 
 
-def _diff_body(row: dict[str, Any], date: str | None) -> dict[str, Any]:
+def _diff_body(row: Any, date: str | None) -> dict[str, Any]:
     """A body founded or dissolved in a diff: its id, its name then, the day, the decision."""
     return {
         "body": row["slug"],
