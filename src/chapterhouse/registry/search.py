@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -72,6 +72,19 @@ def _candidates(keys: tuple[str, ...]) -> RawSQL | None:
     )
 
 
+def key_candidates(keys: tuple[str, ...]) -> QuerySet[PersonNameKey]:
+    """Return the stored keys most alike ``keys`` (matching keys of one name, from
+    `registry.name_keys`), of everyone whatever the reader: the caller applies custody.
+    A bounded number of rows whatever the size of the register."""
+    if min(len(key) for key in keys) < 3:
+        # Shorter than a trigram: only that very key (a call sign "Li", "Wu").
+        return PersonNameKey.objects.filter(key__in=keys)
+    subquery = _candidates(keys)
+    if subquery is None:
+        return PersonNameKey.objects.none()
+    return PersonNameKey.objects.filter(pk__in=subquery)
+
+
 def _score(query_keys: tuple[str, ...], key: str) -> float:
     """Return how well ``key`` matches the query: the whole name, or the beginning or end
     of a longer one ("Sjogren" of "Katrin Sjögren", a key for each order of the words) at
@@ -109,14 +122,7 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
     keys = tuple(key for key in name_keys(q.strip()) if len(key) >= SHORTEST)
     if not keys:
         return []
-    if min(len(key) for key in keys) < 3:
-        # Shorter than a trigram: only that very key (a call sign "Li", "Wu").
-        candidates = PersonNameKey.objects.filter(key__in=keys)
-    else:
-        subquery = _candidates(keys)
-        if subquery is None:
-            return []
-        candidates = PersonNameKey.objects.filter(pk__in=subquery)
+    candidates = key_candidates(keys)
     readable = Q(real=False)
     if viewer.is_restricted:
         readable |= Q(person__call_sign="") | viewer.personal_data_filter("person__")
