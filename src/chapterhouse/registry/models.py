@@ -340,6 +340,10 @@ class PersonNameKey(models.Model):
     # CASCADE: the keys are derived from the person's names and mean nothing without them.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
     key = models.CharField(max_length=400, help_text="The folded Latin letters compared.")
+    # The key's length and the key backwards, so that a B-tree finds the keys one letter
+    # away from a query by either half of it (`registry.search`, migration 0009).
+    size = models.PositiveSmallIntegerField(default=0, help_text="Letters in the key.")
+    backward = models.CharField(max_length=400, default="", help_text="The key backwards.")
     source_name = models.CharField(
         max_length=limits.NAME_MAX_LENGTH, help_text="The name as written that gave this key."
     )
@@ -351,9 +355,8 @@ class PersonNameKey(models.Model):
         help_text="Made from the real name (hidden behind a call sign from non-custodians).",
     )
 
-    class Meta:
-        # Equality only (keys shorter than a trigram); the trigram indexes are in 0007.
-        indexes = [models.Index(fields=["key"])]
+    # Indexed by migrations 0007 (trigrams) and 0009 (B-trees on the key and on the size
+    # with the key or backward; PostgreSQL's with text_pattern_ops for prefixes).
 
     def __str__(self) -> str:
         return self.key

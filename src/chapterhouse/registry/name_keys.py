@@ -42,7 +42,7 @@ _KOREAN_SURNAMES = {
     "신": "shin sin",
     "서": "seo suh so",
     "권": "kwon gwon",
-    "황": "hwang",
+    "황": "hwang whang",
     "안": "ahn an",
     "유": "yoo yu you",
     "전": "jeon chun jun chon",
@@ -64,6 +64,7 @@ _SURNAME_SPELLINGS = {
 
 # Spellings of one sound, folded in this order (longer spellings first).
 _FOLDS = (
+    ("woo", "u"),
     ("shch", "s"),
     ("sch", "s"),
     ("sc", "s"),
@@ -78,6 +79,7 @@ _FOLDS = (
     ("ts", "c"),
     ("tz", "c"),
     ("ph", "f"),
+    ("th", "t"),
     ("ck", "k"),
     ("q", "k"),
     ("x", "ks"),
@@ -90,6 +92,7 @@ _FOLDS = (
     ("oo", "u"),
     ("ou", "u"),
     ("ee", "i"),
+    ("ui", "i"),
     ("y", "i"),
     ("ia", "a"),
     ("iu", "u"),
@@ -107,9 +110,19 @@ _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _SEPARATOR = re.compile(r"[\s/]+")
 
 
+# Letters with a caron say one sound each wherever they are written (Czech, Slovak, the
+# scholarly and ISO transliterations of Cyrillic): as the English spellings of that sound,
+# which the folds below then meet ("Žukov" and "Zhukov").
+_CARONS = str.maketrans({"ž": "zh", "Ž": "Zh", "š": "sh", "Š": "Sh", "č": "ch", "Č": "Ch"})
+# The scholarly transliteration of Cyrillic writes й, я, ю (the "y" of passports) with j
+# and х (the "kh") with x: "Jurij Proxorov" is "Yuriy Prokhorov". Korean and Chinese names
+# write other sounds with j, so this is a second reading of a typed name, not a fold.
+_SCHOLARLY = str.maketrans({"j": "y", "J": "Y", "x": "kh", "X": "Kh"})
+
+
 def _words(name: str) -> list[str]:
     """Return the words of ``name`` in Latin lower case; hyphens and apostrophes join."""
-    name = unicodedata.normalize("NFKC", name)
+    name = unicodedata.normalize("NFKC", name).translate(_CARONS)
     if name.count(",") == 1:
         # "Family, Given" is read "Given Family".
         family, given = name.split(",")
@@ -163,3 +176,14 @@ def name_keys(name: str) -> tuple[str, ...]:
         if key not in keys:
             keys.append(key)
     return tuple(keys)
+
+
+def reading_keys(name: str) -> tuple[str, ...]:
+    """Return the keys of another reading of ``name`` as typed, not among its own keys:
+    the scholarly transliteration of Cyrillic read as passports write it ("Julija Zajceva"
+    as "Yuliya Zaytseva"). A search looks for these too, a little below its own keys;
+    nothing stores them."""
+    if not any(letter in name for letter in "jJxX"):
+        return ()
+    own = name_keys(name)
+    return tuple(key for key in name_keys(name.translate(_SCHOLARLY)) if key not in own)

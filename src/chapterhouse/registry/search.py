@@ -1,12 +1,14 @@
 """One person search for every door (the people page, the API and the desk's pickers, the
 CLI): a person is found by any of their names in any script, best match first.
 
-The query is turned into matching keys (`registry.name_keys`); the stored keys that share
-trigrams with them are the candidates (PostgreSQL: ``pg_trgm``'s ``%`` operator on a GIN
-index; SQLite: an FTS5 ``trigram`` table), and rapidfuzz ranks them. Custody is the rule
-it always was: only people the reader may see, and the keys
-made from a real name only where no call sign hides it from the reader (the call sign and
-the id are always searched). Decision 0031.
+The query is turned into matching keys (`registry.name_keys`). The stored keys that may be
+the query's are read from B-tree indexes (the very key, keys that begin with it, and keys
+one letter away, found by either half of the key: `_ways`), so a search reads a bounded
+number of index entries however many people are recorded; only when those find nothing
+does the trigram index (PostgreSQL ``pg_trgm``, SQLite an FTS5 ``trigram`` table) look for
+names further off. rapidfuzz scores and ranks them. Custody is the rule it always was:
+only people the reader may see, and the keys made from a real name only where no call sign
+hides it from the reader (the call sign and the id are always searched). Decision 0031.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.models import Person, PersonNameKey
-from chapterhouse.registry.name_keys import LONGEST, name_keys
+from chapterhouse.registry.name_keys import LONGEST, name_keys, reading_keys
 
 # Fewer letters than this find too many people to mean anything.
 SHORTEST = 2
@@ -31,9 +32,18 @@ MOST = 100
 ENOUGH = 70
 # A query found inside a longer name scores this share of the match.
 PART = 0.9
-# Candidates read from the trigram index for each query, before custody and ranking.
+# A match by another reading of the query (`name_keys.reading_keys`) scores this share,
+# and counts only from this score up: a second guess at what was typed may find the name
+# misspelt by a letter, not a name merely alike ("Sjögren" read "Syögren").
+READING = 0.95
+READING_ENOUGH = 85
+# Keys read for each way a stored key may be the query's (below), before they are scored.
+PER_WAY = 200
+# The best-scored keys kept for custody and ranking.
 CANDIDATES = 400
 
+_TABLE = PersonNameKey._meta.db_table
+_FTS = f"{_TABLE}_fts"
 
 # The person's fields read with the keys: what `Viewer.display_name` and a list need.
 _PERSON_ATTRIBUTES = ("slug", "name", "call_sign", "custodian_id", "public")
@@ -49,12 +59,55 @@ class PersonMatch:
     score: float
 
 
-def _candidates(keys: tuple[str, ...]) -> RawSQL | None:
-    """Return a subquery of the ids of the stored keys most alike ``keys`` by trigrams,
-    best first (None when no trigram can be made of them)."""
+def _begins(column: str, prefix: str) -> tuple[str, list[object]]:
+    """Return an SQL condition (and its parameters) that ``column`` begins with ``prefix``
+    (letters a–z and digits only), in a form the B-tree indexes of migration 0009 serve."""
     if connection.vendor == "postgresql":
-        return RawSQL(
-            "SELECT id FROM registry_personnamekey WHERE "
+        return f"{column} LIKE %s", [prefix + "%"]
+    # SQLite compares bytes: the keys from the prefix up to the next prefix.
+    return f"{column} >= %s AND {column} < %s", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+
+
+def _ways(keys: tuple[str, ...]) -> tuple[str, list[object]]:
+    """Return an SQL query (and its parameters) of the ids and keys of stored keys that may
+    be one of ``keys``, at most `PER_WAY` by each way, read from B-tree indexes only:
+
+    * the very key;
+    * keys that begin with it (a part of a name: "Sjogren" of "sjogrengadrin", a key per
+      order of the words gives each end its turn);
+    * of the same size or one letter more or less, keys that begin with its first half or
+      end with its second half: one letter typed wrong, left out or added leaves one half
+      whole. The middle letter is in neither half, so two letters swapped across the middle
+      leave one whole too.
+    """
+    ways: list[tuple[str, list[object]]] = [
+        (f"key IN ({', '.join(['%s'] * len(keys))})", list(keys))
+    ]
+    for key in keys:
+        if len(key) < 3:
+            continue  # Shorter than a trigram: only that very key (a call sign "Li", "Wu").
+        ways.append(_begins("key", key))
+        half = len(key) // 2
+        front, back = key[:half], key[half + 1 :][::-1]
+        for size in (len(key), len(key) - 1, len(key) + 1):
+            for column, piece in (("key", front), ("backward", back)):
+                condition, params = _begins(column, piece)
+                ways.append((f"size = %s AND {condition}", [size, *params]))
+    sql = " UNION ALL ".join(
+        f"SELECT id, key FROM (SELECT id, key FROM {_TABLE} WHERE {condition} LIMIT {PER_WAY})"
+        f" AS way{number}"
+        for number, (condition, _params) in enumerate(ways)
+    )
+    return sql, [param for _condition, params in ways for param in params]
+
+
+def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, list[object]] | None:
+    """Return an SQL query of the ids and keys of stored keys most alike ``keys`` by
+    trigrams, best first (None when no trigram can be made of them): slower than `_ways`,
+    asked only when they find no match (two letters wrong, a part of a name misspelt)."""
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT id, key FROM {_TABLE} WHERE "
             + " OR ".join(["key %% %s"] * len(keys))
             + " ORDER BY GREATEST("
             + ", ".join(["similarity(key, %s)"] * len(keys))
@@ -65,36 +118,62 @@ def _candidates(keys: tuple[str, ...]) -> RawSQL | None:
     trigrams = sorted({key[i : i + 3] for key in keys for i in range(len(key) - 2)})
     if not trigrams:
         return None
-    return RawSQL(
-        "SELECT rowid FROM registry_personnamekey_fts WHERE registry_personnamekey_fts "
-        "MATCH %s ORDER BY rank LIMIT %s",
+    return (
+        f"SELECT {_TABLE}.id, {_TABLE}.key FROM {_FTS} JOIN {_TABLE} ON {_TABLE}.id = "
+        f"{_FTS}.rowid WHERE {_FTS} MATCH %s ORDER BY rank LIMIT %s",
         [" OR ".join(f'"{trigram}"' for trigram in trigrams), CANDIDATES],
     )
 
 
-def key_candidates(keys: tuple[str, ...]) -> QuerySet[PersonNameKey]:
-    """Return the stored keys most alike ``keys`` (matching keys of one name, from
-    `registry.name_keys`), of everyone whatever the reader: the caller applies custody.
-    A bounded number of rows whatever the size of the register."""
-    if min(len(key) for key in keys) < 3:
-        # Shorter than a trigram: only that very key (a call sign "Li", "Wu").
-        return PersonNameKey.objects.filter(key__in=keys)
-    subquery = _candidates(keys)
-    if subquery is None:
-        return PersonNameKey.objects.none()
-    return PersonNameKey.objects.filter(pk__in=subquery)
+def _best(
+    keys: tuple[str, ...], readings: tuple[str, ...], sql: str, params: list[object]
+) -> list[int]:
+    """Return the ids of the rows (id, key) of ``sql`` whose key matches ``keys`` (or,
+    a little below, ``readings``) well enough, best first, at most `CANDIDATES`."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    scores: dict[str, float] = {}
+    kept: list[tuple[float, int]] = []
+    for pk, key in rows:
+        if key not in scores:
+            scores[key] = _score(keys, key, readings)
+        if scores[key] >= ENOUGH:
+            kept.append((-scores[key], pk))
+    return [pk for _score_, pk in sorted(set(kept))[:CANDIDATES]]
 
 
-def _score(query_keys: tuple[str, ...], key: str) -> float:
+def key_candidates(
+    keys: tuple[str, ...], readings: tuple[str, ...] = ()
+) -> QuerySet[PersonNameKey]:
+    """Return the stored keys that match ``keys`` (matching keys of one name, from
+    `registry.name_keys`; ``readings``, those of another reading of it, a little below) well
+    enough, of everyone whatever the reader: the caller applies custody. At most
+    `CANDIDATES`, whatever the size of the register: B-tree ways first (`_ways`), the
+    trigram index only when they find nothing (`_trigram_alike`)."""
+    ids = _best(keys, readings, *_ways((*keys, *readings)))
+    if not ids and min(len(key) for key in keys) >= 3:
+        alike = _trigram_alike((*keys, *readings))
+        if alike is not None:
+            ids = _best(keys, readings, *alike)
+    return PersonNameKey.objects.filter(pk__in=ids)
+
+
+def _score(query_keys: tuple[str, ...], key: str, readings: tuple[str, ...] = ()) -> float:
     """Return how well ``key`` matches the query: the whole name, or the beginning or end
     of a longer one ("Sjogren" of "Katrin Sjögren", a key for each order of the words) at
-    nine tenths of the score."""
+    nine tenths of the score; by another reading of the query (``readings``) at `READING`
+    of it, when it reaches `READING_ENOUGH`."""
     best = 0.0
-    for query in query_keys:
-        best = max(best, fuzz.ratio(query, key))
-        if len(query) < len(key):
-            ends = (key[: len(query)], key[-len(query) :])
-            best = max(best, PART * max(fuzz.ratio(query, end) for end in ends))
+    for reading, queries in ((False, query_keys), (True, readings)):
+        for query in queries:
+            score = fuzz.ratio(query, key)
+            if len(query) < len(key):
+                ends = (key[: len(query)], key[-len(query) :])
+                score = max(score, PART * max(fuzz.ratio(query, end) for end in ends))
+            if reading:
+                score = READING * score if score >= READING_ENOUGH else 0.0
+            best = max(best, score)
     return best
 
 
@@ -113,8 +192,8 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
     each with the name that matched and a score from 0 to 100.
 
     A query with fewer than two letters or digits, longer than a name may be, or of
-    punctuation only finds nobody (no error: a picker asks as the reader types). One
-    query whatever the number of people; the people come with the fields a page names
+    punctuation only finds nobody (no error: a picker asks as the reader types). Two
+    queries whatever the number of people (three when the trigram index is asked); the people come with the fields a page names
     them by (``slug``, ``name``, ``call_sign``, ``custodian_id``, ``public``).
     """
     if len(q) > LONGEST:
@@ -122,7 +201,8 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
     keys = tuple(key for key in name_keys(q.strip()) if len(key) >= SHORTEST)
     if not keys:
         return []
-    candidates = key_candidates(keys)
+    readings = tuple(key for key in reading_keys(q.strip()) if len(key) >= SHORTEST)
+    candidates = key_candidates(keys, readings)
     readable = Q(real=False)
     if viewer.is_restricted:
         readable |= Q(person__call_sign="") | viewer.personal_data_filter("person__")
@@ -133,18 +213,15 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
         .filter(readable)
         .values_list("person_id", "key", "source_name", *_PERSON_FIELDS)[: CANDIDATES * 2]
     )
-    people: dict[int, Person] = {}
+    people: dict[int, list[object]] = {}
     typed = q.strip().casefold()
     # Each person's best name: by the score, then (of names with one key: "Kim Yun-deok"
     # and "김윤덕") the one written most like the query.
     best: dict[int, tuple[float, float, str]] = {}
     unmatched = (0.0, -200.0, "")
     for person_id, key, source_name, *fields in rows:
-        people.setdefault(
-            person_id,
-            Person(pk=person_id, **dict(zip(_PERSON_ATTRIBUTES, fields, strict=True))),
-        )
-        score = _score(keys, key)
+        people.setdefault(person_id, fields)
+        score = _score(keys, key, readings)
         if score < ENOUGH:
             continue
         alike = fuzz.ratio(typed, source_name.casefold())
@@ -155,6 +232,12 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
             best[person_id] = match
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:limit]
     return [
-        PersonMatch(person=people[person_id], matched=source_name, score=round(score, 1))
+        PersonMatch(
+            person=Person(
+                pk=person_id, **dict(zip(_PERSON_ATTRIBUTES, people[person_id], strict=True))
+            ),
+            matched=source_name,
+            score=round(score, 1),
+        )
         for person_id, (score, _, source_name) in ranked
     ]

@@ -609,12 +609,15 @@ def person_name_keys_rows(person_model: Any, person_ids: list[int]) -> list[dict
         seen: set[tuple[str, str, bool]] = set()
         for written, keyed, lang, real in names:
             for key in name_keys(keyed):
+                key = key[:400]
                 if (key, written, real) not in seen:
                     seen.add((key, written, real))
                     rows.append(
                         {
                             "person_id": pk,
-                            "key": key[:400],
+                            "key": key,
+                            "size": len(key),
+                            "backward": key[::-1],
                             "source_name": written[: limits.NAME_MAX_LENGTH],
                             "lang": lang,
                             "real": real,
