@@ -50,13 +50,18 @@ MOST = 5
 # A typed name found at either end of a longer one scores this share of the match.
 PART = 0.9
 # The names of the most recently recorded people whose near keys a list of pairs looks
-# for (each through its candidates): the check of the newest records, bounded.
-RECENT_NAMES = 100
+# for (each through its candidates, whose cost grows with the register: about 0.3 s a name
+# over 100,000 people on SQLite, bench/duplicates_bench.py): the check of the newest
+# records, bounded.
+RECENT_NAMES = 30
 # Keys that several people share, read for a list of pairs at most: those shared by the
 # fewest people first (a key shared by dozens is a common name, not a duplicate).
 EQUAL_KEYS = 2000
 # Of the people who share one key, the pairs of this many at most.
 EQUAL_PEOPLE = 12
+# Of the pairs found, this many times the pairs listed are read and scored with their
+# birth dates.
+READ = 5
 
 
 def _comparable(viewer: Viewer) -> Q:
@@ -230,7 +235,7 @@ def duplicate_pairs(
     most recently recorded people (see the module's docstring). The score is the keys'
     ratio (100 for an equal key); an equal birth date (where the viewer may read both)
     adds 5, two different ones take 15 off. Of the names that match, those in two scripts
-    are given as the reason. Five queries whatever the size of the register.
+    are given as the reason. Four queries whatever the size of the register.
     """
     rows = PersonNameKey.objects.filter(_comparable(viewer))
     if body is not None:
@@ -248,11 +253,17 @@ def duplicate_pairs(
         match = (score, _script(one_name) != _script(other_name), one_name, other_name)
         if (one, other) not in best or match[:2] > best[(one, other)][:2]:
             best[(one, other)] = match
-    if not best:
-        return []
-    by_pk = Person.objects.in_bulk({pk for pair in best for pk in pair})
+    # The likeliest by the names alone are read (one query), enough of them that a birth
+    # date, which moves a score by 15 at most, rarely changes which pairs are listed.
+    likeliest = sorted(best.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))[
+        : most * READ
+    ]
+    by_pk = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in={pk for pair, _ in likeliest for pk in pair})
+    }
     pairs: list[DuplicatePair] = []
-    for (first_pk, second_pk), (score, other_script, first_name, second_name) in best.items():
+    for (first_pk, second_pk), (score, other_script, first_name, second_name) in likeliest:
         first, second = by_pk[first_pk], by_pk[second_pk]
         born_known = (
             first.born is not None
