@@ -50,9 +50,9 @@ MOST = 5
 # A typed name found at either end of a longer one scores this share of the match.
 PART = 0.9
 # The names of the most recently recorded people whose near keys a list of pairs looks
-# for (each through its candidates, whose cost grows with the register: about 0.3 s a name
-# over 100,000 people on SQLite, bench/duplicates_bench.py): the check of the newest
-# records, bounded.
+# for (each through its candidates, whose cost grows with the register: up to a second a
+# name over 100,000 people of common names, bench/duplicates_bench.py): the check of the
+# newest records, bounded.
 RECENT_NAMES = 30
 # Keys that several people share, read for a list of pairs at most: those shared by the
 # fewest people first (a key shared by dozens is a common name, not a duplicate).
