@@ -20,7 +20,11 @@ from chapterhouse.meetings.models import Attendance, Decision, Document, Session
 from chapterhouse.newsroom.models import Article
 from chapterhouse.registry.merges import person_merge
 from chapterhouse.registry.models import Body, Person, PersonAlias, PersonName, Term
-from chapterhouse.registry.services import person_update
+from chapterhouse.registry.services import (
+    person_create,
+    person_name_keys_refresh,
+    person_update,
+)
 from chapterhouse.relations.models import Affiliation, Award, Honour, Partner, Task, TaskAssignee
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +48,7 @@ def twin_of_timur(**more: Any) -> Person:
         **more,
     )
     PersonName.objects.create(person=twin, name="Timur Akhmetov", lang="en")
+    person_name_keys_refresh(person_ids=[twin.pk])  # the fixture writes rows directly
     Term.objects.create(
         person=twin,
         body=Body.objects.get(slug="ec-kz"),
@@ -220,8 +225,6 @@ def test_a_merge_renames_decisions_and_documents_that_named_the_merged_id(demo):
 
 
 def test_the_id_of_a_merged_person_is_not_given_to_a_new_one(demo):
-    from chapterhouse.registry.services import person_create
-
     twin_of_timur()
     run("merge", "timur-akhmetov", "timur-2")
 
@@ -254,10 +257,38 @@ def test_duplicates_lists_a_person_recorded_twice_in_two_scripts(demo):
     assert "timur-2" not in run("duplicates", "--body", "rc-pt")
 
 
+def test_duplicates_list_a_misspelt_name_recorded_again(demo):
+    person_create(
+        viewer=ADMIN,
+        via="cli",
+        at=AT,
+        values={"id": "aigerim-2", "name": "Aigerm Bekova", "custodian": "ec-kz"},
+    )
+
+    rows = json.loads(run("duplicates", "--format", "json"))
+
+    pair = next(row for row in rows if row["second"]["id"] == "aigerim-2")
+    assert pair["first"]["id"] == "aigerim-bekova"
+    assert 85 <= pair["score"] < 100
+    assert pair["reason"].startswith("similar names")
+
+
+def test_an_id_alike_a_name_is_not_a_duplicate(demo):
+    person_create(
+        viewer=ADMIN,
+        via="cli",
+        at=AT,
+        values={"id": "aigerim-bekova-2", "name": "Nadia Quill", "custodian": "ec-kz"},
+    )
+
+    assert "aigerim-bekova-2" not in run("duplicates")
+
+
 def test_duplicates_show_a_call_signed_person_only_by_the_call_sign_to_outsiders(personas):
     lark_twin = Person.objects.create(
         slug="ana-2", name="Ana Costa", custodian=Body.objects.get(slug="rc-pt"), public=True
     )
+    person_name_keys_refresh(person_ids=[lark_twin.pk])  # the fixture writes rows directly
     Person.objects.filter(slug="lark").update(public=True)
 
     as_bob = run("duplicates", "--as", "bob@chapterhouse.test")
@@ -312,7 +343,6 @@ def test_erasing_the_kept_person_erases_the_merged_record_kept_for_undo(demo):
 
 def test_the_search_follows_a_merge_and_its_undoing(demo):
     from chapterhouse.registry.search import search_people
-    from chapterhouse.registry.services import person_name_keys_refresh
 
     twin = twin_of_timur()
     PersonName.objects.create(person=twin, name="Temirkhan Akhmetuly", lang="kk")

@@ -129,6 +129,23 @@ def test_the_korean_spelling_finds_the_same_person_as_the_latin_one(personas):
     assert people_like(viewer=charlie, names=["Kim Ji-woo"]) == []
 
 
+def test_a_name_without_its_patronymic_is_warned_of_and_a_shared_first_name_is_not(
+    client, personas
+):
+    as_user(client, personas, "bob")
+    first = client.post(
+        "/people/new/", person_form(name="Dana Serikovna Omarova", custodian="ec-kz")
+    )
+    assert first.status_code == 302
+
+    again = client.post("/people/new/", person_form(name="Dana Omarova", custodian="ec-kz"))
+    other = client.post("/people/new/", person_form(name="Dana Petrova", custodian="ec-kz"))
+
+    assert "May be the same person as:" in again.content.decode()
+    assert ">Dana Serikovna Omarova</a>" in again.content.decode()
+    assert other.status_code == 302
+
+
 def test_confirming_records_the_person_after_all(client, personas):
     form = person_form(name="Park Min-jun", custodian="ec-kz")
     as_user(client, personas, "bob")

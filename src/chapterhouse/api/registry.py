@@ -31,9 +31,9 @@ from chapterhouse.api.schemas import (
     PersonOut,
     PersonPage,
 )
-from chapterhouse.custody.access import Viewer, viewer_of
+from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry import selectors as registry
-from chapterhouse.registry.merges import alias_of
+from chapterhouse.registry.merges import kept_person_id
 from chapterhouse.registry.models import Body, Organization
 
 router = Router(tags=["registry"])
@@ -98,7 +98,7 @@ def person(request: HttpRequest, id: str) -> dict:
     try:
         return selectors.person_detail(person=id, viewer=viewer)
     except ObjectDoesNotExist:
-        kept = _kept_person(id, viewer)
+        kept = kept_person_id(viewer, id) or id
         return found_or_404("person", id, selectors.person_detail, person=kept, viewer=viewer)
 
 
@@ -110,17 +110,8 @@ def person_history(request: HttpRequest, id: str) -> dict:
     try:
         return registry.person_history(person=id, viewer=viewer)
     except ObjectDoesNotExist:
-        kept = _kept_person(id, viewer)
+        kept = kept_person_id(viewer, id) or id
         return found_or_404("person", id, registry.person_history, person=kept, viewer=viewer)
-
-
-def _kept_person(slug: str, viewer: Viewer) -> str:
-    """Return the id that a merged person's ``slug`` names now, or ``slug`` itself
-    (docs/decisions/0032); a kept person the viewer may not see is not told of."""
-    alias = alias_of(slug)
-    if alias is None or not viewer.visible_people([alias.person.pk]):
-        return slug
-    return alias.person.slug
 
 
 @router.get("/orgchart", response={200: OrgchartOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)

@@ -44,6 +44,7 @@ from chapterhouse.meetings import conferences
 from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry import services as registry
+from chapterhouse.registry.merges import kept_person_id
 from chapterhouse.registry.models import Person
 from chapterhouse.relations import tasks
 from chapterhouse.relations.models import Task
@@ -235,6 +236,18 @@ def _found(find: Any, viewer: Viewer, slug: str, message: str) -> Any:
         raise Http404(message) from None
 
 
+def _person_named(viewer: Viewer, slug: str) -> Person:
+    """Return the person ``slug`` names: the kept one for the old id of a merged person, as
+    ``GET /people/{id}`` answers (docs/decisions/0032)."""
+    try:
+        return visible_person(viewer, slug)
+    except Person.DoesNotExist:
+        kept = kept_person_id(viewer, slug)
+        if kept is None:
+            raise
+        return visible_person(viewer, kept)
+
+
 def _values(payload: BaseModel) -> dict[str, Any]:
     return payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
@@ -405,7 +418,7 @@ def person_create(request: HttpRequest, payload: PersonFields) -> Any:
 def person_update(request: HttpRequest, id: str, payload: PersonChanges) -> Any:
     """Change the given fields of a person (null clears one). The client must be an officer
     of their custodian body (or above), and of the new one when it changes."""
-    person = _found(visible_person, request.viewer, id, _("No person with this id."))  # type: ignore[attr-defined]
+    person = _found(_person_named, request.viewer, id, _("No person with this id."))  # type: ignore[attr-defined]
     changes = _values(payload)
     return _write(
         request,

@@ -1,155 +1,125 @@
-"""Likely duplicates of a person about to be recorded, found across scripts.
+"""Likely duplicates of a person about to be recorded, and pairs of people already on the
+record twice, found across scripts.
 
 A secretary who types "Пак Мин Чжун" should learn that "Park Min-jun" (박민준) is
-already on the record before a second record of them is made. Every name is
-transliterated to Latin letters (anyascii), folded (case, punctuation, the usual
-spellings of the same sound: ``zh``/``dzh``/``chzh`` → ``j``, ``kh`` → ``h``,
-``y`` → ``i``) and scored against the names on the record with rapidfuzz; the
-best of three scores counts: the names written together (spaces and hyphens
-aside), their words in any order, and the shorter name's words found inside the
-longer one ("Aigerim Bekova" in "Айгерим Нурлановна Бекова").
+already on the record before a second record of them is made. Names are compared by
+their matching keys, the one folding of a name into Latin letters (`registry.name_keys`),
+stored and indexed for every person (`PersonNameKey`): "Пак Мин Чжун", "Park Min-jun" and
+"박민준" share a key. The stored keys alike a name's keys come from the person search's
+candidates (`registry.search.key_candidates`), and rapidfuzz scores them: the keys
+whole, and (for a typed name of several words) the typed name found at the beginning or
+end of a longer one, at nine tenths ("Aigerim Bekova" in "Айгерим Нурлановна Бекова",
+whose keys come in each order of the family and given names).
 
-Only people the writer may see are compared, and only by the names the writer
-may read: behind a call sign, the real name and its variants are compared only
-for the person's custodians (`Viewer.sees_personal_data`), so a warning never
-tells of a hidden person nor who is behind a call sign.
+Only people the writer may see are compared, and only by the names the writer may read:
+behind a call sign, the keys made from the real name and its variants are compared only
+for the person's custodians (`Viewer.sees_personal_data`), so a warning never tells of a
+hidden person nor who is behind a call sign. The key made of a person's id is not a name
+and is never compared.
 
-The comparison scans the visible people's names in Python (three queries at most,
-whatever their number): the names are not stored transliterated, so no index can
-narrow them down. bench/duplicates_bench.py times one check: about 60 ms over 10,000
-people, about a second over 100,000 (two shared cores); a larger register would want
-the folded keys stored and indexed.
+The list of pairs finds every pair with an equal key on the whole register (an SQL
+grouping on the indexed key), and the pairs of near keys (a typo, a missing letter) among
+the most recently recorded people (`RECENT_NAMES` names), through the candidates of each
+of their names: a bounded number of queries whatever the size of the register.
+bench/duplicates_bench.py times both.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import reduce
+from operator import or_
 
-from anyascii import anyascii
-from django.db.models import BooleanField, Expression, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
 from chapterhouse.custody.access import Viewer
-from chapterhouse.registry.models import Body, Person, PersonName, Term
+from chapterhouse.registry.models import Body, Person, PersonNameKey, Term
+from chapterhouse.registry.name_keys import name_keys
+from chapterhouse.registry.search import SHORTEST, key_candidates
 
 # Scores run from 0 to 100; below this, names only share a syllable or a common family
-# name ("Park Min-jun" and "Kim Min-jun" score 78, "Bak Minjun" 84, "Пак Мин Чжун" 96).
+# name ("Park Min-jun" and "Kim Min-jun" score 67, "Bak Minjun" 100, "Пак Мин Чжун" 100).
 SIMILAR = 85
 # How many likely duplicates a warning lists at most.
 MOST = 5
-
-# Spellings of the same sound in the usual transliterations (Cyrillic, Korean, Chinese).
-_FOLDS = (("chzh", "j"), ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("y", "i"))
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-# A check compares the typed names with every name on the register: keys are kept for
-# the next check (a register's names change rarely), up to a quarter of a million.
-@lru_cache(maxsize=1 << 18)
-def name_key(name: str) -> str:
-    """Return ``name`` as compared: Latin lower-case words, folded, space-separated."""
-    latin = anyascii(unicodedata.normalize("NFKC", name)).lower()
-    # An apostrophe (a soft sign, an elision) joins the letters around it.
-    latin = latin.replace("'", "").replace("`", "")
-    for spelling, sound in _FOLDS:
-        latin = latin.replace(spelling, sound)
-    return " ".join(_WORD.findall(latin))
+# A typed name found at either end of a longer one scores this share of the match.
+PART = 0.9
+# The names of the most recently recorded people whose near keys a list of pairs looks
+# for (each through its candidates, whose cost grows with the register: up to a second a
+# name over 100,000 people of common names, bench/duplicates_bench.py): the check of the
+# newest records, bounded.
+RECENT_NAMES = 30
+# Keys that several people share, read for a list of pairs at most: those shared by the
+# fewest people first (a key shared by dozens is a common name, not a duplicate).
+EQUAL_KEYS = 2000
+# Of the people who share one key, the pairs of this many at most.
+EQUAL_PEOPLE = 12
+# Of the pairs found, this many times the pairs listed are read and scored with their
+# birth dates.
+READ = 5
 
 
-def _best_scores(typed: list[str], keys: list[str], owners: list[int]) -> dict[int, float]:
-    """Return the best score of each owner whose key scores at least ``SIMILAR`` against
-    one of the ``typed`` keys."""
-    best: dict[int, float] = {}
-    compact = [key.replace(" ", "") for key in keys]
-    several_words = [index for index, key in enumerate(keys) if " " in key]
-    for query in typed:
-        found = [
-            *process.extract(
-                query.replace(" ", ""),
-                compact,
-                scorer=fuzz.ratio,
-                score_cutoff=SIMILAR,
-                limit=None,
-            ),
-            *process.extract(
-                query, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR, limit=None
-            ),
-        ]
-        if " " in query:
-            # One word in common ("Park") is not a likely duplicate: only names of two
-            # words or more are matched word by word.
-            found += [
-                (choice, score, several_words[index])
-                for choice, score, index in process.extract(
-                    query,
-                    [keys[index] for index in several_words],
-                    scorer=fuzz.token_set_ratio,
-                    score_cutoff=SIMILAR,
-                    limit=None,
-                )
-            ]
-        for _choice, score, index in found:
-            owner = owners[index]
-            best[owner] = max(best.get(owner, 0.0), score)
+def _comparable(viewer: Viewer) -> Q:
+    """A filter on PersonNameKey keeping the keys ``viewer`` may compare: of people they may
+    see, the real name's only where no call sign hides it from them (as the search reads
+    them, `registry.search.search_people`), never the person's id."""
+    comparable = viewer.people_filter("person__") & ~Q(source_name=F("person__slug"))
+    if viewer.is_restricted:
+        comparable &= (
+            Q(real=False) | Q(person__call_sign="") | viewer.personal_data_filter("person__")
+        )
+    return comparable
+
+
+def _typed_keys(name: str) -> tuple[str, ...]:
+    return tuple(key for key in name_keys(name) if len(key) >= SHORTEST)
+
+
+def _any_candidate(names: Iterable[tuple[str, ...]]) -> Q:
+    """A filter on PersonNameKey keeping the candidates of any of ``names`` (each given
+    as its keys)."""
+    return reduce(or_, (Q(pk__in=key_candidates(keys).values("pk")) for keys in names))
+
+
+def _alike(typed: tuple[str, ...], key: str) -> float:
+    """Return how alike the keys of a typed name are to a stored ``key``: the best ratio,
+    or, for a name of several words (a key for each order), the name found at the
+    beginning or end of a longer one at ``PART`` of the score."""
+    best = max(fuzz.ratio(query, key) for query in typed)
+    if len(typed) > 1:
+        for query in typed:
+            if len(query) < len(key):
+                ends = (key[: len(query)], key[-len(query) :])
+                best = max(best, PART * max(fuzz.ratio(query, end) for end in ends))
     return best
-
-
-def _readable_keys(
-    viewer: Viewer, people: QuerySet[Person]
-) -> tuple[list[str], list[int], list[str]]:
-    """Return the keys of the names of ``people`` that ``viewer`` may read, each with its
-    owner and the name as written: the call sign always, the real name and its variants
-    only where the viewer may read them. Two queries."""
-    # The real name behind a call sign is compared only for those who may read it.
-    readable = Q(call_sign="") | viewer.personal_data_filter() if viewer.is_restricted else Q()
-    real: Expression = (
-        ExpressionWrapper(readable, output_field=BooleanField())
-        if viewer.is_restricted
-        else Value(True)
-    )
-    keys: list[str] = []
-    owners: list[int] = []
-    written: list[str] = []
-
-    def add(owner: int, *names: str | None) -> None:
-        for name in names:
-            key = name_key(name) if name else ""
-            if key and name:
-                keys.append(key)
-                owners.append(owner)
-                written.append(name)
-
-    rows = people.annotate(real=real).values_list(
-        "pk", "name", "given", "family", "call_sign", "real"
-    )
-    for pk, name, given_name, family_name, call_sign, may_read in rows:
-        add(pk, call_sign)
-        if may_read:
-            add(pk, name, f"{given_name} {family_name}" if given_name and family_name else None)
-    variants = PersonName.objects.filter(person__in=people.filter(readable).values("pk"))
-    for pk, name in variants.values_list("person_id", "name"):
-        add(pk, name)
-    return keys, owners, written
 
 
 def people_like(*, viewer: Viewer, names: Iterable[str | None]) -> list[tuple[Person, int]]:
     """Return up to ``MOST`` people ``viewer`` may see whose names are like one of ``names``
     (in any script), with their score from 0 to 100, the likeliest first.
 
-    Blank names are ignored; nothing typed finds nobody. At most three queries.
+    Blank names are ignored; nothing typed finds nobody. Two queries whatever the size of
+    the register.
     """
-    typed = sorted({key for key in (name_key(name) for name in names if name) if key})
+    typed = sorted({keys for keys in (_typed_keys(name) for name in names if name) if keys})
     if not typed:
         return []
-    visible = Person.objects.filter(viewer.people_filter())
-    keys, owners, _written = _readable_keys(viewer, visible)
-    best = _best_scores(typed, keys, owners)
-    likeliest = sorted(best, key=lambda pk: -best[pk])[:MOST]
+    rows = (
+        PersonNameKey.objects.filter(_any_candidate(typed))
+        .filter(_comparable(viewer))
+        .values_list("person_id", "key")
+    )
+    best: dict[int, float] = {}
+    for person_id, key in rows:
+        score = max(_alike(keys, key) for keys in typed)
+        if score >= SIMILAR:
+            best[person_id] = max(best.get(person_id, 0.0), score)
+    likeliest = sorted(best, key=lambda pk: (-best[pk], pk))[:MOST]
     people = Person.objects.in_bulk(likeliest)
     return [(people[pk], round(best[pk])) for pk in likeliest if pk in people]
 
@@ -195,6 +165,65 @@ def _bodies_below(body_id: int) -> set[int]:
     return found
 
 
+# A pair's best match: the score, whether the names are in two scripts, the two names.
+_Match = tuple[float, bool, str, str]
+
+
+def _equal_pairs(rows: QuerySet[PersonNameKey]) -> Iterable[tuple[int, str, int, str, float]]:
+    """Yield the pairs of people among ``rows`` who share a key (one query): every key
+    that several people share, up to ``EQUAL_KEYS``, the rarest first."""
+    shared = (
+        rows.order_by()
+        .values("key")
+        .annotate(people=Count("person_id", distinct=True))
+        .filter(people__gt=1)
+        .order_by("people", "key")
+        .values("key")[:EQUAL_KEYS]
+    )
+    holders: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for person_id, key, source_name in rows.filter(key__in=shared).values_list(
+        "person_id", "key", "source_name"
+    ):
+        holders[key][person_id].add(source_name)
+    for names in holders.values():
+        people = sorted(names.items())[:EQUAL_PEOPLE]
+        for index, (first, first_names) in enumerate(people):
+            for second, second_names in people[index + 1 :]:
+                # Each name of theirs with this key: the reason tells of two scripts if
+                # any two of them are.
+                for first_name in sorted(first_names):
+                    for second_name in sorted(second_names):
+                        yield first, first_name, second, second_name, 100.0
+
+
+def _near_pairs(rows: QuerySet[PersonNameKey]) -> Iterable[tuple[int, str, int, str, float]]:
+    """Yield the pairs of people among ``rows`` whose keys are alike (two queries): each
+    name of the most recently recorded people (``RECENT_NAMES``) with the candidates of
+    its keys."""
+    recent: dict[tuple[int, str], dict[str, None]] = defaultdict(dict)
+    for person_id, source_name, key in rows.order_by("-person_id", "source_name").values_list(
+        "person_id", "source_name", "key"
+    )[: RECENT_NAMES * 3]:
+        if len(key) >= SHORTEST and (
+            len(recent) < RECENT_NAMES or (person_id, source_name) in recent
+        ):
+            recent[(person_id, source_name)][key] = None  # an ordered set
+    if not recent:
+        return
+    holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    candidates = rows.filter(_any_candidate(tuple(keys) for keys in recent.values()))
+    for person_id, key, source_name in candidates.values_list("person_id", "key", "source_name"):
+        holders[key].append((person_id, source_name))
+    choices = list(holders)
+    for (person_id, source_name), keys in recent.items():
+        for key in keys:
+            for _choice, score, index in process.extract(
+                key, choices, scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=None
+            ):
+                for other, other_name in holders[choices[index]]:
+                    yield person_id, source_name, other, other_name, score
+
+
 def duplicate_pairs(
     *, viewer: Viewer, body: Body | None = None, most: int = 200
 ) -> list[DuplicatePair]:
@@ -202,40 +231,39 @@ def duplicate_pairs(
     read them) are alike in any script, the likeliest first; with ``body``, only people in
     its custody or holding a post in it or below it.
 
-    The score is the names' best score (see `_best_scores`); an equal birth date (where the
-    viewer may read both) adds 5, two different ones take 15 off. Every readable name is
-    compared with every other in Python: fine for a register of some thousands.
+    Pairs with an equal key are found on the whole register, pairs of near keys for the
+    most recently recorded people (see the module's docstring). The score is the keys'
+    ratio (100 for an equal key); an equal birth date (where the viewer may read both)
+    adds 5, two different ones take 15 off. Of the names that match, those in two scripts
+    are given as the reason. Four queries whatever the size of the register.
     """
-    people = Person.objects.filter(viewer.people_filter())
+    rows = PersonNameKey.objects.filter(_comparable(viewer))
     if body is not None:
         below = _bodies_below(body.pk)
-        people = people.filter(
-            Q(custodian_id__in=below)
-            | Q(pk__in=Term.objects.filter(body_id__in=below).values("person_id"))
+        rows = rows.filter(
+            Q(person__custodian_id__in=below)
+            | Q(person_id__in=Term.objects.filter(body_id__in=below).values("person_id"))
         )
-    keys, owners, written = _readable_keys(viewer, people)
-    compact = [key.replace(" ", "") for key in keys]
-    best: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for index, key in enumerate(keys):
-        found = [
-            *process.extract(
-                compact[index], compact, scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=None
-            ),
-            *process.extract(
-                key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR, limit=None
-            ),
-        ]
-        for _choice, score, other in found:
-            if owners[other] <= owners[index]:
-                continue
-            pair = (owners[index], owners[other])
-            if pair not in best or score > best[pair][0]:
-                best[pair] = (score, index, other)
-    if not best:
-        return []
-    by_pk = Person.objects.in_bulk({pk for pair in best for pk in pair})
+    best: dict[tuple[int, int], _Match] = {}
+    for one, one_name, other, other_name, score in (*_equal_pairs(rows), *_near_pairs(rows)):
+        if one == other:
+            continue
+        if one > other:
+            one, one_name, other, other_name = other, other_name, one, one_name
+        match = (score, _script(one_name) != _script(other_name), one_name, other_name)
+        if (one, other) not in best or match[:2] > best[(one, other)][:2]:
+            best[(one, other)] = match
+    # The likeliest by the names alone are read (one query), enough of them that a birth
+    # date, which moves a score by 15 at most, rarely changes which pairs are listed.
+    likeliest = sorted(best.items(), key=lambda item: (-item[1][0], not item[1][1], item[0]))[
+        : most * READ
+    ]
+    by_pk = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in={pk for pair, _ in likeliest for pk in pair})
+    }
     pairs: list[DuplicatePair] = []
-    for (first_pk, second_pk), (score, index, other) in best.items():
+    for (first_pk, second_pk), (score, other_script, first_name, second_name) in likeliest:
         first, second = by_pk[first_pk], by_pk[second_pk]
         born_known = (
             first.born is not None
@@ -254,9 +282,9 @@ def duplicate_pairs(
                 first=first,
                 second=second,
                 score=max(0, min(100, round(adjusted))),
-                names=(written[index], written[other]),
+                names=(first_name, second_name),
                 same_born=same_born,
-                other_script=_script(written[index]) != _script(written[other]),
+                other_script=other_script,
             )
         )
     pairs.sort(key=lambda pair: (-pair.score, pair.first.slug, pair.second.slug))

@@ -350,3 +350,14 @@ def person_unmerge(*, viewer: Viewer, via: str, at: dt.datetime, alias: PersonAl
 def alias_of(slug: str) -> PersonAlias | None:
     """Return the alias ``slug`` is, if it names a merged person."""
     return PersonAlias.objects.select_related("person").filter(slug=slug).first()
+
+
+def kept_person_id(viewer: Viewer, slug: str) -> str | None:
+    """Return the id of the person that ``slug``, the old id of a merged person, names now
+    (docs/decisions/0032); None when ``slug`` is no merged person's id, or when ``viewer``
+    may not see the kept person: the old id is then as unknown as any other. Every
+    per-person page and endpoint asks this of an id it finds no person by."""
+    alias = alias_of(slug)
+    if alias is None or not viewer.visible_people([alias.person.pk]):
+        return None
+    return alias.person.slug

@@ -40,6 +40,7 @@ from chapterhouse.web.fields import (
     officer_body_options,
 )
 from chapterhouse.web.labels import label
+from chapterhouse.web.merged_ids import follows_merged_ids
 from chapterhouse.web.write_views import _found, _save, _signed_in, _viewer
 
 # The contact details the page asks for one by one; others on record (a messenger …)
@@ -319,6 +320,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "POST"])
+@follows_merged_ids
 def person_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a person's names, custody and personal data (their custodians only)."""
     viewer = _viewer(request)

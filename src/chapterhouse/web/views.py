@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,12 +21,12 @@ from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.newsroom import public as news
 from chapterhouse.registry import selectors as registry
-from chapterhouse.registry.merges import alias_of
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.search import MOST as SEARCH_MOST
 from chapterhouse.registry.search import search_people, search_refusal
 from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.language import interface_code
+from chapterhouse.web.merged_ids import follows_merged_ids
 from chapterhouse.web.session_views import conference_days
 from chapterhouse.web.timeline import timeline_draw
 
@@ -186,6 +186,7 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/body.html", context)
 
 
+@follows_merged_ids
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a person's career in time order, each post linked to the decision that made it,
     and, to their custodians, their personal data."""
@@ -194,11 +195,6 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Person.objects.filter(viewer.people_filter(), slug=slug).prefetch_related("names").first()
     )
     if person is None:
-        # The id of a merged person names the kept one (docs/decisions/0032); the kept
-        # person must be visible, else the old id is as unknown as any other.
-        alias = alias_of(slug)
-        if alias is not None and viewer.visible_people([alias.person.pk]):
-            return redirect("web:person", alias.person.slug, permanent=False)
         # A person hidden from this visitor is indistinguishable from one never recorded.
         raise Http404(_("No person with this id."))
     history = registry.person_history(person=slug, viewer=viewer)
