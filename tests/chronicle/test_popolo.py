@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
+from chapterhouse.chronicle.exporter import chronicle_export
 from chapterhouse.chronicle.importer import ChronicleInvalid
 from chapterhouse.chronicle.popolo import popolo_import
 from chapterhouse.chronicle.popolo_export import popolo_export
@@ -259,6 +260,89 @@ def test_the_export_for_the_public_leaves_out_people_who_are_not_public() -> Non
         "08b1ed88-e8ed-4a2b-9200-f373468a7388"
     }
     assert schema_errors(document) == []
+
+
+# --- our own export, back into the same database -------------------------------------------
+
+
+def snapshot() -> str:
+    """Return the whole record as the Chronicle export writes it."""
+    out = io.StringIO()
+    chronicle_export(out)
+    return out.getvalue()
+
+
+def export_command(tmp_path: Path) -> Path:
+    target = tmp_path / "ours.popolo.json"
+    call_command("export", "--format", "popolo", "--output", str(target), stderr=io.StringIO())
+    return target
+
+
+def import_command(path: Path) -> str:
+    out = io.StringIO()
+    call_command("import", str(path), "--format", "popolo", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_our_popolo_export_imported_into_the_same_database_changes_nothing(
+    demo: None, tmp_path: Path
+) -> None:
+    # The demo has bodies a decision founded and terms a decision started, names in five
+    # languages and terms that say how they began: Popolo says less of each.
+    assert Body.objects.filter(founded_by__isnull=False).exists()
+    assert Term.objects.filter(decision__isnull=False).exists()
+    before = snapshot()
+    path = export_command(tmp_path)
+
+    output = import_command(path)
+
+    assert "ours.popolo.json: 0 created, 0 updated, 46 unchanged." in output
+    assert snapshot() == before
+    assert list(AuditEntry.objects.values_list("object_type", flat=True)) == ["chronicle"]
+    assert export_command(tmp_path).read_bytes() == path.read_bytes()
+    assert "0 created, 0 updated, 46 unchanged." in import_command(path)
+
+
+def test_a_popolo_file_may_not_change_a_term_a_decision_started(demo: None, tmp_path: Path) -> None:
+    decided = Term.objects.filter(decision__isnull=False, end__isnull=True).select_related(
+        "person", "body", "decision"
+    )[0]
+    path = export_command(tmp_path)
+    document = json.loads(path.read_text())
+    index, membership = next(
+        (i, m)
+        for i, m in enumerate(document["memberships"])
+        if (m["person_id"], m["organization_id"], m["role"])
+        == (decided.person.slug, decided.body.slug, decided.role)
+    )
+    membership["end_date"] = "2030-01-01"
+    before = snapshot()
+
+    errors = refused(tmp_path, document)
+
+    assert errors == [
+        f"memberships[{index}].end_date: this term was started by decision "
+        f"{decided.decision.slug}: a Popolo file may repeat it as recorded but not change it "  # type: ignore[union-attr]
+        "(that takes a decision), got '2030-01-01'"
+    ]
+    assert snapshot() == before
+
+
+def test_a_popolo_file_changes_only_what_it_says_otherwise(demo: None, tmp_path: Path) -> None:
+    path = export_command(tmp_path)
+    document = json.loads(path.read_text())
+    department = next(o for o in document["organizations"] if o["id"] == "dept-1")
+    department["founding_date"] = "2004"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    names = Body.objects.get(slug="dept-1").name
+
+    output = import_command(path)
+
+    assert "0 created, 1 updated, 45 unchanged." in output
+    body = Body.objects.get(slug="dept-1")
+    assert body.founded == dt.date(2004, 1, 1)
+    assert body.name == names  # every language kept, not the one name Popolo carried
+    assert len(names) == 5
 
 
 # --- a small file: personal data, names, periods --------------------------------------------

@@ -18,7 +18,7 @@ import hashlib
 import marshal
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -1695,6 +1695,7 @@ def chronicle_import(
     at: dt.datetime | None = None,
     on_wait: Callable[[], None] | None = None,
     source_sha256: str | None = None,
+    unchanged: Mapping[str, int] | None = None,
 ) -> ImportResult:
     """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
 
@@ -1705,7 +1706,9 @@ def chronicle_import(
     before and after (objects it creates are counted, not listed).
 
     ``source_sha256`` is the digest the audit trail records instead of the file's own:
-    an import translated from another format (Popolo) records the original file's.
+    an import translated from another format (Popolo) records the original file's, and
+    ``unchanged`` counts, per section, the objects the translation left out because the
+    file only repeats them as recorded.
 
     Imports run one at a time: one that finds another writing calls ``on_wait``
     once and waits for it to finish (see core.locks.import_lock).
@@ -1717,6 +1720,8 @@ def chronicle_import(
     if viewer is not None and at is None:
         raise ValueError("an audited import needs the time it happens at")
     importer = _Importer(progress or Progress())
+    for section, amount in (unchanged or {}).items():
+        importer.result.counts[section].unchanged += amount
     with ExitStack() as stack:
         stack.enter_context(translation.override(IMPORT_LANGUAGE))
         # The file names everything by id: so do the services' messages (ISO days too).

@@ -25,15 +25,17 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
 import ijson
-from anyascii import anyascii
+from django.db import transaction
 
-from chapterhouse.chronicle.exporter import body_object, person_object
+from chapterhouse.chronicle.exporter import _compact, body_object, person_object
 from chapterhouse.chronicle.importer import (
     ImportResult,
     Progress,
     _HashingReader,
     chronicle_import,
 )
+from chapterhouse.chronicle.popolo_export import popolo_record
+from chapterhouse.chronicle.popolo_ids import EXTRA_KEY, popolo_slug, vocabulary_slug
 from chapterhouse.chronicle.reader import (
     MISSING,
     ChronicleError,
@@ -45,23 +47,30 @@ from chapterhouse.chronicle.reader import (
     _TrackedReader,
     _Unreadable,
 )
-from chapterhouse.chronicle.schema import SLUG_MAX_LENGTH, SLUG_PATTERN
-from chapterhouse.core.partial_dates import InvalidPartialDate, end_of, start_of
+from chapterhouse.core.locks import import_lock
+from chapterhouse.core.partial_dates import (
+    InvalidPartialDate,
+    end_of,
+    format_end,
+    format_start,
+    start_of,
+)
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import Viewer
-from chapterhouse.registry.models import Body, BodyKind, Mandate, Organization, Person, Role
+from chapterhouse.registry.models import (
+    Body,
+    BodyKind,
+    Mandate,
+    Organization,
+    Person,
+    Role,
+    Term,
+)
 
 POPOLO_SECTIONS: Final = ("persons", "organizations", "memberships", "posts", "events", "areas")
 POPOLO_KEYS: Final = (*POPOLO_SECTIONS, "meta")
 LEGISLATIVE_PERIOD: Final = "legislative period"
-# Where what has no column of its own is kept: the `extra` of a body, person or role,
-# and the organization's top-level extra, under this key.
-EXTRA_KEY: Final = "popolo"
-
-_SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}){0,2}$")
-_NOT_SLUG = re.compile(r"[^a-z0-9\-_.]+")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Popolo person fields that become Chronicle fields; every other field is kept in extra.
 _PERSON_FIELDS = frozenset(
     {
@@ -134,27 +143,6 @@ _TERM_KEYS = {
 }
 
 
-def popolo_slug(value: str) -> str:
-    """Return the Chronicle id for the Popolo id ``value``.
-
-    An id that is a Chronicle id already (``85818632-502f-…``, ``mayor``) is
-    kept; another is transliterated to Latin letters, lower-cased, and every
-    run of other characters becomes ``-`` (``term/5`` → ``term-5``,
-    ``Q2656777`` → ``q2656777``). So ``popolo_slug(popolo_slug(x)) ==
-    popolo_slug(x)``: an exported file imports to the same ids.
-    """
-    if _SLUG.fullmatch(value) and len(value) <= SLUG_MAX_LENGTH:
-        return value
-    text = _NOT_SLUG.sub("-", anyascii(value).lower()).strip("-_.")
-    return text[:SLUG_MAX_LENGTH].rstrip("-_.") or "x"
-
-
-def vocabulary_slug(value: str) -> str:
-    """Return the id of the body kind or role ``value`` (``Deputy Chair`` → ``deputy_chair``)."""
-    text = _NOT_WORD.sub("_", anyascii(value).lower()).strip("_")
-    return text[:SLUG_MAX_LENGTH].rstrip("_") or "x"
-
-
 @dataclass
 class _Origin:
     """Where a Chronicle item came from in the Popolo file, and how its keys map."""
@@ -175,6 +163,8 @@ class _Translation:
         self.meta: Any = None
         self.origins: dict[str, _Origin] = {}
         self.originals: dict[str, str] = {}  # Chronicle id -> Popolo id, to show in errors
+        # What decisions made and the file repeats as recorded: left out, counted unchanged.
+        self.unchanged: dict[str, int] = defaultdict(int)
 
     def error(self, path: str, message: str, value: Any = MISSING) -> None:
         self.errors.append(ChronicleError(path, message, value))
@@ -318,6 +308,9 @@ class _Translation:
         periods = self.translate_events()
         people, person_index = self.translate_persons()
         terms = self.translate_memberships(periods, people, person_index)
+        if self.errors:
+            return {}
+        bodies, people, terms = self.agree_with_the_record(bodies, people, terms)
         document: dict[str, Any] = {"chronicle": 1}
         organization = Organization.objects.first()
         if organization is None:
@@ -325,10 +318,11 @@ class _Translation:
             name = top["name"] if top else "Popolo"
             document["organization"] = {"name": name}
         known_kinds = set(BodyKind.objects.values_list("slug", flat=True)) | set(BUILTIN_BODY_KINDS)
+        used_kinds = {body["kind"] for body in bodies}
         document["body_kinds"] = [
             {"id": slug, "name": name, "rank": 100}
             for slug, name in self.kinds.items()
-            if slug not in known_kinds
+            if slug not in known_kinds and slug in used_kinds
         ]
         known_roles = set(Role.objects.values_list("slug", flat=True)) | set(BUILTIN_ROLES)
         document["roles"] = [
@@ -336,7 +330,6 @@ class _Translation:
             for slug, role in self.roles.items()
             if EXTRA_KEY in role.get("extra", {}) or slug not in known_roles
         ]
-        _keep_what_popolo_does_not_say(bodies, people)
         document["bodies"] = bodies
         document["people"] = people
         document["terms"] = terms
@@ -626,6 +619,148 @@ class _Translation:
                 extra.setdefault("memberships", []).append(record)
         return terms
 
+    # -- agreeing with the record ---------------------------------------------------------
+
+    def agree_with_the_record(
+        self,
+        bodies: list[dict[str, Any]],
+        people: list[dict[str, Any]],
+        terms: list[dict[str, Any]],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Return the bodies, people and terms to import, given what is recorded.
+
+        Popolo says less than the record (one name where the record has five
+        languages, no way of saying how a term began), so our own export, imported
+        again, would overwrite the record with less. Each recorded object is
+        therefore compared with our export of it, translated as the file is
+        (:func:`_agreed`). A body a decision founded, or a term a decision
+        started, the file may repeat as it stands: it is left out of the import
+        (counted unchanged); changing it takes a decision, so a file that does
+        is refused at the value it changes.
+        """
+        person_ids = {person["id"] for person in people} | {term["person"] for term in terms}
+        body_ids = {body["id"] for body in bodies}
+        record = popolo_record(people=person_ids, bodies=body_ids)
+        if not (record.persons or record.organizations or record.posts):
+            return bodies, people, terms
+        mirror = _Translation()
+        mirror.items.update(record.document())
+        mirror.kinds, mirror.roles = {}, {}
+        exported_bodies = {body["id"]: body for body in mirror.translate_organizations()}
+        mirror.translate_posts()
+        mirror_people, mirror_index = mirror.translate_persons()
+        exported_people = {person["id"]: person for person in mirror_people}
+        exported_terms: dict[tuple[Any, ...], tuple[dict[str, Any], Term]] = {}
+        for index, term in enumerate(mirror.translate_memberships({}, mirror_people, mirror_index)):
+            membership = mirror.origins[f"terms[{index}]"].path
+            recorded = record.terms[int(membership[membership.index("[") + 1 : -1])]
+            exported_terms[_term_key(term)] = (term, recorded)
+
+        stored_roles = Role.objects.filter(slug__in=list(self.roles)).values_list(
+            "slug", "name", "rank", "extra"
+        )
+        for slug, name, rank, extra in stored_roles:
+            recorded_role = _compact({"id": slug, "name": name, "rank": rank, "extra": extra})
+            self.roles[slug] = _agreed(self.roles[slug], mirror.roles.get(slug), recorded_role)
+
+        mandates: dict[int, list[str]] = defaultdict(list)
+        for body_pk, slug in (
+            Mandate.objects.filter(
+                body__slug__in=list(body_ids), decision__isnull=True, transferred_from__isnull=True
+            )
+            .order_by("pk")
+            .values_list("body_id", "slug")
+        ):
+            mandates[body_pk].append(slug)
+        stored_bodies = {
+            body.slug: body
+            for body in Body.objects.filter(slug__in=list(body_ids)).select_related(
+                "parent", "founded_by"
+            )
+        }
+        kept_bodies: list[int] = []
+        for index, body in enumerate(bodies):
+            stored = stored_bodies.get(body["id"])
+            if stored is None:
+                kept_bodies.append(index)
+                continue
+            exported = exported_bodies.get(body["id"])
+            if stored.founded_by is not None:
+                self.refuse_change(
+                    f"bodies[{index}]",
+                    body,
+                    exported,
+                    f"founded by decision {stored.founded_by.slug}",
+                )
+                continue
+            bodies[index] = _agreed(
+                body, exported, body_object(stored, mandates.get(stored.pk, []))
+            )
+            kept_bodies.append(index)
+
+        position = {person["id"]: index for index, person in enumerate(people)}
+        stored_people = Person.objects.filter(slug__in=list(position)).select_related("custodian")
+        for stored_person in stored_people.prefetch_related("names", "affiliations__partner"):
+            index = position[stored_person.slug]
+            people[index] = _agreed(
+                people[index], exported_people.get(stored_person.slug), person_object(stored_person)
+            )
+
+        kept_terms: list[int] = []
+        for index, term in enumerate(terms):
+            match = exported_terms.get(_term_key(term))
+            if match is None:
+                kept_terms.append(index)
+                continue
+            exported, stored_term = match
+            if stored_term.decision is not None:
+                self.refuse_change(
+                    f"terms[{index}]",
+                    term,
+                    exported,
+                    f"started by decision {stored_term.decision.slug}",
+                )
+                continue
+            terms[index] = _agreed(term, exported, _recorded_term(stored_term))
+            kept_terms.append(index)
+        return (
+            self.keep("bodies", bodies, kept_bodies),
+            people,
+            self.keep("terms", terms, kept_terms),
+        )
+
+    def refuse_change(
+        self, chronicle_path: str, given: dict[str, Any], exported: dict[str, Any] | None, made: str
+    ) -> None:
+        """Refuse a change to what a decision made; count the object unchanged if none."""
+        key = _first_change(given, exported)
+        if key is None:
+            section = chronicle_path.split("[")[0]
+            self.unchanged[section] += 1
+            return
+        what = "body" if chronicle_path.startswith("bodies") else "term"
+        self.errors.append(
+            self.popolo_error(
+                ChronicleError(
+                    f"{chronicle_path}.{key}",
+                    f"this {what} was {made}: a Popolo file may repeat it as recorded but "
+                    "not change it (that takes a decision)",
+                    given.get(key, MISSING),
+                )
+            )
+        )
+
+    def keep(
+        self, section: str, items: list[dict[str, Any]], kept: list[int]
+    ) -> list[dict[str, Any]]:
+        """Return the items at the indexes ``kept``, with their origins renumbered."""
+        if len(kept) == len(items):
+            return items
+        origins = {index: self.origins.pop(f"{section}[{index}]") for index in range(len(items))}
+        for new, old in enumerate(kept):
+            self.origins[f"{section}[{new}]"] = origins[old]
+        return [items[old] for old in kept]
+
     # -- mapping errors back -------------------------------------------------------------
 
     def popolo_error(self, error: ChronicleError) -> ChronicleError:
@@ -650,38 +785,62 @@ class _Translation:
         return ChronicleError(_join(origin.path, popolo_key) + tail, error.message, value)
 
 
-def _keep_what_popolo_does_not_say(
-    bodies: list[dict[str, Any]], people: list[dict[str, Any]]
-) -> None:
-    """Fill in, for bodies and people already recorded, what the Popolo file cannot say.
+def _agreed(
+    given: dict[str, Any], exported: dict[str, Any] | None, recorded: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the Chronicle object to import for a recorded object.
 
-    A Chronicle import makes each object what the file says; Popolo has no
-    place for a body's mandates or countries, a person's custodian, call sign,
-    visibility or notes, so silence there must keep what is recorded, not
-    erase it. Values the Popolo file does give (a birth date, a parent) win.
-    Two queries per object kind, whatever the number of objects.
+    ``given`` is the file's object, translated; ``exported`` the translation of
+    our own Popolo export of the record (what the record says in Popolo's
+    words); ``recorded`` the record as a Chronicle object. A key the file gives
+    as the record's export would takes the record's value (a name in five
+    languages, not the one the export wrote); a key the file leaves out keeps
+    the record's; a key the file changes takes the file's. A changed ``extra``
+    changes only what the Popolo import keeps there.
     """
-    by_slug = {body["id"]: body for body in bodies}
-    mandates: dict[int, list[str]] = defaultdict(list)
-    for body_id, slug in (
-        Mandate.objects.filter(
-            body__slug__in=list(by_slug), decision__isnull=True, transferred_from__isnull=True
-        )
-        .order_by("pk")
-        .values_list("body_id", "slug")
-    ):
-        mandates[body_id].append(slug)
-    for stored in Body.objects.filter(slug__in=list(by_slug)).select_related("parent"):
-        recorded = body_object(stored, mandates.get(stored.pk, []))
-        for key, value in recorded.items():
-            by_slug[stored.slug].setdefault(key, value)
-    people_by_slug = {person["id"]: person for person in people}
-    recorded_people = Person.objects.filter(slug__in=list(people_by_slug)).select_related(
-        "custodian"
+    exported = exported or {}
+    merged: dict[str, Any] = {}
+    for key, value in given.items():
+        if key in exported and exported[key] == value:
+            if key in recorded:
+                merged[key] = recorded[key]
+        elif key == "extra" and isinstance(recorded.get("extra"), dict):
+            merged[key] = {**recorded["extra"], **value}
+        else:
+            merged[key] = value
+    for key, value in recorded.items():
+        if key not in given:
+            merged[key] = value
+    return merged
+
+
+def _first_change(given: dict[str, Any], exported: dict[str, Any] | None) -> str | None:
+    """Return the first key whose value the file gives otherwise than the record's export."""
+    exported = exported or {}
+    return next(
+        (key for key, value in given.items() if key not in exported or exported[key] != value),
+        None,
     )
-    for stored_person in recorded_people.prefetch_related("names", "affiliations__partner"):
-        for key, value in person_object(stored_person).items():
-            people_by_slug[stored_person.slug].setdefault(key, value)
+
+
+def _recorded_term(term: Term) -> dict[str, Any]:
+    """Return a recorded term as a Chronicle standing term."""
+    return _compact(
+        {
+            "person": term.person.slug,
+            "body": term.body.slug,
+            "role": term.role,
+            "title": term.title,
+            "start": format_start(term.start, term.start_precision),
+            "end": format_end(term.end, term.end_precision) if term.end else None,
+            "term_length": term.term_length,
+            "how": term.how,
+        }
+    )
+
+
+def _term_key(term: dict[str, Any]) -> tuple[Any, ...]:
+    return (term["person"], term["body"], term["role"], term["start"], term.get("title"))
 
 
 def _text(name: str, lang: Any) -> Any:
@@ -708,19 +867,28 @@ class _NamedReader:
 
 
 def popolo_to_chronicle(fp: IO[bytes]) -> tuple[dict[str, Any], _Translation]:
-    """Return the Chronicle document equivalent to the Popolo file ``fp``.
+    """Return the Chronicle document equivalent to the Popolo file ``fp``, given the record.
 
     Raise :class:`ChronicleInvalid` with every error found, each at its JSON
     path in the Popolo file.
     """
+    translation = _read(fp)
+    return _translate(translation), translation
+
+
+def _read(fp: IO[bytes]) -> _Translation:
     translation = _Translation()
     translation.read(fp)
     if translation.errors:
         raise ChronicleInvalid(translation.errors)
+    return translation
+
+
+def _translate(translation: _Translation) -> dict[str, Any]:
     document = translation.translate()
     if translation.errors:
         raise ChronicleInvalid(translation.errors)
-    return document, translation
+    return document
 
 
 def popolo_import(
@@ -744,7 +912,7 @@ def popolo_import(
         try:
             with path.open("rb") as fp:
                 hashing = _HashingReader(fp)
-                document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+                translation = _read(hashing)  # type: ignore[arg-type]
                 sha256 = hashing.hexdigest()
         except OSError as error:
             raise ChronicleInvalid(
@@ -753,9 +921,13 @@ def popolo_import(
     else:
         name = str(getattr(source, "name", "-"))
         hashing = _HashingReader(source)
-        document, translation = popolo_to_chronicle(hashing)  # type: ignore[arg-type]
+        translation = _read(hashing)  # type: ignore[arg-type]
         sha256 = hashing.hexdigest()
-    with tempfile.TemporaryFile() as spill:
+    with transaction.atomic(), tempfile.TemporaryFile() as spill:
+        # The translation reads the record (to keep what the file only repeats): the
+        # record it reads must be the one written, so the import lock comes first.
+        import_lock(on_wait=on_wait)
+        document = _translate(translation)
         spill.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
         spill.seek(0)
         try:
@@ -767,6 +939,7 @@ def popolo_import(
                 at=at,
                 on_wait=on_wait,
                 source_sha256=sha256,
+                unchanged=translation.unchanged,
             )
         except ChronicleInvalid as invalid:
             raise ChronicleInvalid(
