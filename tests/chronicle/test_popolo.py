@@ -442,6 +442,81 @@ def test_the_import_command_reads_popolo_and_the_audit_trail_names_the_file(
     assert {p["id"] for p in json.loads(target.read_text())["persons"]} == {"p1", "p2"}
 
 
+def with_society(**membership: Any) -> dict[str, Any]:
+    """Return the small file with a society that joined the house as a whole."""
+    data = small()
+    data["organizations"].append(
+        {"id": "soc/1", "name": "Society", "classification": "society", "founding_date": "2001"}
+    )
+    data["memberships"].append(
+        {"member_id": "soc/1", "organization_id": "house", "id": "m/soc", **membership}
+    )
+    return data
+
+
+def test_an_organization_that_joined_another_as_a_whole_becomes_its_affiliated_body(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, with_society(start_date="2001", role="member"))
+    popolo_import(path)
+
+    society = Body.objects.select_related("parent").get(slug="soc-1")
+    assert (society.parent.slug, society.affiliated) == ("house", True)  # type: ignore[union-attr]
+    document = json.loads(export())
+    assert document["memberships"][-1] == {
+        "member_id": "soc-1",
+        "organization_id": "house",
+        "id": "m/soc",
+        "start_date": "2001",
+        "role": "member",
+    }
+    assert schema_errors(document) == []
+    again = popolo_import(write(tmp_path, document, "export.json"))
+    assert (again.total("created"), again.total("updated")) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"start_date": "2005"},
+            "memberships[3].start_date: the organization joined after it was founded "
+            "(founding_date 2001); a body's parent has no dates of its own, so it would be "
+            "shown a member from its founding, got '2005'",
+        ),
+        (
+            {"end_date": "2010"},
+            "memberships[3].end_date: the organization left before it was dissolved "
+            "(dissolution_date none); a body's parent has no dates of its own, so it would be "
+            "shown a member until its dissolution, got '2010'",
+        ),
+        (
+            {"role": "chair"},
+            "memberships[3].role: an organization can only be a plain member of another "
+            "(a body holds no post), got 'chair'",
+        ),
+        (
+            {"member_id": "nobody"},
+            "memberships[3].member_id: no person nor organization with this id, got 'nobody'",
+        ),
+        (
+            {"organization_id": "party/green"},
+            "memberships[3].organization_id: the member organization's parent_id is 'house': "
+            "a body has one parent, got 'party/green'",
+        ),
+    ],
+)
+def test_an_organizations_membership_the_registry_cannot_hold_is_refused_at_its_path(
+    tmp_path: Path, change: dict[str, str], error: str
+) -> None:
+    data = with_society(**change)
+    if "organization_id" in change:
+        data["organizations"][2]["parent_id"] = "house"
+
+    assert refused(tmp_path, data) == [error]
+    assert nothing_imported()
+
+
 # --- bad files ---------------------------------------------------------------------------
 
 

@@ -163,6 +163,8 @@ class _Translation:
         self.meta: Any = None
         self.origins: dict[str, _Origin] = {}
         self.originals: dict[str, str] = {}  # Chronicle id -> Popolo id, to show in errors
+        # Popolo id -> the body translated from it, for memberships of organizations.
+        self.organizations: dict[str, tuple[dict[str, Any], _Origin]] = {}
         # What decisions made and the file repeats as recorded: left out, counted unchanged.
         self.unchanged: dict[str, int] = defaultdict(int)
 
@@ -390,7 +392,9 @@ class _Translation:
                 rest["classification"] = classification
             if rest:
                 body["extra"] = {EXTRA_KEY: rest}
-            self.origins[f"bodies[{len(bodies)}]"] = _Origin(path, _BODY_KEYS)
+            origin = _Origin(path, _BODY_KEYS, {})
+            self.origins[f"bodies[{len(bodies)}]"] = origin
+            self.organizations.setdefault(popolo_id, (body, origin))
             bodies.append(body)
         return bodies
 
@@ -549,10 +553,24 @@ class _Translation:
             period_id = self.string(item, "legislative_period_id", path)
             for key in ("on_behalf_of_id", "area_id"):
                 self.string(item, key, path)
+            member = self.string(item, "member_id", path)
+            if person is None and member is not None:
+                if popolo_slug(member) in person_index:
+                    person = member  # Popolo's member_id may name a person, too
+                elif member in self.organizations:
+                    if organization is not None:
+                        self.affiliate(path, item, member, organization)
+                    continue
+                else:
+                    self.error(
+                        f"{path}.member_id", "no person nor organization with this id", member
+                    )
+                    continue
             if person is None:
                 self.error(
                     f"{path}.person_id",
-                    "required key is missing: only memberships of persons can be imported",
+                    "required key is missing: a membership needs a person_id, or a member_id "
+                    "naming a person or an organization",
                 )
                 continue
             elsewhere: dict[str, str] = {}
@@ -618,6 +636,78 @@ class _Translation:
                 extra = people[owner].setdefault("extra", {}).setdefault(EXTRA_KEY, {})
                 extra.setdefault("memberships", []).append(record)
         return terms
+
+    def affiliate(self, path: str, item: dict[str, Any], member: str, parent: str) -> None:
+        """Record an organization's membership of another as the member body's parent and
+        ``affiliated`` flag (a separately registered organization that joined as a whole).
+
+        A body has one parent and no dates of its own for it: a membership that would
+        need them (a second parent; joined after it was founded; left before it was
+        dissolved) is refused, since the org chart would show it in the wrong place.
+        """
+        body, origin = self.organizations[member]
+        parent_slug = popolo_slug(parent)
+        if parent not in self.organizations and not Body.objects.filter(slug=parent_slug).exists():
+            self.error(f"{path}.organization_id", "no organization with this id", parent)
+            return
+        if parent_slug == body["id"]:
+            self.error(
+                f"{path}.organization_id", "an organization cannot be its own member", parent
+            )
+            return
+        kept = body.get("extra", {}).get(EXTRA_KEY, {})
+        if "membership" in kept:
+            self.error(
+                f"{path}.member_id",
+                "this organization is already a member of another by an earlier membership: "
+                "a body has one parent",
+                member,
+            )
+            return
+        if body.get("parent", parent_slug) != parent_slug:
+            self.error(
+                f"{path}.organization_id",
+                f"the member organization's parent_id is {self.originals[body['parent']]!r}: "
+                "a body has one parent",
+                parent,
+            )
+            return
+        role = self.string(item, "role", path)
+        if (role is not None and role.strip().lower() != "member") or item.get("post_id"):
+            key = "role" if role is not None else "post_id"
+            self.error(
+                f"{path}.{key}",
+                "an organization can only be a plain member of another (a body holds no post)",
+                item[key],
+            )
+            return
+        start = self.date(item, "start_date", path)
+        end = self.date(item, "end_date", path)
+        founded, dissolved = body.get("founded"), body.get("dissolved")
+        if start is not None and (founded is None or start_of(start)[0] > start_of(founded)[0]):  # type: ignore[operator]
+            self.error(
+                f"{path}.start_date",
+                "the organization joined after it was founded "
+                f"(founding_date {founded or 'unknown'}); a body's parent has no dates of its "
+                "own, so it would be shown a member from its founding",
+                start,
+            )
+            return
+        if end is not None and (dissolved is None or end_of(end)[0] < end_of(dissolved)[0]):  # type: ignore[operator]
+            self.error(
+                f"{path}.end_date",
+                "the organization left before it was dissolved "
+                f"(dissolution_date {dissolved or 'none'}); a body's parent has no dates of its "
+                "own, so it would be shown a member until its dissolution",
+                end,
+            )
+            return
+        body["parent"] = parent_slug
+        body["affiliated"] = True
+        self.originals.setdefault(parent_slug, parent)
+        membership = {k: v for k, v in item.items() if k not in ("member_id", "organization_id")}
+        body.setdefault("extra", {}).setdefault(EXTRA_KEY, {})["membership"] = membership
+        origin.elsewhere.update({"parent": f"{path}.organization_id", "affiliated": path})
 
     # -- agreeing with the record ---------------------------------------------------------
 

@@ -13,6 +13,7 @@ contact details only for a reader who may see the person's personal data
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterator
@@ -202,9 +203,25 @@ class _Writer:
             if body.dissolved:
                 item["dissolution_date"] = format_end(body.dissolved, body.dissolved_precision)
             for key, value in kept.items():
-                if key not in item and key != "classification":
+                if key not in item and key not in ("classification", "membership"):
                     item[key] = value
             yield item
+
+    def organization_memberships(self) -> Iterator[dict[str, Any]]:
+        """Yield, for each affiliated body (an organization that joined as a whole), its
+        membership of its parent, with what the import kept of it."""
+        queryset = Body.objects.filter(affiliated=True, parent__isnull=False)
+        if self.bodies is not None:
+            queryset = queryset.filter(slug__in=list(self.bodies))
+        for body in queryset.select_related("parent").order_by("pk"):
+            if self.hidden_body(body.pk) or self.hidden_body(body.parent.pk):  # type: ignore[union-attr]
+                continue
+            kept = _popolo(body.extra).get("membership")
+            yield {
+                "member_id": body.slug,
+                "organization_id": body.parent.slug,  # type: ignore[union-attr]
+                **(kept if isinstance(kept, dict) else {"role": "member"}),
+            }
 
     def memberships(self) -> Iterator[dict[str, Any]]:
         for _term, item in self.terms_and_memberships():
@@ -318,7 +335,8 @@ def popolo_record(*, people: Collection[str], bodies: Collection[str]) -> Popolo
     return PopoloRecord(
         persons=list(writer.persons()),
         organizations=list(writer.organizations()),
-        memberships=[item for _term, item in pairs],
+        # The terms' memberships first: `terms` is in their order.
+        memberships=[item for _term, item in pairs] + list(writer.organization_memberships()),
         posts=list(writer.posts()),
         terms=[term for term, _item in pairs],
     )
@@ -338,7 +356,7 @@ def popolo_export(out: IO[str], *, viewer: Viewer = ADMIN) -> dict[str, int]:
     sections = (
         ("persons", writer.persons()),
         ("organizations", writer.organizations()),
-        ("memberships", writer.memberships()),
+        ("memberships", itertools.chain(writer.memberships(), writer.organization_memberships())),
         ("posts", writer.posts()),
         ("events", writer.events()),
         ("areas", writer.areas()),
