@@ -517,6 +517,43 @@ def test_an_organizations_membership_the_registry_cannot_hold_is_refused_at_its_
     assert nothing_imported()
 
 
+def test_votes_motions_and_speeches_are_left_out_and_the_import_says_so(
+    tmp_path: Path,
+) -> None:
+    data = small()
+    data["motions"] = [{"id": "motion/1", "text": "That the house adjourn"}]
+    data["vote_events"] = [
+        {
+            "id": f"vote/{n}",
+            "motion_id": "motion/1",
+            "organization_id": "house",
+            "result": "pass",
+            "votes": [{"voter_id": "p1", "option": "yes"}],
+        }
+        for n in range(3)
+    ]
+    out = io.StringIO()
+
+    call_command("import", str(write(tmp_path, data)), "--format", "popolo", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "file.popolo.json: 10 created, 0 updated, 0 unchanged." in lines[-3]
+    assert lines[-2].startswith("Not imported: motions: 1 not imported (a motion is what")
+    assert lines[-1].startswith("Not imported: vote_events: 3 not imported (a vote event is")
+    entry = AuditEntry.objects.get(object_type="chronicle")
+    assert entry.after is not None
+    assert entry.after["not_imported"] == {"motions": 1, "vote_events": 3}
+    assert Term.objects.count() == 3
+
+
+def test_a_vote_events_key_that_is_not_an_array_is_refused(tmp_path: Path) -> None:
+    data = small()
+    data["vote_events"] = {"id": "vote/1"}
+
+    assert refused(tmp_path, data) == ["vote_events: expected an array, not an object"]
+    assert nothing_imported()
+
+
 # --- bad files ---------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from chapterhouse.chronicle.exporter import _compact, body_object, person_object
 from chapterhouse.chronicle.importer import (
     ImportResult,
+    NotImported,
     Progress,
     _HashingReader,
     chronicle_import,
@@ -68,7 +69,15 @@ from chapterhouse.registry.models import (
 )
 
 POPOLO_SECTIONS: Final = ("persons", "organizations", "memberships", "posts", "events", "areas")
-POPOLO_KEYS: Final = (*POPOLO_SECTIONS, "meta")
+# Parts of Popolo the registry has no faithful place for: read, counted, left out and
+# named in the import's result (docs/decisions/0033-popolo.md).
+NOT_IMPORTED: Final = {
+    "vote_events": "a vote event is not a decision of ours: it is taken at no session or "
+    "conference of the registry, changes no post, and who voted how is not recorded",
+    "motions": "a motion is what a vote event decides; the registry records neither",
+    "speeches": "the registry keeps no speeches",
+}
+POPOLO_KEYS: Final = (*POPOLO_SECTIONS, *NOT_IMPORTED, "meta")
 LEGISLATIVE_PERIOD: Final = "legislative period"
 _DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}){0,2}$")
 # Popolo person fields that become Chronicle fields; every other field is kept in extra.
@@ -165,6 +174,7 @@ class _Translation:
         self.originals: dict[str, str] = {}  # Chronicle id -> Popolo id, to show in errors
         # Popolo id -> the body translated from it, for memberships of organizations.
         self.organizations: dict[str, tuple[dict[str, Any], _Origin]] = {}
+        self.not_imported: list[NotImported] = []
         # What decisions made and the file repeats as recorded: left out, counted unchanged.
         self.unchanged: dict[str, int] = defaultdict(int)
 
@@ -200,7 +210,18 @@ class _Translation:
                 elif key == "meta":
                     seen.add(key)
                     self.meta = _build(event, value, events)
-                elif key not in POPOLO_SECTIONS:
+                elif key in NOT_IMPORTED and event == "start_array":
+                    seen.add(key)
+                    count = 0
+                    for event, _value in events:
+                        if event == "end_array":
+                            break
+                        path = f"{key}[{count}]"
+                        _skip(event, events)
+                        count += 1
+                    path = key
+                    self.not_imported.append(NotImported(key, count, NOT_IMPORTED[key]))
+                elif key not in POPOLO_SECTIONS and key not in NOT_IMPORTED:
                     self.error(
                         path,
                         "not a part of Popolo that can be imported "
@@ -1030,6 +1051,7 @@ def popolo_import(
                 on_wait=on_wait,
                 source_sha256=sha256,
                 unchanged=translation.unchanged,
+                not_imported=translation.not_imported,
             )
         except ChronicleInvalid as invalid:
             raise ChronicleInvalid(
