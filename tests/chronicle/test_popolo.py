@@ -554,6 +554,30 @@ def test_a_vote_events_key_that_is_not_an_array_is_refused(tmp_path: Path) -> No
     assert nothing_imported()
 
 
+def test_a_file_from_standard_input_imports_like_one_on_disk(tmp_path: Path) -> None:
+    data = small()
+    data["memberships"][2]["person_id"] = "nobody"
+    with pytest.raises(ChronicleInvalid) as caught:
+        popolo_import(io.BytesIO(json.dumps(data).encode()))
+    assert [str(e) for e in caught.value.errors] == [
+        "memberships[2].person_id: no person with this id, got 'nobody'"
+    ]
+
+    result = popolo_import(io.BytesIO(json.dumps(small()).encode()))
+
+    assert result.counts["terms"].created == 3
+    assert members("2021-06-01", "house") == {"p1", "p2"}
+
+
+def test_a_member_id_naming_a_person_is_that_persons_membership(tmp_path: Path) -> None:
+    data = small()
+    data["memberships"][2]["member_id"] = data["memberships"][2].pop("person_id")
+
+    popolo_import(write(tmp_path, data))
+
+    assert members("2021-06-01", "house") == {"p1", "p2"}
+
+
 # --- bad files ---------------------------------------------------------------------------
 
 

@@ -17,9 +17,12 @@ import datetime as dt
 import itertools
 import json
 import re
+import shutil
+import sqlite3
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
@@ -175,6 +178,8 @@ class _Translation:
         # Popolo id -> the body translated from it, for memberships of organizations.
         self.organizations: dict[str, tuple[dict[str, Any], _Origin]] = {}
         self.not_imported: list[NotImported] = []
+        self.person_ids_taken: dict[str, str] = {}
+        self.person_ids: set[str] = set()  # the Chronicle ids of the file's persons
         # What decisions made and the file repeats as recorded: left out, counted unchanged.
         self.unchanged: dict[str, int] = defaultdict(int)
 
@@ -183,8 +188,13 @@ class _Translation:
 
     # -- reading -------------------------------------------------------------------
 
-    def read(self, fp: IO[bytes]) -> None:
-        """Read the file one top-level item at a time (ijson, as the Chronicle reader does)."""
+    def read(self, fp: IO[bytes], handlers: dict[str, Callable[[int, Any], None]]) -> None:
+        """Read the file one top-level item at a time (ijson, as the Chronicle reader does),
+        handing each item of a section to its handler (others are skipped unbuilt).
+
+        The first pass checks the whole file's JSON and top-level shape; the later
+        passes, over a file known good, handle other sections.
+        """
         source = _TrackedReader(fp)
         events = ijson.basic_parse(source, use_float=True)
         path = ""
@@ -209,7 +219,10 @@ class _Translation:
                     _skip(event, events)
                 elif key == "meta":
                     seen.add(key)
-                    self.meta = _build(event, value, events)
+                    if "meta" in handlers:
+                        handlers["meta"](0, _build(event, value, events))
+                    else:
+                        _skip(event, events)
                 elif key in NOT_IMPORTED and event == "start_array":
                     seen.add(key)
                     count = 0
@@ -220,7 +233,8 @@ class _Translation:
                         _skip(event, events)
                         count += 1
                     path = key
-                    self.not_imported.append(NotImported(key, count, NOT_IMPORTED[key]))
+                    if key in handlers:
+                        handlers[key](count, None)
                 elif key not in POPOLO_SECTIONS and key not in NOT_IMPORTED:
                     self.error(
                         path,
@@ -238,11 +252,15 @@ class _Translation:
                     _skip(event, events)
                 else:
                     seen.add(key)
+                    handler = handlers.get(key)
                     for index, (event, value) in enumerate(events):
                         if event == "end_array":
                             break
                         path = f"{key}[{index}]"
-                        self.items[key].append(_build(event, value, events))
+                        if handler is None:
+                            _skip(event, events)
+                        else:
+                            handler(index, _build(event, value, events))
                     path = key
             path = ""
             for _ in events:
@@ -322,18 +340,82 @@ class _Translation:
 
     # -- translating -------------------------------------------------------------------
 
-    def translate(self) -> dict[str, Any]:
-        """Return the Chronicle document equivalent to the file read."""
+    def translate(self, open_file: Callable[[], IO[bytes]], out: IO[bytes], store: _Store) -> None:
+        """Write to ``out`` the Chronicle document equivalent to the file read, reading
+        it again twice: its memberships, then its persons, one at a time.
+
+        What stays in memory is what does not grow with the memberships: the
+        organizations, posts, events and areas, and the persons' ids. Each chunk of
+        memberships and of persons is compared with the record and written out; what a
+        person keeps of its memberships waits in a disk index (:class:`_Store`) for
+        the person's pass. Errors are collected as ever; with any, nothing is written
+        that matters (the caller refuses the file).
+        """
         self.kinds: dict[str, str] = {}
         self.roles: dict[str, dict[str, Any]] = {}
         bodies = self.translate_organizations()
         self.translate_posts()
         periods = self.translate_events()
-        people, person_index = self.translate_persons()
-        terms = self.translate_memberships(periods, people, person_index)
-        if self.errors:
-            return {}
-        bodies, people, terms = self.agree_with_the_record(bodies, people, terms)
+        self.store = store
+        with tempfile.TemporaryFile() as people_out, tempfile.TemporaryFile() as terms_out:
+            terms = _ChunkWriter("terms", terms_out, self.agree_terms, store)
+
+            def membership(index: int, item: Any) -> None:
+                path = f"memberships[{index}]"
+                if not isinstance(item, dict):
+                    self.error(path, "expected an object", item)
+                    return
+                translated = self.translate_membership(path, item, periods, self.person_ids)
+                if translated is None:
+                    return
+                term, elsewhere, record = translated
+                if record is not None and term["person"] in self.person_ids:
+                    store.keep(term["person"], record)
+                terms.add(term, _Origin(path, _TERM_KEYS, elsewhere))
+
+            with open_file() as fp:
+                self.read(fp, {"memberships": membership})
+            terms.flush()
+            store.kept_written()
+            people = _ChunkWriter("people", people_out, self.agree_people, store)
+
+            def person(index: int, item: Any) -> None:
+                path = f"persons[{index}]"
+                if not isinstance(item, dict):
+                    self.error(path, "expected an object", item)
+                    return
+                translated = self.translate_person(path, item)
+                if translated is None:
+                    return
+                records = store.kept(translated["id"])
+                if records:
+                    extra = translated.setdefault("extra", {}).setdefault(EXTRA_KEY, {})
+                    extra.setdefault("memberships", []).extend(records)
+                people.add(translated, _Origin(path, _PERSON_KEYS))
+
+            with open_file() as fp:
+                self.read(fp, {"persons": person})
+            people.flush()
+            if self.errors:
+                return
+            bodies = self.agree_bodies(bodies)
+            self.agree_roles()
+            document = self.document(bodies)
+            out.write(json.dumps(document, ensure_ascii=False)[:-1].encode("utf-8"))
+            for section, spill in (("people", people_out), ("terms", terms_out)):
+                out.write(f', "{section}": ['.encode())
+                spill.seek(0)
+                shutil.copyfileobj(spill, out)
+                out.write(b"]")
+            out.write(b"}")
+
+    def note_person(self, index: int, item: Any) -> None:
+        """Note a person's id (the first pass): memberships are checked against them."""
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            self.person_ids.add(popolo_slug(item["id"]))
+
+    def document(self, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+        """Return the Chronicle document but its people and terms."""
         document: dict[str, Any] = {"chronicle": 1}
         organization = Organization.objects.first()
         if organization is None:
@@ -354,8 +436,6 @@ class _Translation:
             if EXTRA_KEY in role.get("extra", {}) or slug not in known_roles
         ]
         document["bodies"] = bodies
-        document["people"] = people
-        document["terms"] = terms
         kept: dict[str, Any] = {}
         for section in ("events", "areas"):
             if self.items.get(section):
@@ -369,8 +449,8 @@ class _Translation:
         if kept:
             existing = organization.chronicle_extra if organization is not None else None
             document["extra"] = {**(existing or {}), EXTRA_KEY: kept}
-        for name, section in (("body_kinds", "body_kinds"), ("roles", "roles")):
-            if not document[name]:
+        for section in ("body_kinds", "roles"):
+            if not document[section]:
                 del document[section]
         return document
 
@@ -476,62 +556,68 @@ class _Translation:
     def translate_persons(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
         people: list[dict[str, Any]] = []
         index_of: dict[str, int] = {}
-        taken: dict[str, str] = {}
         for _index, path, item in self.objects("persons"):
-            popolo_id = self.string(item, "id", path, required=True)
-            name = self.string(item, "name", path, required=True)
-            given = self.string(item, "given_name", path)
-            family = self.string(item, "family_name", path)
-            patronymic = self.string(item, "patronymic_name", path)
-            honorific = self.string(item, "honorific_prefix", path)
-            email = self.string(item, "email", path)
-            born = self.date(item, "birth_date", path)
-            names = []
-            for n, other in enumerate(self.array(item, "other_names", path)):
-                other_path = f"{path}.other_names[{n}]"
-                if not isinstance(other, dict):
-                    self.error(other_path, 'expected {"name": …}', other)
-                    continue
-                variant_name = self.string(other, "name", other_path, required=True)
-                lang = self.string(other, "lang", other_path)
-                note = self.string(other, "note", other_path)
-                if variant_name is None:
-                    continue
-                variant: dict[str, Any] = {"name": variant_name}
-                if lang:
-                    variant["lang"] = lang
-                kind = _NAME_KINDS.get((note or "").strip().lower())
-                if kind:
-                    variant["kind"] = kind
-                names.append(variant)
-            contact = self.contact(item, path, email)
-            if popolo_id is None or name is None:
+            person = self.translate_person(path, item)
+            if person is None:
                 continue
-            person: dict[str, Any] = {
-                "id": self.slug(popolo_id, "persons", f"{path}.id", taken),
-                "name": name,
-            }
-            for key, value in (
-                ("names", names),
-                ("given", given),
-                ("family", family),
-                ("patronymic", patronymic),
-                ("born", born),
-                ("honorific", honorific),
-                ("contact", contact),
-            ):
-                if value:
-                    person[key] = value
-            rest = {k: v for k, v in item.items() if k not in _PERSON_FIELDS}
-            others = item.get("other_names") or []
-            if any(isinstance(o, dict) and set(o) - {"name", "lang"} for o in others):
-                rest["other_names"] = others  # notes and dates a name variant has no field for
-            if rest:
-                person["extra"] = {EXTRA_KEY: rest}
             self.origins[f"people[{len(people)}]"] = _Origin(path, _PERSON_KEYS)
             index_of[person["id"]] = len(people)
             people.append(person)
         return people, index_of
+
+    def translate_person(self, path: str, item: dict[str, Any]) -> dict[str, Any] | None:
+        """Return the Chronicle person of a Popolo person (``None`` if it has errors)."""
+        popolo_id = self.string(item, "id", path, required=True)
+        name = self.string(item, "name", path, required=True)
+        given = self.string(item, "given_name", path)
+        family = self.string(item, "family_name", path)
+        patronymic = self.string(item, "patronymic_name", path)
+        honorific = self.string(item, "honorific_prefix", path)
+        email = self.string(item, "email", path)
+        born = self.date(item, "birth_date", path)
+        names = []
+        for n, other in enumerate(self.array(item, "other_names", path)):
+            other_path = f"{path}.other_names[{n}]"
+            if not isinstance(other, dict):
+                self.error(other_path, 'expected {"name": …}', other)
+                continue
+            variant_name = self.string(other, "name", other_path, required=True)
+            lang = self.string(other, "lang", other_path)
+            note = self.string(other, "note", other_path)
+            if variant_name is None:
+                continue
+            variant: dict[str, Any] = {"name": variant_name}
+            if lang:
+                variant["lang"] = lang
+            kind = _NAME_KINDS.get((note or "").strip().lower())
+            if kind:
+                variant["kind"] = kind
+            names.append(variant)
+        contact = self.contact(item, path, email)
+        if popolo_id is None or name is None:
+            return None
+        person: dict[str, Any] = {
+            "id": self.slug(popolo_id, "persons", f"{path}.id", self.person_ids_taken),
+            "name": name,
+        }
+        for key, value in (
+            ("names", names),
+            ("given", given),
+            ("family", family),
+            ("patronymic", patronymic),
+            ("born", born),
+            ("honorific", honorific),
+            ("contact", contact),
+        ):
+            if value:
+                person[key] = value
+        rest = {k: v for k, v in item.items() if k not in _PERSON_FIELDS}
+        others = item.get("other_names") or []
+        if any(isinstance(o, dict) and set(o) - {"name", "lang"} for o in others):
+            rest["other_names"] = others  # notes and dates a name variant has no field for
+        if rest:
+            person["extra"] = {EXTRA_KEY: rest}
+        return person
 
     def contact(self, item: dict[str, Any], path: str, email: str | None) -> dict[str, Any]:
         """Return a person's Chronicle contact: the first email, phone and address, and every
@@ -564,99 +650,111 @@ class _Translation:
     ) -> list[dict[str, Any]]:
         terms: list[dict[str, Any]] = []
         for _index, path, item in self.objects("memberships"):
-            person = self.string(item, "person_id", path)
-            organization = self.string(item, "organization_id", path, required=True)
-            role_name = self.string(item, "role", path)
-            post = self.string(item, "post_id", path)
-            label = self.string(item, "label", path)
-            start = self.date(item, "start_date", path)
-            end = self.date(item, "end_date", path)
-            period_id = self.string(item, "legislative_period_id", path)
-            for key in ("on_behalf_of_id", "area_id"):
-                self.string(item, key, path)
-            member = self.string(item, "member_id", path)
-            if person is None and member is not None:
-                if popolo_slug(member) in person_index:
-                    person = member  # Popolo's member_id may name a person, too
-                elif member in self.organizations:
-                    if organization is not None:
-                        self.affiliate(path, item, member, organization)
-                    continue
-                else:
-                    self.error(
-                        f"{path}.member_id", "no person nor organization with this id", member
-                    )
-                    continue
-            if person is None:
-                self.error(
-                    f"{path}.person_id",
-                    "required key is missing: a membership needs a person_id, or a member_id "
-                    "naming a person or an organization",
-                )
+            translated = self.translate_membership(path, item, periods, person_index)
+            if translated is None:
                 continue
-            elsewhere: dict[str, str] = {}
-            if period_id is not None:
-                if period_id not in periods:
-                    self.error(
-                        f"{path}.legislative_period_id",
-                        'no event of classification "legislative period" with this id',
-                        period_id,
-                    )
-                    continue
-                period_index, period_start, period_end = periods[period_id]
-                if start is None and item.get("start_date") is None:
-                    start = period_start
-                    elsewhere["start"] = f"events[{period_index}].start_date"
-                if end is None and item.get("end_date") is None:
-                    end = period_end
-                    elsewhere["end"] = f"events[{period_index}].end_date"
-            if start is None:
-                # A bad start_date, or a period without one, was reported where it is.
-                if item.get("start_date") is None and period_id is None:
-                    self.error(
-                        f"{path}.start_date",
-                        "required key is missing: a membership needs a start_date or a "
-                        "legislative_period_id whose event has one",
-                    )
-                continue
-            if organization is None:
-                continue
-            if post is not None:
-                role = popolo_slug(post)
-                if role not in self.roles:
-                    self.error(f"{path}.post_id", "no post with this id", post)
-                    continue
-            else:
-                role = vocabulary_slug(role_name or "member")
-                self.roles.setdefault(
-                    role, {"id": role, "name": role_name or "member", "rank": 100}
-                )
-            for reference in (person, organization):
-                self.originals.setdefault(popolo_slug(reference), reference)
-            term: dict[str, Any] = {
-                "person": popolo_slug(person),
-                "body": popolo_slug(organization),
-                "role": role,
-                "start": start,
-            }
-            if label:
-                term["title"] = label
-            if end:
-                term["end"] = end
+            term, elsewhere, record = translated
             self.origins[f"terms[{len(terms)}]"] = _Origin(path, _TERM_KEYS, elsewhere)
             terms.append(term)
-            kept = {k: v for k, v in item.items() if k not in _MEMBERSHIP_FIELDS}
-            kept = _with_slugs(kept, _MEMBERSHIP_REFERENCES)
-            if post is not None:
-                kept["post_id"] = role
             owner = person_index.get(term["person"])
-            if kept and owner is not None:
-                # A term has no extra of its own: the person keeps, per term, what the
-                # membership says beyond it (the group on whose behalf, the area, …).
-                record = {"term": {k: term[k] for k in ("body", "role", "start")}, **kept}
+            if record is not None and owner is not None:
                 extra = people[owner].setdefault("extra", {}).setdefault(EXTRA_KEY, {})
                 extra.setdefault("memberships", []).append(record)
         return terms
+
+    def translate_membership(
+        self,
+        path: str,
+        item: dict[str, Any],
+        periods: dict[str, tuple[int, str | None, str | None]],
+        persons: Container[str],
+    ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any] | None] | None:
+        """Return the standing term of a person's membership, the paths its dates were taken
+        from and what its person keeps of it; ``None`` for an organization's membership
+        (see :meth:`affiliate`) or one with errors."""
+        person = self.string(item, "person_id", path)
+        organization = self.string(item, "organization_id", path, required=True)
+        role_name = self.string(item, "role", path)
+        post = self.string(item, "post_id", path)
+        label = self.string(item, "label", path)
+        start = self.date(item, "start_date", path)
+        end = self.date(item, "end_date", path)
+        period_id = self.string(item, "legislative_period_id", path)
+        for key in ("on_behalf_of_id", "area_id"):
+            self.string(item, key, path)
+        member = self.string(item, "member_id", path)
+        if person is None and member is not None:
+            if popolo_slug(member) in persons:
+                person = member  # Popolo's member_id may name a person, too
+            elif member in self.organizations:
+                if organization is not None:
+                    self.affiliate(path, item, member, organization)
+                return None
+            else:
+                self.error(f"{path}.member_id", "no person nor organization with this id", member)
+                return None
+        if person is None:
+            self.error(
+                f"{path}.person_id",
+                "required key is missing: a membership needs a person_id, or a member_id "
+                "naming a person or an organization",
+            )
+            return None
+        elsewhere: dict[str, str] = {}
+        if period_id is not None:
+            if period_id not in periods:
+                self.error(
+                    f"{path}.legislative_period_id",
+                    'no event of classification "legislative period" with this id',
+                    period_id,
+                )
+                return None
+            period_index, period_start, period_end = periods[period_id]
+            if start is None and item.get("start_date") is None:
+                start = period_start
+                elsewhere["start"] = f"events[{period_index}].start_date"
+            if end is None and item.get("end_date") is None:
+                end = period_end
+                elsewhere["end"] = f"events[{period_index}].end_date"
+        if start is None:
+            # A bad start_date, or a period without one, was reported where it is.
+            if item.get("start_date") is None and period_id is None:
+                self.error(
+                    f"{path}.start_date",
+                    "required key is missing: a membership needs a start_date or a "
+                    "legislative_period_id whose event has one",
+                )
+            return None
+        if organization is None:
+            return None
+        if post is not None:
+            role = popolo_slug(post)
+            if role not in self.roles:
+                self.error(f"{path}.post_id", "no post with this id", post)
+                return None
+        else:
+            role = vocabulary_slug(role_name or "member")
+            self.roles.setdefault(role, {"id": role, "name": role_name or "member", "rank": 100})
+        for reference in (person, organization):
+            self.originals.setdefault(popolo_slug(reference), reference)
+        term: dict[str, Any] = {
+            "person": popolo_slug(person),
+            "body": popolo_slug(organization),
+            "role": role,
+            "start": start,
+        }
+        if label:
+            term["title"] = label
+        if end:
+            term["end"] = end
+        kept = {k: v for k, v in item.items() if k not in _MEMBERSHIP_FIELDS}
+        kept = _with_slugs(kept, _MEMBERSHIP_REFERENCES)
+        if post is not None:
+            kept["post_id"] = role
+        # A term has no extra of its own: the person keeps, per term, what the
+        # membership says beyond it (the group on whose behalf, the area, …).
+        record = {"term": {k: term[k] for k in ("body", "role", "start")}, **kept}
+        return term, elsewhere, record if kept else None
 
     def affiliate(self, path: str, item: dict[str, Any], member: str, parent: str) -> None:
         """Record an organization's membership of another as the member body's parent and
@@ -732,48 +830,27 @@ class _Translation:
 
     # -- agreeing with the record ---------------------------------------------------------
 
-    def agree_with_the_record(
-        self,
-        bodies: list[dict[str, Any]],
-        people: list[dict[str, Any]],
-        terms: list[dict[str, Any]],
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-        """Return the bodies, people and terms to import, given what is recorded.
+    def agree_bodies(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Return the bodies to import, given what is recorded (see :func:`_agreed`).
 
         Popolo says less than the record (one name where the record has five
         languages, no way of saying how a term began), so our own export, imported
         again, would overwrite the record with less. Each recorded object is
-        therefore compared with our export of it, translated as the file is
-        (:func:`_agreed`). A body a decision founded, or a term a decision
-        started, the file may repeat as it stands: it is left out of the import
-        (counted unchanged); changing it takes a decision, so a file that does
-        is refused at the value it changes.
+        therefore compared with our export of it, translated as the file is. A body
+        a decision founded, or a term a decision started, the file may repeat as it
+        stands: it is left out of the import (counted unchanged); changing it takes
+        a decision, so a file that does is refused at the value it changes.
         """
-        person_ids = {person["id"] for person in people} | {term["person"] for term in terms}
         body_ids = {body["id"] for body in bodies}
-        record = popolo_record(people=person_ids, bodies=body_ids)
-        if not (record.persons or record.organizations or record.posts):
-            return bodies, people, terms
-        mirror = _Translation()
-        mirror.items.update(record.document())
-        mirror.kinds, mirror.roles = {}, {}
-        exported_bodies = {body["id"]: body for body in mirror.translate_organizations()}
-        mirror.translate_posts()
-        mirror_people, mirror_index = mirror.translate_persons()
-        exported_people = {person["id"]: person for person in mirror_people}
-        exported_terms: dict[tuple[Any, ...], tuple[dict[str, Any], Term]] = {}
-        for index, term in enumerate(mirror.translate_memberships({}, mirror_people, mirror_index)):
-            membership = mirror.origins[f"terms[{index}]"].path
-            recorded = record.terms[int(membership[membership.index("[") + 1 : -1])]
-            exported_terms[_term_key(term)] = (term, recorded)
-
-        stored_roles = Role.objects.filter(slug__in=list(self.roles)).values_list(
-            "slug", "name", "rank", "extra"
-        )
-        for slug, name, rank, extra in stored_roles:
-            recorded_role = _compact({"id": slug, "name": name, "rank": rank, "extra": extra})
-            self.roles[slug] = _agreed(self.roles[slug], mirror.roles.get(slug), recorded_role)
-
+        stored_bodies = {
+            body.slug: body
+            for body in Body.objects.filter(slug__in=list(body_ids)).select_related(
+                "parent", "founded_by"
+            )
+        }
+        if not stored_bodies:
+            return bodies
+        mirror = _Mirror(people=(), bodies=body_ids)
         mandates: dict[int, list[str]] = defaultdict(list)
         for body_pk, slug in (
             Mandate.objects.filter(
@@ -783,94 +860,113 @@ class _Translation:
             .values_list("body_id", "slug")
         ):
             mandates[body_pk].append(slug)
-        stored_bodies = {
-            body.slug: body
-            for body in Body.objects.filter(slug__in=list(body_ids)).select_related(
-                "parent", "founded_by"
-            )
-        }
-        kept_bodies: list[int] = []
+        kept: list[int] = []
         for index, body in enumerate(bodies):
             stored = stored_bodies.get(body["id"])
             if stored is None:
-                kept_bodies.append(index)
+                kept.append(index)
                 continue
-            exported = exported_bodies.get(body["id"])
+            exported = mirror.bodies.get(body["id"])
             if stored.founded_by is not None:
                 self.refuse_change(
-                    f"bodies[{index}]",
+                    self.origins[f"bodies[{index}]"],
+                    "body",
                     body,
                     exported,
                     f"founded by decision {stored.founded_by.slug}",
                 )
                 continue
-            bodies[index] = _agreed(
-                body, exported, body_object(stored, mandates.get(stored.pk, []))
-            )
-            kept_bodies.append(index)
+            recorded = body_object(stored, mandates.get(stored.pk, []))
+            bodies[index] = _agreed(body, exported, recorded)
+            kept.append(index)
+        if len(kept) == len(bodies):
+            return bodies
+        origins = {index: self.origins.pop(f"bodies[{index}]") for index in range(len(bodies))}
+        for new, old in enumerate(kept):
+            self.origins[f"bodies[{new}]"] = origins[old]
+        return [bodies[old] for old in kept]
 
-        position = {person["id"]: index for index, person in enumerate(people)}
-        stored_people = Person.objects.filter(slug__in=list(position)).select_related("custodian")
-        for stored_person in stored_people.prefetch_related("names", "affiliations__partner"):
-            index = position[stored_person.slug]
-            people[index] = _agreed(
-                people[index], exported_people.get(stored_person.slug), person_object(stored_person)
+    def agree_roles(self) -> None:
+        """Keep what is recorded of the roles the file's posts and roles repeat."""
+        stored_roles = list(
+            Role.objects.filter(slug__in=list(self.roles)).values_list(
+                "slug", "name", "rank", "extra"
             )
+        )
+        if not stored_roles:
+            return
+        mirror = _Mirror(people=(), bodies=())
+        for slug, name, rank, extra in stored_roles:
+            recorded_role = _compact({"id": slug, "name": name, "rank": rank, "extra": extra})
+            self.roles[slug] = _agreed(self.roles[slug], mirror.roles.get(slug), recorded_role)
 
-        kept_terms: list[int] = []
-        for index, term in enumerate(terms):
-            match = exported_terms.get(_term_key(term))
+    def agree_people(
+        self, chunk: list[tuple[dict[str, Any], _Origin]]
+    ) -> list[tuple[dict[str, Any], _Origin]]:
+        """Return a chunk of people to import, given what is recorded (:meth:`agree_bodies`)."""
+        position = {person["id"]: index for index, (person, _origin) in enumerate(chunk)}
+        stored_people = list(
+            Person.objects.filter(slug__in=list(position))
+            .select_related("custodian")
+            .prefetch_related("names", "affiliations__partner")
+        )
+        if not stored_people:
+            return chunk
+        mirror = _Mirror(people=[person.slug for person in stored_people], bodies=())
+        for stored in stored_people:
+            index = position[stored.slug]
+            person, origin = chunk[index]
+            chunk[index] = (
+                _agreed(person, mirror.people.get(stored.slug), person_object(stored)),
+                origin,
+            )
+        return chunk
+
+    def agree_terms(
+        self, chunk: list[tuple[dict[str, Any], _Origin]]
+    ) -> list[tuple[dict[str, Any], _Origin]]:
+        """Return a chunk of terms to import, given what is recorded (:meth:`agree_bodies`)."""
+        people = {term["person"] for term, _origin in chunk}
+        if not Term.objects.filter(person__slug__in=list(people)).exists():
+            return chunk
+        mirror = _Mirror(people=people, bodies=())
+        kept: list[tuple[dict[str, Any], _Origin]] = []
+        for term, origin in chunk:
+            match = mirror.terms.get(_term_key(term))
             if match is None:
-                kept_terms.append(index)
+                kept.append((term, origin))
                 continue
-            exported, stored_term = match
-            if stored_term.decision is not None:
+            exported, stored = match
+            if stored.decision is not None:
                 self.refuse_change(
-                    f"terms[{index}]",
-                    term,
-                    exported,
-                    f"started by decision {stored_term.decision.slug}",
+                    origin, "term", term, exported, f"started by decision {stored.decision.slug}"
                 )
                 continue
-            terms[index] = _agreed(term, exported, _recorded_term(stored_term))
-            kept_terms.append(index)
-        return (
-            self.keep("bodies", bodies, kept_bodies),
-            people,
-            self.keep("terms", terms, kept_terms),
-        )
+            kept.append((_agreed(term, exported, _recorded_term(stored)), origin))
+        return kept
 
     def refuse_change(
-        self, chronicle_path: str, given: dict[str, Any], exported: dict[str, Any] | None, made: str
+        self,
+        origin: _Origin,
+        what: str,
+        given: dict[str, Any],
+        exported: dict[str, Any] | None,
+        made: str,
     ) -> None:
         """Refuse a change to what a decision made; count the object unchanged if none."""
         key = _first_change(given, exported)
         if key is None:
-            section = chronicle_path.split("[")[0]
-            self.unchanged[section] += 1
+            self.unchanged["bodies" if what == "body" else "terms"] += 1
             return
-        what = "body" if chronicle_path.startswith("bodies") else "term"
-        self.errors.append(
-            self.popolo_error(
-                ChronicleError(
-                    f"{chronicle_path}.{key}",
-                    f"this {what} was {made}: a Popolo file may repeat it as recorded but "
-                    "not change it (that takes a decision)",
-                    given.get(key, MISSING),
-                )
-            )
+        value = given.get(key, MISSING)
+        if isinstance(value, str) and value in self.originals:
+            value = self.originals[value]
+        self.error(
+            self.popolo_path(origin, f".{key}"),
+            f"this {what} was {made}: a Popolo file may repeat it as recorded but "
+            "not change it (that takes a decision)",
+            value,
         )
-
-    def keep(
-        self, section: str, items: list[dict[str, Any]], kept: list[int]
-    ) -> list[dict[str, Any]]:
-        """Return the items at the indexes ``kept``, with their origins renumbered."""
-        if len(kept) == len(items):
-            return items
-        origins = {index: self.origins.pop(f"{section}[{index}]") for index in range(len(items))}
-        for new, old in enumerate(kept):
-            self.origins[f"{section}[{new}]"] = origins[old]
-        return [items[old] for old in kept]
 
     # -- mapping errors back -------------------------------------------------------------
 
@@ -880,20 +976,31 @@ class _Translation:
         value = error.value
         if isinstance(value, str) and value in self.originals:
             value = self.originals[value]
-        if match is None or match.group(1) not in self.origins:
+        origin = None if match is None else self.origin(match.group(1))
+        if match is None or origin is None:
             return ChronicleError(error.path, error.message, value)
-        origin = self.origins[match.group(1)]
-        rest = match.group(2)
+        return ChronicleError(self.popolo_path(origin, match.group(2)), error.message, value)
+
+    def origin(self, item: str) -> _Origin | None:
+        """Return where the Chronicle item ``item`` (``terms[3]``) came from."""
+        if item in self.origins:
+            return self.origins[item]
+        store = getattr(self, "store", None)
+        return store.origin(item) if store is not None else None
+
+    @staticmethod
+    def popolo_path(origin: _Origin, rest: str) -> str:
+        """Return the Popolo path of ``rest`` (``.start``, ``.names[0].lang``) of an item."""
         key_match = re.match(r"^\.([A-Za-z_]+)(.*)$", rest)
         if key_match is None:
-            return ChronicleError(origin.path + rest, error.message, value)
+            return origin.path + rest
         key, tail = key_match.group(1), key_match.group(2)
         if key in origin.elsewhere:
-            return ChronicleError(origin.elsewhere[key], error.message, value)
+            return origin.elsewhere[key]
         if key == "contact":
             tail = ""  # one Chronicle field from several contact details
         popolo_key = origin.keys.get(key, EXTRA_KEY if key == "extra" else key)
-        return ChronicleError(_join(origin.path, popolo_key) + tail, error.message, value)
+        return _join(origin.path, popolo_key) + tail
 
 
 def _agreed(
@@ -977,29 +1084,131 @@ class _NamedReader:
         return self.fp.tell()
 
 
-def popolo_to_chronicle(fp: IO[bytes]) -> tuple[dict[str, Any], _Translation]:
-    """Return the Chronicle document equivalent to the Popolo file ``fp``, given the record.
-
-    Raise :class:`ChronicleInvalid` with every error found, each at its JSON
-    path in the Popolo file.
-    """
-    translation = _read(fp)
-    return _translate(translation), translation
+_CHUNK = 2000
 
 
-def _read(fp: IO[bytes]) -> _Translation:
+class _Store:
+    """A disk index for what would otherwise grow with the memberships: what each person
+    keeps of its memberships, and where each person and term came from (for errors)."""
+
+    def __enter__(self) -> _Store:
+        self.folder = tempfile.TemporaryDirectory(prefix="popolo-")
+        self.db = sqlite3.connect(Path(self.folder.name) / "store.sqlite3")
+        self.db.execute("CREATE TABLE kept (person TEXT, record TEXT)")
+        self.db.execute("CREATE TABLE origin (item TEXT PRIMARY KEY, path TEXT, elsewhere TEXT)")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+        self.folder.cleanup()
+
+    def keep(self, person: str, record: dict[str, Any]) -> None:
+        self.db.execute("INSERT INTO kept VALUES (?, ?)", (person, json.dumps(record)))
+
+    def kept_written(self) -> None:
+        self.db.execute("CREATE INDEX kept_person ON kept (person)")
+
+    def kept(self, person: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT record FROM kept WHERE person = ? ORDER BY rowid", (person,)
+        ).fetchall()
+        return [json.loads(record) for (record,) in rows]
+
+    def note_origins(self, origins: list[tuple[str, _Origin]]) -> None:
+        self.db.executemany(
+            "INSERT INTO origin VALUES (?, ?, ?)",
+            [
+                (item, origin.path, json.dumps(origin.elsewhere) if origin.elsewhere else None)
+                for item, origin in origins
+            ],
+        )
+
+    def origin(self, item: str) -> _Origin | None:
+        row = self.db.execute(
+            "SELECT path, elsewhere FROM origin WHERE item = ?", (item,)
+        ).fetchone()
+        if row is None:
+            return None
+        keys = _TERM_KEYS if item.startswith("terms[") else _PERSON_KEYS
+        return _Origin(row[0], keys, json.loads(row[1]) if row[1] else {})
+
+
+class _ChunkWriter:
+    """Write a section of the Chronicle document a chunk at a time, each chunk first
+    compared with the record (``agree``), noting where each written item came from."""
+
+    def __init__(
+        self,
+        section: str,
+        out: IO[bytes],
+        agree: Callable[
+            [list[tuple[dict[str, Any], _Origin]]], list[tuple[dict[str, Any], _Origin]]
+        ],
+        store: _Store,
+    ) -> None:
+        self.section, self.out, self.agree, self.store = section, out, agree, store
+        self.chunk: list[tuple[dict[str, Any], _Origin]] = []
+        self.written = 0
+
+    def add(self, item: dict[str, Any], origin: _Origin) -> None:
+        self.chunk.append((item, origin))
+        if len(self.chunk) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        origins = []
+        for item, origin in self.agree(self.chunk):
+            text = json.dumps(item, ensure_ascii=False)
+            self.out.write((("," if self.written else "") + text).encode("utf-8"))
+            origins.append((f"{self.section}[{self.written}]", origin))
+            self.written += 1
+        self.store.note_origins(origins)
+        self.chunk = []
+
+
+class _Mirror:
+    """Recorded objects as our Popolo export writes them, translated back as a file is:
+    what the record says in Popolo's words (see :func:`_agreed`)."""
+
+    def __init__(self, *, people: Collection[str], bodies: Collection[str]) -> None:
+        record = popolo_record(people=people, bodies=bodies)
+        mirror = _Translation()
+        mirror.items.update(record.document())
+        mirror.kinds, mirror.roles = {}, {}
+        self.bodies = {body["id"]: body for body in mirror.translate_organizations()}
+        mirror.translate_posts()
+        self.roles = mirror.roles
+        mirror_people, mirror_index = mirror.translate_persons()
+        self.terms: dict[tuple[Any, ...], tuple[dict[str, Any], Term]] = {}
+        for index, term in enumerate(mirror.translate_memberships({}, mirror_people, mirror_index)):
+            membership = mirror.origins[f"terms[{index}]"].path
+            stored = record.terms[int(membership[membership.index("[") + 1 : -1])]
+            self.terms[_term_key(term)] = (term, stored)
+        self.people = {person["id"]: person for person in mirror_people}
+
+
+def _first_pass(fp: IO[bytes]) -> _Translation:
+    """Read the whole file once: check it, keep its small sections and its persons' ids."""
     translation = _Translation()
-    translation.read(fp)
+
+    def collect(section: str) -> Callable[[int, Any], None]:
+        return lambda _index, item: translation.items[section].append(item)
+
+    def left_out(section: str) -> Callable[[int, Any], None]:
+        return lambda count, _item: translation.not_imported.append(
+            NotImported(section, count, NOT_IMPORTED[section])
+        )
+
+    handlers = {
+        section: collect(section) for section in ("organizations", "posts", "events", "areas")
+    }
+    handlers["meta"] = lambda _index, item: setattr(translation, "meta", item)
+    handlers["persons"] = translation.note_person
+    handlers.update({section: left_out(section) for section in NOT_IMPORTED})
+    translation.read(fp, handlers)
     if translation.errors:
         raise ChronicleInvalid(translation.errors)
     return translation
-
-
-def _translate(translation: _Translation) -> dict[str, Any]:
-    document = translation.translate()
-    if translation.errors:
-        raise ChronicleInvalid(translation.errors)
-    return document
 
 
 def popolo_import(
@@ -1016,47 +1225,57 @@ def popolo_import(
     Raise :class:`ChronicleInvalid` with every error found, at JSON paths of the
     Popolo file (``memberships[12].person_id``); the database is then unchanged.
     Otherwise as :func:`~chapterhouse.chronicle.importer.chronicle_import`.
+
+    The file is read three times (checked and indexed; its memberships; its persons),
+    so a file that is not on disk (standard input) is copied to a temporary file first.
     """
-    if isinstance(source, str | Path):
-        path = Path(source)
-        name = path.name
-        try:
-            with path.open("rb") as fp:
-                hashing = _HashingReader(fp)
-                translation = _read(hashing)  # type: ignore[arg-type]
-                sha256 = hashing.hexdigest()
-        except OSError as error:
-            raise ChronicleInvalid(
-                [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
-            ) from None
-    else:
-        name = str(getattr(source, "name", "-"))
-        hashing = _HashingReader(source)
-        translation = _read(hashing)  # type: ignore[arg-type]
+    with ExitStack() as stack:
+        if isinstance(source, str | Path):
+            path = Path(source)
+            name = path.name
+            try:
+                first = stack.enter_context(path.open("rb"))
+            except OSError as error:
+                raise ChronicleInvalid(
+                    [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
+                ) from None
+        else:
+            name = str(getattr(source, "name", "-"))
+            copy = stack.enter_context(tempfile.NamedTemporaryFile(prefix="popolo-"))
+            shutil.copyfileobj(source, copy)
+            copy.flush()
+            path = Path(copy.name)
+            first = stack.enter_context(path.open("rb"))
+        hashing = _HashingReader(first)
+        translation = _first_pass(hashing)  # type: ignore[arg-type]
         sha256 = hashing.hexdigest()
-    with transaction.atomic(), tempfile.TemporaryFile() as spill:
-        # The translation reads the record (to keep what the file only repeats): the
-        # record it reads must be the one written, so the import lock comes first.
-        import_lock(on_wait=on_wait)
-        document = _translate(translation)
-        spill.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
-        spill.seek(0)
-        try:
-            return chronicle_import(
-                _NamedReader(spill, name),  # type: ignore[arg-type]
-                progress=progress,
-                viewer=viewer,
-                via=via,
-                at=at,
-                on_wait=on_wait,
-                source_sha256=sha256,
-                unchanged=translation.unchanged,
-                not_imported=translation.not_imported,
-            )
-        except ChronicleInvalid as invalid:
-            raise ChronicleInvalid(
-                [translation.popolo_error(error) for error in invalid.errors], invalid.total
-            ) from None
+        store = stack.enter_context(_Store())
+        spill = stack.enter_context(tempfile.TemporaryFile())
+        with transaction.atomic():
+            # The translation reads the record (to keep what the file only repeats): the
+            # record it reads must be the one written, so the import lock comes first.
+            import_lock(on_wait=on_wait)
+            translation.translate(lambda: path.open("rb"), spill, store)
+            if translation.errors:
+                raise ChronicleInvalid(translation.errors)
+            spill.seek(0)
+            try:
+                return chronicle_import(
+                    _NamedReader(spill, name),  # type: ignore[arg-type]
+                    progress=progress,
+                    viewer=viewer,
+                    via=via,
+                    at=at,
+                    on_wait=on_wait,
+                    source_sha256=sha256,
+                    unchanged=translation.unchanged,
+                    not_imported=translation.not_imported,
+                )
+            except ChronicleInvalid as invalid:
+                raise ChronicleInvalid(
+                    [translation.popolo_error(error) for error in invalid.errors], invalid.total
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover (mypy: the with returns)
 
 
-__all__ = ["popolo_import", "popolo_slug", "popolo_to_chronicle"]
+__all__ = ["popolo_import", "popolo_slug"]
