@@ -128,12 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             database.drop()
     terms = result.counts["terms"].created
     print(f"file: {size / 2**20:.1f} MiB, {args.memberships:,} memberships")
-    print(
-        f"imported {terms:,} terms in {seconds:.1f} s: {args.memberships / seconds:,.0f} memberships/s"
-    )
-    print(
-        f"peak RSS: {before:.0f} MiB before the import, {after:.0f} MiB after (+{after - before:.0f})"
-    )
+    rate = args.memberships / seconds
+    print(f"imported {terms:,} terms in {seconds:.1f} s: {rate:,.0f} memberships/s")
+    grown = after - before
+    print(f"peak RSS: {before:.0f} MiB before the import, {after:.0f} MiB after (+{grown:.0f})")
     return 0
 
 
