@@ -9,6 +9,10 @@ all or nothing, idempotent and audited exactly like a Chronicle import; the
 errors that importer finds are mapped back to the Popolo file's own JSON paths
 (``terms[3].person`` becomes ``memberships[12].person_id``). The mapping, and
 where each Popolo field is kept, is docs/decisions/0033-popolo.md.
+
+What the file only repeats of the record keeps the record's richer value (our
+own export imports as a no-op), and the file is read in three passes so that
+memory does not grow with its memberships.
 """
 
 from __future__ import annotations
@@ -167,7 +171,7 @@ class _Origin:
 
 
 class _Translation:
-    """A Popolo file read whole and translated into one Chronicle document."""
+    """A Popolo file translated into one Chronicle document, a section at a time."""
 
     def __init__(self) -> None:
         self.errors: list[ChronicleError] = []
