@@ -249,6 +249,16 @@ def test_our_export_is_valid_popolo_and_imports_to_the_same_org_chart(
     assert export() == first
 
 
+def test_our_export_of_the_real_file_imports_again_as_a_no_op(tmp_path: Path) -> None:
+    popolo_import(TRANSNISTRIA)
+    before = snapshot()
+
+    again = popolo_import(write(tmp_path, export(), "export.json"))
+
+    assert (again.total("created"), again.total("updated")) == (0, 0)
+    assert snapshot() == before
+
+
 def test_the_export_for_the_public_leaves_out_people_who_are_not_public() -> None:
     popolo_import(TRANSNISTRIA)
     Person.objects.filter(slug="08b1ed88-e8ed-4a2b-9200-f373468a7388").update(public=True)
