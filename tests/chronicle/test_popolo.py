@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
+from chapterhouse.chronicle.exporter import chronicle_export
 from chapterhouse.chronicle.importer import ChronicleInvalid
 from chapterhouse.chronicle.popolo import popolo_import
 from chapterhouse.chronicle.popolo_export import popolo_export
@@ -248,6 +249,16 @@ def test_our_export_is_valid_popolo_and_imports_to_the_same_org_chart(
     assert export() == first
 
 
+def test_our_export_of_the_real_file_imports_again_as_a_no_op(tmp_path: Path) -> None:
+    popolo_import(TRANSNISTRIA)
+    before = snapshot()
+
+    again = popolo_import(write(tmp_path, export(), "export.json"))
+
+    assert (again.total("created"), again.total("updated")) == (0, 0)
+    assert snapshot() == before
+
+
 def test_the_export_for_the_public_leaves_out_people_who_are_not_public() -> None:
     popolo_import(TRANSNISTRIA)
     Person.objects.filter(slug="08b1ed88-e8ed-4a2b-9200-f373468a7388").update(public=True)
@@ -259,6 +270,89 @@ def test_the_export_for_the_public_leaves_out_people_who_are_not_public() -> Non
         "08b1ed88-e8ed-4a2b-9200-f373468a7388"
     }
     assert schema_errors(document) == []
+
+
+# --- our own export, back into the same database -------------------------------------------
+
+
+def snapshot() -> str:
+    """Return the whole record as the Chronicle export writes it."""
+    out = io.StringIO()
+    chronicle_export(out)
+    return out.getvalue()
+
+
+def export_command(tmp_path: Path) -> Path:
+    target = tmp_path / "ours.popolo.json"
+    call_command("export", "--format", "popolo", "--output", str(target), stderr=io.StringIO())
+    return target
+
+
+def import_command(path: Path) -> str:
+    out = io.StringIO()
+    call_command("import", str(path), "--format", "popolo", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_our_popolo_export_imported_into_the_same_database_changes_nothing(
+    demo: None, tmp_path: Path
+) -> None:
+    # The demo has bodies a decision founded and terms a decision started, names in five
+    # languages and terms that say how they began: Popolo says less of each.
+    assert Body.objects.filter(founded_by__isnull=False).exists()
+    assert Term.objects.filter(decision__isnull=False).exists()
+    before = snapshot()
+    path = export_command(tmp_path)
+
+    output = import_command(path)
+
+    assert "ours.popolo.json: 0 created, 0 updated, 46 unchanged." in output
+    assert snapshot() == before
+    assert list(AuditEntry.objects.values_list("object_type", flat=True)) == ["chronicle"]
+    assert export_command(tmp_path).read_bytes() == path.read_bytes()
+    assert "0 created, 0 updated, 46 unchanged." in import_command(path)
+
+
+def test_a_popolo_file_may_not_change_a_term_a_decision_started(demo: None, tmp_path: Path) -> None:
+    decided = Term.objects.filter(decision__isnull=False, end__isnull=True).select_related(
+        "person", "body", "decision"
+    )[0]
+    path = export_command(tmp_path)
+    document = json.loads(path.read_text())
+    index, membership = next(
+        (i, m)
+        for i, m in enumerate(document["memberships"])
+        if (m["person_id"], m["organization_id"], m["role"])
+        == (decided.person.slug, decided.body.slug, decided.role)
+    )
+    membership["end_date"] = "2030-01-01"
+    before = snapshot()
+
+    errors = refused(tmp_path, document)
+
+    assert errors == [
+        f"memberships[{index}].end_date: this term was started by decision "
+        f"{decided.decision.slug}: a Popolo file may repeat it as recorded but not change it "  # type: ignore[union-attr]
+        "(that takes a decision), got '2030-01-01'"
+    ]
+    assert snapshot() == before
+
+
+def test_a_popolo_file_changes_only_what_it_says_otherwise(demo: None, tmp_path: Path) -> None:
+    path = export_command(tmp_path)
+    document = json.loads(path.read_text())
+    department = next(o for o in document["organizations"] if o["id"] == "dept-1")
+    department["founding_date"] = "2004"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    names = Body.objects.get(slug="dept-1").name
+
+    output = import_command(path)
+
+    assert "0 created, 1 updated, 45 unchanged." in output
+    body = Body.objects.get(slug="dept-1")
+    assert body.founded == dt.date(2004, 1, 1)
+    assert body.name == names  # every language kept, not the one name Popolo carried
+    assert len(names) == 5
 
 
 # --- a small file: personal data, names, periods --------------------------------------------
@@ -356,6 +450,142 @@ def test_the_import_command_reads_popolo_and_the_audit_trail_names_the_file(
     target = tmp_path / "out.json"
     call_command("export", "--format", "popolo", "--output", str(target), stderr=io.StringIO())
     assert {p["id"] for p in json.loads(target.read_text())["persons"]} == {"p1", "p2"}
+
+
+def with_society(**membership: Any) -> dict[str, Any]:
+    """Return the small file with a society that joined the house as a whole."""
+    data = small()
+    data["organizations"].append(
+        {"id": "soc/1", "name": "Society", "classification": "society", "founding_date": "2001"}
+    )
+    data["memberships"].append(
+        {"member_id": "soc/1", "organization_id": "house", "id": "m/soc", **membership}
+    )
+    return data
+
+
+def test_an_organization_that_joined_another_as_a_whole_becomes_its_affiliated_body(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, with_society(start_date="2001", role="member"))
+    popolo_import(path)
+
+    society = Body.objects.select_related("parent").get(slug="soc-1")
+    assert (society.parent.slug, society.affiliated) == ("house", True)  # type: ignore[union-attr]
+    document = json.loads(export())
+    assert document["memberships"][-1] == {
+        "member_id": "soc-1",
+        "organization_id": "house",
+        "id": "m/soc",
+        "start_date": "2001",
+        "role": "member",
+    }
+    assert schema_errors(document) == []
+    again = popolo_import(write(tmp_path, document, "export.json"))
+    assert (again.total("created"), again.total("updated")) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"start_date": "2005"},
+            "memberships[3].start_date: the organization joined after it was founded "
+            "(founding_date 2001); a body's parent has no dates of its own, so it would be "
+            "shown a member from its founding, got '2005'",
+        ),
+        (
+            {"end_date": "2010"},
+            "memberships[3].end_date: the organization left before it was dissolved "
+            "(dissolution_date none); a body's parent has no dates of its own, so it would be "
+            "shown a member until its dissolution, got '2010'",
+        ),
+        (
+            {"role": "chair"},
+            "memberships[3].role: an organization can only be a plain member of another "
+            "(a body holds no post), got 'chair'",
+        ),
+        (
+            {"member_id": "nobody"},
+            "memberships[3].member_id: no person nor organization with this id, got 'nobody'",
+        ),
+        (
+            {"organization_id": "party/green"},
+            "memberships[3].organization_id: the member organization's parent_id is 'house': "
+            "a body has one parent, got 'party/green'",
+        ),
+    ],
+)
+def test_an_organizations_membership_the_registry_cannot_hold_is_refused_at_its_path(
+    tmp_path: Path, change: dict[str, str], error: str
+) -> None:
+    data = with_society(**change)
+    if "organization_id" in change:
+        data["organizations"][2]["parent_id"] = "house"
+
+    assert refused(tmp_path, data) == [error]
+    assert nothing_imported()
+
+
+def test_votes_motions_and_speeches_are_left_out_and_the_import_says_so(
+    tmp_path: Path,
+) -> None:
+    data = small()
+    data["motions"] = [{"id": "motion/1", "text": "That the house adjourn"}]
+    data["vote_events"] = [
+        {
+            "id": f"vote/{n}",
+            "motion_id": "motion/1",
+            "organization_id": "house",
+            "result": "pass",
+            "votes": [{"voter_id": "p1", "option": "yes"}],
+        }
+        for n in range(3)
+    ]
+    out = io.StringIO()
+
+    call_command("import", str(write(tmp_path, data)), "--format", "popolo", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "file.popolo.json: 10 created, 0 updated, 0 unchanged." in lines[-3]
+    assert lines[-2].startswith("Not imported: motions: 1 not imported (a motion is what")
+    assert lines[-1].startswith("Not imported: vote_events: 3 not imported (a vote event is")
+    entry = AuditEntry.objects.get(object_type="chronicle")
+    assert entry.after is not None
+    assert entry.after["not_imported"] == {"motions": 1, "vote_events": 3}
+    assert Term.objects.count() == 3
+
+
+def test_a_vote_events_key_that_is_not_an_array_is_refused(tmp_path: Path) -> None:
+    data = small()
+    data["vote_events"] = {"id": "vote/1"}
+
+    assert refused(tmp_path, data) == ["vote_events: expected an array, not an object"]
+    assert nothing_imported()
+
+
+def test_a_file_from_standard_input_imports_like_one_on_disk(tmp_path: Path) -> None:
+    data = small()
+    data["memberships"][2]["person_id"] = "nobody"
+    with pytest.raises(ChronicleInvalid) as caught:
+        popolo_import(io.BytesIO(json.dumps(data).encode()))
+    assert [str(e) for e in caught.value.errors] == [
+        "memberships[2].person_id: no person with this id, got 'nobody'"
+    ]
+
+    result = popolo_import(io.BytesIO(json.dumps(small()).encode()))
+
+    assert result.counts["terms"].created == 3
+    assert members("2021-06-01", "house") == {"p1", "p2"}
+
+
+def test_a_member_id_naming_a_person_is_that_persons_membership(tmp_path: Path) -> None:
+    data = small()
+    data["memberships"][2]["member_id"] = data["memberships"][2].pop("person_id")
+
+    popolo_import(write(tmp_path, data))
+
+    assert members("2021-06-01", "house") == {"p1", "p2"}
 
 
 # --- bad files ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import hashlib
 import marshal
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -125,11 +125,24 @@ class SectionCount:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class NotImported:
+    """A section of the file that was read but not imported, and why."""
+
+    section: str
+    count: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.count} not imported ({self.reason})"
+
+
 @dataclass
 class ImportResult:
-    """What an import did, per section."""
+    """What an import did, per section, and what it left out."""
 
     counts: dict[str, SectionCount] = field(default_factory=lambda: defaultdict(SectionCount))
+    not_imported: list[NotImported] = field(default_factory=list)
 
     def total(self, what: str) -> int:
         """Return the total of ``what`` (created, updated, unchanged) over all sections."""
@@ -1670,6 +1683,11 @@ def _audit_import(
             "sections": {
                 section: asdict(count) for section, count in importer.result.counts.items()
             },
+            **(
+                {"not_imported": {n.section: n.count for n in importer.result.not_imported}}
+                if importer.result.not_imported
+                else {}
+            ),
         },
     )
     for (object_type, object_id), (before, after, body) in importer.changes.items():
@@ -1695,6 +1713,8 @@ def chronicle_import(
     at: dt.datetime | None = None,
     on_wait: Callable[[], None] | None = None,
     source_sha256: str | None = None,
+    unchanged: Mapping[str, int] | None = None,
+    not_imported: Iterable[NotImported] = (),
 ) -> ImportResult:
     """Import the Chronicle at ``source`` (a path or a binary file) and return the counts.
 
@@ -1705,7 +1725,10 @@ def chronicle_import(
     before and after (objects it creates are counted, not listed).
 
     ``source_sha256`` is the digest the audit trail records instead of the file's own:
-    an import translated from another format (Popolo) records the original file's.
+    an import translated from another format (Popolo) records the original file's, and
+    ``unchanged`` counts, per section, the objects the translation left out because the
+    file only repeats them as recorded; ``not_imported``, the parts of that file it read
+    and left out, which the result and the audit trail then name.
 
     Imports run one at a time: one that finds another writing calls ``on_wait``
     once and waits for it to finish (see core.locks.import_lock).
@@ -1717,6 +1740,9 @@ def chronicle_import(
     if viewer is not None and at is None:
         raise ValueError("an audited import needs the time it happens at")
     importer = _Importer(progress or Progress())
+    for section, amount in (unchanged or {}).items():
+        importer.result.counts[section].unchanged += amount
+    importer.result.not_imported.extend(not_imported)
     with ExitStack() as stack:
         stack.enter_context(translation.override(IMPORT_LANGUAGE))
         # The file names everything by id: so do the services' messages (ISO days too).
@@ -1759,4 +1785,4 @@ def chronicle_import(
     return importer.result
 
 
-__all__ = ["ChronicleInvalid", "ImportResult", "Progress", "chronicle_import"]
+__all__ = ["ChronicleInvalid", "ImportResult", "NotImported", "Progress", "chronicle_import"]

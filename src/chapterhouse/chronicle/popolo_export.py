@@ -13,15 +13,17 @@ contact details only for a reader who may see the person's personal data
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
 
 from chapterhouse.chronicle.exporter import Custody, _iterate
-from chapterhouse.chronicle.popolo import EXTRA_KEY, popolo_slug
+from chapterhouse.chronicle.popolo_ids import EXTRA_KEY, popolo_slug
 from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import ADMIN, Viewer
@@ -45,6 +47,7 @@ _PUBLIC_PERSON_FIELDS = (
     "biography",
     "national_identity",
 )
+_CHUNK = 500
 _KEPT_MEMBERSHIP_FIELDS = (
     "id",
     "on_behalf_of_id",
@@ -74,9 +77,27 @@ def _names(value: Any, language: str) -> tuple[str, list[dict[str, str]]]:
     return name, others
 
 
+def _in_chunks(queryset: Any, field_name: str, slugs: Collection[str]) -> Iterator[Any]:
+    """Yield the rows of ``queryset`` whose ``field_name`` is one of ``slugs``, a chunk
+    of slugs at a time (a database takes only so many parameters)."""
+    ordered = sorted(slugs)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        yield from queryset.filter(**{f"{field_name}__in": chunk}).order_by("pk")
+
+
 class _Writer:
-    def __init__(self, viewer: Viewer) -> None:
+    def __init__(
+        self,
+        viewer: Viewer,
+        *,
+        people: Collection[str] | None = None,
+        bodies: Collection[str] | None = None,
+    ) -> None:
         self.viewer = viewer
+        # Only these people (with their memberships) and bodies; all when None.
+        self.people = people
+        self.bodies = bodies
         self.custody = Custody.for_viewer(viewer) if viewer.is_restricted else None
         org = Organization.objects.first()
         self.language = org.default_language if org else settings.LANGUAGE_CODE
@@ -89,7 +110,10 @@ class _Writer:
         queryset = Person.objects.prefetch_related("names")
         if self.custody is not None:
             queryset = queryset.filter(self.viewer.people_filter())
-        for person in _iterate(queryset):
+        people = (
+            _iterate(queryset) if self.people is None else _in_chunks(queryset, "slug", self.people)
+        )
+        for person in people:
             personal = self.viewer.sees_personal_data(person)
             veiled = not personal and bool(person.call_sign)
             kept = _popolo(person.extra)
@@ -152,7 +176,10 @@ class _Writer:
 
     def organizations(self) -> Iterator[dict[str, Any]]:
         kinds = {slug: name for slug, name in BodyKind.objects.values_list("slug", "name")}
-        for body in Body.objects.select_related("parent").order_by("pk"):
+        queryset = Body.objects.select_related("parent").order_by("pk")
+        if self.bodies is not None:
+            queryset = queryset.filter(slug__in=list(self.bodies))  # bodies fit in memory
+        for body in queryset:
             if self.hidden_body(body.pk):
                 continue
             kept = _popolo(body.extra)
@@ -176,20 +203,46 @@ class _Writer:
             if body.dissolved:
                 item["dissolution_date"] = format_end(body.dissolved, body.dissolved_precision)
             for key, value in kept.items():
-                if key not in item and key != "classification":
+                if key not in item and key not in ("classification", "membership"):
                     item[key] = value
             yield item
 
+    def organization_memberships(self) -> Iterator[dict[str, Any]]:
+        """Yield, for each affiliated body (an organization that joined as a whole), its
+        membership of its parent, with what the import kept of it."""
+        queryset = Body.objects.filter(affiliated=True, parent__isnull=False)
+        if self.bodies is not None:
+            queryset = queryset.filter(slug__in=list(self.bodies))
+        for body in queryset.select_related("parent").order_by("pk"):
+            if self.hidden_body(body.pk) or self.hidden_body(body.parent.pk):  # type: ignore[union-attr]
+                continue
+            kept = _popolo(body.extra).get("membership")
+            yield {
+                "member_id": body.slug,
+                "organization_id": body.parent.slug,  # type: ignore[union-attr]
+                **(kept if isinstance(kept, dict) else {"role": "member"}),
+            }
+
     def memberships(self) -> Iterator[dict[str, Any]]:
-        queryset = Term.objects.select_related("person", "body")
+        for _term, item in self.terms_and_memberships():
+            yield item
+
+    def terms_and_memberships(self) -> Iterator[tuple[Term, dict[str, Any]]]:
+        """Yield each term the reader may see with the membership it is written as."""
+        queryset = Term.objects.select_related("person", "body", "decision")
         if self.custody is not None:
             queryset = queryset.filter(self.viewer.people_filter("person__"))
+        terms = (
+            _iterate(queryset)
+            if self.people is None
+            else _in_chunks(queryset, "person__slug", self.people)
+        )
         roles = {
             slug: (name, _popolo(extra))
             for slug, name, extra in Role.objects.values_list("slug", "name", "extra")
         }
         kept_by_person: dict[int, dict[tuple[str, str, str], dict[str, Any]]] = {}
-        for term in _iterate(queryset):
+        for term in terms:
             if self.hidden_body(term.body_id):
                 continue
             start = format_start(term.start, term.start_precision)
@@ -219,7 +272,7 @@ class _Writer:
             for key in _KEPT_MEMBERSHIP_FIELDS:
                 if key in kept and key not in item:
                     item[key] = kept[key]
-            yield item
+            yield term, item
 
     def posts(self) -> Iterator[dict[str, Any]]:
         for slug, extra in Role.objects.order_by("pk").values_list("slug", "extra"):
@@ -249,6 +302,46 @@ class _Writer:
         yield from self.kept.get("areas", [])
 
 
+@dataclass
+class PopoloRecord:
+    """Some of the record as the Popolo export writes it, for the import to compare with."""
+
+    persons: list[dict[str, Any]]
+    organizations: list[dict[str, Any]]
+    memberships: list[dict[str, Any]]
+    posts: list[dict[str, Any]]
+    # The term each membership is written from, in the same order.
+    terms: list[Term]
+
+    def document(self) -> dict[str, Any]:
+        """Return the Popolo document of these objects."""
+        return {
+            "persons": self.persons,
+            "organizations": self.organizations,
+            "memberships": self.memberships,
+            "posts": self.posts,
+        }
+
+
+def popolo_record(*, people: Collection[str], bodies: Collection[str]) -> PopoloRecord:
+    """Return how the export writes, for an administrator, the people ``people`` (by id,
+    with all their memberships), the bodies ``bodies`` and every post.
+
+    Ids not recorded are left out. One query per chunk of people, whatever their
+    number of terms (besides each person's names).
+    """
+    writer = _Writer(ADMIN, people=people, bodies=bodies)
+    pairs = list(writer.terms_and_memberships())
+    return PopoloRecord(
+        persons=list(writer.persons()),
+        organizations=list(writer.organizations()),
+        # The terms' memberships first: `terms` is in their order.
+        memberships=[item for _term, item in pairs] + list(writer.organization_memberships()),
+        posts=list(writer.posts()),
+        terms=[term for term, _item in pairs],
+    )
+
+
 def popolo_export(out: IO[str], *, viewer: Viewer = ADMIN) -> dict[str, int]:
     """Write what ``viewer`` may see as a Popolo JSON document to ``out``; return counts.
 
@@ -263,7 +356,7 @@ def popolo_export(out: IO[str], *, viewer: Viewer = ADMIN) -> dict[str, int]:
     sections = (
         ("persons", writer.persons()),
         ("organizations", writer.organizations()),
-        ("memberships", writer.memberships()),
+        ("memberships", itertools.chain(writer.memberships(), writer.organization_memberships())),
         ("posts", writer.posts()),
         ("events", writer.events()),
         ("areas", writer.areas()),
@@ -281,4 +374,4 @@ def popolo_export(out: IO[str], *, viewer: Viewer = ADMIN) -> dict[str, int]:
     return dict(counts)
 
 
-__all__ = ["popolo_export"]
+__all__ = ["PopoloRecord", "popolo_export", "popolo_record"]

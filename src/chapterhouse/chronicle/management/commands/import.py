@@ -86,6 +86,8 @@ class Command(TranslatedCommand):
             f"Imported {name}: {result.total('created')} created, "
             f"{result.total('updated')} updated, {result.total('unchanged')} unchanged."
         )
+        for left_out in result.not_imported:
+            self.stdout.write(f"Not imported: {left_out}")
 
     def waiting(self) -> None:
         """Say why nothing seems to happen while another import holds the lock."""
