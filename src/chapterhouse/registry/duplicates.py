@@ -6,7 +6,7 @@ already on the record before a second record of them is made. Names are compared
 their matching keys, the one folding of a name into Latin letters (`registry.name_keys`),
 stored and indexed for every person (`PersonNameKey`): "Пак Мин Чжун", "Park Min-jun" and
 "박민준" share a key. The stored keys alike a name's keys come from the person search's
-candidates (`registry.search.key_candidates`), and rapidfuzz scores them: the keys
+near keys (`registry.search.near_key_candidates`), and rapidfuzz scores them: the keys
 whole, and (for a typed name of several words) the typed name found at the beginning or
 end of a longer one, at nine tenths ("Aigerim Bekova" in "Айгерим Нурлановна Бекова",
 whose keys come in each order of the family and given names).
@@ -30,8 +30,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -40,7 +38,7 @@ from rapidfuzz import fuzz, process
 from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.models import Body, Person, PersonNameKey, Term
 from chapterhouse.registry.name_keys import name_keys
-from chapterhouse.registry.search import SHORTEST, key_candidates
+from chapterhouse.registry.search import SHORTEST, near_key_candidates
 
 # Scores run from 0 to 100; below this, names only share a syllable or a common family
 # name ("Park Min-jun" and "Kim Min-jun" score 67, "Bak Minjun" 100, "Пак Мин Чжун" 100).
@@ -81,9 +79,9 @@ def _typed_keys(name: str) -> tuple[str, ...]:
 
 
 def _any_candidate(names: Iterable[tuple[str, ...]]) -> Q:
-    """A filter on PersonNameKey keeping the candidates of any of ``names`` (each given
-    as its keys)."""
-    return reduce(or_, (Q(pk__in=key_candidates(keys).values("pk")) for keys in names))
+    """A filter on PersonNameKey keeping the near keys of any of ``names`` (each given
+    as its keys): one query for every few dozen names, run now."""
+    return Q(pk__in=near_key_candidates(list(names)).values("pk"))
 
 
 def _alike(typed: tuple[str, ...], key: str) -> float:

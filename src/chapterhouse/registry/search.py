@@ -38,9 +38,12 @@ PART = 0.9
 READING = 0.95
 READING_ENOUGH = 85
 # Keys read for each way a stored key may be the query's (below), before they are scored.
-PER_WAY = 200
+PER_WAY = 40
 # The best-scored keys kept for custody and ranking.
 CANDIDATES = 400
+
+# Parameters of an SQL query.
+_Params = list[str | int | None]
 
 _TABLE = PersonNameKey._meta.db_table
 _FTS = f"{_TABLE}_fts"
@@ -59,49 +62,105 @@ class PersonMatch:
     score: float
 
 
-def _begins(column: str, prefix: str) -> tuple[str, list[object]]:
-    """Return an SQL condition (and its parameters) that ``column`` begins with ``prefix``
-    (letters a–z and digits only), in a form the B-tree indexes of migration 0009 serve."""
-    if connection.vendor == "postgresql":
-        return f"{column} LIKE %s", [prefix + "%"]
-    # SQLite compares bytes: the keys from the prefix up to the next prefix.
-    return f"{column} >= %s AND {column} < %s", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+@dataclass(frozen=True)
+class _Way:
+    """One way a stored key may be the query's: the keys from ``low`` (included) to
+    ``high`` (excluded) of one index, read up or down from the end nearer the query's key,
+    ``most`` at most. ``column`` is ``key`` or ``backward``; ``size`` None for any size."""
+
+    column: str
+    size: int | None
+    low: str
+    high: str
+    down: bool = False
+    most: int = PER_WAY
 
 
-def _ways(keys: tuple[str, ...]) -> tuple[str, list[object]]:
-    """Return an SQL query (and its parameters) of the ids and keys of stored keys that may
-    be one of ``keys``, at most `PER_WAY` by each way, read from B-tree indexes only:
+def _after(prefix: str) -> str:
+    """Return the first string after every string that begins with ``prefix`` (keys hold
+    letters a–z and digits only)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
-    * the very key;
-    * keys that begin with it (a part of a name: "Sjogren" of "sjogrengadrin", a key per
-      order of the words gives each end its turn);
+
+def _way_list(keys: tuple[str, ...]) -> list[_Way]:
+    """Return the ways a stored key may be one of ``keys``, each a range of a B-tree index
+    (migration 0009):
+
+    * the very key (`CANDIDATES` namesakes at most), and keys that begin with it (a part
+      of a name: "Sjogren" of "sjogrengadrin", a key per order of the words gives each end
+      its turn); a key shorter than a trigram ("Li", "Wu") only itself;
     * of the same size or one letter more or less, keys that begin with its first half or
-      end with its second half: one letter typed wrong, left out or added leaves one half
-      whole. The middle letter is in neither half, so two letters swapped across the middle
-      leave one whole too.
+      end with its second half, read outwards from where the key itself would be, so that
+      those sharing the most letters with it come first: one letter typed wrong, left out
+      or added leaves one half whole. The middle letter is in neither half, so two letters
+      swapped across the middle leave one whole too.
     """
-    ways: list[tuple[str, list[object]]] = [
-        (f"key IN ({', '.join(['%s'] * len(keys))})", list(keys))
-    ]
+    ways: list[_Way] = []
     for key in keys:
+        # The very key, for as many namesakes as are kept ("0" is the lowest letter).
+        ways.append(_Way("key", None, key, key + "0", most=CANDIDATES))
         if len(key) < 3:
-            continue  # Shorter than a trigram: only that very key (a call sign "Li", "Wu").
-        ways.append(_begins("key", key))
+            continue
+        ways.append(_Way("key", None, key + "0", _after(key)))
         half = len(key) // 2
-        front, back = key[:half], key[half + 1 :][::-1]
+        front, back, backward = key[:half], key[half + 1 :][::-1], key[::-1]
         for size in (len(key), len(key) - 1, len(key) + 1):
-            for column, piece in (("key", front), ("backward", back)):
-                condition, params = _begins(column, piece)
-                ways.append((f"size = %s AND {condition}", [size, *params]))
-    sql = " UNION ALL ".join(
-        f"SELECT id, key FROM (SELECT id, key FROM {_TABLE} WHERE {condition} LIMIT {PER_WAY})"
-        f" AS way{number}"
-        for number, (condition, _params) in enumerate(ways)
-    )
-    return sql, [param for _condition, params in ways for param in params]
+            ways += [
+                _Way("key", size, key, _after(front)),
+                _Way("key", size, front, key, down=True),
+                _Way("backward", size, backward, _after(back)),
+                _Way("backward", size, back, backward, down=True),
+            ]
+    return ways
 
 
-def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, list[object]] | None:
+def _ways(keys: tuple[str, ...]) -> tuple[str, _Params]:
+    """Return an SQL query (and its parameters) of the ids and keys of stored keys that may
+    be one of ``keys`` (`_way_list`)."""
+    return _ways_sql(_way_list(keys))
+
+
+def _ways_sql(ways: list[_Way]) -> tuple[str, _Params]:
+    """Return one SQL query of the ids and keys of each way, `PER_WAY` at most by each.
+
+    PostgreSQL: each kind of way is one subquery joined laterally to the list of its
+    ranges, so that the plan is the same few index scans however many ways (planning a
+    union of dozens of subqueries cost more than running them); in byte order (``COLLATE
+    "C"``), as the indexes are built. SQLite: a union of the ways (its planning is cheap;
+    it compares bytes).
+    """
+    if connection.vendor != "postgresql":
+        parts: list[str] = []
+        params: _Params = []
+        for number, way in enumerate(ways):
+            size = "size = %s AND " if way.size is not None else ""
+            order = f"{way.column} DESC" if way.down else way.column
+            parts.append(
+                f"SELECT id, key FROM (SELECT id, key FROM {_TABLE} WHERE {size}"
+                f"{way.column} >= %s AND {way.column} < %s ORDER BY {order} LIMIT {way.most})"
+                f" AS way{number}"
+            )
+            params += [*([way.size] if way.size is not None else []), way.low, way.high]
+        return " UNION ALL ".join(parts), params
+    kinds: dict[tuple[str, bool, bool, int], list[_Way]] = {}
+    for way in ways:
+        kinds.setdefault((way.column, way.size is not None, way.down, way.most), []).append(way)
+    parts, params = [], []
+    for (column, sized, down, most), group in sorted(kinds.items()):
+        compared = f'{column} COLLATE "C"'
+        size = "size = way.size AND " if sized else ""
+        rows = ", ".join(["(%s::integer, %s::text, %s::text)"] * len(group))
+        parts.append(
+            f"SELECT found.id, found.key FROM (VALUES {rows}) AS way(size, low, high) "
+            f"CROSS JOIN LATERAL (SELECT id, key FROM {_TABLE} WHERE {size}"
+            f"{compared} >= way.low AND {compared} < way.high ORDER BY {compared}"
+            f"{' DESC' if down else ''} LIMIT {most}) AS found"
+        )
+        params += [value for way in group for value in (way.size, way.low, way.high)]
+    return " UNION ALL ".join(parts), params
+
+
+def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, _Params] | None:
     """Return an SQL query of the ids and keys of stored keys most alike ``keys`` by
     trigrams, best first (None when no trigram can be made of them): slower than `_ways`,
     asked only when they find no match (two letters wrong, a part of a name misspelt)."""
@@ -125,14 +184,19 @@ def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, list[object]] | None:
     )
 
 
-def _best(
-    keys: tuple[str, ...], readings: tuple[str, ...], sql: str, params: list[object]
-) -> list[int]:
+def _best(keys: tuple[str, ...], readings: tuple[str, ...], sql: str, params: _Params) -> list[int]:
     """Return the ids of the rows (id, key) of ``sql`` whose key matches ``keys`` (or,
     a little below, ``readings``) well enough, best first, at most `CANDIDATES`."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return _best_of(keys, readings, cursor.fetchall())
+
+
+def _best_of(
+    keys: tuple[str, ...], readings: tuple[str, ...], rows: list[tuple[int, str]]
+) -> list[int]:
+    """Return the ids of ``rows`` (id, key) whose key matches ``keys`` (or ``readings``)
+    well enough, best first, at most `CANDIDATES`."""
     scores: dict[str, float] = {}
     kept: list[tuple[float, int]] = []
     for pk, key in rows:
@@ -157,6 +221,30 @@ def key_candidates(
         if alike is not None:
             ids = _best(keys, readings, *alike)
     return PersonNameKey.objects.filter(pk__in=ids)
+
+
+# The most ways one query unites (SQLite allows 500 terms in a compound SELECT).
+_MOST_WAYS = 400
+
+
+def near_key_candidates(names: list[tuple[str, ...]]) -> QuerySet[PersonNameKey]:
+    """Return the stored keys that match any of ``names`` (each given as its matching
+    keys) well enough: the very key or one letter away, by the B-tree ways only (no trigram
+    index: names further off are not near), at most `CANDIDATES` keys a name; custody is
+    the caller's, as for `key_candidates`. One query on PostgreSQL; on SQLite one for
+    every few dozen names."""
+    names = [keys for keys in names if keys]
+    ways = [way for keys in names for way in _way_list(keys)]
+    ids: set[int] = set()
+    # PostgreSQL joins every way to its few subqueries: one query whatever their number.
+    most = max(len(ways), 1) if connection.vendor == "postgresql" else _MOST_WAYS
+    for start in range(0, len(ways), most):
+        with connection.cursor() as cursor:
+            cursor.execute(*_ways_sql(ways[start : start + most]))
+            rows = cursor.fetchall()
+        for keys in names:
+            ids.update(_best_of(keys, (), rows))
+    return PersonNameKey.objects.filter(pk__in=sorted(ids))
 
 
 def _score(query_keys: tuple[str, ...], key: str, readings: tuple[str, ...] = ()) -> float:
@@ -193,8 +281,9 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
 
     A query with fewer than two letters or digits, longer than a name may be, or of
     punctuation only finds nobody (no error: a picker asks as the reader types). Two
-    queries whatever the number of people (three when the trigram index is asked); the people come with the fields a page names
-    them by (``slug``, ``name``, ``call_sign``, ``custodian_id``, ``public``).
+    queries whatever the number of people (three when the trigram index is asked); the
+    people come with the fields a page names them by (``slug``, ``name``, ``call_sign``,
+    ``custodian_id``, ``public``).
     """
     if len(q) > LONGEST:
         return []
@@ -213,7 +302,7 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
         .filter(readable)
         .values_list("person_id", "key", "source_name", *_PERSON_FIELDS)[: CANDIDATES * 2]
     )
-    people: dict[int, list[object]] = {}
+    people: dict[int, _Params] = {}
     typed = q.strip().casefold()
     # Each person's best name: by the score, then (of names with one key: "Kim Yun-deok"
     # and "김윤덕") the one written most like the query.

@@ -3,15 +3,16 @@ and the key backwards are stored, and the keys are rebuilt for everyone."""
 
 from django.db import migrations, models
 
-# PostgreSQL: text_pattern_ops, so that `LIKE 'prefix%'` uses the index whatever the
-# database's collation; each carries what the search reads, for index-only scans.
+# PostgreSQL: in byte order (COLLATE "C", as the search compares them), so that a range of
+# keys is the keys that begin with a prefix whatever the database's collation; each
+# carries what the search reads, for index-only scans.
 POSTGRES_CREATE = [
-    "CREATE INDEX registry_personnamekey_prefix ON registry_personnamekey "
-    "(key text_pattern_ops) INCLUDE (id)",
+    'CREATE INDEX registry_personnamekey_prefix ON registry_personnamekey (key COLLATE "C") '
+    "INCLUDE (id)",
     "CREATE INDEX registry_personnamekey_front ON registry_personnamekey "
-    "(size, key text_pattern_ops) INCLUDE (id)",
+    '(size, key COLLATE "C") INCLUDE (id)',
     "CREATE INDEX registry_personnamekey_back ON registry_personnamekey "
-    "(size, backward text_pattern_ops) INCLUDE (id, key)",
+    '(size, backward COLLATE "C") INCLUDE (id, key)',
 ]
 # SQLite compares bytes (BINARY): a plain B-tree serves prefixes as ranges; every index
 # carries the rowid.
