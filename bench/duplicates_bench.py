@@ -5,29 +5,31 @@
     .venv/bin/python bench/duplicates_bench.py --people 20000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DB .venv/bin/python bench/duplicates_bench.py
 
-Both compare the stored matching keys (``PersonNameKey``): a warning reads the candidates
-of the typed names from the trigram index; a list groups the equal keys of the whole
-register in SQL and reads the candidates of the newest people's names. The bench makes a
-fresh SQLite database in var/bench/duplicates.sqlite3 (or uses ``DATABASE_URL``, which
-it empties: never point it at a database you keep), writes ``--people`` people (Latin
-display names, about half with a variant in Cyrillic or Hangul, a tenth with a call sign;
-only 90 pairs of given and family names, so every key of those is shared by a thousand
-people or more) with bulk inserts and their keys through
-``registry.services.person_name_keys_refresh``, then prints the median and the slowest of
-a few runs of each, for an administrator (every person) and for an officer of one
-committee.
+Both compare the stored matching keys (``PersonNameKey``): a warning reads the near keys
+of the typed names from the B-tree ways of the person search
+(``registry.search.near_key_candidates``: the very key or one letter away); a list
+groups the equal keys of the whole register in SQL and reads the near keys of the newest
+people's names. The bench makes a fresh SQLite database in var/bench/duplicates.sqlite3
+(or uses ``DATABASE_URL``, which it empties: never point it at a database you keep),
+writes ``--people`` people (Latin display names, about half with a variant in Cyrillic
+or Hangul, a tenth with a call sign; only 90 pairs of given and family names, so every
+key of those is shared by a thousand people or more) with bulk inserts and their keys
+through ``registry.services.person_name_keys_refresh``, then prints the median and the
+slowest of a few runs of each, for an administrator (every person) and for an officer of
+one committee.
 
 Measured on two shared cores (December 2026), medians:
 
     people   database    warning (admin / officer)   list of pairs (admin / officer)
-    100,000  SQLite      0.93 s / 0.90 s             28 s / 22 s
-    20,000   PostgreSQL  0.74 s / 0.75 s             11 s / 9 s
+    100,000  SQLite      10 ms / 10 ms               2.8 s / 2.7 s
 
-Nearly all of it is the candidate query (`registry.search.key_candidates`), whose cost
-grows with the keys sharing trigrams with a name, and every name here shares them with
-thousands: a list of pairs is about ``RECENT_NAMES`` such searches. The scan of every
-name in Python that this replaced took about a second per warning at 100,000 people,
-and compared every name with every other for a list.
+With the trigram index as the source of candidates (before decision 0031 was revised)
+the same run took 0.93 s a warning and 28 s a list. A list's time is now the grouping of
+every key of the register by key (equal keys, the whole register: it grows with the
+register, about 8 keys a person); the near keys of the newest names are one or a few
+index queries. The scan of every name in Python that the stored keys replaced took
+about a second per warning at 100,000 people, and compared every name with every other
+for a list.
 """
 
 from __future__ import annotations
