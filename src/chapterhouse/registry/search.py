@@ -136,7 +136,8 @@ def _ways_sql(ways: list[_Way]) -> tuple[str, _Params]:
             size = "size = %s AND " if way.size is not None else ""
             order = f"{way.column} DESC" if way.down else way.column
             parts.append(
-                f"SELECT id, key FROM (SELECT id, key FROM {_TABLE} WHERE {size}"
+                f"SELECT id, key, person_id FROM (SELECT id, key, person_id FROM {_TABLE}"
+                f" WHERE {size}"
                 f"{way.column} >= %s AND {way.column} < %s ORDER BY {order} LIMIT {way.most})"
                 f" AS way{number}"
             )
@@ -151,8 +152,9 @@ def _ways_sql(ways: list[_Way]) -> tuple[str, _Params]:
         size = "size = way.size AND " if sized else ""
         rows = ", ".join(["(%s::integer, %s::text, %s::text)"] * len(group))
         parts.append(
-            f"SELECT found.id, found.key FROM (VALUES {rows}) AS way(size, low, high) "
-            f"CROSS JOIN LATERAL (SELECT id, key FROM {_TABLE} WHERE {size}"
+            f"SELECT found.id, found.key, found.person_id FROM (VALUES {rows}) AS "
+            f"way(size, low, high) CROSS JOIN LATERAL (SELECT id, key, person_id FROM {_TABLE}"
+            f" WHERE {size}"
             f"{compared} >= way.low AND {compared} < way.high ORDER BY {compared}"
             f"{' DESC' if down else ''} LIMIT {most}) AS found"
         )
@@ -166,7 +168,7 @@ def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, _Params] | None:
     asked only when they find no match (two letters wrong, a part of a name misspelt)."""
     if connection.vendor == "postgresql":
         return (
-            f"SELECT id, key FROM {_TABLE} WHERE "
+            f"SELECT id, key, person_id FROM {_TABLE} WHERE "
             + " OR ".join(["key %% %s"] * len(keys))
             + " ORDER BY GREATEST("
             + ", ".join(["similarity(key, %s)"] * len(keys))
@@ -178,48 +180,68 @@ def _trigram_alike(keys: tuple[str, ...]) -> tuple[str, _Params] | None:
     if not trigrams:
         return None
     return (
-        f"SELECT {_TABLE}.id, {_TABLE}.key FROM {_FTS} JOIN {_TABLE} ON {_TABLE}.id = "
+        f"SELECT {_TABLE}.id, {_TABLE}.key, {_TABLE}.person_id FROM {_FTS} JOIN {_TABLE} ON "
+        f"{_TABLE}.id = "
         f"{_FTS}.rowid WHERE {_FTS} MATCH %s ORDER BY rank LIMIT %s",
         [" OR ".join(f'"{trigram}"' for trigram in trigrams), CANDIDATES],
     )
 
 
-def _best(keys: tuple[str, ...], readings: tuple[str, ...], sql: str, params: _Params) -> list[int]:
+def _best(
+    keys: tuple[str, ...],
+    readings: tuple[str, ...],
+    sql: str,
+    params: _Params,
+    most: int = CANDIDATES,
+) -> list[int]:
     """Return the ids of the rows (id, key) of ``sql`` whose key matches ``keys`` (or,
-    a little below, ``readings``) well enough, best first, at most `CANDIDATES`."""
+    a little below, ``readings``) well enough, best first: of ``most`` people at most."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return _best_of(keys, readings, cursor.fetchall())
+        return _best_of(keys, readings, cursor.fetchall(), most)
 
 
 def _best_of(
-    keys: tuple[str, ...], readings: tuple[str, ...], rows: list[tuple[int, str]]
+    keys: tuple[str, ...],
+    readings: tuple[str, ...],
+    rows: list[tuple[int, str, int]],
+    most: int = CANDIDATES,
 ) -> list[int]:
-    """Return the ids of ``rows`` (id, key) whose key matches ``keys`` (or ``readings``)
-    well enough, best first, at most `CANDIDATES`."""
+    """Return the ids of ``rows`` (id, key, person id) whose key matches ``keys`` (or
+    ``readings``) well enough, best first: those of the ``most`` people whose keys match
+    best (every key of theirs that matches)."""
     scores: dict[str, float] = {}
-    kept: list[tuple[float, int]] = []
-    for pk, key in rows:
+    kept: list[tuple[float, int, int]] = []
+    for pk, key, person_id in rows:
         if key not in scores:
             scores[key] = _score(keys, key, readings)
         if scores[key] >= ENOUGH:
-            kept.append((-scores[key], pk))
-    return [pk for _score_, pk in sorted(set(kept))[:CANDIDATES]]
+            kept.append((-scores[key], person_id, pk))
+    people: set[int] = set()
+    ids: list[int] = []
+    for _negative, person_id, pk in sorted(set(kept)):
+        if person_id not in people:
+            if len(people) == most:
+                continue
+            people.add(person_id)
+        ids.append(pk)
+    return ids
 
 
 def key_candidates(
-    keys: tuple[str, ...], readings: tuple[str, ...] = ()
+    keys: tuple[str, ...], readings: tuple[str, ...] = (), *, most: int = CANDIDATES
 ) -> QuerySet[PersonNameKey]:
     """Return the stored keys that match ``keys`` (matching keys of one name, from
     `registry.name_keys`; ``readings``, those of another reading of it, a little below) well
-    enough, of everyone whatever the reader: the caller applies custody. At most
-    `CANDIDATES`, whatever the size of the register: B-tree ways first (`_ways`), the
+    enough, of everyone whatever the reader: the caller applies custody. The keys of
+    ``most`` people at most (`CANDIDATES`), whatever the size of the register: B-tree ways
+    first (`_ways`), the
     trigram index only when they find nothing (`_trigram_alike`)."""
-    ids = _best(keys, readings, *_ways((*keys, *readings)))
+    ids = _best(keys, readings, *_ways((*keys, *readings)), most)
     if not ids and min(len(key) for key in keys) >= 3:
         alike = _trigram_alike((*keys, *readings))
         if alike is not None:
-            ids = _best(keys, readings, *alike)
+            ids = _best(keys, readings, *alike, most)
     return PersonNameKey.objects.filter(pk__in=ids)
 
 
@@ -230,9 +252,9 @@ _MOST_WAYS = 400
 def near_key_candidates(names: list[tuple[str, ...]]) -> QuerySet[PersonNameKey]:
     """Return the stored keys that match any of ``names`` (each given as its matching
     keys) well enough: the very key or one letter away, by the B-tree ways only (no trigram
-    index: names further off are not near), at most `CANDIDATES` keys a name; custody is
-    the caller's, as for `key_candidates`. One query on PostgreSQL; on SQLite one for
-    every few dozen names."""
+    index: names further off are not near), the keys of `CANDIDATES` people a name at
+    most; custody is the caller's, as for `key_candidates`. One query on PostgreSQL; on
+    SQLite one for every few dozen names."""
     names = [keys for keys in names if keys]
     ways = [way for keys in names for way in _way_list(keys)]
     ids: set[int] = set()
@@ -291,7 +313,10 @@ def search_people(q: str, *, viewer: Viewer, limit: int = 20) -> list[PersonMatc
     if not keys:
         return []
     readings = tuple(key for key in reading_keys(q.strip()) if len(key) >= SHORTEST)
-    candidates = key_candidates(keys, readings)
+    # The keys of a few more people than asked for (custody may hide some): each is a row
+    # read at random from the table, the search's main cost once the register outgrows the
+    # database's memory.
+    candidates = key_candidates(keys, readings, most=min(CANDIDATES, 2 * limit + 20))
     readable = Q(real=False)
     if viewer.is_restricted:
         readable |= Q(person__call_sign="") | viewer.personal_data_filter("person__")

@@ -8,18 +8,19 @@ from django.db import migrations, models
 # carries what the search reads, for index-only scans.
 POSTGRES_CREATE = [
     'CREATE INDEX registry_personnamekey_prefix ON registry_personnamekey (key COLLATE "C") '
-    "INCLUDE (id)",
+    "INCLUDE (id, person_id)",
     "CREATE INDEX registry_personnamekey_front ON registry_personnamekey "
-    '(size, key COLLATE "C") INCLUDE (id)',
+    '(size, key COLLATE "C") INCLUDE (id, person_id)',
     "CREATE INDEX registry_personnamekey_back ON registry_personnamekey "
-    '(size, backward COLLATE "C") INCLUDE (id, key)',
+    '(size, backward COLLATE "C") INCLUDE (id, key, person_id)',
 ]
 # SQLite compares bytes (BINARY): a plain B-tree serves prefixes as ranges; every index
-# carries the rowid.
+# carries the rowid, and the columns the search reads.
 SQLITE_CREATE = [
-    "CREATE INDEX registry_personnamekey_prefix ON registry_personnamekey (key)",
-    "CREATE INDEX registry_personnamekey_front ON registry_personnamekey (size, key)",
-    "CREATE INDEX registry_personnamekey_back ON registry_personnamekey (size, backward, key)",
+    "CREATE INDEX registry_personnamekey_prefix ON registry_personnamekey (key, person_id)",
+    "CREATE INDEX registry_personnamekey_front ON registry_personnamekey (size, key, person_id)",
+    "CREATE INDEX registry_personnamekey_back ON registry_personnamekey "
+    "(size, backward, key, person_id)",
 ]
 DROP = [
     "DROP INDEX IF EXISTS registry_personnamekey_prefix",
