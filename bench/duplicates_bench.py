@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 GIVEN = ["Min-jun", "Ji-woo", "Irina", "Olga", "Timur", "Aigerim", "Lars", "Ana", "Kenji", "Wei"]
 FAMILY = ["Park", "Kim", "Volkova", "Smirnova", "Akhmetov", "Bekova", "Eriksson", "Costa", "Sato"]

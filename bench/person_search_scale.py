@@ -546,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         database.create()
     os.environ["DATABASE_URL"] = database.url
     os.environ.pop("DEBUG", None)
+    os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
     import django
 
     django.setup()
