@@ -110,11 +110,11 @@ def env_url(name: str, schemes: tuple[str, ...]) -> str:
 
 
 DEBUG = env_bool("DEBUG", default=False)
-# Development (DEBUG=1: `make run`, `make demo`) needs no configuration and gets a fixed
-# key that the deploy check (W009) calls insecure; without DEBUG a missing key stops
-# start-up, so no real site ever signs with a key that is in the repository.
-SECRET_KEY = env_str("SECRET_KEY").strip()
-if not SECRET_KEY:
+# Development (DEBUG=1, as `make run` sets) needs no configuration and gets a fixed key
+# that the deploy check (W009) calls insecure; without DEBUG a missing key stops start-up,
+# so no real site ever signs with a key that is in the repository.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY.strip():
     if not DEBUG:
         where = (
             f"SECRET_KEY_FILE={os.environ['SECRET_KEY_FILE']!r} is empty"
