@@ -238,7 +238,7 @@ def invent(count: int, rng: random.Random) -> list[tuple[str, str, list[str], st
 
 def build(people: list[tuple[str, str, list[str], str]]) -> list[int]:
     from chapterhouse.registry.models import Person, PersonName
-    from chapterhouse.registry.services import person_name_keys_refresh
+    from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 
     rows = Person.objects.bulk_create(
         [
