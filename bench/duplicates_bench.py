@@ -14,7 +14,7 @@ people's names. The bench makes a fresh SQLite database in var/bench/duplicates.
 writes ``--people`` people (Latin display names, about half with a variant in Cyrillic
 or Hangul, a tenth with a call sign; only 90 pairs of given and family names, so every
 key of those is shared by a thousand people or more) with bulk inserts and their keys
-through ``registry.services.person_name_keys_refresh``, then prints the median and the
+through ``registry.person_name_keys.person_name_keys_refresh``, then prints the median and the
 slowest of a few runs of each, for an administrator (every person) and for an officer of
 one committee.
 
@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 GIVEN = ["Min-jun", "Ji-woo", "Irina", "Olga", "Timur", "Aigerim", "Lars", "Ana", "Kenji", "Wei"]
 FAMILY = ["Park", "Kim", "Volkova", "Smirnova", "Akhmetov", "Bekova", "Eriksson", "Costa", "Sato"]
@@ -56,7 +57,7 @@ def build(count: int) -> None:
     from django.db import transaction
 
     from chapterhouse.registry.models import Body, Person, PersonName
-    from chapterhouse.registry.services import person_name_keys_refresh
+    from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 
     rng = random.Random(11)
     bodies = [

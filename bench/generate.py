@@ -1239,7 +1239,7 @@ def chronicle_check(path: Path, *, twins: bool) -> dict[str, int]:
     and title overlap (this holds every term in memory: small files only).
     Raise ``SystemExit`` with the first problems found.
     """
-    from chapterhouse.chronicle.schema import SECTION_MODELS
+    from chapterhouse.core.chronicle_schema import SECTION_MODELS
 
     problems: list[str] = []
     counts: dict[str, int] = {}

@@ -102,6 +102,7 @@ def demo_serve(*, port: int, folder: Path) -> subprocess.Popen[bytes]:
         "CHAPTERHOUSE_VAR": str(folder),
         "DATABASE_URL": f"sqlite:///{folder / 'lighthouse.sqlite3'}",
         "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "insecure-bench-only-key"),
         # Served on a plain local address: no redirect to HTTPS, no HSTS, plain cookies.
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 import django
 

@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 # -- Korean: Hangul, Revised Romanization, and the other spellings seen for each ----------
 KO_SURNAMES = [  # Hangul, RR, other spellings
@@ -237,7 +238,7 @@ def invent(count: int, rng: random.Random) -> list[tuple[str, str, list[str], st
 
 def build(people: list[tuple[str, str, list[str], str]]) -> list[int]:
     from chapterhouse.registry.models import Person, PersonName
-    from chapterhouse.registry.services import person_name_keys_refresh
+    from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 
     rows = Person.objects.bulk_create(
         [

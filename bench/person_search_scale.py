@@ -11,7 +11,7 @@ syllables as real names do) in four scripts, each with three stored variants: Ko
 first), Chinese (Traditional, Simplified or given name first, pinyin) and European names
 with diacritics (as written, in ASCII, family name first). A tenth are not public and one
 in a hundred has a call sign. The keys are built with the product's own function
-(`registry.services.person_name_keys_rows`, i.e. `registry.name_keys`) and written in
+(`registry.person_name_keys.person_name_keys_rows`, i.e. `registry.name_keys`) and written in
 bulk (PostgreSQL: COPY, the trigram index built after the load; SQLite: plain inserts
 with the FTS5 triggers of migration 0007 in place), then ANALYZE (VACUUM ANALYZE).
 
@@ -332,7 +332,7 @@ def load(people: int, seed: int) -> dict[str, int]:
     from django.db import connection, transaction
 
     from chapterhouse.registry.models import Person, PersonName, PersonNameKey
-    from chapterhouse.registry.services import person_name_keys_rows
+    from chapterhouse.registry.person_name_keys import person_name_keys_rows
 
     rng = random.Random(seed)
     counts = {"people": 0, "variants": 0, "keys": 0}
@@ -546,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         database.create()
     os.environ["DATABASE_URL"] = database.url
     os.environ.pop("DEBUG", None)
+    os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
     import django
 
     django.setup()

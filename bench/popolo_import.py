@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         database.create()
         os.environ.update(DATABASE_URL=database.url, DJANGO_SETTINGS_MODULE="chapterhouse.settings")
         os.environ.pop("DEBUG", None)
+        os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
         import django
 
         django.setup()

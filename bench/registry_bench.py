@@ -48,6 +48,8 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 BENCH_DATABASE = "chapterhouse_bench"
+# The bench runs the production settings (DEBUG off), which need a key; this one is its own.
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")
 SCALES = {
     "small": {"people": 10_000, "bodies": 1_000, "terms": 30_000},
     "full": {"people": 1_000_000, "bodies": 100_000, "terms": 3_000_000},

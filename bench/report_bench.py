@@ -50,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 LANGUAGES = ["ko", "en", "ru", "zh", "de"]
 CONFERENCE = "gc-6"

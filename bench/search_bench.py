@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chapterhouse.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
 
 LANGUAGES = ["ko", "en", "ru", "zh", "de"]
 SYLLABLES = {

@@ -10,48 +10,125 @@ import contextlib
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("CHAPTERHOUSE_HOME", Path.cwd()))
 
 
 def env_str(name: str, default: str = "") -> str:
-    """Return the variable ``name``, or the contents of the file named by ``name_FILE``."""
-    if name in os.environ:
-        return os.environ[name]
+    """Return the variable ``name``, or the contents of the file named by ``name_FILE``.
+
+    A file that cannot be read stops start-up; an empty ``name`` does not hide ``name_FILE``.
+    """
     path = os.environ.get(f"{name}_FILE")
+    if os.environ.get(name) or (name in os.environ and not path):
+        return os.environ[name]
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE={path!r} cannot be read "
+                f"({getattr(error, 'strerror', None) or error}): give the path of a "
+                f"readable text file, or set {name} itself."
+            ) from None
     return default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    """Return a boolean variable; ``1``, ``true``, ``yes`` and ``on`` are true."""
-    value = env_str(name)
+    """Return a yes/no variable: ``1``, ``true``, ``yes``, ``on`` or ``0``, ``false``, ``no``,
+    ``off`` in any case; unset or empty is ``default``, anything else stops start-up."""
+    yes, no = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+    value = env_str(name).strip()
     if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in yes + no:
+        return value.lower() in yes
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither yes nor no: use {', '.join(yes)} for yes or "
+        f"{', '.join(no)} for no (any case), or leave {name} unset for the default."
+    )
 
 
-def env_int(name: str, default: int) -> int:
-    """Return an integer variable, or ``default`` when unset."""
-    value = env_str(name)
-    return int(value) if value else default
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """Return a whole-number variable between ``minimum`` and ``maximum``; ``default`` when
+    unset or empty. Anything else stops start-up."""
+    value = env_str(name).strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a whole number (digits only, e.g. {name}={default})."
+        ) from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name}={value!r} is out of range: it must be {bounds}.")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    """Return a comma-separated variable as a list."""
+    """Return a comma-separated variable as a list; ``default`` when unset or empty."""
     value = env_str(name)
-    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+    if not value.strip():
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(f"{name}={value!r} names nothing: give comma-separated items.")
+    return items
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Return a variable that must be one of ``choices`` (compared in lower case)."""
+    value = env_str(name).strip()
+    if not value:
+        return default
+    if value.lower() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value.lower()
+
+
+def env_url(name: str, schemes: tuple[str, ...]) -> str:
+    """Return a URL variable whose scheme is one of ``schemes``, or ``""`` when unset.
+
+    A refusal names the variable and the scheme only: the URL may hold a password.
+    """
+    value = env_str(name).strip()
+    if value and urlsplit(value).scheme.lower() not in schemes:
+        scheme = urlsplit(value).scheme or "no scheme"
+        raise ImproperlyConfigured(
+            f"{name} starts with {scheme!r}; it must be a URL starting with one of "
+            + ", ".join(f"{choice}://" for choice in schemes)
+            + "."
+        )
+    return value
 
 
 DEBUG = env_bool("DEBUG", default=False)
-# Development needs no configuration; production must set SECRET_KEY (the
-# deploy check and docs/deploy.md say so), so this fallback never signs real
-# sessions.
-SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY"
+# Development (DEBUG=1, as `make run` sets) needs no configuration and gets a fixed key
+# that the deploy check (W009) calls insecure; without DEBUG a missing key stops start-up,
+# so no real site ever signs with a key that is in the repository.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY.strip():
+    if not DEBUG:
+        where = (
+            f"SECRET_KEY_FILE={os.environ['SECRET_KEY_FILE']!r} is empty"
+            if os.environ.get("SECRET_KEY_FILE")
+            else "SECRET_KEY is not set"
+        )
+        raise ImproperlyConfigured(
+            f"{where}. A site with DEBUG off signs sessions, CSRF tokens and "
+            "password-reset links with it: set SECRET_KEY (or SECRET_KEY_FILE, the path of a "
+            "file holding it) to 50 or more random characters, e.g. the output of "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`. '
+            "For development set DEBUG=1 instead (make run does)."
+        )
+    SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -122,8 +199,8 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Sign-in throttling: after AXES_FAILURE_LIMIT failures for one account from one
 # address, that pair is locked for AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Renders custody/locked_out.html with status 429 and the wait in minutes.
@@ -135,7 +212,7 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # in PASSWORD_RESET_WINDOW seconds (the cache counts; Redis shares them).
 PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
 PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3)
-PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 3600)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 3600, minimum=1)
 
 OTP_TOTP_ISSUER = "Chapterhouse"
 
@@ -163,7 +240,7 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
@@ -194,13 +271,17 @@ TEMPLATES = [
 ]
 
 VAR_DIR = Path(env_str("CHAPTERHOUSE_VAR", str(PROJECT_DIR / "var")))
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'chapterhouse.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+database_url = env_url("DATABASE_URL", ("postgresql", "postgres", "sqlite"))
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            database_url or f"sqlite:///{VAR_DIR / 'chapterhouse.sqlite3'}",
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # a port that is not a number, and the like
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so concurrent writers wait instead of failing mid-transaction.
@@ -219,7 +300,7 @@ else:
     DATABASES["default"]["OPTIONS"]["options"] = "-c pg_trgm.similarity_threshold=0.2"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -234,7 +315,7 @@ else:
 # database table and `chapterhouse db_worker` runs it; with REDIS_URL it is an RQ
 # queue in Redis and `chapterhouse rqworker default` runs it. Either way nothing is
 # sent inside a request.
-if REDIS_URL and env_str("TASKS_BACKEND", "rq") == "rq":
+if REDIS_URL and env_choice("TASKS_BACKEND", "rq", ("rq", "database")) == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -248,17 +329,17 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # is sent only to those who may see it (docs/decisions/0022-session-documents.md).
 DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
 # Largest photo upload accepted, in bytes (default 15 MB).
-PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1)
 # Largest photo accepted, in pixels (all frames together), checked before decoding.
-PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
 # Photos accepted in one request; more files than this are refused before any is read.
-PHOTOS_PER_UPLOAD = env_int("PHOTOS_PER_UPLOAD", 20)
+PHOTOS_PER_UPLOAD = env_int("PHOTOS_PER_UPLOAD", 20, minimum=1)
 
 # Request sizes (docs/deploy.md, "Limits"). A request body other than uploaded files
 # (a form, an API write's JSON) larger than this is refused with 400/413 before it is
 # read; the proxy's client_max_body_size bounds the files.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 4 * 1024 * 1024)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_FIELDS", 1000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 4 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_FIELDS", 1000, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = PHOTOS_PER_UPLOAD
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_BYTES", 2_621_440)
@@ -322,11 +403,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical")
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- Newsroom engagement: the view counter and comments ------------------------------------
@@ -334,7 +418,7 @@ LOGGING = {
 # the counts into the database at most once per VIEWS_FLUSH_SECONDS. A cache in a
 # process's own memory (no REDIS_URL) is invisible to the task worker, so by default
 # such a process flushes its own counts; set VIEWS_FLUSH_IN_PROCESS to force either way.
-VIEWS_FLUSH_SECONDS = env_int("VIEWS_FLUSH_SECONDS", 60)
+VIEWS_FLUSH_SECONDS = env_int("VIEWS_FLUSH_SECONDS", 60, minimum=1)
 VIEWS_FLUSH_IN_PROCESS: bool | None = (
     env_bool("VIEWS_FLUSH_IN_PROCESS") if env_str("VIEWS_FLUSH_IN_PROCESS") else None
 )
@@ -343,7 +427,7 @@ VIEWS_FLUSH_IN_PROCESS: bool | None = (
 CLIENT_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 # Comment flood limits: per address (hashed) and per article, in fixed windows (seconds).
 COMMENTS_PER_ADDRESS = env_int("COMMENTS_PER_ADDRESS", 5)
-COMMENTS_ADDRESS_WINDOW = env_int("COMMENTS_ADDRESS_WINDOW", 600)
+COMMENTS_ADDRESS_WINDOW = env_int("COMMENTS_ADDRESS_WINDOW", 600, minimum=1)
 COMMENTS_PER_ARTICLE = env_int("COMMENTS_PER_ARTICLE", 20)
-COMMENTS_ARTICLE_WINDOW = env_int("COMMENTS_ARTICLE_WINDOW", 3600)
-COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 5000)
+COMMENTS_ARTICLE_WINDOW = env_int("COMMENTS_ARTICLE_WINDOW", 3600, minimum=1)
+COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 5000, minimum=1)

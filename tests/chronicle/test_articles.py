@@ -13,7 +13,7 @@ import pytest
 
 from chapterhouse.chronicle.exporter import chronicle_export
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
-from chapterhouse.chronicle.schema import chronicle_json_schema
+from chapterhouse.core.chronicle_schema import chronicle_json_schema
 from chapterhouse.custody.access import ANONYMOUS
 from chapterhouse.newsroom.models import Article, ArticleTranslation
 from tests.conftest import DEMO_FILE

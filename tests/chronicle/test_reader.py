@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from chapterhouse.chronicle import schema
 from chapterhouse.chronicle.reader import (
     MISSING,
     ChronicleError,
@@ -19,6 +18,7 @@ from chapterhouse.chronicle.reader import (
     iter_models,
     validate_item,
 )
+from chapterhouse.core import chronicle_schema as schema
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_FILE = next(

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from chapterhouse.chronicle import schema
-from chapterhouse.chronicle.schema import (
+from chapterhouse.core import chronicle_schema as schema
+from chapterhouse.core.chronicle_schema import (
     SECTION_MODELS,
     Chronicle,
     Decision,

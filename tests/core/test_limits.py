@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from chapterhouse.chronicle.importer import ChronicleInvalid, chronicle_import
-from chapterhouse.chronicle.schema import Chronicle
 from chapterhouse.core import limits
+from chapterhouse.core.chronicle_schema import Chronicle
 from chapterhouse.core.write_schema import (
     DecisionChanges,
     DecisionFields,

@@ -20,11 +20,8 @@ from chapterhouse.meetings.models import Attendance, Decision, Document, Session
 from chapterhouse.newsroom.models import Article
 from chapterhouse.registry.merges import person_merge
 from chapterhouse.registry.models import Body, Person, PersonAlias, PersonName, Term
-from chapterhouse.registry.services import (
-    person_create,
-    person_name_keys_refresh,
-    person_update,
-)
+from chapterhouse.registry.person_name_keys import person_name_keys_refresh
+from chapterhouse.registry.services import person_create, person_update
 from chapterhouse.relations.models import Affiliation, Award, Honour, Partner, Task, TaskAssignee
 
 pytestmark = pytest.mark.django_db

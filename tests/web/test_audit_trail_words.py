@@ -157,7 +157,7 @@ def test_a_translated_text_shows_the_wordings_that_changed_each_marked_with_its_
 def test_each_kind_of_value_is_named_in_the_reader_s_language(field, value, shown):
     from django.utils import translation
 
-    from chapterhouse.web.audit_trail import value_display
+    from chapterhouse.custody.audit_trail import value_display
 
     with translation.override("ru"):
         assert value_display(field, value) == shown

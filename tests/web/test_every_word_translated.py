@@ -3,7 +3,7 @@
 How it tells an English interface word from organization data:
 
 * **Interface words** are the words of the English messages of the catalogue
-  (``locale/en/LC_MESSAGES/django.po``; the vocabulary labels of ``web/labels.py``
+  (``locale/en/LC_MESSAGES/django.po``; the vocabulary labels of ``core/labels.py``
   are messages of it too), lower-cased, placeholders and markup removed, so a new
   message is checked once the catalogues are regenerated. A word the language's
   own translations keep (``API``, ``PDF``, ``TOTP``, ``Markdown`` …) is allowed

@@ -10,7 +10,7 @@ from django.test import Client
 
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.registry.models import Body, Person, PersonAlias, Term
-from chapterhouse.registry.services import person_name_keys_refresh
+from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 from tests.conftest import sign_in
 from tests.custody.test_authorization_matrix import PERSONAS
 

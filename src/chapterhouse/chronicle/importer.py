@@ -74,7 +74,7 @@ from chapterhouse.registry.models import (
     Term,
 )
 from chapterhouse.registry.person_ids import real_names, revealed_words
-from chapterhouse.registry.services import person_name_keys_refresh
+from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 from chapterhouse.relations.models import (
     Affiliation,
     Agreement,

@@ -7,7 +7,7 @@ from typing import Final
 
 from anyascii import anyascii
 
-from chapterhouse.chronicle.schema import SLUG_MAX_LENGTH, SLUG_PATTERN
+from chapterhouse.core.chronicle_schema import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 # Where what has no column of its own is kept: the `extra` of a body, person or role,
 # and the organization's top-level extra, under this key.

@@ -22,7 +22,7 @@ import ijson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from chapterhouse.chronicle.schema import (
+from chapterhouse.core.chronicle_schema import (
     EFFECT_MODELS,
     SECTION_MODELS,
     ChronicleVersion,

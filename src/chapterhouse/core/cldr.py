@@ -1,6 +1,6 @@
 """CLDR through Babel for an explicit language: ordinals, countries, dates and lists.
 
-Unlike ``web.formatting`` (which reads the request's active language), every
+Unlike ``core.formatting`` (which reads the request's active language), every
 function here takes ``lang`` as an argument, so reports, feeds and the CLI can
 write any working language from one process. ``lang`` is an organization or
 Django language code (``ko``, ``en``, ``ru``, ``zh``, ``zh-hans``, ``de``); an
@@ -48,7 +48,7 @@ def number_in(value: int | float, lang: str) -> str:
 def _anniversary_message(category: str) -> str:
     """Return the gettext message of one CLDR ordinal category, translated in the active language.
 
-    The msgids and contexts are the ones ``web.formatting`` already uses, so the
+    The msgids and contexts are the ones ``core.formatting`` already uses, so the
     five working languages are translated in the catalogues today. ``zero`` and
     ``many`` exist in no working language; they get their own messages so that a
     translator of a language that has them (Italian ``many``: 8th, 11th …) can

@@ -16,7 +16,8 @@ import pydantic
 from django.core.exceptions import ValidationError
 from pydantic import Field, model_validator
 
-from chapterhouse.chronicle.schema import (
+from chapterhouse.core import limits
+from chapterhouse.core.chronicle_schema import (
     EFFECT_MODELS,
     Attendee,
     ChronicleObject,
@@ -41,7 +42,6 @@ from chapterhouse.chronicle.schema import (
     Text,
     Votes,
 )
-from chapterhouse.core import limits
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
 

@@ -584,7 +584,7 @@ class PeopleNamer:
 def _text(value: Any) -> str | None:
     if not value:
         return None
-    from chapterhouse.web.language import text
+    from chapterhouse.core.language import text
 
     return text(value) or None
 

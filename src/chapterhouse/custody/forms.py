@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from chapterhouse.core.labels import choices
+from chapterhouse.core.language import text
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.custody.models import ROLE_CHOICES
 from chapterhouse.registry.models import Body, Person
-from chapterhouse.web.labels import choices
-from chapterhouse.web.language import text
 
 
 class SignInForm(AuthenticationForm):

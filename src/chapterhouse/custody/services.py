@@ -30,6 +30,7 @@ from chapterhouse.custody.access import (
 )
 from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
 from chapterhouse.registry.models import Body, Person, PersonAlias
+from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 
 TOKEN_PREFIX = "chp_"
 
@@ -605,9 +606,6 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
         }
         alias.merged = {**alias.merged, "fields": fields}
         alias.save(update_fields=["merged"])
-    # Imported here: the registry's services record their audit entries through this module.
-    from chapterhouse.registry.services import person_name_keys_refresh
-
     person_name_keys_refresh(person_ids=[person.pk])
     unlinked = Account.objects.filter(person=person).update(person=None)
     erasure = audit_record(

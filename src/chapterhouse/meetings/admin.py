@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import TypeAdapter, ValidationError
 
-from chapterhouse.chronicle.schema import Effect
+from chapterhouse.core.chronicle_schema import Effect
 from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.admin_audit import (
     ReadOnlyAdmin,
@@ -283,7 +283,7 @@ class DecisionAdmin(ServiceAdmin):
 
     @admin.display(description=gettext_lazy("Text"))
     def text_short(self, obj: Decision) -> str:
-        from chapterhouse.web.language import text
+        from chapterhouse.core.language import text
 
         wording = text(obj.text)
         return wording if len(wording) <= 80 else wording[:79] + "…"

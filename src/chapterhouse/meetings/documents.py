@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from chapterhouse.chronicle.schema import (
+from chapterhouse.core import limits
+from chapterhouse.core.chronicle_schema import (
     ChronicleObject,
     DocumentKind,
     Extra,
@@ -29,7 +30,6 @@ from chapterhouse.chronicle.schema import (
     Slug,
     Text,
 )
-from chapterhouse.core import limits
 from chapterhouse.core.locks import lock_record
 from chapterhouse.core.write_schema import given, validated
 from chapterhouse.custody.access import Viewer

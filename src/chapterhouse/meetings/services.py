@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError, Q
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.effects import ChangeRecorder, restore_fields
 from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
@@ -40,6 +39,7 @@ from chapterhouse.custody.access import (
     may_record_session_for,
 )
 from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.meetings.effects import ChangeRecorder, restore_fields
 from chapterhouse.meetings.models import (
     Attendance,
     Commemoration,

@@ -31,11 +31,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from chapterhouse.core.language import interface_code
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.newsroom import engagement
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.models import Article, Comment
-from chapterhouse.web.language import interface_code
 
 # --- the view beacon ------------------------------------------------------------------------
 

@@ -19,15 +19,15 @@ from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.language import text
 from chapterhouse.newsroom import public
 from chapterhouse.newsroom.markdown import render_markdown
 from chapterhouse.newsroom.models import ArticleTranslation, Category
-from chapterhouse.web.language import text
 
 
 def _to_the_second(moment: dt.datetime | None) -> dt.datetime | None:
     """Drop the microseconds: the feed writes the same time as the page's ``<time datetime>``
-    (see `web.formatting.machine_datetime`)."""
+    (see `core.formatting.machine_datetime`)."""
     return moment.replace(microsecond=0) if moment is not None else None
 
 

@@ -11,13 +11,13 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.language import language_name, text
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.newsroom.labels import ASSIGNMENT_STATUS_LABELS, TRANSLATION_STATUS_LABELS
 from chapterhouse.newsroom.models import Article, Category, Tag
 from chapterhouse.newsroom.services import ArticleFields, source_translation
 from chapterhouse.registry.models import Body, Person
-from chapterhouse.web.language import language_name, text
 
 IDS_HELP = gettext_lazy("Ids separated by commas, e.g. ec-kz, soc-steppe.")
 UTC_HELP = gettext_lazy(

@@ -38,11 +38,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chapterhouse.core.language import babel_locale, interface_code, language_display
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.custody.models import Grant
 from chapterhouse.newsroom.models import ArticleTranslation, TranslationAssignment
 from chapterhouse.registry.models import Body, Organization
-from chapterhouse.web.language import babel_locale, interface_code, language_display
 
 User = get_user_model()
 

@@ -27,12 +27,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve
 
+from chapterhouse.core.language import interface_code, language_name
 from chapterhouse.custody.access import Viewer
 from chapterhouse.newsroom import photos
 from chapterhouse.newsroom.languages import site_default_language, site_languages
 from chapterhouse.newsroom.models import Album, Article
 from chapterhouse.newsroom.page_cache import public_page
-from chapterhouse.web.language import interface_code, language_name
 
 PHOTOS_PER_PAGE = 24
 # Media files have random names that never change content: browsers may keep them a year.

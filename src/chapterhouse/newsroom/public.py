@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from chapterhouse.core.language import interface_code
 from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
@@ -42,7 +43,6 @@ from chapterhouse.newsroom.models import (
 )
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.selectors import body_name_as_of_expression
-from chapterhouse.web.language import interface_code
 
 T = TypeVar("T")
 
@@ -437,7 +437,7 @@ def article_detail(
 
 
 def _text(value: Any) -> str:
-    from chapterhouse.web.language import text
+    from chapterhouse.core.language import text
 
     return text(value)
 

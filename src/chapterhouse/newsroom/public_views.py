@@ -22,6 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.formatting import machine_datetime
+from chapterhouse.core.language import language_display, language_name
 from chapterhouse.custody.access import ANONYMOUS, viewer_of
 from chapterhouse.custody.selectors import visible_record_count, visible_records
 from chapterhouse.newsroom import public
@@ -29,8 +31,6 @@ from chapterhouse.newsroom.languages import site_default_language, site_language
 from chapterhouse.newsroom.markdown import render_markdown
 from chapterhouse.newsroom.models import Category
 from chapterhouse.newsroom.page_cache import public_page
-from chapterhouse.web.formatting import machine_datetime
-from chapterhouse.web.language import language_display, language_name
 
 # Articles per sitemap file; beyond that `sitemap.xml` becomes an index of pages.
 SITEMAP_ARTICLES = 5000

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.language import language_name
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.search import (
     QUERY_MAX_CHARS,
@@ -18,7 +19,6 @@ from chapterhouse.newsroom.search import (
     search_counts_elsewhere,
     search_terms,
 )
-from chapterhouse.web.language import language_name
 
 
 def _page_number(raw: str) -> int | None:

@@ -26,6 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chapterhouse.core.formatting import date_display
+from chapterhouse.core.language import language_display
 from chapterhouse.custody.access import Viewer, may_use_newsroom_workspace, viewer_of
 from chapterhouse.newsroom import selectors, services
 from chapterhouse.newsroom.engagement import views_by_day
@@ -42,8 +44,6 @@ from chapterhouse.newsroom.labels import ASSIGNMENT_STATUS_LABELS
 from chapterhouse.newsroom.markdown import markdown_paragraphs, render_markdown
 from chapterhouse.newsroom.models import Article, ArticleTranslation, TranslationAssignment
 from chapterhouse.newsroom.wording_diff import word_diff_html
-from chapterhouse.web.formatting import date_display
-from chapterhouse.web.language import language_display
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 25

@@ -30,11 +30,11 @@ from chapterhouse.custody.access import Viewer, may_merge_people
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import audit_record
 from chapterhouse.registry.models import Person, PersonAlias, PersonName, PersonNameKey, Term
+from chapterhouse.registry.person_name_keys import person_name_keys_refresh
 from chapterhouse.registry.services import (
     _body_named,
     _renamed_people,
     _role_named,
-    person_name_keys_refresh,
 )
 
 # The keys under which the merge records the name variant it added to the kept person,

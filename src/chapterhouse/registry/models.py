@@ -332,7 +332,7 @@ class PersonName(models.Model):
 class PersonNameKey(models.Model):
     """One of a person's names as folded Latin letters (`registry.name_keys`), for search.
 
-    Written only by `registry.services.person_name_keys_refresh`; indexed by trigrams
+    Written only by `registry.person_name_keys.person_name_keys_refresh`; indexed by trigrams
     (PostgreSQL ``pg_trgm``, SQLite an FTS5 ``trigram`` table kept by triggers; migration
     0007).
     """

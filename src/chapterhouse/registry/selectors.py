@@ -1080,3 +1080,12 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         ],
         "timeline": timeline,
     }
+
+
+def declared_vocabulary() -> dict[str, dict[str, Any]]:
+    """Return the body kinds and roles the organization declared, as
+    ``{"kinds": {slug: name}, "roles": {slug: name}}`` (names are Texts)."""
+    return {
+        "kinds": dict(BodyKind.objects.values_list("slug", "name")),
+        "roles": dict(Role.objects.values_list("slug", "name")),
+    }

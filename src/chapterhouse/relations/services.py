@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.effects import ChangeRecorder
 from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
@@ -19,6 +18,7 @@ from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
 from chapterhouse.core.write_schema import given, validated
 from chapterhouse.custody.access import Viewer, may_act_for_organization, may_choose_ids
 from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.meetings.effects import ChangeRecorder
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations.models import (
     Agreement,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from chapterhouse.chronicle.schema import (
+from chapterhouse.core import limits
+from chapterhouse.core.chronicle_schema import (
     AgreementStatus,
     ChronicleObject,
     Country,
@@ -18,7 +19,6 @@ from chapterhouse.chronicle.schema import (
     Slug,
     Text,
 )
-from chapterhouse.core import limits
 
 
 class PartnerFields(ChronicleObject):

@@ -25,7 +25,6 @@ never empty. Runs a fixed number of queries (about ten) whatever the range.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from django.utils.translation import pgettext
 
 from chapterhouse.core.cldr import catalogue_code, date_full, list_join
 from chapterhouse.core.intervals import happened_between
+from chapterhouse.core.labels import label
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import (
@@ -51,7 +51,7 @@ from chapterhouse.custody.access import (
 )
 from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyKind, BodyName, Mandate, Organization, Role, Term
-from chapterhouse.web.labels import label
+from chapterhouse.reports.markdown import md
 
 _ONE_DAY = dt.timedelta(days=1)
 _UNKNOWN_RANK = 10_000
@@ -943,16 +943,6 @@ def _body_changes(
         move(key) for key in sorted(moves, key=lambda k: (move_day[k], k[1])) if key not in told
     )
     return tuple(founded_changes), tuple(dissolved_changes), tuple(renamed_changes), other_moves
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
-
-
-def md(value: str) -> str:
-    """Return ``value`` as Markdown text: nothing in it becomes formatting or a link."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", value.replace("\n", " "))
-    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
 def render_changes_markdown(changes: ChangesGrouped, *, level: int = 1) -> str:

@@ -80,9 +80,9 @@ from chapterhouse.reports.changes import (
     Words,
     changes_grouped,
     changes_span,
-    md,
     render_changes_markdown,
 )
+from chapterhouse.reports.markdown import md
 from chapterhouse.reports.pdf import markdown_to_typst, render_pdf
 
 _ONE_DAY = dt.timedelta(days=1)

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from chapterhouse.core.language import text
 from chapterhouse.custody.admin_audit import ReadOnlyPermissions
-from chapterhouse.web.language import text
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency only
     from django_stubs_ext import StrOrPromise

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import anniversary_ordinal, babel_locale
+from chapterhouse.core.language import default_language
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import viewer_of
@@ -33,7 +34,6 @@ from chapterhouse.registry.models import Body
 from chapterhouse.relations.selectors import tasks_due
 from chapterhouse.reports import calendar
 from chapterhouse.reports.ical import calendar_ics
-from chapterhouse.web.language import default_language
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 # The feed names each commemoration's anniversary in the years around today.

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
+from chapterhouse.core.language import interface_code, language_name
 from chapterhouse.custody.access import viewer_of
-from chapterhouse.web.language import interface_code, language_name
 from chapterhouse.web.menu import menu_for
 
 

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from chapterhouse.core.labels import LABELS
+from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import Viewer
@@ -39,8 +41,6 @@ from chapterhouse.web.fields import (
     PersonPickerField,
     TextByLanguageField,
 )
-from chapterhouse.web.labels import LABELS
-from chapterhouse.web.language import text
 from chapterhouse.web.steps import STEPS, AwardStep, DeskContext, Step
 from chapterhouse.web.write_views import (
     ID_HELP,

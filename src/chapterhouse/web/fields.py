@@ -24,13 +24,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import babel_locale, catalogue_code
+from chapterhouse.core.language import language_name, text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, BodyName, Person
 from chapterhouse.registry.search import search_people
 from chapterhouse.reports.conference import working_languages
-from chapterhouse.web.language import language_name, text
 
 # -- texts in every working language --------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from chapterhouse.web.language import interface_code, request_language_reset, request_language_set
+from chapterhouse.core.language import interface_code, request_language_reset, request_language_set
 
 SESSION_KEY = "lang"
 

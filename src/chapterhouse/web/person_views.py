@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from chapterhouse.core import limits
 from chapterhouse.core.ids import fresh_id, id_stem
+from chapterhouse.core.labels import label
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import Viewer, may_choose_ids, may_record_people
 from chapterhouse.registry import services as registry
@@ -39,7 +40,6 @@ from chapterhouse.web.fields import (
     desk_languages,
     officer_body_options,
 )
-from chapterhouse.web.labels import label
 from chapterhouse.web.merged_ids import follows_merged_ids
 from chapterhouse.web.write_views import _found, _save, _signed_in, _viewer
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chapterhouse.core.labels import label
+from chapterhouse.core.language import text
 from chapterhouse.custody.access import Viewer, may_act_for_organization
 from chapterhouse.meetings import selectors as meetings_selectors
 from chapterhouse.meetings.models import Decision
@@ -49,8 +51,6 @@ from chapterhouse.web.fields import (
     _names_of,
     person_labels,
 )
-from chapterhouse.web.labels import label
-from chapterhouse.web.language import text
 from chapterhouse.web.views import BadRequest, _bad_request, _page_number, _pager
 from chapterhouse.web.write_views import ID_HELP, _posted, _signed_in, _viewer
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.language import language_name
 from chapterhouse.core.partial_dates import (
     FIRST_ASKABLE_DAY,
     DayOutOfRange,
@@ -34,7 +35,6 @@ from chapterhouse.reports.conference import (
     render_pdf_report,
     working_languages,
 )
-from chapterhouse.web.language import language_name
 
 # The readable diff covers this many days up to today when no range is asked for.
 DEFAULT_CHANGES_DAYS = 30

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chapterhouse.core.labels import choices
+from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_record_conference, viewer_of
@@ -51,8 +53,6 @@ from chapterhouse.web.fields import (
     _names_of,
     person_labels,
 )
-from chapterhouse.web.labels import choices
-from chapterhouse.web.language import text
 from chapterhouse.web.write_views import (
     ID_HELP,
     _found,

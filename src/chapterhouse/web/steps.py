@@ -23,6 +23,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.labels import label
+from chapterhouse.core.language import body_kind_name, role_name, text
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import Viewer, may_choose_ids
 from chapterhouse.meetings.models import Document, Session
@@ -42,8 +44,6 @@ from chapterhouse.web.fields import (
     country_choices,
     person_label,
 )
-from chapterhouse.web.labels import label
-from chapterhouse.web.language import body_kind_name, role_name, text
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chapterhouse.core import limits
+from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.access import (
     Viewer,
@@ -42,7 +43,6 @@ from chapterhouse.web.fields import (
     body_options,
     person_labels,
 )
-from chapterhouse.web.language import text
 from chapterhouse.web.views import BadRequest, _as_of, _bad_request
 from chapterhouse.web.write_views import _save, _signed_in
 

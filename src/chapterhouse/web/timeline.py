@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.formatting import date_display
+from chapterhouse.core.language import role_name, text
 from chapterhouse.core.partial_dates import PartialDate
-from chapterhouse.web.formatting import date_display
-from chapterhouse.web.language import role_name, text
 
 WIDTH = 960
 LEFT = 16

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.language import interface_code
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
 from chapterhouse.custody.access import may_list_duplicates, may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
@@ -25,7 +26,6 @@ from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.search import MOST as SEARCH_MOST
 from chapterhouse.registry.search import search_people, search_refusal
 from chapterhouse.web.decision_views import decision_page_preview
-from chapterhouse.web.language import interface_code
 from chapterhouse.web.merged_ids import follows_merged_ids
 from chapterhouse.web.session_views import conference_days
 from chapterhouse.web.timeline import timeline_draw

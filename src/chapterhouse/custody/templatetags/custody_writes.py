@@ -114,8 +114,8 @@ def may_record(context: Context) -> bool:
 @register.inclusion_tag("custody/_audit_trail.html", takes_context=True)
 def audit_trail(context: Context, object_type: str, object_id: Any) -> dict[str, Any]:
     """Show the object's audit entries the viewer may read (nothing for anyone else), every
-    stored word named in the reader's language (see `web.audit_trail`)."""
-    from chapterhouse.web.audit_trail import audit_row
+    stored word named in the reader's language (see `custody.audit_trail`)."""
+    from chapterhouse.custody.audit_trail import audit_row
 
     viewer = _viewer(context)
     if _writes_nothing(viewer):

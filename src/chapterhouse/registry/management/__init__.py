@@ -104,7 +104,7 @@ class Language:
 
     def how(self, slug: str | None) -> str:
         """Return how a term began (``elected`` …) in this language; "" for none."""
-        from chapterhouse.web.labels import label
+        from chapterhouse.core.labels import label
 
         if not slug:
             return ""
@@ -114,7 +114,7 @@ class Language:
     def reason(self, reason: Text | None) -> str:
         """Return why a term ended in this language: a reason of the vocabulary
         (``resigned`` …) or the organization's own words (a Text); "" for none."""
-        from chapterhouse.web.labels import label
+        from chapterhouse.core.labels import label
 
         if not reason:
             return ""

@@ -39,7 +39,7 @@ def _run(statements_by_vendor):
 
 def keys_again(apps, schema_editor):
     """Rebuild every key (with its size and backward)."""
-    from chapterhouse.registry.services import person_name_keys_rows
+    from chapterhouse.registry.person_name_keys import person_name_keys_rows
 
     Person = apps.get_model("registry", "Person")
     PersonNameKey = apps.get_model("registry", "PersonNameKey")

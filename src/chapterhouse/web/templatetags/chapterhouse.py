@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from chapterhouse.web import formatting, labels, language
+from chapterhouse.core import formatting, labels, language
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chapterhouse.chronicle.schema import chronicle_json_schema
+from chapterhouse.core.chronicle_schema import chronicle_json_schema
 from chapterhouse.core.management.base import TranslatedCommand
 
 

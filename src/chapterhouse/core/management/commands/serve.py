@@ -68,10 +68,11 @@ def server_run(*, options: dict[str, Any]) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            # Runs in each worker after the fork, so no state is shared.
-            from chapterhouse.wsgi import application
+            # Runs in each worker after the fork, so no state is shared. The application
+            # is the one settings name (chapterhouse.wsgi): core imports nothing of ours.
+            from django.core.servers.basehttp import get_internal_wsgi_application
 
-            return application
+            return get_internal_wsgi_application()
 
     ChapterhouseServer(prog="chapterhouse serve").run()
 

@@ -83,7 +83,7 @@ LABELS: dict[str, dict[str, Promise]] = {
         "birth": _("birth name"),
     },
     # The audit trail stores English words (the action, the channel, the field names of
-    # the Chronicle); web/audit_trail.py names them at read time with these.
+    # the Chronicle); custody/audit_trail.py names them at read time with these.
     # The roles an account is granted on a body (custody.models.ROLE_CHOICES).
     "grant_role": {
         "officer": pgettext_lazy("grant", "officer"),

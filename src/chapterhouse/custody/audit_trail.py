@@ -4,7 +4,7 @@ An entry is stored as it was written, in the words of the code and the Chronicle
 (``update``, ``cli``, ``status: proposed → adopted``, ``root (command line)``), and
 it must stay so: its digest seals those words. This module names them at read
 time: actions, channels and field names through the vocabularies of
-`web/labels.py`, values through the labels of their vocabulary (decision kinds and
+`core/labels.py`, values through the labels of their vocabulary (decision kinds and
 statuses, session formats, attendee roles, effects, contact kinds), yes/no for
 booleans, and dates, countries and numbers through CLDR. Ids and names are shown
 as written: they are the organization's data.
@@ -25,11 +25,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from chapterhouse.core.formatting import country_name, date_display, number_display
+from chapterhouse.core.labels import label
+from chapterhouse.core.language import babel_locale, language_display
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import REDACTED
-from chapterhouse.web.formatting import country_name, date_display, number_display
-from chapterhouse.web.labels import label
-from chapterhouse.web.language import babel_locale, language_display
 
 # The vocabulary whose labels name a field's values.
 _VALUE_VOCABULARY = {

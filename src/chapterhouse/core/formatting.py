@@ -10,8 +10,8 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 from django.utils.translation import pgettext
 
+from chapterhouse.core.language import babel_locale
 from chapterhouse.core.partial_dates import PartialDate
-from chapterhouse.web.language import babel_locale
 
 
 def machine_datetime(moment: dt.datetime | None) -> str:

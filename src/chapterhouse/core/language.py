@@ -8,6 +8,7 @@ see no context) can resolve Texts and role names without a query per use.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,17 +92,27 @@ def text(value: Any) -> str:
     return text_in(value, translation.get_language() or settings.LANGUAGE_CODE, default_language())
 
 
+# The organization's declared body kinds and roles are rows of the registry, which core
+# does not import (layers point one way, docs/architecture.md): the registry hands over
+# its reader when Django starts (`RegistryConfig.ready`).
+_declared_vocabulary_readers: list[Callable[[], dict[str, dict[str, Any]]]] = []
+
+
+def declared_vocabulary_reader_set(reader: Callable[[], dict[str, dict[str, Any]]]) -> None:
+    """Read the declared vocabulary with ``reader`` from now on: it returns
+    ``{"kinds": {slug: name}, "roles": {slug: name}}``. Without one, only the built-in
+    names are known."""
+    _declared_vocabulary_readers[:] = [reader]
+
+
 def _vocabulary() -> dict[str, dict[str, Any]]:
     """Return the declared body kinds and roles by slug, loaded once per request."""
-    from chapterhouse.registry.models import BodyKind, Role
-
     state = _current.get()
     if state is not None and state.vocabulary is not None:
         return state.vocabulary
-    loaded = {
-        "kinds": dict(BodyKind.objects.values_list("slug", "name")),
-        "roles": dict(Role.objects.values_list("slug", "name")),
-    }
+    loaded: dict[str, dict[str, Any]] = {"kinds": {}, "roles": {}}
+    for reader in _declared_vocabulary_readers:
+        loaded = reader()
     if state is not None:
         state.vocabulary = loaded
     return loaded
