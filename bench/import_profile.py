@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import tempfile
@@ -44,12 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             reuse=False,
         )
         database.create()
-        os.environ.update(DATABASE_URL=database.url, DJANGO_SETTINGS_MODULE="chapterhouse.settings")
-        os.environ.pop("DEBUG", None)
-        os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
-        import django
-
-        django.setup()
+        database.use()  # registry_bench gives the bench its SECRET_KEY
         from django.core.management import call_command
 
         from chapterhouse.chronicle.importer import chronicle_import

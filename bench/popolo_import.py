@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -108,12 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             reuse=False,
         )
         database.create()
-        os.environ.update(DATABASE_URL=database.url, DJANGO_SETTINGS_MODULE="chapterhouse.settings")
-        os.environ.pop("DEBUG", None)
-        os.environ.setdefault("SECRET_KEY", "insecure-bench-only-key")  # DEBUG off needs a key
-        import django
-
-        django.setup()
+        database.use()  # registry_bench gives the bench its SECRET_KEY
         from django.core.management import call_command
 
         from chapterhouse.chronicle.popolo import popolo_import

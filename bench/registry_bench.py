@@ -132,6 +132,14 @@ class Database:
             self.url = f"sqlite:///{self.path}"
             self.label = f"SQLite file {self.path}"
 
+    def use(self) -> None:
+        """Set Django up on this database, as production runs (DEBUG off)."""
+        os.environ.update(DATABASE_URL=self.url, DJANGO_SETTINGS_MODULE="chapterhouse.settings")
+        os.environ.pop("DEBUG", None)
+        import django
+
+        django.setup()
+
     def create(self) -> None:
         """Create the empty database, dropping the bench's own leftover from an earlier run."""
         if self.reuse:
@@ -449,11 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["import_seconds"] = seconds
             figures["import_peak_rss_mb"] = rss_kib / 1024
 
-        os.environ.update(DATABASE_URL=database.url, DJANGO_SETTINGS_MODULE="chapterhouse.settings")
-        os.environ.pop("DEBUG", None)
-        import django
-
-        django.setup()
+        database.use()
         from chapterhouse.registry.models import Term
 
         if "import_seconds" in figures:
