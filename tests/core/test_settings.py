@@ -143,3 +143,24 @@ def test_a_redis_url_of_another_kind_stops_start_up(tmp_path):
 
     assert message.startswith("REDIS_URL starts with 'http'")
     assert "redis://" in message
+
+
+def test_the_command_says_what_is_wrong_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DEBUG" and not key.startswith("SECRET_KEY")
+    }
+    env.update(CHAPTERHOUSE_VAR=str(tmp_path), DEBUG="ture")
+    result = subprocess.run(
+        [sys.executable, "-m", "chapterhouse.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("chapterhouse: DEBUG")
+    assert "ture" in line
