@@ -111,23 +111,28 @@ def env_url(name: str, schemes: tuple[str, ...]) -> str:
 
 DEBUG = env_bool("DEBUG", default=False)
 # Development (DEBUG=1, as `make run` sets) needs no configuration and gets a fixed key
-# that the deploy check (W009) calls insecure; without DEBUG a missing key stops start-up,
-# so no real site ever signs with a key that is in the repository.
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY.strip():
-    if not DEBUG:
-        where = (
+# that the deploy check (W009) calls insecure. Without DEBUG a missing key is left empty:
+# commands that sign nothing (migrate, makemigrations, check, import) still run, Django
+# refuses whatever would sign with it, and the site does not start (`chapterhouse.wsgi`
+# raises SECRET_KEY_REFUSAL), so no real site ever signs with a key in the repository.
+SECRET_KEY = env_str("SECRET_KEY").strip()
+# Why the site may not start (empty when it may): a key is set, or DEBUG is on.
+SECRET_KEY_REFUSAL = (
+    ""
+    if SECRET_KEY or DEBUG
+    else (
+        (
             f"SECRET_KEY_FILE={os.environ['SECRET_KEY_FILE']!r} is empty"
             if os.environ.get("SECRET_KEY_FILE")
             else "SECRET_KEY is not set"
         )
-        raise ImproperlyConfigured(
-            f"{where}. A site with DEBUG off signs sessions, CSRF tokens and "
-            "password-reset links with it: set SECRET_KEY (or SECRET_KEY_FILE, the path of a "
-            "file holding it) to 50 or more random characters, e.g. the output of "
-            '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`. '
-            "For development set DEBUG=1 instead (make run does)."
-        )
+        + ". A site with DEBUG off signs sessions, CSRF tokens and password-reset links with "
+        "it: set SECRET_KEY (or SECRET_KEY_FILE, the path of a file holding it) to 50 or more "
+        'random characters, e.g. the output of `python3 -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"`. For development set DEBUG=1 instead (make run does).'
+    )
+)
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -15,7 +15,9 @@ import pytest
 
 KEY = "insecure-test-only-key-for-the-settings-tests-it-signs-nothing-real"
 START = (
-    "import django; django.setup(); from django.conf import settings as s; "
+    # The site itself, as gunicorn and `serve` load it, then what it read.
+    "import django; django.setup(); import chapterhouse.wsgi; "
+    "from django.conf import settings as s; "
     "print(s.DEBUG, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.SECRET_KEY, s.LOG_LEVEL)"
 )
 
@@ -164,3 +166,41 @@ def test_the_command_says_what_is_wrong_in_one_line_not_a_traceback(tmp_path: Pa
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("chapterhouse: DEBUG")
     assert "ture" in line
+
+
+def test_commands_that_sign_nothing_run_without_a_key(tmp_path: Path) -> None:
+    # A migration check in a build, a migrate before the key is installed: no key needed.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL"} and not key.startswith("SECRET_KEY")
+    }
+    env.update(CHAPTERHOUSE_VAR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "chapterhouse.cli", "makemigrations", "--check", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_serve_without_a_key_says_so_before_starting(tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL"} and not key.startswith("SECRET_KEY")
+    }
+    env.update(CHAPTERHOUSE_VAR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "chapterhouse.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("chapterhouse: SECRET_KEY is not set.")

@@ -8,6 +8,8 @@ from argparse import ArgumentParser
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
@@ -115,6 +117,9 @@ class Command(TranslatedCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.SECRET_KEY_REFUSAL:
+            # Before gunicorn starts: its workers would fail to boot with it in their logs.
+            raise ImproperlyConfigured(settings.SECRET_KEY_REFUSAL)
         bind = options["bind"]
         if not BIND_PATTERN.match(bind):
             raise CommandError(
