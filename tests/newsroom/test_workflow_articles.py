@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_user
+from chapterhouse.custody.access import ADMIN, Viewer, article_may_edit, viewer_for_user
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import grant_create
 from chapterhouse.newsroom.models import Article, ArticleTranslation, LanguageDesk
@@ -20,7 +20,6 @@ from chapterhouse.newsroom.selectors import (
 from chapterhouse.newsroom.services import (
     ArticleFields,
     article_create,
-    article_may_edit,
     article_publish,
     article_send_to_translation,
     article_update,

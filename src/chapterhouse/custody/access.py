@@ -68,7 +68,7 @@ class Viewer:
     def people_bodies(self) -> frozenset[int]:
         """The bodies whose people (post holders and those in their custody) this viewer may
         see although they are not public: those an officer or member grant covers."""
-        return frozenset().union(*(self.scopes.get(role, frozenset()) for role in PEOPLE_ROLES))
+        return self.bodies_with(*PEOPLE_ROLES)
 
     def covers(self, role: str, body_id: int | None) -> bool:
         """Whether the viewer holds `role` on the body (administrators hold every role)."""
@@ -78,6 +78,17 @@ class Viewer:
 
     def covers_all(self, role: str, body_ids: Iterable[int]) -> bool:
         return all(self.covers(role, body_id) for body_id in body_ids)
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the viewer holds one of `roles` on some body (administrators hold every
+        role)."""
+        return self.is_admin or any(self.scopes.get(role) for role in roles)
+
+    def bodies_with(self, *roles: str) -> frozenset[int]:
+        """The bodies one of `roles` covers for this viewer (granted bodies and everything
+        below). Administrators cover every body without a grant: this lists only grants, so
+        ask `is_admin` first where they count."""
+        return frozenset().union(*(self.scopes.get(role, frozenset()) for role in roles))
 
     # --- records -----------------------------------------------------------
 
@@ -200,7 +211,7 @@ class Viewer:
         viewer may read (see `sees_personal_data`)."""
         if self.is_admin:
             return Q()
-        mine = Q(**{f"{prefix}custodian_id__in": self.scopes.get(WRITE_ROLE, frozenset())})
+        mine = Q(**{f"{prefix}custodian_id__in": self.bodies_with(WRITE_ROLE)})
         if self.person_id is not None:
             mine |= Q(**{f"{prefix}pk": self.person_id})
         return mine
@@ -258,7 +269,7 @@ def top_body_ids() -> frozenset[int]:
 def may_record_for_some_body(viewer: Viewer) -> bool:
     """Whether the viewer may record anything at the desk at all: an administrator, or an
     officer of some body (what exactly, the other questions here answer)."""
-    return viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE))
+    return viewer.has_role(WRITE_ROLE)
 
 
 def may_act_for_organization(viewer: Viewer) -> bool:
@@ -308,7 +319,7 @@ def may_choose_ids(viewer: Viewer) -> bool:
 def may_record_people(viewer: Viewer) -> bool:
     """Whether the viewer may record a new person: administrators, and officers of a body
     (the new person's custodian must be a body they are an officer of)."""
-    return viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE))
+    return viewer.has_role(WRITE_ROLE)
 
 
 def may_merge_people(viewer: Viewer, keep: Person, other: Person) -> bool:
@@ -348,13 +359,160 @@ def may_use_newsroom_workspace(viewer: Viewer) -> bool:
     """Whether the viewer may open the newsroom's workspace (coverage, queue, review):
     administrators, and editors, translators and officers of any body. A plain member or an
     account without grants reads the published news only."""
-    return viewer.is_admin or any(viewer.scopes.get(role) for role in NEWSROOM_WORKSPACE_ROLES)
+    return viewer.has_role(*NEWSROOM_WORKSPACE_ROLES)
+
+
+# Roles that decide about a body's news: its articles, their translations, albums and comments.
+EDITORIAL_ROLES = ("editor", "officer")
+# The role that translates a body's articles.
+TRANSLATOR_ROLE = "translator"
+
+
+def may_edit_news_of(viewer: Viewer, body_id: int | None) -> bool:
+    """Whether the viewer is an editor or officer of the body (or of a body above it), or
+    an administrator: the one rule behind the newsroom's questions below. No body (an
+    article by a person, for the questions that read only its author): administrators."""
+    return any(viewer.covers(role, body_id) for role in EDITORIAL_ROLES)
+
+
+def may_edit_news_of_every(viewer: Viewer, body_ids: Iterable[int]) -> bool:
+    """Whether the viewer edits the news of every one of these bodies (`may_edit_news_of`);
+    no bodies at all: administrators only."""
+    ids = list(body_ids)
+    if viewer.is_admin:
+        return True
+    return bool(ids) and all(may_edit_news_of(viewer, body_id) for body_id in ids)
+
+
+def may_edit_some_news(viewer: Viewer) -> bool:
+    """Whether the viewer edits the news of some body (an editor or officer anywhere, or an
+    administrator): who writes articles, reviews translations, makes albums of their own
+    and opens the moderation of comments."""
+    return viewer.has_role(*EDITORIAL_ROLES)
+
+
+def news_bodies_edited_by(viewer: Viewer) -> frozenset[int] | None:
+    """Return the bodies whose news the viewer edits (`may_edit_news_of`); None means every
+    body (administrators)."""
+    return None if viewer.is_admin else viewer.bodies_with(*EDITORIAL_ROLES)
+
+
+def article_responsible_bodies(article: Any) -> list[int]:
+    """Return the ids of the bodies whose editors act on `article` (a newsroom Article).
+
+    The body that wrote it; for an article by a person, every body it is about
+    (none: only administrators act on it). One query for an article by a person.
+    """
+    if article.author_body_id is not None:
+        return [article.author_body_id]
+    return sorted(article.about_bodies.values_list("pk", flat=True))
+
+
+def article_may_edit(viewer: Viewer, article: Any) -> bool:
+    """Whether the viewer may change, publish and send `article`: an editor or officer of
+    every body responsible for it (`article_responsible_bodies`), or an administrator."""
+    if viewer.is_admin:
+        return True
+    return may_edit_news_of_every(viewer, article_responsible_bodies(article))
+
+
+def album_may_change(viewer: Viewer, article: Any | None) -> bool:
+    """Whether the viewer may make or fill an album of ``article`` (None: an album of its own).
+
+    An article's albums belong to the editors and officers of the body that wrote
+    it (an article by a person: administrators only). An album without an article
+    belongs to the newsroom as a whole: any editor or officer.
+    """
+    if article is None:
+        return may_edit_some_news(viewer)
+    return may_edit_news_of(viewer, article.author_body_id)
+
+
+def album_may_add(viewer: Viewer) -> bool:
+    """Whether the viewer may make any album at all (an editor or officer somewhere)."""
+    return album_may_change(viewer, None)
+
+
+def comments_may_moderate(viewer: Viewer, article: Any) -> bool:
+    """Whether the viewer moderates the comments on `article`: an editor or officer of the
+    body that wrote it (an article by a person: administrators only)."""
+    return may_edit_news_of(viewer, article.author_body_id)
+
+
+def may_comment_as_member(viewer: Viewer) -> bool:
+    """Whether the viewer comments as a member (signed in, with any grant, or an admin)."""
+    return viewer.user_id is not None and (viewer.is_admin or bool(viewer.member_bodies))
+
+
+def may_translate_some_news(viewer: Viewer) -> bool:
+    """Whether the viewer translates for some body (or is an administrator): who opens the
+    translators' queue."""
+    return viewer.has_role(TRANSLATOR_ROLE)
+
+
+def news_bodies_translated_by(viewer: Viewer) -> frozenset[int] | None:
+    """Return the bodies whose articles the viewer translates; None means every body
+    (administrators)."""
+    return None if viewer.is_admin else viewer.bodies_with(TRANSLATOR_ROLE)
+
+
+def assignment_may_claim(viewer: Viewer, assignment: Any) -> bool:
+    """Whether the viewer may take on a translation assignment: a translator of its body
+    (or of a body above it), or an administrator."""
+    return viewer.covers(TRANSLATOR_ROLE, assignment.body_id)
+
+
+def assignment_may_review(viewer: Viewer, assignment: Any) -> bool:
+    """Whether the viewer reviews a translation assignment (approves it or sends it back):
+    an editor or officer of its body (or above it), or an administrator."""
+    return may_edit_news_of(viewer, assignment.body_id)
+
+
+def assignment_may_see(viewer: Viewer, assignment: Any) -> bool:
+    """Whether the viewer may open a translation assignment: whoever claimed it, may claim
+    it or reviews it, and administrators."""
+    return (
+        viewer.is_admin
+        or (viewer.user_id is not None and assignment.claimed_by_id == viewer.user_id)
+        or assignment_may_claim(viewer, assignment)
+        or assignment_may_review(viewer, assignment)
+    )
+
+
+def assignment_may_cancel(viewer: Viewer, assignment: Any) -> bool:
+    """Whether the viewer may withdraw a translation assignment: whoever reviews it or may
+    edit its article (`article_may_edit`)."""
+    return assignment_may_review(viewer, assignment) or article_may_edit(viewer, assignment.article)
 
 
 def may_close_accounts(viewer: Viewer) -> bool:
     """Whether the viewer may close or reopen anyone's account: administrators (an account
     may hold grants on several committees, so no one committee's officers decide)."""
     return viewer.is_admin
+
+
+def may_invite(viewer: Viewer) -> bool:
+    """Whether the viewer may invite someone with a role: administrators, and officers of
+    some body (for the bodies they are officers of, see `grantable_body_ids`)."""
+    return viewer.has_role(WRITE_ROLE)
+
+
+def grantable_body_ids(viewer: Viewer) -> frozenset[int] | None:
+    """Return the bodies on which the viewer may hand out roles: those they are an officer
+    of (or below one); None means every body (administrators)."""
+    return None if viewer.is_admin else viewer.bodies_with(WRITE_ROLE)
+
+
+def may_read_audit_trail(viewer: Viewer) -> bool:
+    """Whether the viewer reads any of the audit trail: administrators (all of it) and
+    officers (the entries of the bodies in `audit_body_ids`)."""
+    return viewer.has_role(WRITE_ROLE)
+
+
+def audit_body_ids(viewer: Viewer) -> frozenset[int] | None:
+    """Return the bodies whose audit entries the viewer reads: those they are an officer of
+    (or below one); None means every entry (administrators)."""
+    return None if viewer.is_admin else viewer.bodies_with(WRITE_ROLE)
 
 
 def may_edit_reference_data(viewer: Viewer) -> bool:
@@ -710,6 +868,18 @@ def _descendants(roots: Iterable[int], children: Mapping[int | None, list[int]])
         seen.add(body_id)
         stack.extend(children.get(body_id, ()))
     return seen
+
+
+def bodies_covering(body_id: int) -> list[int]:
+    """Return the body and every body above it, nearest first: the bodies a grant on which
+    covers it (the upward twin of `scopes_for_grants`); one query for the body tree."""
+    parents = dict(Body.objects.values_list("pk", "parent_id"))
+    chain: list[int] = []
+    current: int | None = body_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
 
 
 def scopes_for_grants(grants: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from chapterhouse.core.labels import choices
 from chapterhouse.core.language import text
 from chapterhouse.core.mail import mail_enqueue
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import Viewer, grantable_body_ids
 from chapterhouse.custody.models import ROLE_CHOICES
 from chapterhouse.registry.models import Body, Person
 
@@ -128,9 +128,10 @@ class NewPasswordForm(forms.Form):
 def grantable_bodies(viewer: Viewer) -> QuerySet[Body]:
     """Return the bodies on which the viewer may hand out roles (officer scope, or all)."""
     bodies = Body.objects.order_by("slug")
-    if viewer.is_admin:
+    grantable = grantable_body_ids(viewer)
+    if grantable is None:
         return bodies
-    return bodies.filter(pk__in=viewer.scopes.get(WRITE_ROLE, frozenset()))
+    return bodies.filter(pk__in=grantable)
 
 
 class BodyChoiceField(forms.ModelChoiceField):

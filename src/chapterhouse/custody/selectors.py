@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.custody import audit_chain
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import Viewer, audit_body_ids, may_read_audit_trail
 from chapterhouse.custody.models import Account, AuditEntry, Grant
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry.models import Body, Person
@@ -33,11 +33,12 @@ def audit_entries(
     query is made for them. ``since`` (a day means its start) keeps entries
     from then on; ``limit`` None returns them all.
     """
-    if not viewer.is_admin and not viewer.scopes.get(WRITE_ROLE):
+    if not may_read_audit_trail(viewer):
         return []
     entries: QuerySet[AuditEntry] = AuditEntry.objects.all()
-    if not viewer.is_admin:
-        entries = entries.filter(body_id__in=viewer.scopes[WRITE_ROLE])
+    bodies = audit_body_ids(viewer)
+    if bodies is not None:
+        entries = entries.filter(body_id__in=bodies)
     if object_type is not None:
         entries = entries.filter(object_type=object_type)
     if object_id is not None:

@@ -41,7 +41,7 @@ def two_factor_required(user: Any, viewer: Viewer) -> bool:
     """Whether `user` may act only after a second factor: admins, staff and officers."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser or user.is_staff or viewer.scopes.get(WRITE_ROLE))
+    return bool(user.is_superuser or user.is_staff or viewer.bodies_with(WRITE_ROLE))
 
 
 def is_verified(user: Any) -> bool:

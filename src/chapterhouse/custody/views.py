@@ -36,7 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from chapterhouse.core.mail import mail_enqueue
-from chapterhouse.custody.access import WRITE_ROLE
+from chapterhouse.custody.access import may_invite
 from chapterhouse.custody.forms import (
     AnyAccountPasswordResetForm,
     CodeForm,
@@ -181,7 +181,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "today": today,
             "has_device": user_has_device(request.user),
             "two_factor_required": two_factor_required(request.user, viewer),
-            "may_invite": viewer.is_admin or bool(viewer.scopes.get(WRITE_ROLE)),
+            "may_invite": may_invite(viewer),
             "person": getattr(getattr(request.user, "account", None), "person", None),
         },
     )
@@ -326,7 +326,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def invite(request: HttpRequest) -> HttpResponse:
     """Let an officer (or an administrator) invite someone with a role on one of their bodies."""
     viewer = request.viewer  # type: ignore[attr-defined]
-    if not (viewer.is_admin or viewer.scopes.get(WRITE_ROLE)):
+    if not may_invite(viewer):
         raise PermissionDenied(_("Only officers and administrators may invite."))
     form = InvitationForm(request.POST if request.method == "POST" else None, viewer=viewer)
     if request.method == "POST" and form.is_valid():

@@ -41,9 +41,14 @@ from django_tasks import task
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
     ANONYMOUS,
+    EDITORIAL_ROLES,
     PeopleNamer,
     Viewer,
+    bodies_covering,
+    comments_may_moderate,
     custodian_name_expression,
+    may_comment_as_member,
+    news_bodies_edited_by,
     person_columns,
     person_row,
 )
@@ -55,10 +60,9 @@ from chapterhouse.custody.throttle import (
 from chapterhouse.newsroom.cache import public_generation, public_pages_changed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
 from chapterhouse.newsroom.public import articles_published, articles_scheduled
-from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.models import Person
 
 PREFIX = "engagement:"
-MODERATOR_ROLES = ("editor", "officer")
 COMMENT_CONFIRM_LIFETIME = dt.timedelta(days=3)
 
 # Clients that are not a person reading: crawlers, link previews, scripts, headless browsers.
@@ -384,22 +388,9 @@ def article_published(*, slug: str, at: dt.datetime) -> Article | None:
     return articles_published(now=at).filter(slug=slug).first()
 
 
-def may_moderate(viewer: Viewer, article: Article) -> bool:
-    """Whether the viewer moderates the article's comments: an editor or officer of the body
-    that wrote it (a person's article: administrators only)."""
-    return any(viewer.covers(role, article.author_body_id) for role in MODERATOR_ROLES)
-
-
-def moderated_bodies(viewer: Viewer) -> frozenset[int] | None:
-    """Return the bodies whose articles the viewer moderates; None means all (administrators)."""
-    if viewer.is_admin:
-        return None
-    return frozenset().union(*(viewer.scopes.get(role, frozenset()) for role in MODERATOR_ROLES))
-
-
 def _moderated(viewer: Viewer, prefix: str = "") -> Q:
     """A filter on Article (or `prefix` + Article) keeping those the viewer moderates."""
-    bodies = moderated_bodies(viewer)
+    bodies = news_bodies_edited_by(viewer)
     return Q() if bodies is None else Q(**{f"{prefix}author_body_id__in": bodies})
 
 
@@ -476,11 +467,6 @@ def moderation_overview(*, viewer: Viewer, lang: str, limit: int = 50) -> list[d
 # --- comments: writes ---------------------------------------------------------------------
 
 
-def is_member(viewer: Viewer) -> bool:
-    """Whether the viewer comments as a member (signed in, with any grant, or an admin)."""
-    return viewer.user_id is not None and (viewer.is_admin or bool(viewer.member_bodies))
-
-
 def _member_name(viewer: Viewer) -> str:
     """The name the public may read for a member: their person's public name (a hidden
     person's call sign or "a member of …"), else the account's name or address's local part."""
@@ -533,7 +519,7 @@ def comment_create(
 ) -> tuple[Comment, str | None]:
     """Store a comment on the article; return it and, for a visitor, its confirmation secret.
 
-    A member's comment (see `is_member`) is pending moderation at once, under the
+    A member's comment (see `may_comment_as_member`) is pending moderation at once, under the
     name the public may read for them; a visitor's is unconfirmed until they follow
     the e-mailed link (only the secret's digest is kept). The text is plain text.
     """
@@ -545,7 +531,7 @@ def comment_create(
             _("A comment has at most %(limit)d characters.")
             % {"limit": settings.COMMENT_MAX_LENGTH}
         )
-    if is_member(viewer):
+    if may_comment_as_member(viewer):
         comment = Comment.objects.create(
             article=article,
             lang=lang,
@@ -604,7 +590,7 @@ def _comment_moderate(
     *, viewer: Viewer, via: str, comment: Comment, status: str, at: dt.datetime
 ) -> Comment:
     locked = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
-    if not may_moderate(viewer, locked.article):
+    if not comments_may_moderate(viewer, locked.article):
         raise PermissionDenied(
             _("Only editors of the body that wrote “%(article)s” may moderate its comments.")
             % {"article": locked.article.slug}
@@ -702,14 +688,9 @@ def moderator_addresses(*, article: Article, on: dt.date) -> list[str]:
     holding a grant on its body or a body above; administrators when there are none."""
     addresses: list[str] = []
     if article.author_body_id is not None:
-        parents = dict(Body.objects.values_list("pk", "parent_id"))
-        chain: list[int] = []
-        body_id: int | None = article.author_body_id
-        while body_id is not None and body_id not in chain:
-            chain.append(body_id)
-            body_id = parents.get(body_id)
+        chain = bodies_covering(article.author_body_id)
         addresses = list(
-            Grant.objects.filter(role__in=MODERATOR_ROLES, body_id__in=chain, start__lte=on)
+            Grant.objects.filter(role__in=EDITORIAL_ROLES, body_id__in=chain, start__lte=on)
             .filter(Q(end__isnull=True) | Q(end__gt=on), user__is_active=True)
             .values_list("user__email", flat=True)
         )

@@ -32,7 +32,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from chapterhouse.core.language import interface_code
-from chapterhouse.custody.access import viewer_of
+from chapterhouse.custody.access import may_comment_as_member, may_edit_some_news, viewer_of
 from chapterhouse.newsroom import engagement
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.models import Article, Comment
@@ -146,7 +146,7 @@ def _comment_post(request: HttpRequest, lang: str, slug: str) -> HttpResponseBas
     if article is None:
         raise Http404(_("There is no published article with this id."))
     viewer = viewer_of(request)
-    member = engagement.is_member(viewer)
+    member = may_comment_as_member(viewer)
     form = CommentForm(request.POST, member=member)
     if not form.is_valid():
         return _form_page(request, lang, article, form, status=400)
@@ -273,7 +273,7 @@ def moderation(request: HttpRequest) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     viewer = viewer_of(request)
-    if engagement.moderated_bodies(viewer) == frozenset():
+    if not may_edit_some_news(viewer):
         raise PermissionDenied(_("Only editors and officers moderate comments."))
     lang = _page_language()
     return render(

@@ -40,9 +40,10 @@ from django.utils.translation import ngettext
 
 from chapterhouse.core.language import babel_locale, interface_code, language_display
 from chapterhouse.core.mail import mail_enqueue, site_url
+from chapterhouse.custody.access import bodies_covering
 from chapterhouse.custody.models import Grant
 from chapterhouse.newsroom.models import ArticleTranslation, TranslationAssignment
-from chapterhouse.registry.models import Body, Organization
+from chapterhouse.registry.models import Organization
 
 User = get_user_model()
 
@@ -50,20 +51,10 @@ User = get_user_model()
 # --- recipients ----------------------------------------------------------------------------
 
 
-def _body_and_above(body_id: int) -> list[int]:
-    parents = dict(Body.objects.values_list("pk", "parent_id"))
-    chain: list[int] = []
-    current: int | None = body_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
-
-
 def accounts_covering(role: str, body_id: int, *, on: dt.date) -> list[Any]:
     """Return the active accounts holding `role` on the body or a body above it on `on`."""
     grants = Grant.objects.filter(
-        role=role, body_id__in=_body_and_above(body_id), start__lte=on
+        role=role, body_id__in=bodies_covering(body_id), start__lte=on
     ).filter(Q(end__isnull=True) | Q(end__gt=on))
     return list(
         User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("username")

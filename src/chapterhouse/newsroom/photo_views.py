@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve
 
 from chapterhouse.core.language import interface_code, language_name
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import Viewer, album_may_add, album_may_change
 from chapterhouse.newsroom import photos
 from chapterhouse.newsroom.languages import site_default_language, site_languages
 from chapterhouse.newsroom.models import Album, Article
@@ -251,7 +251,7 @@ def _show_errors(form: forms.Form, error: ValidationError) -> None:
 def album_new(request: HttpRequest) -> HttpResponse:
     """Make an album, for an article the viewer edits or of its own."""
     viewer = _viewer(request)
-    if not photos.album_may_add(viewer):
+    if not album_may_add(viewer):
         raise PermissionDenied(_("Only editors and officers may make albums."))
     articles = list(photos.articles_for_albums(viewer).prefetch_related("translations"))
     initial = {"language": _current_working_language(), "article": request.GET.get("article")}
@@ -286,7 +286,7 @@ def photo_upload(request: HttpRequest, slug: str) -> HttpResponse:
         found = photos.album_for_upload(slug=slug)
     except Album.DoesNotExist:
         raise Http404(_("There is no album with this id.")) from None
-    if not photos.album_may_change(viewer, found.article):
+    if not album_may_change(viewer, found.article):
         raise PermissionDenied(_("Only editors of the body that wrote its article may add photos."))
     form = PhotoUploadForm(
         request.POST if request.method == "POST" else None,

@@ -43,7 +43,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import (
+    Viewer,
+    album_may_change,
+    news_bodies_edited_by,
+)
 from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.newsroom.models import Album, Article, ArticleTranslation, Photo
 from chapterhouse.newsroom.public import SHOWN_STATUSES, articles_published
@@ -59,8 +63,6 @@ DEFAULT_MAX_PIXELS = 40_000_000
 # Photos checked in one go are held in memory until stored: keep a batch bounded
 # (PHOTOS_PER_UPLOAD in the settings; Django refuses a request with more files).
 PHOTOS_PER_UPLOAD = int(getattr(settings, "PHOTOS_PER_UPLOAD", 20))
-# Roles that may put photos in the albums of a body's articles.
-ALBUM_ROLES = ("editor", "officer")
 
 
 def photo_max_bytes() -> int:
@@ -316,31 +318,12 @@ def photo_files_delete(names: Sequence[str | None]) -> None:
 # -- permissions --------------------------------------------------------------------------
 
 
-def album_may_change(viewer: Viewer, article: Article | None) -> bool:
-    """Whether the viewer may make or fill an album of ``article`` (None: an album of its own).
-
-    An article's albums belong to the editors and officers of the body that wrote
-    it (an article by a person: administrators only, as for its text). An album
-    without an article belongs to the newsroom as a whole: any editor or officer.
-    """
-    if viewer.is_admin:
-        return True
-    if article is None:
-        return any(viewer.scopes.get(role) for role in ALBUM_ROLES)
-    return any(viewer.covers(role, article.author_body_id) for role in ALBUM_ROLES)
-
-
-def album_may_add(viewer: Viewer) -> bool:
-    """Whether the viewer may make any album at all (an editor or officer somewhere)."""
-    return album_may_change(viewer, None)
-
-
 def articles_for_albums(viewer: Viewer) -> QuerySet[Article]:
     """Return the articles the viewer may make albums for, newest first."""
     articles = Article.objects.order_by("-publish_at", "slug")
-    if viewer.is_admin:
+    bodies = news_bodies_edited_by(viewer)
+    if bodies is None:
         return articles
-    bodies = set().union(*(viewer.scopes.get(role, frozenset()) for role in ALBUM_ROLES))
     return articles.filter(author_body_id__in=bodies)
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.formatting import machine_datetime
 from chapterhouse.core.language import language_display, language_name
-from chapterhouse.custody.access import ANONYMOUS, viewer_of
+from chapterhouse.custody.access import ANONYMOUS, may_comment_as_member, viewer_of
 from chapterhouse.custody.selectors import visible_record_count, visible_records
 from chapterhouse.newsroom import public
 from chapterhouse.newsroom.languages import site_default_language, site_languages
@@ -271,6 +271,7 @@ def article(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
             # For the album and comment includes (written by the photo and engagement areas).
             "albums": detail.albums,
             "comments": detail.comments,
+            "comment_as_member": may_comment_as_member(viewer_of(request)),
         },
     )
 

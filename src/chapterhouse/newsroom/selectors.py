@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import Viewer, news_bodies_edited_by, news_bodies_translated_by
 from chapterhouse.newsroom.markdown import markdown_paragraphs
 from chapterhouse.newsroom.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -23,7 +23,7 @@ from chapterhouse.newsroom.models import (
     ArticleTranslation,
     TranslationAssignment,
 )
-from chapterhouse.newsroom.services import EDITORIAL_ROLES, source_translation
+from chapterhouse.newsroom.services import source_translation
 from chapterhouse.registry.models import Body
 
 # Coverage filters beyond a translation's own status.
@@ -128,23 +128,18 @@ def assignments_for_translator(*, viewer: Viewer) -> QuerySet[TranslationAssignm
     mine = Q(claimed_by_id=viewer.user_id, status__in=["claimed", "submitted"])
     if viewer.user_id is None:
         mine = Q(pk__in=[])
-    if viewer.is_admin:
-        offered = Q(status="open")
-    else:
-        offered = Q(status="open", body_id__in=viewer.scopes.get("translator", frozenset()))
+    desks = news_bodies_translated_by(viewer)
+    offered = Q(status="open") if desks is None else Q(status="open", body_id__in=desks)
     return _assignments().filter(offered | mine).order_by("due", "pk")
-
-
-def _edited_bodies(viewer: Viewer) -> frozenset[int]:
-    return frozenset().union(*(viewer.scopes.get(role, frozenset()) for role in EDITORIAL_ROLES))
 
 
 def assignments_for_review(*, viewer: Viewer) -> QuerySet[TranslationAssignment]:
     """Return the submitted assignments of the bodies the viewer edits (or is an officer of;
     all of them for administrators), oldest submission first."""
     waiting = _assignments().filter(status="submitted")
-    if not viewer.is_admin:
-        waiting = waiting.filter(body_id__in=_edited_bodies(viewer))
+    edited = news_bodies_edited_by(viewer)
+    if edited is not None:
+        waiting = waiting.filter(body_id__in=edited)
     return waiting.order_by("submitted_at", "pk")
 
 

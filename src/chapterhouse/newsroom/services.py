@@ -7,8 +7,9 @@ runs in one transaction, checks the viewer's grants, records an audit entry and
 takes the time (`at`) from its caller. E-mails are queued (`notifications`) and
 leave once the transaction commits.
 
-Who may do what: the editors and officers of the body that wrote an article
-act on it; an article by a person belongs to the bodies it is about (the
+Who may do what (each question is a function in `custody.access`): the
+editors and officers of the body that wrote an article act on it; an article
+by a person belongs to the bodies it is about (the
 viewer must cover every one of them), and one by a person about no body to
 administrators only. Translators of an assignment's body claim it; its editors
 and officers review it.
@@ -27,7 +28,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.locks import lock_row
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import (
+    Viewer,
+    article_may_edit,
+    assignment_may_cancel,
+    assignment_may_claim,
+    assignment_may_review,
+    may_edit_news_of_every,
+)
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import audit_record, changed_fields
 from chapterhouse.meetings.models import Conference, Session
@@ -47,8 +55,6 @@ from chapterhouse.newsroom.models import (
 from chapterhouse.newsroom.search import search_translations_index
 from chapterhouse.registry.models import Body, Organization, Person
 
-# Roles that may decide about an article or a translation (review, publish, send).
-EDITORIAL_ROLES = ("editor", "officer")
 # A slug as the Chronicle writes ids; "new" would hide behind the workspace's own page.
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"new"})
@@ -59,36 +65,6 @@ def _working_languages() -> list[str]:
     if org is None:
         return ["en"]
     return list(org["languages"] or [org["default_language"] or "en"])
-
-
-def edits(viewer: Viewer, body_id: int | None) -> bool:
-    """Whether the viewer is an editor or an officer of the body (or above it)."""
-    return any(viewer.covers(role, body_id) for role in EDITORIAL_ROLES)
-
-
-def _may_edit_bodies(viewer: Viewer, body_ids: Iterable[int]) -> bool:
-    ids = list(body_ids)
-    if viewer.is_admin:
-        return True
-    return bool(ids) and all(edits(viewer, body_id) for body_id in ids)
-
-
-def article_responsible_bodies(article: Article) -> list[int]:
-    """Return the ids of the bodies whose editors act on `article`.
-
-    The body that wrote it; for an article by a person, every body it is about
-    (none: only administrators act on it).
-    """
-    if article.author_body_id is not None:
-        return [article.author_body_id]
-    return sorted(article.about_bodies.values_list("pk", flat=True))
-
-
-def article_may_edit(viewer: Viewer, article: Article) -> bool:
-    """Whether the viewer may change, publish and send `article` (see the module's rules)."""
-    if viewer.is_admin:
-        return True
-    return _may_edit_bodies(viewer, article_responsible_bodies(article))
 
 
 def _require_article_editor(viewer: Viewer, article: Article, what: str) -> None:
@@ -205,7 +181,7 @@ def assignment_claim(
     *, viewer: Viewer, via: str, assignment: TranslationAssignment, at: dt.datetime
 ) -> TranslationAssignment:
     """Give an open assignment to the viewer, a translator of its body."""
-    if not viewer.covers("translator", assignment.body_id):
+    if not assignment_may_claim(viewer, assignment):
         raise PermissionDenied(_("only translators of the assigned body may claim it"))
     if viewer.user_id is None:
         raise PermissionDenied(_("sign in to claim an assignment"))
@@ -294,7 +270,7 @@ def assignment_approve(
 ) -> ArticleTranslation:
     """Publish a submitted translation; the viewer must be an editor (or officer) of the
     assigned body. The translator is e-mailed."""
-    if not edits(viewer, assignment.body_id):
+    if not assignment_may_review(viewer, assignment):
         raise PermissionDenied(_("only editors of the assigned body may approve it"))
     locked = _locked_assignment(assignment)
     if locked.status != "submitted":
@@ -504,7 +480,7 @@ def article_create(
     _check_fields(fields, errors)
     if errors:
         raise ValidationError(errors)
-    if not _may_edit_bodies(viewer, fields.responsible_bodies()):
+    if not may_edit_news_of_every(viewer, fields.responsible_bodies()):
         raise PermissionDenied(
             _(
                 "only editors of the body named as the author (for an article by a person: "
@@ -554,7 +530,7 @@ def article_update(
     _check_fields(fields, errors)
     if errors:
         raise ValidationError(errors)
-    if not _may_edit_bodies(viewer, fields.responsible_bodies()):
+    if not may_edit_news_of_every(viewer, fields.responsible_bodies()):
         raise PermissionDenied(_("you may not give the article to bodies you are not an editor of"))
     before = article_snapshot(article)
     _apply_fields(article, fields)
@@ -629,7 +605,7 @@ def assignment_return(
     The assignment is claimed again by the same translator, the translation is
     back in translation, and the note is in the audit trail and e-mailed to them.
     """
-    if not edits(viewer, assignment.body_id):
+    if not assignment_may_review(viewer, assignment):
         raise PermissionDenied(_("only editors of the assigned body may send it back"))
     note = note.strip()
     if not note:
@@ -671,7 +647,7 @@ def assignment_cancel(
     Editors of the assigned body or of the article may; the translation itself
     is left as it is. The language may be sent again afterwards.
     """
-    if not (edits(viewer, assignment.body_id) or article_may_edit(viewer, assignment.article)):
+    if not assignment_may_cancel(viewer, assignment):
         raise PermissionDenied(
             _("only editors of the assigned body or of the article may cancel it")
         )

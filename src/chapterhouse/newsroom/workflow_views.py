@@ -28,7 +28,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chapterhouse.core.formatting import date_display
 from chapterhouse.core.language import language_display
-from chapterhouse.custody.access import Viewer, may_use_newsroom_workspace, viewer_of
+from chapterhouse.custody.access import (
+    Viewer,
+    article_may_edit,
+    assignment_may_claim,
+    assignment_may_review,
+    assignment_may_see,
+    may_edit_some_news,
+    may_translate_some_news,
+    may_use_newsroom_workspace,
+    viewer_of,
+)
 from chapterhouse.newsroom import selectors, services
 from chapterhouse.newsroom.engagement import views_by_day
 from chapterhouse.newsroom.forms import (
@@ -60,10 +70,6 @@ def _signed_in(view: View) -> View:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-def _holds(viewer: Viewer, *roles: str) -> bool:
-    return viewer.is_admin or any(viewer.scopes.get(role) for role in roles)
 
 
 def _workspace_viewer(request: HttpRequest) -> Viewer:
@@ -124,8 +130,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     """Render a workspace page; its menu offers what the viewer's grants allow."""
     viewer = viewer_of(request)
     roles = {
-        "translates": _holds(viewer, "translator"),
-        "edits": _holds(viewer, *services.EDITORIAL_ROLES),
+        "translates": may_translate_some_news(viewer),
+        "edits": may_edit_some_news(viewer),
     }
     return render(request, template, {**context, "workspace_roles": roles})
 
@@ -192,7 +198,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 def article_new(request: HttpRequest) -> HttpResponse:
     """Write a new article in one of the working languages (a draft until published)."""
     viewer = _workspace_viewer(request)
-    if not _holds(viewer, *services.EDITORIAL_ROLES):
+    if not may_edit_some_news(viewer):
         raise PermissionDenied(_("Only editors and officers write articles."))
     languages = _languages(request)
     form = ArticleForm(
@@ -263,7 +269,7 @@ def _article_page(
             "article": article,
             "source": source,
             "cells": cells,
-            "may_edit": services.article_may_edit(viewer, article),
+            "may_edit": article_may_edit(viewer, article),
             "send_form": send_form or SendForm(initial={"due": today + dt.timedelta(days=7)}),
             "publish_form": publish_form or PublishForm(),
             "today": today,
@@ -275,7 +281,7 @@ def _article_page(
 def _editable_article(request: HttpRequest, slug: str) -> tuple[Viewer, Article]:
     viewer = _workspace_viewer(request)
     article = _article(slug)
-    if not services.article_may_edit(viewer, article):
+    if not article_may_edit(viewer, article):
         raise PermissionDenied(
             _(
                 "Only editors of the body that wrote this article (for an article by a person: "
@@ -409,7 +415,7 @@ def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """List the open assignments of the viewer's desks and those the viewer claimed."""
     viewer = _workspace_viewer(request)
-    if not _holds(viewer, "translator"):
+    if not may_translate_some_news(viewer):
         raise PermissionDenied(_("The queue is for translators."))
     today = _today()
     assignments = list(selectors.assignments_for_translator(viewer=viewer))
@@ -421,15 +427,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": [(a, selectors.is_overdue(a, on=today)) for a in assignments],
             "today": today,
         },
-    )
-
-
-def _may_see_assignment(viewer: Viewer, assignment: TranslationAssignment) -> bool:
-    return (
-        viewer.is_admin
-        or (viewer.user_id is not None and assignment.claimed_by_id == viewer.user_id)
-        or viewer.covers("translator", assignment.body_id)
-        or services.edits(viewer, assignment.body_id)
     )
 
 
@@ -470,7 +467,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Translate: the source paragraphs beside the translator's text, changes marked."""
     viewer = _workspace_viewer(request)
     assignment = _assignment(pk)
-    if not _may_see_assignment(viewer, assignment):
+    if not assignment_may_see(viewer, assignment):
         raise PermissionDenied(_("Only the translators and editors of its body see it."))
     article = assignment.article
     translation = article.translations.filter(lang=assignment.lang).first()
@@ -524,10 +521,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recorded": recorded,
             "changed": any(p["changed"] for p in paragraphs) or bool(removed),
             "form": form if writable else None,
-            "may_claim": assignment.status == "open"
-            and viewer.covers("translator", assignment.body_id),
+            "may_claim": assignment.status == "open" and assignment_may_claim(viewer, assignment),
             "may_review": assignment.status == "submitted"
-            and services.edits(viewer, assignment.body_id),
+            and assignment_may_review(viewer, assignment),
             "overdue": selectors.is_overdue(assignment, on=_today()),
             "language": language_display(assignment.lang),
             "return_note": selectors.assignment_return_note(assignment)
@@ -563,7 +559,7 @@ def assignment_claim(request: HttpRequest, pk: int) -> HttpResponse:
 def review_list(request: HttpRequest) -> HttpResponse:
     """List the translations submitted to the bodies the viewer edits."""
     viewer = _workspace_viewer(request)
-    if not _holds(viewer, *services.EDITORIAL_ROLES):
+    if not may_edit_some_news(viewer):
         raise PermissionDenied(_("Reviews are for editors and officers."))
     today = _today()
     assignments = list(selectors.assignments_for_review(viewer=viewer))
@@ -583,7 +579,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Read a submitted translation beside its source; approve it or send it back."""
     viewer = _workspace_viewer(request)
     assignment = _assignment(pk)
-    if not services.edits(viewer, assignment.body_id):
+    if not assignment_may_review(viewer, assignment):
         raise PermissionDenied(_("Only editors of the assigned body review it."))
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
     if request.method == "POST":

@@ -16,7 +16,13 @@ from typing import Any
 from django import template
 from django.template.context import Context
 
-from chapterhouse.custody.access import ANONYMOUS, WRITE_ROLE, Viewer
+from chapterhouse.custody.access import (
+    ANONYMOUS,
+    Viewer,
+    may_read_audit_trail,
+    may_record_for_some_body,
+    may_record_session_for,
+)
 from chapterhouse.custody.selectors import audit_changes, audit_entries
 
 register = template.Library()
@@ -29,7 +35,7 @@ def _viewer(context: Context) -> Viewer:
 
 
 def _writes_nothing(viewer: Viewer) -> bool:
-    return not viewer.is_admin and not viewer.scopes.get(WRITE_ROLE)
+    return not may_record_for_some_body(viewer)
 
 
 def _slug(value: Any) -> str | None:
@@ -92,7 +98,7 @@ def may_record_for(context: Context, body: Any) -> bool:
     if viewer.is_admin:
         return True
     pk = Body.objects.filter(slug=_slug(body)).values_list("pk", flat=True).first()
-    return viewer.covers(WRITE_ROLE, pk)
+    return may_record_session_for(viewer, [pk])
 
 
 @register.simple_tag(takes_context=True)
@@ -118,7 +124,7 @@ def audit_trail(context: Context, object_type: str, object_id: Any) -> dict[str,
     from chapterhouse.custody.audit_trail import audit_row
 
     viewer = _viewer(context)
-    if _writes_nothing(viewer):
+    if not may_read_audit_trail(viewer):
         return {"entries": []}
     entries = [
         audit_row(entry, audit_changes(entry))
