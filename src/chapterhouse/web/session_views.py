@@ -28,7 +28,12 @@ from chapterhouse.core.labels import choices
 from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody import selectors as custody
-from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_record_conference, viewer_of
+from chapterhouse.custody.access import (
+    Viewer,
+    may_record_conference,
+    may_record_session_for,
+    viewer_of,
+)
 from chapterhouse.meetings import conferences as conference_services
 from chapterhouse.meetings import documents as document_services
 from chapterhouse.meetings import services as meetings
@@ -440,8 +445,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     _require_officer(viewer)
     host = request.GET.get("host")
-    if host and not viewer.covers(
-        WRITE_ROLE, Body.objects.filter(slug=host).values_list("pk", flat=True).first()
+    if host and not may_record_session_for(
+        viewer, [Body.objects.filter(slug=host).values_list("pk", flat=True).first()]
     ):
         raise PermissionDenied(
             _("Only officers of %(body)s may record its sessions.") % {"body": host}
