@@ -12,6 +12,18 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+from chapterhouse.custody.access import (
+    ADMIN,
+    Viewer,
+    bodies_covering,
+    may_edit_news_of,
+    news_bodies_edited_by,
+    scopes_for_grants,
+)
+from chapterhouse.registry.models import Body
+
 SOURCE = Path(__file__).resolve().parent.parent.parent / "src" / "chapterhouse"
 HOME = SOURCE / "custody" / "access.py"
 
@@ -66,3 +78,39 @@ def test_no_template_decides_a_permission_from_the_viewer() -> None:
         "pass the answer of a custody.access question in the view's context (or a "
         "template tag) instead: " + ", ".join(found)
     )
+
+
+# --- the rules themselves, on the demo: soc-steppe is below ec-kz, which is below the council.
+
+
+@pytest.fixture
+def ids(demo: None) -> dict[str, int]:
+    return dict(Body.objects.values_list("slug", "pk"))
+
+
+def test_a_body_is_covered_by_grants_on_itself_and_every_body_above(ids: dict[str, int]) -> None:
+    assert bodies_covering(ids["soc-steppe"]) == [ids["soc-steppe"], ids["ec-kz"], ids["council"]]
+
+
+def test_an_editor_edits_the_news_of_their_body_and_below_and_nothing_else(
+    ids: dict[str, int],
+) -> None:
+    editor = Viewer(user_id=1, label="editor", scopes=scopes_for_grants([("editor", ids["ec-kz"])]))
+    assert may_edit_news_of(editor, ids["soc-steppe"])
+    assert not may_edit_news_of(editor, ids["council"])
+    assert not may_edit_news_of(editor, None)
+    edited = news_bodies_edited_by(editor)
+    assert edited is not None
+    assert {ids["ec-kz"], ids["soc-steppe"]} <= edited
+    assert ids["council"] not in edited
+
+
+def test_a_translator_or_member_edits_no_news_and_an_administrator_all(
+    ids: dict[str, int],
+) -> None:
+    grants = [("translator", ids["ec-kz"]), ("member", ids["ec-kz"])]
+    other = Viewer(user_id=1, label="translator", scopes=scopes_for_grants(grants))
+    assert not may_edit_news_of(other, ids["ec-kz"])
+    assert news_bodies_edited_by(other) == frozenset()
+    assert may_edit_news_of(ADMIN, None)
+    assert news_bodies_edited_by(ADMIN) is None
