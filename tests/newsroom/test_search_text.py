@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chapterhouse.newsroom.search import (
+from chapterhouse.newsroom.search.services import (
     MARK_END,
     MARK_START,
     PAIR_JOINER,
