@@ -11,7 +11,8 @@ To show another image, add it and remove the old photo.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -31,6 +32,8 @@ from chapterhouse.newsroom.photos.services import (
     photo_update,
 )
 from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
+
+T = TypeVar("T")
 
 
 class PhotoAdminForm(forms.ModelForm):
@@ -69,6 +72,11 @@ def _preview(photo: Photo) -> str:
     )
 
 
+def _as_admin(request: HttpRequest, service: Callable[..., T], **values: Any) -> T:
+    """Call a photos service for the signed-in admin user, now, through the admin."""
+    return service(viewer=request_viewer(request), via="admin", at=timezone.now(), **values)
+
+
 class PhotoInline(ReadOnlyInline):
     model = Photo
     fields = ["preview", "caption", "position"]
@@ -97,24 +105,11 @@ class AlbumAdmin(ServiceAdmin):
         return False  # remove its photos one by one (each removal is audited)
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        viewer = request_viewer(request)
         if change:
-            album_update(
-                viewer=viewer,
-                via="admin",
-                album=obj,
-                title=obj.title,
-                article=obj.article,
-                at=timezone.now(),
-            )
+            _as_admin(request, album_update, album=obj, title=obj.title, article=obj.article)
             return
-        obj.pk = album_create(
-            viewer=viewer,
-            via="admin",
-            slug=obj.slug,
-            title=obj.title,
-            article=obj.article,
-            at=timezone.now(),
+        obj.pk = _as_admin(
+            request, album_create, slug=obj.slug, title=obj.title, article=obj.article
         ).pk
 
 
@@ -140,26 +135,16 @@ class PhotoAdmin(ServiceAdmin):
         return ["album", "preview"] if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        viewer = request_viewer(request)
         if change:
-            photo_update(
-                viewer=viewer,
-                via="admin",
-                photo=obj,
-                caption=obj.caption,
-                position=obj.position,
-                at=timezone.now(),
-            )
+            _as_admin(request, photo_update, photo=obj, caption=obj.caption, position=obj.position)
             return
-        photo = photo_add(
-            viewer=viewer,
-            via="admin",
+        obj.pk = _as_admin(
+            request,
+            photo_add,
             album=obj.album,
             upload=form.cleaned_data["upload"],
             caption=obj.caption,
-            at=timezone.now(),
-        )
-        obj.pk = photo.pk
+        ).pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        photo_remove(viewer=request_viewer(request), via="admin", photo=obj, at=timezone.now())
+        _as_admin(request, photo_remove, photo=obj)

@@ -395,6 +395,33 @@ def album_create(
     return album
 
 
+def _photo_audit(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    photo: Photo,
+    at: dt.datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a change to a photo in the audit trail, as ``<album>/<id>``, under the body
+    that wrote its album's article (none for an album of no article)."""
+    album = photo.album
+    article = album.article
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type="photo",
+        object_id=f"{album.slug}/{photo.pk}",
+        at=at,
+        body=article.author_body_id if article is not None else None,
+        before=before,
+        after=after,
+    )
+
+
 def photos_add(
     *,
     viewer: Viewer,
@@ -425,14 +452,12 @@ def photos_add(
                 photo_files_store(photo, clean, written)
                 photo.save()
                 photos.append(photo)
-                audit_record(
+                _photo_audit(
                     viewer=viewer,
                     via=via,
                     action="create",
-                    object_type="photo",
-                    object_id=f"{album.slug}/{photo.pk}",
+                    photo=photo,
                     at=at,
-                    body=article.author_body_id if article is not None else None,
                     after={
                         "album": album.slug,
                         "uploaded_as": clean.name,
@@ -478,14 +503,12 @@ def photo_remove(*, viewer: Viewer, via: str, photo: Photo, at: dt.datetime) -> 
     album = photo.album
     _require(viewer, album.article, _("remove photos from its albums"))
     names = [photo.image.name, photo.thumbnail.name]
-    audit_record(
+    _photo_audit(
         viewer=viewer,
         via=via,
         action="delete",
-        object_type="photo",
-        object_id=f"{album.slug}/{photo.pk}",
+        photo=photo,
         at=at,
-        body=album.article.author_body_id if album.article is not None else None,
         before={"image": photo.image.name, "caption": photo.caption, "position": photo.position},
     )
     photo.delete()
@@ -520,14 +543,12 @@ def photo_update(
     locked.caption, locked.position = after["caption"], position
     locked.save(update_fields=["caption", "position"])
     old, new = changed_fields(before, after)
-    audit_record(
+    _photo_audit(
         viewer=viewer,
         via=via,
         action="update",
-        object_type="photo",
-        object_id=f"{locked.album.slug}/{locked.pk}",
+        photo=locked,
         at=at,
-        body=article.author_body_id if article is not None else None,
         before=old,
         after=new,
     )

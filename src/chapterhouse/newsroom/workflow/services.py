@@ -145,6 +145,43 @@ def _assignment_audit(
     )
 
 
+def _submitted_assignment(assignment: TranslationAssignment, refusal: str) -> TranslationAssignment:
+    """Lock the assignment's row and return it; refuse with `refusal` (which names the
+    assignment's `status`) unless it is submitted, waiting for review."""
+    locked = _locked_assignment(assignment)
+    if locked.status != "submitted":
+        raise ValidationError(refusal % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]})
+    return locked
+
+
+def _review_step(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    assignment: TranslationAssignment,
+    status: str,
+    stamps: dict[str, Any],
+    at: dt.datetime,
+    after: dict[str, Any],
+) -> None:
+    """Move a submitted (locked) assignment to `status`, setting the fields in `stamps`,
+    and record the reviewer's step in the audit trail."""
+    assignment.status = status
+    for name, value in stamps.items():
+        setattr(assignment, name, value)
+    assignment.save(update_fields=["status", *stamps])
+    _assignment_audit(
+        viewer=viewer,
+        via=via,
+        action=action,
+        assignment=assignment,
+        at=at,
+        before={"status": "submitted"},
+        after=after,
+    )
+
+
 @transaction.atomic
 def article_send_to_translation(
     *, viewer: Viewer, via: str, article: Article, due: dt.date, at: dt.datetime
@@ -296,12 +333,9 @@ def assignment_approve(
     assigned body. The translator is e-mailed."""
     if not edits(viewer, assignment.body_id):
         raise PermissionDenied(_("only editors of the assigned body may approve it"))
-    locked = _locked_assignment(assignment)
-    if locked.status != "submitted":
-        raise ValidationError(
-            _("this assignment is %(status)s, not submitted: there is nothing to approve")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    locked = _submitted_assignment(
+        assignment, _("this assignment is %(status)s, not submitted: there is nothing to approve")
+    )
     translation = ArticleTranslation.objects.get(article_id=locked.article_id, lang=locked.lang)
     # The source may have changed while the translation waited for review: then it is
     # published as outdated, so the translator is asked again for the changed paragraphs.
@@ -309,16 +343,14 @@ def assignment_approve(
     stale = bool(translation.source_paragraphs) and translation.source_paragraphs != current
     translation.status = "outdated" if stale else "published"
     translation.save(update_fields=["status"])
-    locked.status = "approved"
-    locked.approved_at = at
-    locked.save(update_fields=["status", "approved_at"])
-    _assignment_audit(
+    _review_step(
         viewer=viewer,
         via=via,
         action="approve",
         assignment=locked,
+        status="approved",
+        stamps={"approved_at": at},
         at=at,
-        before={"status": "submitted"},
         after={"status": "approved"},
     )
     notifications.assignment_approved(locked)
@@ -636,26 +668,22 @@ def assignment_return(
         raise ValidationError(
             {"note": [_("say what to change: the translator reads this note")]}, code="note"
         )
-    locked = _locked_assignment(assignment)
-    if locked.status != "submitted":
-        raise ValidationError(
-            _("this assignment is %(status)s, not submitted: there is nothing to send back")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    locked = _submitted_assignment(
+        assignment,
+        _("this assignment is %(status)s, not submitted: there is nothing to send back"),
+    )
     ArticleTranslation.objects.filter(article_id=locked.article_id, lang=locked.lang).update(
         status="in_translation"
     )
     public_pages_changed()  # a bulk update sends no signal
-    locked.status = "claimed"
-    locked.submitted_at = None
-    locked.save(update_fields=["status", "submitted_at"])
-    _assignment_audit(
+    _review_step(
         viewer=viewer,
         via=via,
         action="return",
         assignment=locked,
+        status="claimed",
+        stamps={"submitted_at": None},
         at=at,
-        before={"status": "submitted"},
         after={"status": "claimed", "note": note},
     )
     notifications.assignment_returned(locked, note=note)

@@ -22,7 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -184,6 +184,28 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _article_form_post(
+    request: HttpRequest, form: ArticleForm, save: Callable[[dict[str, Any]], HttpResponse]
+) -> HttpResponse | SafeString | None:
+    """Handle the article form (new or edit) when it was posted and is valid.
+
+    Return the Markdown preview when the writer asked for one; else what `save`
+    (called with the cleaned data) returns; None on a GET, an invalid form, or a
+    refusal by the service (shown on the form: a refused author body beside its field).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    if "preview" in request.POST:
+        return mark_safe(render_markdown(form.cleaned_data["body"]))  # sanitized by render_markdown
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        _show_errors(form, error)
+    except PermissionDenied as refused:
+        form.add_error("author_body", str(refused))
+    return None
+
+
 # --- articles ---------------------------------------------------------------------------------
 
 
@@ -201,37 +223,29 @@ def article_new(request: HttpRequest) -> HttpResponse:
         languages=languages,
         initial={"source_language": languages[0] if languages else ""},
     )
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = mark_safe(
-                render_markdown(form.cleaned_data["body"])
-            )  # sanitized by render_markdown
-        else:
-            data = form.cleaned_data
-            try:
-                article = services.article_create(
-                    viewer=viewer,
-                    via="web",
-                    slug=data["slug"],
-                    source_language=data["source_language"],
-                    title=data["title"],
-                    lead=data["lead"],
-                    body=data["body"],
-                    fields=form.article_fields(),
-                    at=timezone.now(),
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            except PermissionDenied as refused:
-                form.add_error("author_body", str(refused))
-            else:
-                messages.success(request, _("The article is saved as a draft."))
-                return redirect("newsroom:article", article.slug)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        article = services.article_create(
+            viewer=viewer,
+            via="web",
+            slug=data["slug"],
+            source_language=data["source_language"],
+            title=data["title"],
+            lead=data["lead"],
+            body=data["body"],
+            fields=form.article_fields(),
+            at=timezone.now(),
+        )
+        messages.success(request, _("The article is saved as a draft."))
+        return redirect("newsroom:article", article.slug)
+
+    outcome = _article_form_post(request, form, save)
+    if isinstance(outcome, HttpResponse):
+        return outcome
     return _render(
         request,
         "newsroom/workflow/article_form.html",
-        {"workspace_nav": "new", "form": form, "article": None, "preview": preview},
+        {"workspace_nav": "new", "form": form, "article": None, "preview": outcome},
     )
 
 
@@ -301,42 +315,34 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for name in ("slug", "source_language"):
         form.fields[name].disabled = True
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = mark_safe(
-                render_markdown(form.cleaned_data["body"])
-            )  # sanitized by render_markdown
-        else:
-            data = form.cleaned_data
-            try:
-                outdated = services.article_update(
-                    viewer=viewer,
-                    via="web",
-                    article=article,
-                    title=data["title"],
-                    lead=data["lead"],
-                    body=data["body"],
-                    fields=form.article_fields(),
-                    at=timezone.now(),
-                )
-            except ValidationError as error:
-                _show_errors(form, error)
-            except PermissionDenied as refused:
-                form.add_error("author_body", str(refused))
-            else:
-                messages.success(request, _("The article is saved."))
-                if outdated:
-                    messages.warning(
-                        request,
-                        _("These translations are now outdated: %(languages)s.")
-                        % {"languages": ", ".join(language_display(lang) for lang in outdated)},
-                    )
-                return redirect("newsroom:article", article.slug)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        outdated = services.article_update(
+            viewer=viewer,
+            via="web",
+            article=article,
+            title=data["title"],
+            lead=data["lead"],
+            body=data["body"],
+            fields=form.article_fields(),
+            at=timezone.now(),
+        )
+        messages.success(request, _("The article is saved."))
+        if outdated:
+            messages.warning(
+                request,
+                _("These translations are now outdated: %(languages)s.")
+                % {"languages": ", ".join(language_display(lang) for lang in outdated)},
+            )
+        return redirect("newsroom:article", article.slug)
+
+    outcome = _article_form_post(request, form, save)
+    if isinstance(outcome, HttpResponse):
+        return outcome
     return _render(
         request,
         "newsroom/workflow/article_form.html",
-        {"workspace_nav": "coverage", "form": form, "article": article, "preview": preview},
+        {"workspace_nav": "coverage", "form": form, "article": article, "preview": outcome},
     )
 
 
