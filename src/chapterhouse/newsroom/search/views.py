@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.language import language_name
 from chapterhouse.newsroom.languages import site_languages
-from chapterhouse.newsroom.search.services import (
+from chapterhouse.newsroom.search.selectors import (
     QUERY_MAX_CHARS,
     search_articles,
     search_counts_elsewhere,
