@@ -1,4 +1,4 @@
-"""Albums and photos: checking uploads, storing them with a thumbnail, and reading them back.
+"""Albums and photos: checking uploads, storing them with a thumbnail (reads: `selectors.py`).
 
 An upload is accepted when Pillow reads it as a JPEG, PNG, WebP or GIF image
 within the size and pixel limits; what the browser or the file name claims is
@@ -38,15 +38,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import audit_record, changed_fields
-from chapterhouse.newsroom.models import Album, Article, ArticleTranslation, Photo
-from chapterhouse.newsroom.public.selectors import SHOWN_STATUSES, articles_published
+from chapterhouse.newsroom.models import Album, Article, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -595,56 +594,3 @@ def album_update(
         after=new,
     )
     return locked
-
-
-# -- reads --------------------------------------------------------------------------------
-
-
-def public_albums_q(at: dt.datetime) -> Q:
-    """A filter on Album: albums of their own, and those of articles on the public site at
-    ``at`` (published by then, with a text shown: the news pages' own rule)."""
-    return Q(article__isnull=True) | Q(article__in=articles_published(now=at))
-
-
-def gallery_photos(*, at: dt.datetime) -> QuerySet[Photo]:
-    """Return the photos of every public album, newest first (the last uploaded first)."""
-    albums = Album.objects.filter(public_albums_q(at))
-    return (
-        Photo.objects.filter(album__in=albums)
-        .select_related("album")
-        .only("image", "thumbnail", "width", "height", "caption", "album__slug", "album__title")
-        .order_by("-pk")
-    )
-
-
-def album_public(*, slug: str, at: dt.datetime) -> Album:
-    """Return a public album with its photos and its article's shown texts (titles only).
-
-    Raises Album.DoesNotExist for an unknown album and for one whose article is
-    not published yet (it must not be seen before the article is).
-    """
-    return (
-        Album.objects.filter(public_albums_q(at))
-        .select_related("article")
-        .prefetch_related(
-            "photos",
-            Prefetch(
-                "article__translations",
-                queryset=ArticleTranslation.objects.filter(status__in=SHOWN_STATUSES).only(
-                    "article_id", "lang", "title"
-                ),
-                to_attr="shown_translations",
-            ),
-        )
-        .get(slug=slug)
-    )
-
-
-def album_is_public(album: Album, *, at: dt.datetime) -> bool:
-    """Whether the public site shows ``album`` at ``at``."""
-    return Album.objects.filter(public_albums_q(at), pk=album.pk).exists()
-
-
-def album_for_upload(*, slug: str) -> Album:
-    """Return any album by its id, with its article and photos (workspace pages)."""
-    return Album.objects.select_related("article").prefetch_related("photos").get(slug=slug)

@@ -3,7 +3,7 @@
 Public pages take their language from the path (``/ru/photos/``) and show only
 albums of their own and albums of published articles. Workspace pages ask to
 sign in first, then answer 403 to those who may not make or fill albums; the
-checks themselves are in the services (newsroom/photos.py).
+checks themselves are in the services (newsroom/photos/services.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from chapterhouse.core.language import interface_code, language_name
 from chapterhouse.custody.access import Viewer
 from chapterhouse.newsroom.languages import site_default_language, site_languages
 from chapterhouse.newsroom.models import Album, Article
-from chapterhouse.newsroom.photos import services
+from chapterhouse.newsroom.photos import selectors, services
 from chapterhouse.newsroom.public.page_cache import public_page
 
 PHOTOS_PER_PAGE = 24
@@ -83,7 +83,7 @@ def _article_link(album: Album, lang: str) -> dict[str, str] | None:
 @public_page
 def gallery(request: HttpRequest, lang: str) -> HttpResponse:
     """All photos: every public album's photos, the last uploaded first, a page at a time."""
-    paginator = Paginator(services.gallery_photos(at=timezone.now()), PHOTOS_PER_PAGE)
+    paginator = Paginator(selectors.gallery_photos(at=timezone.now()), PHOTOS_PER_PAGE)
     number = _page_number(request)
     try:
         page = paginator.page(number)  # no photos at all: an empty first page
@@ -117,7 +117,7 @@ def gallery(request: HttpRequest, lang: str) -> HttpResponse:
 def album(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     """One album's photos with their captions and a link to its article."""
     try:
-        found = services.album_public(slug=slug, at=timezone.now())
+        found = selectors.album_public(slug=slug, at=timezone.now())
     except Album.DoesNotExist:
         raise Http404(_("There is no album with this id.")) from None
     return render(
@@ -283,7 +283,7 @@ def photo_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Add photos to an album, several at once; shows what the album holds."""
     viewer = _viewer(request)
     try:
-        found = services.album_for_upload(slug=slug)
+        found = selectors.album_for_upload(slug=slug)
     except Album.DoesNotExist:
         raise Http404(_("There is no album with this id.")) from None
     if not services.album_may_change(viewer, found.article):
@@ -327,6 +327,6 @@ def photo_upload(request: HttpRequest, slug: str) -> HttpResponse:
             "album": found,
             "album_photos": list(found.photos.all()),
             "public_url": public_url,
-            "is_public": services.album_is_public(found, at=timezone.now()),
+            "is_public": selectors.album_is_public(found, at=timezone.now()),
         },
     )
