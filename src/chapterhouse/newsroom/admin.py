@@ -268,5 +268,5 @@ class TranslationAssignmentAdmin(ReadOnlyAdmin):
             self.message_user(request, _("Cancelled %(count)d assignment(s).") % {"count": done})
 
 
-# Albums and photos are registered in admin_photos.py (uploads are checked there).
+# Albums and photos are registered in photos/admin.py (uploads are checked there).
 from chapterhouse.newsroom.photos import admin as photos_admin  # noqa: E402, F401

@@ -10,6 +10,9 @@ days, and no address is ever stored. New readers add to a pending count per
 once a minute) moves the pending counts into `ArticleViewDay` with one upsert per
 (article, day). The beacon itself never touches the database.
 
+Who is asking (bots, the day's salt, cache counters) is answered here too; the
+comments' rate limit (`services.py`) uses the same salt and counters.
+
 The task lives here, beside the counts it moves: the worker imports it by this
 module's path (`chapterhouse.newsroom.engagement.counter.views_flush`).
 """
@@ -88,6 +91,7 @@ def daily_salt(at: dt.datetime) -> str:
 
 
 def hashed(*parts: object) -> str:
+    """Return the SHA-256 (hex) of `parts`; led by `daily_salt`, it names a reader for a day."""
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 

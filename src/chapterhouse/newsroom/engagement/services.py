@@ -33,7 +33,7 @@ from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import audit_record, digest
 from chapterhouse.custody.throttle import (
     client_address as client_address,
-)  # engagement_views use it
+)  # the engagement views use it
 from chapterhouse.newsroom.cache import public_pages_changed
 from chapterhouse.newsroom.engagement.counter import PREFIX, cache_incr, daily_salt, hashed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
@@ -49,7 +49,7 @@ COMMENT_CONFIRM_LIFETIME = dt.timedelta(days=3)
 
 def article_published(*, slug: str, at: dt.datetime) -> Article | None:
     """Return the article `slug` if the public may read it on `at`, else None (the public
-    site's own rule: `public.articles_published`)."""
+    site's own rule: `public.selectors.articles_published`)."""
     return articles_published(now=at).filter(slug=slug).first()
 
 
