@@ -121,6 +121,30 @@ def _assignment_ref(assignment: TranslationAssignment) -> str:
     return f"{assignment.article.slug}/{assignment.lang}"
 
 
+def _article_audit(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    article: Article,
+    at: dt.datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a step of an article in the audit trail, under the body that wrote it."""
+    audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type="article",
+        object_id=article.slug,
+        at=at,
+        body=article.author_body_id,
+        before=before,
+        after=after,
+    )
+
+
 def _assignment_audit(
     *,
     viewer: Viewer,
@@ -395,14 +419,12 @@ def article_source_update(
     if outdated:
         public_pages_changed()  # a bulk update sends no signal
         search_translations_index(t.pk for t in outdated)
-    audit_record(
+    _article_audit(
         viewer=viewer,
         via=via,
         action="update",
-        object_type="article",
-        object_id=article.slug,
+        article=article,
         at=at,
-        body=article.author_body_id,
         before=before,
         after={
             "title": title,
@@ -548,14 +570,12 @@ def article_create(
     ArticleTranslation.objects.create(
         article=article, lang=source_language, title=title, lead=lead, body=body, status="draft"
     )
-    audit_record(
+    _article_audit(
         viewer=viewer,
         via=via,
         action="create",
-        object_type="article",
-        object_id=article.slug,
+        article=article,
         at=at,
-        body=article.author_body_id,
         after={**article_snapshot(article), "title": title, "lead": lead, "body": body},
     )
     return article
@@ -593,14 +613,12 @@ def article_update(
     after = article_snapshot(article)
     old, new = changed_fields(before, after)
     if new:
-        audit_record(
+        _article_audit(
             viewer=viewer,
             via=via,
             action="update",
-            object_type="article",
-            object_id=article.slug,
+            article=article,
             at=at,
-            body=article.author_body_id,
             before=old,
             after=new,
         )
@@ -635,14 +653,12 @@ def article_publish(
     source.save(update_fields=["status"])
     article.publish_at = when
     article.save(update_fields=["publish_at"])
-    audit_record(
+    _article_audit(
         viewer=viewer,
         via=via,
         action="publish",
-        object_type="article",
-        object_id=article.slug,
+        article=article,
         at=at,
-        body=article.author_body_id,
         before=before,
         after={"status": "published", "publish_at": when.isoformat()},
     )

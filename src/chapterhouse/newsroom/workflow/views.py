@@ -22,7 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -184,26 +184,36 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _article_form_post(
-    request: HttpRequest, form: ArticleForm, save: Callable[[dict[str, Any]], HttpResponse]
-) -> HttpResponse | SafeString | None:
-    """Handle the article form (new or edit) when it was posted and is valid.
-
-    Return the Markdown preview when the writer asked for one; else what `save`
-    (called with the cleaned data) returns; None on a GET, an invalid form, or a
-    refusal by the service (shown on the form: a refused author body beside its field).
-    """
-    if request.method != "POST" or not form.is_valid():
-        return None
-    if "preview" in request.POST:
-        return mark_safe(render_markdown(form.cleaned_data["body"]))  # sanitized by render_markdown
-    try:
-        return save(form.cleaned_data)
-    except ValidationError as error:
-        _show_errors(form, error)
-    except PermissionDenied as refused:
-        form.add_error("author_body", str(refused))
-    return None
+def _article_form_page(
+    request: HttpRequest,
+    form: ArticleForm,
+    save: Callable[[dict[str, Any]], HttpResponse],
+    *,
+    workspace_nav: str,
+    article: Article | None,
+) -> HttpResponse:
+    """Answer the article form (new or edit): what `save` (called with the cleaned data)
+    returns once the form is posted, valid and saved; else the form again, with the
+    Markdown preview when the writer asked for one, or with the service's refusal (a
+    refused author body beside its field)."""
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = mark_safe(
+                render_markdown(form.cleaned_data["body"])
+            )  # sanitized by render_markdown
+        else:
+            try:
+                return save(form.cleaned_data)
+            except ValidationError as error:
+                _show_errors(form, error)
+            except PermissionDenied as refused:
+                form.add_error("author_body", str(refused))
+    return _render(
+        request,
+        "newsroom/workflow/article_form.html",
+        {"workspace_nav": workspace_nav, "form": form, "article": article, "preview": preview},
+    )
 
 
 # --- articles ---------------------------------------------------------------------------------
@@ -239,14 +249,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The article is saved as a draft."))
         return redirect("newsroom:article", article.slug)
 
-    outcome = _article_form_post(request, form, save)
-    if isinstance(outcome, HttpResponse):
-        return outcome
-    return _render(
-        request,
-        "newsroom/workflow/article_form.html",
-        {"workspace_nav": "new", "form": form, "article": None, "preview": outcome},
-    )
+    return _article_form_page(request, form, save, workspace_nav="new", article=None)
 
 
 @_signed_in
@@ -336,14 +339,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         return redirect("newsroom:article", article.slug)
 
-    outcome = _article_form_post(request, form, save)
-    if isinstance(outcome, HttpResponse):
-        return outcome
-    return _render(
-        request,
-        "newsroom/workflow/article_form.html",
-        {"workspace_nav": "coverage", "form": form, "article": article, "preview": outcome},
-    )
+    return _article_form_page(request, form, save, workspace_nav="coverage", article=article)
 
 
 @_signed_in
