@@ -179,7 +179,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from chapterhouse.newsroom.search import (
+    from chapterhouse.newsroom.search.selectors import (
         search_articles,
         search_counts_elsewhere,
         search_terms,

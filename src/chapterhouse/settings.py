@@ -165,8 +165,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Whole public news pages for visitors who are not signed in, kept 60 s (see
-    # newsroom/page_cache.py); before everything that reads the database.
-    "chapterhouse.newsroom.page_cache.PageCacheMiddleware",
+    # newsroom/public/page_cache.py); before everything that reads the database.
+    "chapterhouse.newsroom.public.page_cache.PageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chapterhouse.core.middleware.RejectNulMiddleware",
     # Links in the mail a request writes go to the address it came to (core.mail.site_url).

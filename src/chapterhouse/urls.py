@@ -11,12 +11,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("chapterhouse.api.urls")),
     path("accounts/", include("chapterhouse.custody.urls")),
-    path("newsroom/", include("chapterhouse.newsroom.urls_workspace")),
-    path("", include("chapterhouse.newsroom.urls_engagement")),
-    path("", include("chapterhouse.newsroom.urls_photos")),
-    path("", include("chapterhouse.newsroom.urls_search")),
+    path("newsroom/", include("chapterhouse.newsroom.workflow.urls")),
+    path("", include("chapterhouse.newsroom.engagement.urls")),
+    path("", include("chapterhouse.newsroom.photos.urls")),
+    path("", include("chapterhouse.newsroom.search.urls")),
     path("", include("chapterhouse.web.urls")),
-    path("", include("chapterhouse.newsroom.urls_public")),
+    path("", include("chapterhouse.newsroom.public.urls")),
 ]
 
 # A refusal shows why, on the site's own page (web/errors.py); 404 and 500 use the

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from chapterhouse.newsroom.models import ArticleTranslation
-from chapterhouse.newsroom.page_cache import PageCacheMiddleware, public_page
+from chapterhouse.newsroom.public.page_cache import PageCacheMiddleware, public_page
 from tests.conftest import sign_in
 
 

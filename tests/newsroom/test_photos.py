@@ -15,7 +15,7 @@ from PIL import ExifTags, Image
 from chapterhouse.custody.access import ADMIN, Viewer, viewer_for_user
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.newsroom.models import Album, Article, Photo
-from chapterhouse.newsroom.photos import (
+from chapterhouse.newsroom.photos.services import (
     album_create,
     photo_add,
     photo_remove,
@@ -327,7 +327,7 @@ def test_the_thumbnail_of_a_wide_picture_is_480_pixels_across(
 def test_a_batch_of_more_photos_than_allowed_at_once_is_refused_before_any_is_read(
     album: Album, media_root: Path
 ) -> None:
-    from chapterhouse.newsroom.photos import PHOTOS_PER_UPLOAD
+    from chapterhouse.newsroom.photos.services import PHOTOS_PER_UPLOAD
 
     with pytest.raises(ValidationError) as refused:
         photos_add(

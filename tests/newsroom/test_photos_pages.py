@@ -18,7 +18,7 @@ from PIL import ExifTags, Image
 
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.newsroom.models import Album, Article, Photo
-from chapterhouse.newsroom.photos import album_create, photos_add
+from chapterhouse.newsroom.photos.services import album_create, photos_add
 from tests.conftest import sign_in
 from tests.newsroom.photo_samples import camera_jpeg, plain_png, plain_webp, upload
 
@@ -201,11 +201,11 @@ def test_the_article_album_include_renders_the_albums_it_is_given(
 ) -> None:
     given = list(Album.objects.filter(slug="opening").prefetch_related("photos"))
     with translation.override("ru"):
-        html = render_to_string("newsroom/public/_album.html", {"albums": given, "lang": "ru"})
+        html = render_to_string("newsroom/photos/_album.html", {"albums": given, "lang": "ru"})
 
     assert 'href="/ru/albums/opening/"' in html
     assert [img["alt"] for img in thumbnails(html)] == ["Делегаты прибывают", "День открытия"]
-    empty = render_to_string("newsroom/public/_album.html", {"albums": [], "lang": "ru"})
+    empty = render_to_string("newsroom/photos/_album.html", {"albums": [], "lang": "ru"})
     assert empty.strip() == ""
 
 

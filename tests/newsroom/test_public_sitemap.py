@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from chapterhouse.newsroom import public_views
+from chapterhouse.newsroom.public import views as public_views
 from tests.newsroom.public_samples import articles_grow
 
 NS = {

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chapterhouse.newsroom.models import Article, ArticleTranslation, SearchEntry
-from chapterhouse.newsroom.search import (
+from chapterhouse.newsroom.search.selectors import (
     RESULTS_PER_PAGE,
     search_articles,
     search_terms,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chapterhouse.newsroom.models import Article, ArticleTranslation
-from chapterhouse.newsroom.search import search_articles, search_terms
+from chapterhouse.newsroom.search.selectors import search_articles, search_terms
 
 pytestmark = pytest.mark.django_db
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from chapterhouse.newsroom.search import (
+from chapterhouse.newsroom.search.selectors import (
     MARK_END,
     MARK_START,
-    PAIR_JOINER,
     SnippetPart,
+    search_terms,
+    snippet_parts,
+)
+from chapterhouse.newsroom.search.services import (
+    PAIR_JOINER,
     markdown_plain,
     search_document,
-    search_terms,
     search_text,
-    snippet_parts,
 )
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from chapterhouse.newsroom import engagement
+from chapterhouse.newsroom.engagement import counter
 from chapterhouse.newsroom.models import Article, ArticleViewDay
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
@@ -36,11 +36,11 @@ def beacon(client, slug="gc5-opens", *, address=READER, agent=BROWSER, lang="en"
 
 
 def flush() -> int:
-    return engagement.views_pending_move(at=engagement.dt.datetime.now(dt.UTC))
+    return counter.views_pending_move(at=dt.datetime.now(dt.UTC))
 
 
 def counted(slug="gc5-opens") -> int:
-    return engagement.views_total(Article.objects.get(slug=slug))
+    return counter.views_total(Article.objects.get(slug=slug))
 
 
 # On PostgreSQL the worker drops a connection it finds inside a transaction (its
@@ -77,8 +77,8 @@ def test_the_same_reader_counts_again_the_next_day(demo):
     monday = dt.datetime(2025, 5, 19, 23, 59, tzinfo=dt.UTC)
     tuesday = monday + dt.timedelta(minutes=2)
     for at in (monday, monday, tuesday, tuesday):
-        engagement.view_record(article_id=article.pk, address=READER, user_agent=BROWSER, at=at)
-    engagement.views_pending_move(at=tuesday)
+        counter.view_record(article_id=article.pk, address=READER, user_agent=BROWSER, at=at)
+    counter.views_pending_move(at=tuesday)
     days = dict(ArticleViewDay.objects.filter(article=article).values_list("day", "count"))
     assert days == {monday.date(): 1, tuesday.date(): 1}
 
@@ -140,7 +140,7 @@ def test_the_beacon_reads_and_writes_no_newsroom_table_when_a_flush_is_already_s
     client, demo
 ):
     beacon(client)  # a first reader: the article's id is now in the cache
-    cache.set(engagement.FLUSH_SCHEDULED, 1, timeout=60)
+    cache.set(counter.FLUSH_SCHEDULED, 1, timeout=60)
     with CaptureQueriesContext(connection) as baseline:
         assert client.get("/en/news/gc5-opens/view").status_code == 405
     with CaptureQueriesContext(connection) as queries:
@@ -178,18 +178,18 @@ def test_a_flush_adds_to_the_days_counts_with_one_insert(demo):
     )
     at = dt.datetime(2025, 5, 20, 12, tzinfo=dt.UTC)
     for reader in range(3):
-        engagement.view_record(article_id=opens.pk, address=f"r{reader}", user_agent="x", at=at)
-    engagement.view_record(article_id=steppe.pk, address="r0", user_agent="x", at=at)
+        counter.view_record(article_id=opens.pk, address=f"r{reader}", user_agent="x", at=at)
+    counter.view_record(article_id=steppe.pk, address="r0", user_agent="x", at=at)
     with CaptureQueriesContext(connection) as queries:
-        assert engagement.views_pending_move(at=at) == 4
+        assert counter.views_pending_move(at=at) == 4
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
     assert len(writes) == 1
     for reader in range(3, 5):
-        engagement.view_record(article_id=opens.pk, address=f"r{reader}", user_agent="x", at=at)
-    assert engagement.views_pending_move(at=at) == 2
-    assert engagement.views_pending_move(at=at) == 0  # nothing counted twice
-    assert engagement.views_total(opens) == 5
-    assert engagement.views_total(steppe.pk) == 1
+        counter.view_record(article_id=opens.pk, address=f"r{reader}", user_agent="x", at=at)
+    assert counter.views_pending_move(at=at) == 2
+    assert counter.views_pending_move(at=at) == 0  # nothing counted twice
+    assert counter.views_total(opens) == 5
+    assert counter.views_total(steppe.pk) == 1
 
 
 def test_without_a_shared_cache_the_beacon_flushes_its_own_counts_once_a_minute(client, demo):

@@ -66,7 +66,7 @@ def test_opening_an_article_counts_one_reader_however_often_it_is_reloaded(
     live_server, transactional_db, reader_page
 ):
     from chapterhouse.chronicle.importer import chronicle_import
-    from chapterhouse.newsroom.engagement import views_pending_move, views_total
+    from chapterhouse.newsroom.engagement.counter import views_pending_move, views_total
     from chapterhouse.newsroom.models import Article
 
     chronicle_import(DEMO)

@@ -18,8 +18,8 @@ from chapterhouse.newsroom.models import (
     LanguageDesk,
     TranslationAssignment,
 )
-from chapterhouse.newsroom.selectors import translation_changed_paragraphs
-from chapterhouse.newsroom.services import (
+from chapterhouse.newsroom.workflow.selectors import translation_changed_paragraphs
+from chapterhouse.newsroom.workflow.services import (
     article_send_to_translation,
     article_source_update,
     assignment_approve,

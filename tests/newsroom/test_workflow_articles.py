@@ -13,11 +13,11 @@ from chapterhouse.custody.access import ADMIN, Viewer, article_may_edit, viewer_
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import grant_create
 from chapterhouse.newsroom.models import Article, ArticleTranslation, LanguageDesk
-from chapterhouse.newsroom.selectors import (
+from chapterhouse.newsroom.workflow.selectors import (
     translation_changed_paragraphs,
     translation_paragraph_changes,
 )
-from chapterhouse.newsroom.services import (
+from chapterhouse.newsroom.workflow.services import (
     ArticleFields,
     article_create,
     article_publish,
@@ -29,7 +29,7 @@ from chapterhouse.newsroom.services import (
     assignment_submit,
     language_desk_set,
 )
-from chapterhouse.newsroom.wording_diff import word_diff_html
+from chapterhouse.newsroom.workflow.wording_diff import word_diff_html
 from chapterhouse.registry.models import Body, Person
 
 pytestmark = pytest.mark.django_db

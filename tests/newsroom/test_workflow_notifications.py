@@ -18,7 +18,7 @@ from chapterhouse.custody.access import ADMIN, viewer_for_user
 from chapterhouse.custody.models import AuditEntry, Grant
 from chapterhouse.custody.services import user_add
 from chapterhouse.newsroom.models import Article, LanguageDesk, TranslationAssignment
-from chapterhouse.newsroom.services import (
+from chapterhouse.newsroom.workflow.services import (
     article_send_to_translation,
     assignment_approve,
     assignment_claim,

@@ -27,7 +27,6 @@ from chapterhouse.custody.admin_audit import (
     ServiceAdmin,
     request_viewer,
 )
-from chapterhouse.newsroom import services
 from chapterhouse.newsroom.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Article,
@@ -37,6 +36,7 @@ from chapterhouse.newsroom.models import (
     Tag,
     TranslationAssignment,
 )
+from chapterhouse.newsroom.workflow import services
 from chapterhouse.registry.models import Organization
 from chapterhouse.web.admin_helpers import ReadOnlyInline, text_column
 
@@ -268,5 +268,5 @@ class TranslationAssignmentAdmin(ReadOnlyAdmin):
             self.message_user(request, _("Cancelled %(count)d assignment(s).") % {"count": done})
 
 
-# Albums and photos are registered in admin_photos.py (uploads are checked there).
-from chapterhouse.newsroom import admin_photos  # noqa: E402, F401
+# Albums and photos are registered in photos/admin.py (uploads are checked there).
+from chapterhouse.newsroom.photos import admin as photos_admin  # noqa: E402, F401

@@ -22,7 +22,7 @@ class NewsroomConfig(AppConfig):
         post_delete.connect(forget, sender=Organization, weak=False)
 
         # The search index follows every saved or deleted translation.
-        from chapterhouse.newsroom.search import search_signals_connect
+        from chapterhouse.newsroom.search.services import search_signals_connect
 
         search_signals_connect()
 

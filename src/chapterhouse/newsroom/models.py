@@ -389,7 +389,7 @@ class ArticleViewDay(models.Model):
 class SearchEntry(models.Model):
     """One publicly visible article translation, in the form the full-text search indexes.
 
-    Kept in step with :class:`ArticleTranslation` by ``newsroom/search.py``
+    Kept in step with :class:`ArticleTranslation` by ``newsroom/search/services.py``
     (signals and ``chapterhouse search_index``). Migration 0004 adds what each
     database searches with, maintained by triggers: on PostgreSQL a ``vector``
     column (``to_tsvector(config, document)``) with one partial GIN index per

@@ -20,7 +20,7 @@ from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_s
 from chapterhouse.custody.access import may_list_duplicates, may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
-from chapterhouse.newsroom import public as news
+from chapterhouse.newsroom.public import selectors as news
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.search import MOST as SEARCH_MOST

@@ -106,7 +106,7 @@ def search_index_drop(apps, schema_editor):
 
 def search_entries_fill(apps, schema_editor):
     """Index the translations already there (later ones are indexed as they are saved)."""
-    from chapterhouse.newsroom.search import VISIBLE_STATUSES, search_config, search_document
+    from chapterhouse.newsroom.search.services import VISIBLE_STATUSES, search_config, search_document
 
     ArticleTranslation = apps.get_model("newsroom", "ArticleTranslation")
     SearchEntry = apps.get_model("newsroom", "SearchEntry")

@@ -22,7 +22,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def news_language(context: template.Context) -> str:
     """Return the page's working language: the view's ``lang``, else the active language's."""
-    from chapterhouse.newsroom.public import site_language_of
+    from chapterhouse.newsroom.public.selectors import site_language_of
 
     lang = context.get("lang")
     if isinstance(lang, str) and lang:

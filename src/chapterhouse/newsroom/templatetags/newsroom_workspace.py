@@ -8,7 +8,10 @@ from babel.dates import format_date, format_time
 from django import template
 
 from chapterhouse.core.language import babel_locale
-from chapterhouse.newsroom.labels import ASSIGNMENT_STATUS_LABELS, TRANSLATION_STATUS_LABELS
+from chapterhouse.newsroom.workflow.labels import (
+    ASSIGNMENT_STATUS_LABELS,
+    TRANSLATION_STATUS_LABELS,
+)
 
 register = template.Library()
 

@@ -22,7 +22,7 @@ from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.custody.services import operator_viewer, user_add
 from chapterhouse.newsroom.models import LanguageDesk
-from chapterhouse.newsroom.services import language_desk_set
+from chapterhouse.newsroom.workflow.services import language_desk_set
 from chapterhouse.registry.models import Body, Organization, Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.chronicle.json"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
-from chapterhouse.newsroom.engagement import comments_erase_email
+from chapterhouse.newsroom.engagement.services import comments_erase_email
 
 
 class Command(TranslatedCommand):

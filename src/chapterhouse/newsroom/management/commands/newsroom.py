@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
-from chapterhouse.newsroom import services
 from chapterhouse.newsroom.models import Article, LanguageDesk
+from chapterhouse.newsroom.workflow import services
 from chapterhouse.registry.models import Body, Organization
 
 

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from chapterhouse.core.management.base import TranslatedCommand
-from chapterhouse.newsroom.search import search_rebuild
+from chapterhouse.newsroom.search.services import search_rebuild
 
 
 class Command(TranslatedCommand):

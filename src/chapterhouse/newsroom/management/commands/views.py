@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.management.base import TranslatedCommand
-from chapterhouse.newsroom.engagement import views_pending_move
+from chapterhouse.newsroom.engagement.counter import views_pending_move
 
 
 class Command(TranslatedCommand):

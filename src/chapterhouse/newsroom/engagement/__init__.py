@@ -1,0 +1,1 @@
+"""Readers and the news: the view counter (`counter.py`) and comments with moderation."""

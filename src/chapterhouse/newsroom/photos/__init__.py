@@ -1,0 +1,1 @@
+"""Photos and albums: upload and cleaning, the gallery and album pages, their admin."""

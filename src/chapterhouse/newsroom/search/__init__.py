@@ -1,0 +1,1 @@
+"""Full-text search of the published articles: the index, the queries and the search page."""

@@ -1,0 +1,3 @@
+"""The translation workflow (the pages under /newsroom/): articles, language desks,
+assignments, review, coverage.
+"""
