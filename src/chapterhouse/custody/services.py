@@ -77,6 +77,56 @@ def audit_record(
     )
 
 
+def _account_audit(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    account: str,
+    at: dt.datetime,
+    body: Body | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write the audit entry of ``action`` on an account, named by its user name (or, before
+    it exists, the e-mail it is made for)."""
+    return audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type="account",
+        object_id=account,
+        at=at,
+        body=body,
+        before=before,
+        after=after,
+    )
+
+
+def _own_account_audit(
+    *,
+    user: User,
+    via: str,
+    action: str,
+    at: dt.datetime,
+    body: Body | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write the audit entry of what ``user`` did to their own account (a token, a second
+    factor, a password, an accepted invitation): the account is the actor."""
+    return _account_audit(
+        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+        via=via,
+        action=action,
+        account=user.get_username(),
+        at=at,
+        body=body,
+        before=before,
+        after=after,
+    )
+
+
 def parse_grant(text: str) -> tuple[str, Body]:
     """Read `ROLE@BODY` (e.g. `officer@kr-committee`); a ValidationError says what is wrong."""
     role, sep, body_slug = text.partition("@")
@@ -121,12 +171,11 @@ def grant_create(
     grant = Grant.objects.create(
         user=user, role=role, body=body, start=on, granted_by_id=viewer.user_id
     )
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="grant",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         body=body,
         after={"role": role, "body": body.slug, "start": on.isoformat()},
@@ -161,12 +210,11 @@ def grant_end(
         ended += 1
     if not ended:
         raise ValidationError(f"{user.get_username()} holds no open {role} grant on {body.slug}")
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="revoke",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         body=body,
         before={"role": role, "body": body.slug},
@@ -202,12 +250,11 @@ def user_add(
         username=email, email=email, password=password, is_superuser=is_admin, is_staff=is_admin
     )
     Account.objects.create(user=user, person=person)
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="create",
-        object_type="account",
-        object_id=email,
+        account=email,
         at=at,
         after={"person": person.slug if person else None, "admin": is_admin},
     )
@@ -233,12 +280,11 @@ def user_set_active(*, viewer: Viewer, via: str, user: User, active: bool, at: d
         return False
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="reopen" if active else "close",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         before={"active": not active},
         after={"active": active},
@@ -260,12 +306,10 @@ def token_create(
     token = ApiToken.objects.create(
         user=user, name=name, prefix=secret[:12], digest=digest(secret), created=at, expires=expires
     )
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _own_account_audit(
+        user=user,
         via=via,
         action="token_create",
-        object_type="account",
-        object_id=user.get_username(),
         at=at,
         after={
             "token": token.name,
@@ -282,12 +326,10 @@ def token_revoke(*, token: ApiToken, at: dt.datetime, via: str = "cli") -> None:
     if token.revoked is None:
         token.revoked = at
         token.save(update_fields=["revoked"])
-    audit_record(
-        viewer=Viewer(user_id=token.user_id, label=token.user.get_username()),
+    _own_account_audit(
+        user=token.user,
         via=via,
         action="token_revoke",
-        object_type="account",
-        object_id=token.user.get_username(),
         at=at,
         before={"token": token.name, "prefix": token.prefix},
     )
@@ -351,12 +393,11 @@ def invitation_create(
         created=at,
         expires=at + INVITATION_LIFETIME,
     )
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="invite",
-        object_type="account",
-        object_id=email,
+        account=email,
         at=at,
         body=grants[0][1] if grants else None,
         after={
@@ -424,12 +465,10 @@ def invitation_accept(
     )
     invitation.accepted = at
     invitation.save(update_fields=["accepted"])
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _own_account_audit(
+        user=user,
         via=via,
         action="accept_invitation",
-        object_type="account",
-        object_id=user.get_username(),
         at=at,
         body=grants[0][1] if grants else None,
         after={"grants": [f"{role}@{body.slug}" for role, body in grants]},
@@ -449,12 +488,10 @@ def two_factor_enable(*, user: User, device: Model, at: dt.datetime, via: str = 
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True  # type: ignore[attr-defined]
     device.save()
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _own_account_audit(
+        user=user,
         via=via,
         action="two_factor_enable",
-        object_type="account",
-        object_id=user.get_username(),
         at=at,
     )
 
@@ -465,12 +502,10 @@ def two_factor_disable(*, user: User, at: dt.datetime, via: str = "web") -> None
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _own_account_audit(
+        user=user,
         via=via,
         action="two_factor_disable",
-        object_type="account",
-        object_id=user.get_username(),
         at=at,
     )
 
@@ -633,11 +668,9 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
 
 def password_changed_record(*, user: User, how: str, via: str, at: dt.datetime) -> AuditEntry:
     """Record that `user`'s password was changed (`how`: "change" or "reset"), never the value."""
-    return audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    return _own_account_audit(
+        user=user,
         via=via,
         action=f"password_{how}",
-        object_type="account",
-        object_id=user.get_username(),
         at=at,
     )
