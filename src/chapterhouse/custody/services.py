@@ -103,28 +103,10 @@ def _account_audit(
     )
 
 
-def _own_account_audit(
-    *,
-    user: User,
-    via: str,
-    action: str,
-    at: dt.datetime,
-    body: Body | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Write the audit entry of what ``user`` did to their own account (a token, a second
-    factor, a password, an accepted invitation): the account is the actor."""
-    return _account_audit(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
-        via=via,
-        action=action,
-        account=user.get_username(),
-        at=at,
-        body=body,
-        before=before,
-        after=after,
-    )
+def _account_holder(user: User) -> Viewer:
+    """Return ``user`` as the actor of what they do to their own account (a token, a second
+    factor, a password, an accepted invitation)."""
+    return Viewer(user_id=user.pk, label=user.get_username())
 
 
 def parse_grant(text: str) -> tuple[str, Body]:
@@ -306,10 +288,11 @@ def token_create(
     token = ApiToken.objects.create(
         user=user, name=name, prefix=secret[:12], digest=digest(secret), created=at, expires=expires
     )
-    _own_account_audit(
-        user=user,
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="token_create",
+        account=user.get_username(),
         at=at,
         after={
             "token": token.name,
@@ -326,10 +309,11 @@ def token_revoke(*, token: ApiToken, at: dt.datetime, via: str = "cli") -> None:
     if token.revoked is None:
         token.revoked = at
         token.save(update_fields=["revoked"])
-    _own_account_audit(
-        user=token.user,
+    _account_audit(
+        viewer=_account_holder(token.user),
         via=via,
         action="token_revoke",
+        account=token.user.get_username(),
         at=at,
         before={"token": token.name, "prefix": token.prefix},
     )
@@ -465,10 +449,11 @@ def invitation_accept(
     )
     invitation.accepted = at
     invitation.save(update_fields=["accepted"])
-    _own_account_audit(
-        user=user,
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="accept_invitation",
+        account=user.get_username(),
         at=at,
         body=grants[0][1] if grants else None,
         after={"grants": [f"{role}@{body.slug}" for role, body in grants]},
@@ -488,10 +473,11 @@ def two_factor_enable(*, user: User, device: Model, at: dt.datetime, via: str = 
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True  # type: ignore[attr-defined]
     device.save()
-    _own_account_audit(
-        user=user,
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="two_factor_enable",
+        account=user.get_username(),
         at=at,
     )
 
@@ -502,10 +488,11 @@ def two_factor_disable(*, user: User, at: dt.datetime, via: str = "web") -> None
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user=user).delete()
-    _own_account_audit(
-        user=user,
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="two_factor_disable",
+        account=user.get_username(),
         at=at,
     )
 
@@ -668,9 +655,10 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
 
 def password_changed_record(*, user: User, how: str, via: str, at: dt.datetime) -> AuditEntry:
     """Record that `user`'s password was changed (`how`: "change" or "reset"), never the value."""
-    return _own_account_audit(
-        user=user,
+    return _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action=f"password_{how}",
+        account=user.get_username(),
         at=at,
     )
