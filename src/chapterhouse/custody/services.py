@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -74,6 +74,37 @@ def audit_record(
         body_id=body_id,
         before=before,
         after=after,
+    )
+
+
+def audit_update(
+    *,
+    viewer: Viewer,
+    via: str,
+    object_type: str,
+    object_id: str,
+    at: dt.datetime,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    body: Body | int | Callable[[], Body | int | None] | None = None,
+    action: str = "update",
+) -> AuditEntry | None:
+    """Write the audit entry of an update from the snapshots ``before`` and ``after``: only
+    the fields that changed, and no entry at all when nothing did. ``body`` may be a function
+    that finds the body, so that its query runs only when there is an entry to write."""
+    old, new = changed_fields(before, after)
+    if not new:
+        return None
+    return audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        at=at,
+        body=body() if callable(body) else body,
+        before=old,
+        after=new,
     )
 
 

@@ -29,7 +29,7 @@ from chapterhouse.core.write_schema import (
     validated,
 )
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import (
@@ -751,19 +751,16 @@ def person_update(
         person.save()
         person_name_keys_refresh(person_ids=[person.pk])
         after = person_snapshot(person)
-        old, new = changed_fields(before, after)
-        if new:
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action="update",
-                object_type="person",
-                object_id=person.slug,
-                at=at,
-                body=person.custodian_id,
-                before=old,
-                after=new,
-            )
+        audit_update(
+            viewer=viewer,
+            via=via,
+            object_type="person",
+            object_id=person.slug,
+            at=at,
+            body=person.custodian_id,
+            before=before,
+            after=after,
+        )
     return person
 
 

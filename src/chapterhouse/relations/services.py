@@ -17,7 +17,7 @@ from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
 from chapterhouse.core.write_schema import given, validated
 from chapterhouse.custody.access import Viewer, may_act_for_organization, may_choose_ids
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations.models import (
@@ -246,18 +246,15 @@ def _audit(
             after=present,
         )
         return
-    old, new = changed_fields(before, after)
-    if new:
-        audit_record(
-            viewer=viewer,
-            via=via,
-            action="update",
-            object_type=kind,
-            object_id=slug,
-            at=at,
-            before=old,
-            after=new,
-        )
+    audit_update(
+        viewer=viewer,
+        via=via,
+        object_type=kind,
+        object_id=slug,
+        at=at,
+        before=before,
+        after=after,
+    )
 
 
 # -- partners ---------------------------------------------------------------------------------
