@@ -16,11 +16,12 @@ from chapterhouse.api.params import (
     optional_day_param,
 )
 from chapterhouse.api.schemas import (
+    BAD_INPUT,
+    NOT_FOUND,
     ConferenceOut,
     ConferencePage,
     DecisionOut,
     DecisionPage,
-    ErrorOut,
     SessionOut,
     SessionPage,
 )
@@ -28,9 +29,6 @@ from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors
 
 router = Router(tags=["meetings"])
-
-NOT_FOUND = {404: ErrorOut}
-BAD_INPUT = {400: ErrorOut}
 
 DecisionKind = Literal[
     "election",

@@ -21,10 +21,11 @@ from chapterhouse.api.params import (
     not_found_message,
 )
 from chapterhouse.api.schemas import (
+    BAD_INPUT,
+    NOT_FOUND,
     BodyOut,
     BodyPage,
     DiffOut,
-    ErrorOut,
     HistoryOut,
     OrganizationOut,
     OrgchartOut,
@@ -37,9 +38,6 @@ from chapterhouse.registry.merges import kept_person_id
 from chapterhouse.registry.models import Body, Organization
 
 router = Router(tags=["registry"])
-
-NOT_FOUND = {404: ErrorOut}
-BAD_INPUT = {400: ErrorOut}
 
 
 @router.get("/organization", response={200: OrganizationOut, **NOT_FOUND})

@@ -9,9 +9,10 @@ from ninja import Query, Router
 
 from chapterhouse.api.params import Limit, Offset, found_or_404
 from chapterhouse.api.schemas import (
+    BAD_INPUT,
+    NOT_FOUND,
     AgreementOut,
     AgreementPage,
-    ErrorOut,
     HonourOut,
     HonourPage,
     PartnerOut,
@@ -23,9 +24,6 @@ from chapterhouse.custody.access import viewer_of
 from chapterhouse.relations import selectors
 
 router = Router(tags=["relations"])
-
-NOT_FOUND = {404: ErrorOut}
-BAD_INPUT = {400: ErrorOut}
 
 AgreementStatus = Literal["proposed", "in_development", "signed", "terminated"]
 HonourKind = Literal["badge", "order", "medal", "diploma", "letter_of_thanks", "other"]

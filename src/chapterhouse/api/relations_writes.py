@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
 from chapterhouse.api.relations import router
-from chapterhouse.api.writes import AUTH, MISSING, REFUSALS, TextOut, _found, _values, _write
+from chapterhouse.api.writes import AUTH, MISSING, REFUSALS, TextOut, _create, _found, _update
 from chapterhouse.relations import services as relations
 from chapterhouse.relations.models import Agreement, Honour, Partner
 from chapterhouse.relations.write_schema import (
@@ -92,15 +92,7 @@ def _get(model: Any) -> Any:
 )
 def partner_create(request: HttpRequest, payload: PartnerFields) -> Any:
     """Record a partner organization. The client must act for the whole organization."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: relations.partner_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _partner_out,
-    )
+    return _create(request, relations.partner_create, payload, _partner_out)
 
 
 @router.patch(
@@ -113,15 +105,7 @@ def partner_create(request: HttpRequest, payload: PartnerFields) -> Any:
 def partner_update(request: HttpRequest, id: str, payload: PartnerChanges) -> Any:
     """Change the given fields of a partner (null clears one)."""
     partner = _found(_get(Partner), request.viewer, id, _("No partner with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: relations.partner_update(
-            viewer=viewer, via=via, at=at, partner=partner, changes=changes
-        ),
-        _partner_out,
-    )
+    return _update(request, relations.partner_update, payload, _partner_out, partner=partner)
 
 
 @router.post(
@@ -133,15 +117,7 @@ def partner_update(request: HttpRequest, id: str, payload: PartnerChanges) -> An
 )
 def honour_create(request: HttpRequest, payload: HonourFields) -> Any:
     """Record an honour the organization awards (decisions award it)."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: relations.honour_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _honour_out,
-    )
+    return _create(request, relations.honour_create, payload, _honour_out)
 
 
 @router.patch(
@@ -154,15 +130,7 @@ def honour_create(request: HttpRequest, payload: HonourFields) -> Any:
 def honour_update(request: HttpRequest, id: str, payload: HonourChanges) -> Any:
     """Change the given fields of an honour."""
     honour = _found(_get(Honour), request.viewer, id, _("No honour with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: relations.honour_update(
-            viewer=viewer, via=via, at=at, honour=honour, changes=changes
-        ),
-        _honour_out,
-    )
+    return _update(request, relations.honour_update, payload, _honour_out, honour=honour)
 
 
 @router.post(
@@ -175,15 +143,7 @@ def honour_update(request: HttpRequest, id: str, payload: HonourChanges) -> Any:
 def agreement_create(request: HttpRequest, payload: AgreementFields) -> Any:
     """Record an agreement, proposed or in development, with its parties (``self`` and
     partner ids), articles and signatories. A decision signs it."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: relations.agreement_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _agreement_out,
-    )
+    return _create(request, relations.agreement_create, payload, _agreement_out)
 
 
 @router.patch(
@@ -197,12 +157,6 @@ def agreement_update(request: HttpRequest, id: str, payload: AgreementChanges) -
     """Change the given fields of an agreement; lists (parties, articles, signatories) are
     replaced whole. A signed agreement keeps the status and date its decision gave it."""
     agreement = _found(_get(Agreement), request.viewer, id, _("No agreement with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: relations.agreement_update(
-            viewer=viewer, via=via, at=at, agreement=agreement, changes=changes
-        ),
-        _agreement_out,
+    return _update(
+        request, relations.agreement_update, payload, _agreement_out, agreement=agreement
     )

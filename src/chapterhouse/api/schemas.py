@@ -30,6 +30,11 @@ class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, naming the parameter and the value.")
 
 
+# The error answers a read endpoint declares beside its 200.
+NOT_FOUND = {404: ErrorOut}
+BAD_INPUT = {400: ErrorOut}
+
+
 PERSON_ID = "The person's id; null for a person hidden from the reader."
 PERSON_NAME = "The display name, or a placeholder for a person hidden from the reader."
 

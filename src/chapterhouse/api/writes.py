@@ -213,6 +213,33 @@ def _write(request: HttpRequest, status: int, write: Any, shape: Any) -> Any:
     return Status(status, shape(result))
 
 
+def _create(request: HttpRequest, create: Any, payload: BaseModel, shape: Any) -> Any:
+    """Record what ``payload`` holds with the service ``create``; answer 201 with
+    ``shape(record)`` or a refusal."""
+    values = _values(payload)
+    return _write(
+        request,
+        201,
+        lambda viewer, via, at: create(viewer=viewer, via=via, at=at, values=values),
+        shape,
+    )
+
+
+def _update(
+    request: HttpRequest, update: Any, payload: BaseModel, shape: Any, **record: Any
+) -> Any:
+    """Change the fields ``payload`` sets with the service ``update``, which names the record
+    by the keyword in ``record`` (``session=…``); answer 200 with ``shape(record)`` or a
+    refusal."""
+    changes = _values(payload)
+    return _write(
+        request,
+        200,
+        lambda viewer, via, at: update(viewer=viewer, via=via, at=at, changes=changes, **record),
+        shape,
+    )
+
+
 def _session_out(session: Session) -> dict[str, Any]:
     return {"id": session.slug, **meetings.session_snapshot(session)}
 
@@ -262,15 +289,7 @@ def _values(payload: BaseModel) -> dict[str, Any]:
 def session_create(request: HttpRequest, payload: SessionFields) -> Any:
     """Record a session with its attendees and occasions. The client must be an officer of
     at least one body that hosts it (a joint session is every host's)."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: meetings.session_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _session_out,
-    )
+    return _create(request, meetings.session_create, payload, _session_out)
 
 
 @meetings_router.patch(
@@ -284,15 +303,7 @@ def session_update(request: HttpRequest, id: str, payload: SessionChanges) -> An
     """Change the given fields of a session (null clears one). The client must be an officer
     of at least one body that hosts it, before and after."""
     session = _found(visible_session, request.viewer, id, _("No session with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: meetings.session_update(
-            viewer=viewer, via=via, at=at, session=session, changes=changes
-        ),
-        _session_out,
-    )
+    return _update(request, meetings.session_update, payload, _session_out, session=session)
 
 
 def _conference_out(conference: Conference) -> dict[str, Any]:
@@ -309,15 +320,7 @@ def _conference_out(conference: Conference) -> dict[str, Any]:
 def conference_create(request: HttpRequest, payload: ConferenceFields) -> Any:
     """Record a conference (``end``: its last day). The client must act for the whole
     organization (an officer of the coordination committee, or an administrator)."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: conferences.conference_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _conference_out,
-    )
+    return _create(request, conferences.conference_create, payload, _conference_out)
 
 
 @meetings_router.patch(
@@ -333,14 +336,8 @@ def conference_update(request: HttpRequest, id: str, payload: ConferenceChanges)
     conference = Conference.objects.filter(slug=id).first()
     if conference is None:
         raise Http404(_("No conference with this id."))
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: conferences.conference_update(
-            viewer=viewer, via=via, at=at, conference=conference, changes=changes
-        ),
-        _conference_out,
+    return _update(
+        request, conferences.conference_update, payload, _conference_out, conference=conference
     )
 
 
@@ -354,15 +351,7 @@ def conference_update(request: HttpRequest, id: str, payload: ConferenceChanges)
 def decision_create(request: HttpRequest, payload: DecisionFields) -> Any:
     """Record a decision with its effects; ``status: adopted`` applies them at once. The
     client must be an officer of the session's hosts and of every body the effects touch."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: meetings.decision_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _decision_out,
-    )
+    return _create(request, meetings.decision_create, payload, _decision_out)
 
 
 @meetings_router.patch(
@@ -377,15 +366,7 @@ def decision_update(request: HttpRequest, id: str, payload: DecisionChanges) -> 
     its effects), ``"annulled"`` annuls it (reverting them); new effects of an adopted
     decision replace the old ones in the record."""
     decision = _found(visible_decision, request.viewer, id, _("No decision with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: meetings.decision_update(
-            viewer=viewer, via=via, at=at, decision=decision, changes=changes
-        ),
-        _decision_out,
-    )
+    return _update(request, meetings.decision_update, payload, _decision_out, decision=decision)
 
 
 @registry_router.post(
@@ -397,15 +378,7 @@ def decision_update(request: HttpRequest, id: str, payload: DecisionChanges) -> 
 )
 def person_create(request: HttpRequest, payload: PersonFields) -> Any:
     """Record a person. The client must be an officer of their custodian body (or above)."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: registry.person_create(
-            viewer=viewer, via=via, at=at, values=values
-        ),
-        _person_out,
-    )
+    return _create(request, registry.person_create, payload, _person_out)
 
 
 @registry_router.patch(
@@ -419,15 +392,7 @@ def person_update(request: HttpRequest, id: str, payload: PersonChanges) -> Any:
     """Change the given fields of a person (null clears one). The client must be an officer
     of their custodian body (or above), and of the new one when it changes."""
     person = _found(_person_named, request.viewer, id, _("No person with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: registry.person_update(
-            viewer=viewer, via=via, at=at, person=person, changes=changes
-        ),
-        _person_out,
-    )
+    return _update(request, registry.person_update, payload, _person_out, person=person)
 
 
 @relations_router.post(
@@ -440,13 +405,7 @@ def person_update(request: HttpRequest, id: str, payload: PersonChanges) -> Any:
 def task_create(request: HttpRequest, payload: TaskFields) -> Any:
     """Give an instruction that no decision gives. The client must be an officer of every
     body it is given to and a custodian of every person (or act for the organization)."""
-    values = _values(payload)
-    return _write(
-        request,
-        201,
-        lambda viewer, via, at: tasks.task_create(viewer=viewer, via=via, at=at, values=values),
-        _task_out,
-    )
+    return _create(request, tasks.task_create, payload, _task_out)
 
 
 @relations_router.patch(
@@ -462,12 +421,4 @@ def task_update(request: HttpRequest, id: str, payload: TaskChanges) -> Any:
     ``{"status": "open"}`` opens it again. The title, assignees and due date of a standing
     instruction change for those who may give it to its assignees, before and after."""
     task = _found(visible_task, request.viewer, id, _("No task with this id."))  # type: ignore[attr-defined]
-    changes = _values(payload)
-    return _write(
-        request,
-        200,
-        lambda viewer, via, at: tasks.task_update(
-            viewer=viewer, via=via, at=at, task=task, changes=changes
-        ),
-        _task_out,
-    )
+    return _update(request, tasks.task_update, payload, _task_out, task=task)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -77,6 +77,69 @@ def audit_record(
     )
 
 
+def audit_update(
+    *,
+    viewer: Viewer,
+    via: str,
+    object_type: str,
+    object_id: str,
+    at: dt.datetime,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    body: Body | int | Callable[[], Body | int | None] | None = None,
+    action: str = "update",
+) -> AuditEntry | None:
+    """Write the audit entry of an update from the snapshots ``before`` and ``after``: only
+    the fields that changed, and no entry at all when nothing did. ``body`` may be a function
+    that finds the body, so that its query runs only when there is an entry to write."""
+    old, new = changed_fields(before, after)
+    if not new:
+        return None
+    return audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        at=at,
+        body=body() if callable(body) else body,
+        before=old,
+        after=new,
+    )
+
+
+def _account_audit(
+    *,
+    viewer: Viewer,
+    via: str,
+    action: str,
+    account: str,
+    at: dt.datetime,
+    body: Body | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write the audit entry of ``action`` on an account, named by its user name (or, before
+    it exists, the e-mail it is made for)."""
+    return audit_record(
+        viewer=viewer,
+        via=via,
+        action=action,
+        object_type="account",
+        object_id=account,
+        at=at,
+        body=body,
+        before=before,
+        after=after,
+    )
+
+
+def _account_holder(user: User) -> Viewer:
+    """Return ``user`` as the actor of what they do to their own account (a token, a second
+    factor, a password, an accepted invitation)."""
+    return Viewer(user_id=user.pk, label=user.get_username())
+
+
 def parse_grant(text: str) -> tuple[str, Body]:
     """Read `ROLE@BODY` (e.g. `officer@kr-committee`); a ValidationError says what is wrong."""
     role, sep, body_slug = text.partition("@")
@@ -121,12 +184,11 @@ def grant_create(
     grant = Grant.objects.create(
         user=user, role=role, body=body, start=on, granted_by_id=viewer.user_id
     )
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="grant",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         body=body,
         after={"role": role, "body": body.slug, "start": on.isoformat()},
@@ -161,12 +223,11 @@ def grant_end(
         ended += 1
     if not ended:
         raise ValidationError(f"{user.get_username()} holds no open {role} grant on {body.slug}")
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="revoke",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         body=body,
         before={"role": role, "body": body.slug},
@@ -202,12 +263,11 @@ def user_add(
         username=email, email=email, password=password, is_superuser=is_admin, is_staff=is_admin
     )
     Account.objects.create(user=user, person=person)
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="create",
-        object_type="account",
-        object_id=email,
+        account=email,
         at=at,
         after={"person": person.slug if person else None, "admin": is_admin},
     )
@@ -233,12 +293,11 @@ def user_set_active(*, viewer: Viewer, via: str, user: User, active: bool, at: d
         return False
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="reopen" if active else "close",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         before={"active": not active},
         after={"active": active},
@@ -260,12 +319,11 @@ def token_create(
     token = ApiToken.objects.create(
         user=user, name=name, prefix=secret[:12], digest=digest(secret), created=at, expires=expires
     )
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="token_create",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         after={
             "token": token.name,
@@ -282,12 +340,11 @@ def token_revoke(*, token: ApiToken, at: dt.datetime, via: str = "cli") -> None:
     if token.revoked is None:
         token.revoked = at
         token.save(update_fields=["revoked"])
-    audit_record(
-        viewer=Viewer(user_id=token.user_id, label=token.user.get_username()),
+    _account_audit(
+        viewer=_account_holder(token.user),
         via=via,
         action="token_revoke",
-        object_type="account",
-        object_id=token.user.get_username(),
+        account=token.user.get_username(),
         at=at,
         before={"token": token.name, "prefix": token.prefix},
     )
@@ -351,12 +408,11 @@ def invitation_create(
         created=at,
         expires=at + INVITATION_LIFETIME,
     )
-    audit_record(
+    _account_audit(
         viewer=viewer,
         via=via,
         action="invite",
-        object_type="account",
-        object_id=email,
+        account=email,
         at=at,
         body=grants[0][1] if grants else None,
         after={
@@ -424,12 +480,11 @@ def invitation_accept(
     )
     invitation.accepted = at
     invitation.save(update_fields=["accepted"])
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="accept_invitation",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
         body=grants[0][1] if grants else None,
         after={"grants": [f"{role}@{body.slug}" for role, body in grants]},
@@ -449,12 +504,11 @@ def two_factor_enable(*, user: User, device: Model, at: dt.datetime, via: str = 
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True  # type: ignore[attr-defined]
     device.save()
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="two_factor_enable",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
     )
 
@@ -465,12 +519,11 @@ def two_factor_disable(*, user: User, at: dt.datetime, via: str = "web") -> None
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action="two_factor_disable",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
     )
 
@@ -633,11 +686,10 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
 
 def password_changed_record(*, user: User, how: str, via: str, at: dt.datetime) -> AuditEntry:
     """Record that `user`'s password was changed (`how`: "change" or "reset"), never the value."""
-    return audit_record(
-        viewer=Viewer(user_id=user.pk, label=user.get_username()),
+    return _account_audit(
+        viewer=_account_holder(user),
         via=via,
         action=f"password_{how}",
-        object_type="account",
-        object_id=user.get_username(),
+        account=user.get_username(),
         at=at,
     )

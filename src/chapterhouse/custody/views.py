@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.generic.edit import FormView
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.oath import TOTP
@@ -258,15 +259,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "custody/password_change.html"
-    success_url = reverse_lazy("custody:password_change_done")
+class _PasswordSetRecorded(FormView):
+    """Set the new password and record ``how`` it was set in the audit trail, in one
+    transaction: a password never changes without its entry."""
+
+    how: str
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            password_changed_record(user=form.user, how="change", via="web", at=timezone.now())
+            password_changed_record(user=form.user, how=self.how, via="web", at=timezone.now())
         return response
+
+
+class PasswordChangeView(_PasswordSetRecorded, auth_views.PasswordChangeView):
+    template_name = "custody/password_change.html"
+    success_url = reverse_lazy("custody:password_change_done")
+    how = "change"
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -307,15 +316,10 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "custody/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_PasswordSetRecorded, auth_views.PasswordResetConfirmView):
     template_name = "custody/password_reset_confirm.html"
     success_url = reverse_lazy("custody:password_reset_complete")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            password_changed_record(user=form.user, how="reset", via="web", at=timezone.now())
-        return response
+    how = "reset"
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

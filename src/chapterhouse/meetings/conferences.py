@@ -19,7 +19,7 @@ from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import Precision, end_of, format_end, format_start, start_of
 from chapterhouse.core.write_schema import ConferenceChanges, ConferenceFields, given, validated
 from chapterhouse.custody.access import Viewer, may_record_conference
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.meetings.schedule import SessionSlot, conference_schedule_problems
 from chapterhouse.meetings.services import _new_id, _present
@@ -168,18 +168,15 @@ def conference_update(
         if "start" in data or "end" in data:
             _check_sessions_inside(conference)
         conference.save()
-        old, new = changed_fields(before, conference_snapshot(conference))
-        if new:
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action="update",
-                object_type="conference",
-                object_id=conference.slug,
-                at=at,
-                before=old,
-                after=new,
-            )
+        audit_update(
+            viewer=viewer,
+            via=via,
+            object_type="conference",
+            object_id=conference.slug,
+            at=at,
+            before=before,
+            after=conference_snapshot(conference),
+        )
     return conference
 
 

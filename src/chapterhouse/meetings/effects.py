@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -53,6 +53,19 @@ class ChangeRecorder:
         from chapterhouse.meetings.models import EffectLog
 
         EffectLog.objects.bulk_create(self.entries)
+
+
+def fields_update(obj: models.Model, *, recorder: ChangeRecorder | None, **values: Any) -> None:
+    """Set ``values`` on ``obj`` (by field name; a foreign key takes the object) and save those
+    fields only. A decision's ``recorder`` logs their old values, so that annulling the
+    decision restores them; without one (an edit outside a decision) nothing is logged."""
+    attnames = [cast(models.Field, obj._meta.get_field(name)).attname for name in values]
+    before = {attname: getattr(obj, attname) for attname in attnames}
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
+    if recorder is not None:
+        recorder.updated(obj, before)
 
 
 def restore_fields(model_label: str, pk: int, before: dict[str, Any]) -> None:

@@ -115,6 +115,28 @@ def _hosts_prefetch(viewer: Viewer, prefix: str = "") -> Prefetch:
     )
 
 
+def session_parts_prefetch(viewer: Viewer) -> tuple[Prefetch, ...]:
+    """Prefetch what a session's page and the conference report show of each session: the
+    hosts and documents ``viewer`` may see, the occasions, and the attendees with the name
+    their custodian gives them."""
+    return (
+        _hosts_prefetch(viewer),
+        Prefetch("occasions", queryset=SessionOccasion.objects.select_related("commemoration")),
+        Prefetch(
+            "attendees",
+            queryset=Attendance.objects.select_related("person").annotate(
+                custodian_name=custodian_name_expression("person__")
+            ),
+        ),
+        Prefetch(
+            "documents",
+            queryset=Document.objects.filter(viewer.document_filter())
+            .select_related("author")
+            .annotate(author_custodian_name=custodian_name_expression("author__")),
+        ),
+    )
+
+
 def _hosts(session: Session) -> list[dict[str, Any]]:
     return [
         {
@@ -301,20 +323,7 @@ def session_detail(*, session: str, viewer: Viewer) -> dict[str, Any]:
         .select_related("conference", "chair__custodian")
         .annotate(chair_custodian_name=custodian_name_expression("chair__"))
         .prefetch_related(
-            _hosts_prefetch(viewer),
-            Prefetch("occasions", queryset=SessionOccasion.objects.select_related("commemoration")),
-            Prefetch(
-                "attendees",
-                queryset=Attendance.objects.select_related("person").annotate(
-                    custodian_name=custodian_name_expression("person__")
-                ),
-            ),
-            Prefetch(
-                "documents",
-                queryset=Document.objects.filter(viewer.document_filter())
-                .select_related("author")
-                .annotate(author_custodian_name=custodian_name_expression("author__")),
-            ),
+            *session_parts_prefetch(viewer),
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.filter(viewer.decision_filter()).order_by(

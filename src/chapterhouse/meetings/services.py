@@ -38,7 +38,7 @@ from chapterhouse.custody.access import (
     may_record_for_some_body,
     may_record_session_for,
 )
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, restore_fields
 from chapterhouse.meetings.models import (
     Attendance,
@@ -650,20 +650,17 @@ def session_update(
         session.save()
         write_related()
         after = session_snapshot(session)
-        old, new = changed_fields(before, after)
-        if new:
-            first: list[Body | None] = [*(hosts if hosts is not None else current_hosts), None]
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action="update",
-                object_type="session",
-                object_id=session.slug,
-                at=at,
-                body=first[0],
-                before=old,
-                after=new,
-            )
+        first: list[Body | None] = [*(hosts if hosts is not None else current_hosts), None]
+        audit_update(
+            viewer=viewer,
+            via=via,
+            object_type="session",
+            object_id=session.slug,
+            at=at,
+            body=first[0],
+            before=before,
+            after=after,
+        )
     return session
 
 
@@ -1030,19 +1027,17 @@ def decision_update(
                 decision_adopt(decision=decision, viewer=viewer)
         except RecordError as error:
             raise _record_error(error) from None
-        old, new = changed_fields(before, decision_snapshot(decision))
-        if new:
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action=move or "update",
-                object_type="decision",
-                object_id=decision.slug,
-                at=at,
-                body=_decision_audit_body(decision),
-                before=old,
-                after=new,
-            )
+        audit_update(
+            viewer=viewer,
+            via=via,
+            action=move or "update",
+            object_type="decision",
+            object_id=decision.slug,
+            at=at,
+            body=lambda: _decision_audit_body(decision),
+            before=before,
+            after=decision_snapshot(decision),
+        )
     return decision
 
 

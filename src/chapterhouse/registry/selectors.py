@@ -108,17 +108,11 @@ def _rows(query: Any) -> list[dict[str, Any]]:
     return list(query)
 
 
-def body_name_as_of_expression(*, as_of: dt.date, outer: str = "pk") -> Coalesce:
-    """Return an expression for the name a body bore on ``as_of``, to annotate any query.
-
-    ``outer`` names the body's primary key in the annotated query (``"pk"``
-    on bodies, ``"body_id"`` on terms, ``"parent_id"`` for a parent). The
-    name is the latest rename starting on or before ``as_of``, else the name
-    the body was founded with; the database finds it with the (body, start)
-    index, so annotating thousands of rows costs no extra query.
-    """
+def _body_name_started(outer: str, **started: Any) -> Coalesce:
+    """Return an expression for the name of the body ``outer`` names: its latest rename
+    among those ``started`` selects (``start__lte=…``), else the name it was founded with."""
     latest = (
-        BodyName.objects.filter(body_id=OuterRef(outer), start__lte=as_of)
+        BodyName.objects.filter(body_id=OuterRef(outer), **started)
         .order_by("-start", "-pk")
         .values("name")[:1]
     )
@@ -128,6 +122,18 @@ def body_name_as_of_expression(*, as_of: dt.date, outer: str = "pk") -> Coalesce
         F(founding),
         output_field=models.JSONField(),
     )
+
+
+def body_name_as_of_expression(*, as_of: dt.date, outer: str = "pk") -> Coalesce:
+    """Return an expression for the name a body bore on ``as_of``, to annotate any query.
+
+    ``outer`` names the body's primary key in the annotated query (``"pk"``
+    on bodies, ``"body_id"`` on terms, ``"parent_id"`` for a parent). The
+    name is the latest rename starting on or before ``as_of``, else the name
+    the body was founded with; the database finds it with the (body, start)
+    index, so annotating thousands of rows costs no extra query.
+    """
+    return _body_name_started(outer, start__lte=as_of)
 
 
 def body_name_on_row_day_expression(*, body: str, day: str, before: bool = False) -> Coalesce:
@@ -458,17 +464,7 @@ def _name_on_row(*, outer: str, day: str, last: bool = False) -> Coalesce:
     the row's date column (e.g. ``"start"``); with ``last`` the day before it (an exclusive
     end: the body's name on the last day something held)."""
     since = {"start__lt" if last else "start__lte": OuterRef(day)}
-    latest = (
-        BodyName.objects.filter(body_id=OuterRef(outer), **since)
-        .order_by("-start", "-pk")
-        .values("name")[:1]
-    )
-    founding = outer.removesuffix("_id") + "__name" if outer != "pk" else "name"
-    return Coalesce(
-        Subquery(latest, output_field=models.JSONField()),
-        F(founding),
-        output_field=models.JSONField(),
-    )
+    return _body_name_started(outer, **since)
 
 
 def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:

@@ -29,8 +29,8 @@ from chapterhouse.core.write_schema import (
     validated,
 )
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
-from chapterhouse.custody.services import audit_record, changed_fields
-from chapterhouse.meetings.effects import ChangeRecorder
+from chapterhouse.custody.services import audit_record, audit_update
+from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import (
     Body,
@@ -198,19 +198,14 @@ def term_close(
             path="end",
             value=end.isoformat(),
         )
-    before = {
-        "end": term.end,
-        "end_precision": term.end_precision,
-        "ended_by_id": term.ended_by_id,
-        "end_reason": term.end_reason,
-    }
-    term.end = end
-    term.end_precision = end_precision
-    term.ended_by = decision
-    term.end_reason = reason
-    term.save(update_fields=["end", "end_precision", "ended_by", "end_reason"])
-    if recorder is not None:
-        recorder.updated(term, before)
+    fields_update(
+        term,
+        recorder=recorder,
+        end=end,
+        end_precision=end_precision,
+        ended_by=decision,
+        end_reason=reason,
+    )
     return term
 
 
@@ -414,17 +409,13 @@ def _body_dissolve(
             path="body",
             value=body.slug,
         )
-    before = {
-        "dissolved": body.dissolved,
-        "dissolved_precision": body.dissolved_precision,
-        "dissolved_by_id": body.dissolved_by_id,
-    }
-    body.dissolved = date
-    body.dissolved_precision = date_precision
-    body.dissolved_by = decision
-    body.save(update_fields=["dissolved", "dissolved_precision", "dissolved_by"])
-    if recorder is not None:
-        recorder.updated(body, before)
+    fields_update(
+        body,
+        recorder=recorder,
+        dissolved=date,
+        dissolved_precision=date_precision,
+        dissolved_by=decision,
+    )
     for term in Term.objects.filter(body=body).filter(Q(end__isnull=True) | Q(end__gt=date)):
         term_close(
             term=term, end=date, decision=decision, reason="body dissolved", recorder=recorder
@@ -500,17 +491,13 @@ def _body_dissolve(
                 recorder.created(mandate)
             moved.append(mandate)
     for mandate in held.values():
-        before = {
-            "end": mandate.end,
-            "end_precision": mandate.end_precision,
-            "ended_by_id": mandate.ended_by_id,
-        }
-        mandate.end = date
-        mandate.end_precision = date_precision
-        mandate.ended_by = decision
-        mandate.save(update_fields=["end", "end_precision", "ended_by"])
-        if recorder is not None:
-            recorder.updated(mandate, before)
+        fields_update(
+            mandate,
+            recorder=recorder,
+            end=date,
+            end_precision=date_precision,
+            ended_by=decision,
+        )
     return moved
 
 
@@ -764,19 +751,16 @@ def person_update(
         person.save()
         person_name_keys_refresh(person_ids=[person.pk])
         after = person_snapshot(person)
-        old, new = changed_fields(before, after)
-        if new:
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action="update",
-                object_type="person",
-                object_id=person.slug,
-                at=at,
-                body=person.custodian_id,
-                before=old,
-                after=new,
-            )
+        audit_update(
+            viewer=viewer,
+            via=via,
+            object_type="person",
+            object_id=person.slug,
+            at=at,
+            body=person.custodian_id,
+            before=before,
+            after=after,
+        )
     return person
 
 

@@ -17,8 +17,8 @@ from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
 from chapterhouse.core.write_schema import given, validated
 from chapterhouse.custody.access import Viewer, may_act_for_organization, may_choose_ids
-from chapterhouse.custody.services import audit_record, changed_fields
-from chapterhouse.meetings.effects import ChangeRecorder
+from chapterhouse.custody.services import audit_record, audit_update
+from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.relations.models import (
     Agreement,
@@ -144,19 +144,14 @@ def agreement_sign(
             path="agreement",
             value=slug,
         )
-    before = {
-        "status": agreement.status,
-        "date": agreement.date,
-        "date_precision": agreement.date_precision,
-        "signed_by_id": agreement.signed_by_id,
-    }
-    agreement.status = "signed"
-    agreement.date = date
-    agreement.date_precision = "day"
-    agreement.signed_by = decision
-    agreement.save(update_fields=["status", "date", "date_precision", "signed_by"])
-    if recorder is not None:
-        recorder.updated(agreement, before)
+    fields_update(
+        agreement,
+        recorder=recorder,
+        status="signed",
+        date=date,
+        date_precision="day",
+        signed_by=decision,
+    )
     return agreement
 
 
@@ -181,17 +176,7 @@ def agreement_status_move(
             path="status",
             value=status,
         )
-    before = {
-        "status": agreement.status,
-        "date": agreement.date,
-        "date_precision": agreement.date_precision,
-    }
-    agreement.status = status
-    agreement.date = date
-    agreement.date_precision = "day"
-    agreement.save(update_fields=["status", "date", "date_precision"])
-    if recorder is not None:
-        recorder.updated(agreement, before)
+    fields_update(agreement, recorder=recorder, status=status, date=date, date_precision="day")
     return agreement
 
 
@@ -261,18 +246,15 @@ def _audit(
             after=present,
         )
         return
-    old, new = changed_fields(before, after)
-    if new:
-        audit_record(
-            viewer=viewer,
-            via=via,
-            action="update",
-            object_type=kind,
-            object_id=slug,
-            at=at,
-            before=old,
-            after=new,
-        )
+    audit_update(
+        viewer=viewer,
+        via=via,
+        object_type=kind,
+        object_id=slug,
+        at=at,
+        before=before,
+        after=after,
+    )
 
 
 # -- partners ---------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from chapterhouse.custody.access import (
     may_give_task,
 )
 from chapterhouse.custody.models import Grant
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.registry.models import Body, Organization, Person
 from chapterhouse.registry.selectors import body_names_as_of
 from chapterhouse.relations.models import Task, TaskAssignee, TaskReminder
@@ -287,19 +287,16 @@ def task_update(
                 _refuse_completing(viewer, task)
             _mark(task, status=status, viewer=viewer, at=at, note=note)
         task.save()
-        old, new = changed_fields(before, task_snapshot(task))
-        if new:
-            audit_record(
-                viewer=viewer,
-                via=via,
-                action="update",
-                object_type="task",
-                object_id=task.slug,
-                at=at,
-                body=_audit_body(task),
-                before=old,
-                after=new,
-            )
+        audit_update(
+            viewer=viewer,
+            via=via,
+            object_type="task",
+            object_id=task.slug,
+            at=at,
+            body=lambda: _audit_body(task),
+            before=before,
+            after=task_snapshot(task),
+        )
     return task
 
 

@@ -65,14 +65,16 @@ from chapterhouse.custody.access import (
     person_row,
 )
 from chapterhouse.meetings.models import (
-    Attendance,
     Conference,
     Decision,
     Document,
     Session,
-    SessionOccasion,
 )
-from chapterhouse.meetings.selectors import anniversary, body_name_from_renames
+from chapterhouse.meetings.selectors import (
+    anniversary,
+    body_name_from_renames,
+    session_parts_prefetch,
+)
 from chapterhouse.registry.models import BodyName, Organization
 from chapterhouse.relations.models import Agreement, Award, Partner, Task, TaskAssignee
 from chapterhouse.reports.changes import (
@@ -285,35 +287,13 @@ def conference_report(
     lang = declared_language(lang, languages)
     words = Words(lang, default=default)
     renames = Prefetch("body__renames", queryset=BodyName.objects.order_by("start", "pk"))
-    from chapterhouse.meetings.models import SessionHost
-
     sessions = list(
         Session.objects.filter(conference=found)
         .filter(viewer.session_filter())
         .select_related("chair")
         .annotate(chair_custodian_name=custodian_name_expression("chair__"))
         .order_by(F("day").asc(nulls_last=True), "date", "pk")
-        .prefetch_related(
-            Prefetch(
-                "hosts",
-                queryset=SessionHost.objects.filter(viewer.body_filter("body__"))
-                .select_related("body")
-                .prefetch_related(renames),
-            ),
-            Prefetch("occasions", queryset=SessionOccasion.objects.select_related("commemoration")),
-            Prefetch(
-                "attendees",
-                queryset=Attendance.objects.select_related("person").annotate(
-                    custodian_name=custodian_name_expression("person__")
-                ),
-            ),
-            Prefetch(
-                "documents",
-                queryset=Document.objects.filter(viewer.document_filter())
-                .select_related("author")
-                .annotate(author_custodian_name=custodian_name_expression("author__")),
-            ),
-        )
+        .prefetch_related(*session_parts_prefetch(viewer))
     )
     if not sessions:
         raise NoSessions(

@@ -366,20 +366,9 @@ class OptionsSelect(forms.Select):
         return option
 
 
-class OptionsSelectMultiple(forms.SelectMultiple):
-    """The several-choice form of :class:`OptionsSelect`."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"data-picker": "select"} | (attrs or {}))
-        self.search_names: dict[str, str] = {}
-
-    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        # (Borrowing OptionsSelect's method would break its zero-argument super().)
-        option = super().create_option(name, value, *args, **kwargs)
-        names = self.search_names.get(str(value))
-        if names:
-            option["attrs"]["data-names"] = names
-        return option
+class OptionsSelectMultiple(OptionsSelect, forms.SelectMultiple):
+    """The several-choice form of :class:`OptionsSelect` (its options, ``SelectMultiple``'s
+    reading of the submitted values)."""
 
 
 Options = Callable[[Viewer], Iterable[tuple[str, str, str]]]

@@ -209,3 +209,26 @@ def reader_viewer(options: Mapping[str, Any], *, on: dt.date | None = None) -> V
                 _("--as: there is no active account with the e-mail %(email)r") % {"email": email}
             ) from None
     return scope_viewer(options.get("scope"))
+
+
+def add_acting_as_argument(*parsers: ArgumentParser) -> None:
+    """Add ``--as EMAIL`` to each of a writing command's ``parsers``: the account it acts as,
+    with its grants; without it, the operator. :func:`acting_viewer` reads it."""
+    for parser in parsers:
+        parser.add_argument(
+            "--as",
+            dest="acting_as",
+            metavar="EMAIL",
+            help=_("Act as this account, with its grants (default: the operator)."),
+        )
+
+
+def acting_viewer(options: Mapping[str, Any]) -> Viewer:
+    """Return the viewer a writing command acts as today (``--as EMAIL``, else the operator).
+    Raise ``CommandError`` with the reasons when that account may not act."""
+    from chapterhouse.custody.services import operator_viewer
+
+    try:
+        return operator_viewer(options.get("acting_as"), on=timezone.localdate())
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from None

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.selectors import person_data
-from chapterhouse.custody.services import audit_record, operator_viewer, person_erase
+from chapterhouse.custody.services import audit_record, person_erase
+from chapterhouse.registry.management import acting_viewer, add_acting_as_argument
 from chapterhouse.registry.models import Person
 from chapterhouse.registry.services import person_change_id
 
@@ -56,23 +57,14 @@ class Command(TranslatedCommand):
         )
         change_id.add_argument("person", help=_("The person's id."))
         change_id.add_argument("new_id", metavar="NEW", help=_("The new id."))
-        for action in (export, erase, change_id):
-            action.add_argument(
-                "--as",
-                dest="acting_as",
-                metavar="EMAIL",
-                help=_("Act as this account, with its grants (default: the operator)."),
-            )
+        add_acting_as_argument(export, erase, change_id)
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["person"]
         person = Person.objects.select_related("custodian").filter(slug=slug).first()
         if person is None:
             raise CommandError(_("no person with id %(id)r") % {"id": slug})
-        try:
-            viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from None
+        viewer = acting_viewer(options)
         # Someone who may not see the person's data is told no more than "no such person".
         if not viewer.sees_personal_data(person):
             raise CommandError(_("no person with id %(id)r") % {"id": slug})

@@ -19,6 +19,7 @@ from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.meetings.models import Decision, EffectLog
 from chapterhouse.meetings.services import decision_status_set
+from chapterhouse.registry.management import add_acting_as_argument
 
 
 def _describe(obj: models.Model, viewer: Viewer) -> str:
@@ -108,13 +109,7 @@ class Command(TranslatedCommand):
         annul.add_argument("decision", help=_("The decision's id."))
         adopt = actions.add_parser("adopt", help=_("Adopt a proposed decision and apply it."))
         adopt.add_argument("decision", help=_("The decision's id."))
-        for action in (annul, adopt):
-            action.add_argument(
-                "--as",
-                dest="acting_as",
-                metavar="EMAIL",
-                help=_("Act as this account, with its grants (default: the operator)."),
-            )
+        add_acting_as_argument(annul, adopt)
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["decision"]

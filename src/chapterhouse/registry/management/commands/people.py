@@ -20,11 +20,12 @@ from rich.table import Table
 
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import Viewer
-from chapterhouse.custody.services import operator_viewer
 from chapterhouse.registry.duplicates import duplicate_pairs, pair_reason
 from chapterhouse.registry.management import (
     FORMATS,
     Language,
+    acting_viewer,
+    add_acting_as_argument,
     add_reader_arguments,
     json_write,
     reader_viewer,
@@ -78,23 +79,14 @@ class Command(TranslatedCommand):
         find.add_argument("--format", choices=FORMATS, default="text", help=_("Output format."))
         find.add_argument("--lang", help=_("Language of names; default the organization's."))
         add_reader_arguments(find)
-        for action in (duplicates, merge, unmerge):
-            action.add_argument(
-                "--as",
-                dest="acting_as",
-                metavar="EMAIL",
-                help=_("Act as this account, with its grants (default: the operator)."),
-            )
+        add_acting_as_argument(duplicates, merge, unmerge)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "find":
             # A reading command: it reads for the reader the options choose (--as, --public).
             self.handle_find(options)
             return
-        try:
-            viewer = operator_viewer(options.get("acting_as"), on=timezone.localdate())
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from None
+        viewer = acting_viewer(options)
         handler = getattr(self, f"handle_{options['action']}")
         try:
             handler(viewer, options)
