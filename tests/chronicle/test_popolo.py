@@ -81,12 +81,7 @@ def export(viewer: Any = ADMIN) -> str:
 
 def members(as_of: str, body: str = COUNCIL) -> set[str]:
     chart = orgchart_as_of(as_of=dt.date.fromisoformat(as_of), viewer=ADMIN)
-    return {
-        holder["person"]
-        for entry in chart["bodies"]
-        if entry["id"] == body
-        for holder in entry["holders"]
-    }
+    return {holder.person for entry in chart.bodies if entry.id == body for holder in entry.holders}
 
 
 def charts(days: list[str]) -> list[Any]:

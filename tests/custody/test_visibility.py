@@ -415,5 +415,5 @@ def test_a_newsroom_grant_alone_does_not_show_a_private_person(demo, role, sees)
 
     assert Person.objects.filter(viewer.people_filter(), slug="olga-smirnova").exists() == sees
     assert (olga.pk in PeopleNamer(viewer, [person_row(olga)]).visible) == sees
-    holders = body_overview(body="dept-4", as_of=dt.date(2025, 5, 1), viewer=viewer)["holders"]
-    assert [h["person"] for h in holders] == ["olga-smirnova" if sees else None]
+    holders = body_overview(body="dept-4", as_of=dt.date(2025, 5, 1), viewer=viewer).holders
+    assert [h.person for h in holders] == ["olga-smirnova" if sees else None]

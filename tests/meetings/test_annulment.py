@@ -127,10 +127,10 @@ def test_annulling_an_adopted_decision_reverts_every_effect(org):
     decision_adopt(decision=everything, viewer=ADMIN)
 
     after_day = D(2025, 5, 19)
-    chart = {body["id"]: body for body in orgchart_as_of(viewer=ADMIN, as_of=after_day)["bodies"]}
-    assert [h["person"] for h in chart["ec-east"]["holders"]] == ["alice"]
+    chart = {body.id: body for body in orgchart_as_of(viewer=ADMIN, as_of=after_day).bodies}
+    assert [h.person for h in chart["ec-east"].holders] == ["alice"]
     assert "cell-new" in chart and "dept-4" not in chart
-    assert chart["ec-east"]["mandates"][0]["mandate"] == "event-logistics"
+    assert chart["ec-east"].mandates[0].mandate == "event-logistics"
     assert body_name_as_of(body=org["press"], as_of=after_day) == {"en": "Information Bureau"}
     assert Award.objects.filter(person=org["olga"]).exists()
     assert Task.objects.filter(slug="proceedings").exists()
@@ -143,8 +143,8 @@ def test_annulling_an_adopted_decision_reverts_every_effect(org):
     everything.refresh_from_db()
     assert everything.status == "annulled"
     assert not EffectLog.objects.filter(decision=everything).exists()
-    chart = {body["id"]: body for body in orgchart_as_of(viewer=ADMIN, as_of=after_day)["bodies"]}
-    assert [h["person"] for h in chart["ec-east"]["holders"]] == ["bob"]
+    chart = {body.id: body for body in orgchart_as_of(viewer=ADMIN, as_of=after_day).bodies}
+    assert [h.person for h in chart["ec-east"].holders] == ["bob"]
     assert "dept-4" in chart and "cell-new" not in chart
     assert body_name_as_of(body=org["press"], as_of=after_day) == {"en": "Press Bureau"}
 

@@ -33,7 +33,7 @@ def run(*args: str) -> str:
 
 def heads_of_ec_jp(on: dt.date) -> list[str]:
     chart = orgchart_as_of(viewer=ADMIN, as_of=on, root="ec-jp")
-    return [h["person"] for h in chart["bodies"][0]["holders"] if h["role"] == "head"]
+    return [h.person for h in chart.bodies[0].holders if h.role == "head"]
 
 
 def test_annulling_the_election_says_what_it_reverted_and_reverts_it(demo):
@@ -54,9 +54,7 @@ def test_annulling_the_dissolution_brings_the_department_back(demo):
 
     assert "restored body 4th Logistics Department" in text
     assert f"removed mandate {event_logistics()} of Japanese Executive Committee" in text
-    chart = {
-        body["id"] for body in orgchart_as_of(viewer=ADMIN, as_of=dt.date(2025, 6, 1))["bodies"]
-    }
+    chart = {body.id for body in orgchart_as_of(viewer=ADMIN, as_of=dt.date(2025, 6, 1)).bodies}
     assert "dept-4" in chart
     assert Term.objects.get(person__slug="olga-smirnova").end is None
 
@@ -67,8 +65,8 @@ def test_adopting_the_proposed_nomination_applies_it(demo):
     assert "Adopted decision gc5-d3-nominate." in text
     assert "created term of João Silva as Member of Coordination Council" in text
     chart = orgchart_as_of(viewer=ADMIN, as_of=dt.date(2025, 6, 1), root="council")
-    council = chart["bodies"][0]
-    assert ("joao-silva", "coopted") in [(h["person"], h["how"]) for h in council["holders"]]
+    council = chart.bodies[0]
+    assert ("joao-silva", "coopted") in [(h.person, h.how) for h in council.holders]
 
 
 def test_a_decision_without_effects_says_it_changed_nothing(demo):

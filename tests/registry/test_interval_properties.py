@@ -18,6 +18,7 @@ from chapterhouse.core.intervals import exists_on, held_on
 from chapterhouse.custody.access import ADMIN
 from chapterhouse.registry.models import Body, Mandate, Person, Term
 from chapterhouse.registry.selectors import diff_between, orgchart_as_of
+from chapterhouse.registry.shapes import DiffOut
 
 BASE = dt.date(2020, 1, 1)
 SPAN = 40  # days: small enough that starts, ends and query days often coincide
@@ -103,18 +104,16 @@ def test_exists_on_treats_a_missing_founding_date_as_always(lives, on):
             expected
         )
         # The org chart shows exactly the living bodies.
-        assert {
-            body["id"] for body in orgchart_as_of(viewer=ADMIN, as_of=day(on))["bodies"]
-        } == expected
+        assert {body.id for body in orgchart_as_of(viewer=ADMIN, as_of=day(on)).bodies} == expected
 
     in_savepoint(check)
 
 
-def _keyed(diff: dict) -> dict[str, set[str]]:
+def _keyed(diff: DiffOut) -> dict[str, set[str]]:
     """Return each list of a diff as a set of canonical JSON strings."""
     return {
         key: {json.dumps(item, sort_keys=True) for item in value}
-        for key, value in diff.items()
+        for key, value in diff.model_dump(by_alias=True).items()
         if isinstance(value, list)
     }
 

@@ -86,6 +86,29 @@ def test_the_orgchart_prints_the_spec_json(demo):
     }
 
 
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        (("orgchart", "--as-of", "2025-05-19"), "/api/v1/orgchart?as_of=2025-05-19"),
+        (
+            ("orgchart", "--as-of", "2025-05-19", "--body", "ec-kz"),
+            "/api/v1/orgchart?as_of=2025-05-19&body=ec-kz",
+        ),
+        (
+            ("diff", "--from", "2025-05-01", "--to", "2025-05-31"),
+            "/api/v1/diff?from=2025-05-01&to=2025-05-31",
+        ),
+        (("history", "aigerim-bekova"), "/api/v1/people/aigerim-bekova/history"),
+    ],
+)
+def test_the_commands_write_the_json_the_api_answers_with(demo, client, command, url):
+    # One shape each (registry/shapes.py): same keys, same order, same values.
+    written = run(*command, "--public", "--format", "json")
+
+    assert json.loads(written) == client.get(url).json()
+    assert list(json.loads(written)) == list(client.get(url).json())
+
+
 def test_the_orgchart_json_keeps_every_script_readable(demo):
     raw = run("orgchart", "--as-of", "2025-05-19", "--body", "ec-kz", "--format", "json")
 

@@ -30,13 +30,11 @@ pytestmark = pytest.mark.django_db
 
 
 def chart_bodies(as_of: dt.date, root: str | None = None) -> dict[str, dict[str, Any]]:
-    return {
-        body["id"]: body for body in orgchart_as_of(viewer=ADMIN, as_of=as_of, root=root)["bodies"]
-    }
+    return {body.id: body for body in orgchart_as_of(viewer=ADMIN, as_of=as_of, root=root).bodies}
 
 
 def heads(body: dict[str, Any]) -> list[str]:
-    return [holder["name"] for holder in body["holders"] if holder["role"] == "head"]
+    return [holder.name for holder in body.holders if holder.role == "head"]
 
 
 # --- the org chart -------------------------------------------------------------
@@ -46,8 +44,8 @@ def test_after_the_election_park_min_jun_heads_the_japanese_committee(demo):
     ec_jp = chart_bodies(D(2025, 5, 19))["ec-jp"]
 
     assert heads(ec_jp) == ["Park Min-jun"]
-    head = ec_jp["holders"][0]
-    assert head == {
+    head = ec_jp.holders[0]
+    assert head.model_dump() == {
         "person": "park-minjun",
         "name": "Park Min-jun",
         "role": "head",
@@ -62,7 +60,7 @@ def test_before_the_conference_kenji_sato_heads_the_japanese_committee(demo):
     ec_jp = chart_bodies(D(2025, 5, 1))["ec-jp"]
 
     assert heads(ec_jp) == ["Kenji Sato"]
-    assert ec_jp["holders"][0]["decision"] is None  # a standing fact, not a decision
+    assert ec_jp.holders[0].decision is None  # a standing fact, not a decision
 
 
 def test_on_election_day_only_the_new_head_is_listed(demo):
@@ -74,8 +72,8 @@ def test_on_election_day_only_the_new_head_is_listed(demo):
 def test_kenji_satos_term_shows_as_ended_in_his_history(demo):
     history = person_history(viewer=ADMIN, person="kenji-sato")
 
-    [term] = history["terms"]
-    assert (term["body"], term["role"], term["end"]) == ("ec-jp", "head", "2025-05-17")
+    [term] = history.terms
+    assert (term.body, term.role, term.end) == ("ec-jp", "head", "2025-05-17")
     assert "Kenji Sato" not in heads(chart_bodies(ELECTION_DAY)["ec-jp"])
 
 
@@ -90,14 +88,14 @@ def test_on_the_day_of_the_dissolution_only_the_new_holders_hold_the_mandate(dem
     holders = sorted(
         body_id
         for body_id, body in chart.items()
-        if any(m["mandate"] == "event-logistics" for m in body["mandates"])
+        if any(m.mandate == "event-logistics" for m in body.mandates)
     )
     assert holders == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
     day_before = chart_bodies(D(2025, 5, 17))
     assert [
         body_id
         for body_id, body in day_before.items()
-        if any(m["mandate"] == "event-logistics" for m in body["mandates"])
+        if any(m.mandate == "event-logistics" for m in body.mandates)
     ] == ["dept-4"]
 
 
@@ -105,13 +103,13 @@ def test_the_event_logistics_mandate_moves_to_every_executive_committee_head(dem
     after = chart_bodies(D(2025, 5, 19))
 
     holders_of_logistics = {
-        body_id: body["mandates"]
+        body_id: body.mandates
         for body_id, body in after.items()
-        if any(m["mandate"] == "event-logistics" for m in body["mandates"])
+        if any(m.mandate == "event-logistics" for m in body.mandates)
     }
     assert sorted(holders_of_logistics) == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
     for mandates in holders_of_logistics.values():
-        assert mandates == [
+        assert [mandate.model_dump(by_alias=True) for mandate in mandates] == [
             {
                 "mandate": "event-logistics",
                 "name": Competence.objects.get(slug="event-logistics").name,
@@ -120,7 +118,7 @@ def test_the_event_logistics_mandate_moves_to_every_executive_committee_head(dem
             }
         ]
     # The regional committee is not an executive committee and gets nothing.
-    assert after["rc-pt"]["mandates"] == []
+    assert after["rc-pt"].mandates == []
 
 
 def test_the_press_bureau_bears_its_new_name_from_the_rename_decision_on(demo):
@@ -133,14 +131,14 @@ def test_the_press_bureau_bears_its_new_name_from_the_rename_decision_on(demo):
     assert body_name_as_of(body=bureau, as_of=rename_day)["en"] == "Information Bureau"
     before = chart_bodies(rename_day - dt.timedelta(days=1))["press-bureau"]
     after = chart_bodies(rename_day)["press-bureau"]
-    assert before["name"] == {
+    assert before.name == {
         "en": "Press Bureau",
         "ru": "Пресс-бюро",
         "de": "Pressebüro",
         "zh": "新闻局",
         "ko": "보도국",
     }
-    assert after["name"] == {
+    assert after.name == {
         "en": "Information Bureau",
         "ru": "Информационное бюро",
         "de": "Informationsbüro",
@@ -156,16 +154,16 @@ def test_the_rename_decision_of_the_conference_is_dated_its_last_day(demo):
 
 
 def test_the_org_chart_lists_parents_before_children_in_rank_order(demo):
-    bodies = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))["bodies"]
+    bodies = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1)).bodies
 
-    order = [body["id"] for body in bodies]
+    order = [body.id for body in bodies]
     assert order[0] == "council"
     for body in bodies:
-        if body["parent"] is not None:
-            assert order.index(body["parent"]) < order.index(body["id"])
+        if body.parent is not None:
+            assert order.index(body.parent) < order.index(body.id)
     # Departments (by number) come before executive committees, those before
     # the regional committee; the press bureau sits right under its department.
-    top = [body["id"] for body in bodies if body["depth"] == 1]
+    top = [body.id for body in bodies if body.depth == 1]
     assert top == [
         "dept-1",
         "dept-2",
@@ -177,35 +175,35 @@ def test_the_org_chart_lists_parents_before_children_in_rank_order(demo):
         "rc-pt",
     ]
     assert order[order.index("dept-3") + 1] == "press-bureau"
-    assert next(body for body in bodies if body["id"] == "press-bureau")["depth"] == 2
+    assert next(body for body in bodies if body.id == "press-bureau").depth == 2
 
 
 def test_holders_come_in_role_rank_order(demo):
     council = chart_bodies(D(2025, 6, 1))["council"]
 
-    roles = [holder["role"] for holder in council["holders"]]
+    roles = [holder.role for holder in council.holders]
     assert roles == ["chair", "deputy_chair", "member", "candidate_member", "representative"]
 
 
 def test_a_partial_start_date_is_shown_as_it_was_written(demo):
     council = chart_bodies(D(2025, 6, 1))["council"]
 
-    hans = next(holder for holder in council["holders"] if holder["person"] == "hans-weber")
-    assert hans["start"] == "2018"
+    hans = next(holder for holder in council.holders if holder.person == "hans-weber")
+    assert hans.start == "2018"
     rc_pt = chart_bodies(D(2025, 6, 1))["rc-pt"]
-    assert [holder["start"] for holder in rc_pt["holders"]] == ["2021", "2023-02"]
+    assert [holder.start for holder in rc_pt.holders] == ["2021", "2023-02"]
 
 
 def test_a_subtree_chart_starts_at_its_root(demo):
     chart = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 5, 21), root="ec-kz")
 
-    assert [(body["id"], body["depth"]) for body in chart["bodies"]] == [
+    assert [(body.id, body.depth) for body in chart.bodies] == [
         ("ec-kz", 0),
         ("soc-steppe", 1),
         ("cell-almaty-cons", 1),
         ("cell-almaty-uni", 1),
     ]
-    assert chart["bodies"][0]["parent"] == "council"
+    assert chart.bodies[0].parent == "council"
 
 
 def test_a_body_founded_at_the_conference_is_absent_before(demo):
@@ -213,7 +211,7 @@ def test_a_body_founded_at_the_conference_is_absent_before(demo):
 
 
 def test_a_chart_below_a_body_that_no_longer_exists_is_empty(demo):
-    assert orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="dept-4")["bodies"] == []
+    assert orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="dept-4").bodies == []
 
 
 def test_a_chart_below_an_unknown_body_is_refused_with_its_id(demo):
@@ -225,7 +223,7 @@ def test_a_chart_below_an_unknown_body_is_refused_with_its_id(demo):
 
 
 def test_a_chart_of_the_year_before_the_league_was_founded_is_empty(demo):
-    assert orgchart_as_of(viewer=ADMIN, as_of=D(1990, 1, 1))["bodies"] == []
+    assert orgchart_as_of(viewer=ADMIN, as_of=D(1990, 1, 1)).bodies == []
 
 
 def test_a_large_subtree_gives_the_same_chart_as_a_small_one(demo, monkeypatch):
@@ -269,10 +267,10 @@ def test_a_subtree_chart_runs_the_same_number_of_queries_as_it_grows(
 
     with django_assert_num_queries(9):
         large = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz")
-    assert len(large["bodies"]) == len(small["bodies"]) + 40
-    grown = [body for body in large["bodies"] if "-sub-" in body["id"]]
+    assert len(large.bodies) == len(small.bodies) + 40
+    grown = [body for body in large.bodies if "-sub-" in body.id]
     assert len(grown) == 40
-    assert all(body["holders"] and body["mandates"] for body in grown)
+    assert all(body.holders and body.mandates for body in grown)
 
 
 def test_the_whole_chart_runs_the_same_number_of_queries_as_it_grows(
@@ -342,42 +340,40 @@ def test_terms_can_carry_their_bodys_name_as_of_a_date(demo):
 def test_the_conference_diff_shows_who_came_and_went(demo):
     diff = diff_between(viewer=ADMIN, start=D(2025, 5, 18), end=D(2025, 5, 24))
 
-    started = {(t["person"], t["body"], t["role"]) for t in diff["started"]}
+    started = {(t.person, t.body, t.role) for t in diff.started}
     assert started == {
         ("park-minjun", "ec-jp", "head"),
         ("park-minjun", "council", "member"),
         ("timur-akhmetov", "council", "candidate_member"),
         ("lars-eriksson", "council", "representative"),
     }
-    ended = {(t["person"], t["body"], t["reason"], t["ended_by"]) for t in diff["ended"]}
+    ended = {(t.person, t.body, t.reason, t.ended_by) for t in diff.ended}
     assert ("olga-smirnova", "dept-4", "body dissolved", "gc5-d1-dissolve") in ended
     assert ("zhang-wei", "dept-2", "resigned", "gc5-resign") in ended
-    assert diff["founded"] == ["cell-almaty-cons"]
-    assert diff["dissolved"] == ["dept-4"]
-    assert diff["renamed"][0]["body"] == "press-bureau"
-    assert diff["renamed"][0]["decision"] == "gc5-rename"
-    assert {
-        (m["mandate"], m["from"], m["to"], m["holder_role"]) for m in diff["mandates_moved"]
-    } == {
+    assert diff.founded == ["cell-almaty-cons"]
+    assert diff.dissolved == ["dept-4"]
+    assert diff.renamed[0].body == "press-bureau"
+    assert diff.renamed[0].decision == "gc5-rename"
+    assert {(m.mandate, m.from_, m.to, m.holder_role) for m in diff.mandates_moved} == {
         ("event-logistics", "dept-4", ec, "head") for ec in ("ec-ar", "ec-jp", "ec-kz", "ec-nordic")
     }
-    assert {m["decision"] for m in diff["mandates_moved"]} == {"gc5-d1-dissolve"}
+    assert {m.decision for m in diff.mandates_moved} == {"gc5-d1-dissolve"}
 
 
 def test_the_representatives_term_length_shows_as_its_end(demo):
     diff = diff_between(viewer=ADMIN, start=D(2025, 5, 24), end=D(2025, 5, 24))
 
-    [rep] = [term for term in diff["started"] if term["role"] == "representative"]
+    [rep] = [term for term in diff.started if term.role == "representative"]
     # One year from 24 May 2025: the last day held is 23 May 2026.
-    assert rep["end"] == "2026-05-23"
-    assert rep["title"]["en"] == "Permanent Representative in the Nordic Countries"
-    assert rep["title"]["ko"] == "북유럽 상임대표"
+    assert rep.end == "2026-05-23"
+    assert rep.title["en"] == "Permanent Representative in the Nordic Countries"
+    assert rep.title["ko"] == "북유럽 상임대표"
 
 
 def test_a_quiet_month_has_an_empty_diff(demo):
     diff = diff_between(viewer=ADMIN, start=D(2024, 7, 1), end=D(2024, 7, 31))
 
-    assert diff == {
+    assert diff.model_dump(by_alias=True) == {
         "from": "2024-07-01",
         "to": "2024-07-31",
         "started": [],
@@ -392,10 +388,10 @@ def test_a_quiet_month_has_an_empty_diff(demo):
 
 
 def test_the_dissolution_shows_on_the_departments_last_day(demo):
-    assert diff_between(viewer=ADMIN, start=D(2025, 5, 18), end=D(2025, 5, 18))["dissolved"] == [
+    assert diff_between(viewer=ADMIN, start=D(2025, 5, 18), end=D(2025, 5, 18)).dissolved == [
         "dept-4"
     ]
-    assert diff_between(viewer=ADMIN, start=D(2025, 5, 19), end=D(2025, 5, 19))["dissolved"] == []
+    assert diff_between(viewer=ADMIN, start=D(2025, 5, 19), end=D(2025, 5, 19)).dissolved == []
 
 
 # --- a person's history ----------------------------------------------------------
@@ -404,19 +400,19 @@ def test_the_dissolution_shows_on_the_departments_last_day(demo):
 def test_a_persons_history_lists_every_post_in_time_order(demo):
     history = person_history(viewer=ADMIN, person="aigerim-bekova")
 
-    assert history["name"] == "Aigerim Bekova"
-    assert [(t["start"], t["body"], t["role"]) for t in history["terms"]] == [
+    assert history.name == "Aigerim Bekova"
+    assert [(t.start, t.body, t.role) for t in history.terms] == [
         ("2017", "soc-steppe", "chair"),
         ("2019-09-01", "ec-kz", "head"),
     ]
-    assert history["terms"][0]["body_name"]["en"] == "Steppe Society for Cultural Exchange"
+    assert history.terms[0].body_name["en"] == "Steppe Society for Cultural Exchange"
 
 
 def test_a_persons_history_includes_outside_posts_and_honours(demo):
     lucia = person_history(viewer=ADMIN, person="lucia-fernandez")
     ana = person_history(viewer=ADMIN, person="lark")
 
-    assert lucia["affiliations"] == [
+    assert [affiliation.model_dump() for affiliation in lucia.affiliations] == [
         {
             "partner": "andes-foundation",
             "partner_name": {
@@ -438,13 +434,13 @@ def test_a_persons_history_includes_outside_posts_and_honours(demo):
             "private": False,
         }
     ]
-    [award] = ana["awards"]
-    assert (award["honour"], award["decision"], award["citation"]) == (
+    [award] = ana.awards
+    assert (award.honour, award.decision, award.citation) == (
         "friendship-badge",
         "gc5-d4-award",
         "gc5-d4-letter",
     )
-    assert award["date"] == "2025-05-24"
+    assert award.date == "2025-05-24"
 
 
 def test_an_unknown_person_has_no_history(demo):
@@ -458,15 +454,15 @@ def test_an_unknown_person_has_no_history(demo):
 def test_the_overview_of_a_dissolved_department_tells_its_story(demo):
     overview = body_overview(viewer=ADMIN, body="dept-4", as_of=D(2025, 6, 1))
 
-    assert overview["exists"] is False
-    assert overview["dissolved"] == "2025-05-17"  # its last day, as a Chronicle writes it
-    assert overview["dissolved_by"] == "gc5-d1-dissolve"
-    assert overview["holders"] == []
-    assert [t["person"] for t in overview["past_holders"]] == ["olga-smirnova"]
-    [mandate] = overview["mandates"]
-    assert mandate["to"] == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
-    assert mandate["ended_by"] == "gc5-d1-dissolve"
-    events = [(event["day"], event["event"]) for event in overview["timeline"]]
+    assert overview.exists is False
+    assert overview.dissolved == "2025-05-17"  # its last day, as a Chronicle writes it
+    assert overview.dissolved_by == "gc5-d1-dissolve"
+    assert overview.holders == []
+    assert [t.person for t in overview.past_holders] == ["olga-smirnova"]
+    [mandate] = overview.mandates
+    assert mandate.to == ["ec-ar", "ec-jp", "ec-kz", "ec-nordic"]
+    assert mandate.ended_by == "gc5-d1-dissolve"
+    events = [(event.day, event.event) for event in overview.timeline]
     assert events == [
         ("2012-03-01", "founded"),
         ("2021-05-01", "term_started"),
@@ -475,22 +471,22 @@ def test_the_overview_of_a_dissolved_department_tells_its_story(demo):
         ("2025-05-17", "dissolved"),
         ("2025-05-18", "mandate_handed_over"),
     ]
-    assert overview["timeline"][0]["date"] == "2012-03"
-    assert {e["decision"] for e in overview["timeline"][2:]} == {"gc5-d1-dissolve"}
+    assert overview.timeline[0].date == "2012-03"
+    assert {e.decision for e in overview.timeline[2:]} == {"gc5-d1-dissolve"}
 
 
 def test_the_overview_of_a_committee_shows_who_holds_its_posts_now_and_before(demo):
     overview = body_overview(viewer=ADMIN, body="ec-jp", as_of=D(2025, 6, 1))
 
-    assert overview["name"]["en"] == "Japanese Executive Committee"
-    assert overview["parent"]["id"] == "council"
-    assert [(h["name"], h["role"]) for h in overview["holders"]] == [
+    assert overview.name["en"] == "Japanese Executive Committee"
+    assert overview.parent.id == "council"
+    assert [(h.name, h.role) for h in overview.holders] == [
         ("Park Min-jun", "head"),
         ("Park Min-jun", "member"),
     ]
-    assert [t["name"] for t in overview["past_holders"]] == ["Kenji Sato"]
-    received = [e for e in overview["timeline"] if e["event"] == "mandate_received"]
-    assert [(e["mandate"], e["from"], e["decision"]) for e in received] == [
+    assert [t.name for t in overview.past_holders] == ["Kenji Sato"]
+    received = [e for e in overview.timeline if e.event == "mandate_received"]
+    assert [(e.mandate, e.from_, e.decision) for e in received] == [
         ("event-logistics", "dept-4", "gc5-d1-dissolve")
     ]
 
@@ -499,22 +495,22 @@ def test_the_overview_of_the_renamed_bureau_keeps_its_old_name(demo):
     overview = body_overview(viewer=ADMIN, body="press-bureau", as_of=D(2025, 6, 1))
     earlier = body_overview(viewer=ADMIN, body="press-bureau", as_of=D(2025, 1, 1))
 
-    assert overview["name"]["en"] == "Information Bureau"
-    assert overview["founding_name"]["en"] == "Press Bureau"
-    assert [(n["name"]["en"], n["decision"]) for n in overview["names"]] == [
+    assert overview.name["en"] == "Information Bureau"
+    assert overview.founding_name["en"] == "Press Bureau"
+    assert [(n.name["en"], n.decision) for n in overview.names] == [
         ("Information Bureau", "gc5-rename")
     ]
-    assert earlier["name"]["en"] == "Press Bureau"
-    assert any(e["event"] == "renamed" for e in overview["timeline"])
+    assert earlier.name["en"] == "Press Bureau"
+    assert any(e.event == "renamed" for e in overview.timeline)
 
 
 def test_the_overview_lists_only_the_children_alive_on_the_date(demo):
     before = body_overview(viewer=ADMIN, body="ec-kz", as_of=D(2025, 5, 1))
     after = body_overview(viewer=ADMIN, body="ec-kz", as_of=D(2025, 6, 1))
 
-    assert [c["id"] for c in before["children"]] == ["soc-steppe", "cell-almaty-uni"]
+    assert [c.id for c in before.children] == ["soc-steppe", "cell-almaty-uni"]
     # Societies rank before primary cells; cells of one kind go by name.
-    assert [c["id"] for c in after["children"]] == [
+    assert [c.id for c in after.children] == [
         "soc-steppe",
         "cell-almaty-cons",
         "cell-almaty-uni",

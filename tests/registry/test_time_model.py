@@ -11,13 +11,14 @@ from chapterhouse.custody.access import ADMIN
 from chapterhouse.registry.models import Body, Mandate, Term
 from chapterhouse.registry.selectors import orgchart_as_of
 from chapterhouse.registry.services import body_dissolve, term_start
+from chapterhouse.registry.shapes import OrgchartOut
 
 D = dt.date
 
 
-def holders(chart: dict, body: str) -> list[tuple[str, str]]:
-    found = next(entry for entry in chart["bodies"] if entry["id"] == body)
-    return [(holder["person"], holder["role"]) for holder in found["holders"]]
+def holders(chart: OrgchartOut, body: str) -> list[tuple[str, str]]:
+    found = next(entry for entry in chart.bodies if entry.id == body)
+    return [(holder.person, holder.role) for holder in found.holders]
 
 
 def test_a_reappointment_closes_the_open_twin_on_its_start(small_org):
@@ -118,10 +119,10 @@ def test_dissolving_a_body_ends_its_open_terms_and_moves_its_mandates(small_org)
 
     on_last_day = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 5, 18))
     after = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 5, 19))
-    assert "dept-logistics" in [body["id"] for body in on_last_day["bodies"]]
-    assert "dept-logistics" not in [body["id"] for body in after["bodies"]]
-    east = next(body for body in after["bodies"] if body["id"] == "ec-east")
-    assert east["mandates"] == [
+    assert "dept-logistics" in [body.id for body in on_last_day.bodies]
+    assert "dept-logistics" not in [body.id for body in after.bodies]
+    east = next(body for body in after.bodies if body.id == "ec-east")
+    assert [mandate.model_dump(by_alias=True) for mandate in east.mandates] == [
         # Not named by the organization: its id is its name.
         {
             "mandate": "event-logistics",

@@ -65,7 +65,7 @@ def bodies(
 
 
 @router.get("/bodies/{id}", response={200: BodyOut, **NOT_FOUND, **BAD_INPUT}, by_alias=True)
-def body(request: HttpRequest, id: str, as_of: AsOf = None) -> dict:
+def body(request: HttpRequest, id: str, as_of: AsOf = None) -> BodyOut:
     """Return a body as of `as_of`: names, parent and children, holders past and present,
     mandates and a timeline of what happened to it."""
     day = day_param(as_of, name="as_of")
@@ -101,7 +101,7 @@ def person(request: HttpRequest, id: str) -> dict:
 
 
 @router.get("/people/{id}/history", response={200: HistoryOut, **NOT_FOUND})
-def person_history(request: HttpRequest, id: str) -> dict:
+def person_history(request: HttpRequest, id: str) -> HistoryOut:
     """Return every post the person held, their outside posts and honours, in time order
     (for the id of a merged person: those of the person they were merged into)."""
     viewer = viewer_of(request)
@@ -119,7 +119,7 @@ def orgchart(
     body: Annotated[
         str | None, Query(description="Only this body and the bodies below it.")
     ] = None,
-) -> dict:
+) -> OrgchartOut:
     """Return the organization as it stood on `as_of`: bodies in tree order with the
     holders of their posts on that day."""
     day = day_param(as_of, name="as_of")
@@ -136,7 +136,7 @@ def diff(
     date_to: Annotated[
         str | None, day_query("The last day included; today when absent.", alias="to")
     ] = None,
-) -> dict:
+) -> DiffOut:
     """Return what changed on the days `from` <= day <= `to`: terms started and ended,
     bodies founded, dissolved and renamed, mandates moved."""
     start = day_param(date_from, name="from")

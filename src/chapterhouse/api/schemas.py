@@ -1,6 +1,11 @@
 """The shapes the API answers with, so the OpenAPI document describes every response.
 
-They mirror the dicts the selectors return. A Text is a string in the
+The registry's page-sized reads (the org chart, the diff, a person's history, a
+body's page) return typed shapes defined beside them in ``registry/shapes.py``;
+they are re-exported here and used as the response schemas as they are, so each
+shape is described once. The others below mirror the dicts their selectors return.
+
+A Text is a string in the
 organization's default language or an object mapping language codes to
 strings; dates are written as they were recorded (``2018``, ``2024-08``,
 ``2025-05-18``); ends are exclusive, as in the Chronicle format.
@@ -15,13 +20,58 @@ from typing import Any
 
 from ninja import Field, Schema
 
-Text = str | dict[str, str]
-"""A translated short text: a string (default language) or ``{"en": …, "ru": …}``."""
+from chapterhouse.registry.shapes import (
+    MANDATE_NAME,
+    PERSON_ID,
+    PERSON_NAME,
+    AffiliationOut,
+    BodyEvent,
+    BodyMandate,
+    BodyNameOut,
+    BodyOut,
+    ChartBody,
+    ChartMandate,
+    DiffOut,
+    DiffTerm,
+    HistoryAward,
+    HistoryOut,
+    HistoryTerm,
+    Holder,
+    KindRef,
+    MandateMove,
+    OrgchartOut,
+    PartialDate,
+    Ref,
+    Rename,
+    Term,
+    Text,
+    TimelineEvent,
+)
 
-MANDATE_NAME = "The mandate's name (its id when the organization has not named it)."
-
-PartialDate = str
-"""A date as recorded: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+__all__ = [
+    "AffiliationOut",
+    "BodyEvent",
+    "BodyMandate",
+    "BodyNameOut",
+    "BodyOut",
+    "ChartBody",
+    "ChartMandate",
+    "DiffOut",
+    "DiffTerm",
+    "HistoryAward",
+    "HistoryOut",
+    "HistoryTerm",
+    "Holder",
+    "KindRef",
+    "MandateMove",
+    "OrgchartOut",
+    "PartialDate",
+    "Ref",
+    "Rename",
+    "Term",
+    "Text",
+    "TimelineEvent",
+]
 
 
 class ErrorOut(Schema):
@@ -33,24 +83,6 @@ class ErrorOut(Schema):
 # The error answers a read endpoint declares beside its 200.
 NOT_FOUND = {404: ErrorOut}
 BAD_INPUT = {400: ErrorOut}
-
-
-PERSON_ID = "The person's id; null for a person hidden from the reader."
-PERSON_NAME = "The display name, or a placeholder for a person hidden from the reader."
-
-
-class Ref(Schema):
-    """A reference to an object by its Chronicle id, with its display name; a person hidden
-    from the reader has a null id and a placeholder name."""
-
-    id: str | None
-    name: Text | None = None
-
-
-class KindRef(Ref):
-    """A body reference that also gives the body's kind."""
-
-    kind: str
 
 
 # -- organization, bodies, people ----------------------------------------------------------
@@ -80,93 +112,6 @@ class BodyPage(Schema):
     items: list[BodyItem]
 
 
-class Holder(Schema):
-    person: str | None = Field(description=PERSON_ID)
-    name: str = Field(description=PERSON_NAME)
-    role: str
-    title: Text | None
-    start: PartialDate
-    how: str | None
-    decision: str | None = Field(description="The decision that started the term.")
-
-
-class Term(Schema):
-    person: str | None = Field(description=PERSON_ID)
-    name: str = Field(description=PERSON_NAME)
-    body: str
-    role: str
-    title: Text | None
-    start: PartialDate
-    end: PartialDate | None = Field(description="The term's last day as recorded; null: open.")
-    how: str | None
-    decision: str | None
-    ended_by: str | None
-    reason: str | None
-
-
-class BodyNameOut(Schema):
-    name: Text
-    start: str
-    decision: str | None
-
-
-class BodyMandate(Schema):
-    mandate: str
-    name: Text = Field(description=MANDATE_NAME)
-    holder_role: str | None
-    start: PartialDate | None
-    end: PartialDate | None
-    from_: str | None = Field(alias="from", description="The body that held it before.")
-    from_name: Text | None = Field(description="That body's name on its last day with the mandate.")
-    to: list[str] = Field(description="The bodies it was handed over to when it ended.")
-    to_bodies: list[Ref] = Field(
-        description="The same bodies with the names they bore on the day of the hand-over."
-    )
-    decision: str | None
-    ended_by: str | None
-
-
-class TimelineEvent(Schema):
-    """A dated event in a body's life; the other keys depend on ``event``."""
-
-    model_config = {"extra": "allow"}
-
-    day: str = Field(description="The ISO day it happened (an ending's last day).")
-    date: PartialDate | None = Field(description="The date as recorded.")
-    event: str = Field(
-        description="founded, renamed, mandate_received, term_started, term_ended, "
-        "mandate_handed_over or dissolved."
-    )
-    decision: str | None = None
-
-
-class BodyOut(Schema):
-    id: str
-    as_of: str
-    kind: str
-    name: Text = Field(description="The name the body bore on `as_of`.")
-    founding_name: Text
-    names: list[BodyNameOut] = Field(description="Renames, oldest first.")
-    aliases: list[Text]
-    number: int | None
-    countries: list[str]
-    region: Text | None
-    institution: Text | None
-    affiliated: bool
-    founded: PartialDate | None
-    dissolved: PartialDate | None
-    founded_by: str | None
-    dissolved_by: str | None
-    exists: bool = Field(description="Whether the body exists on `as_of`.")
-    parent: Ref | None
-    children: list[KindRef]
-    holders: list[Holder] = Field(description="Terms held on `as_of`.")
-    past_holders: list[Term]
-    future_holders: list[Term]
-    mandates: list[BodyMandate]
-    timeline: list[TimelineEvent]
-
-
 class PersonItem(Schema):
     id: str
     name: str
@@ -186,17 +131,6 @@ class PersonNameOut(Schema):
     name: str
     lang: str | None
     kind: str | None
-
-
-class AffiliationOut(Schema):
-    partner: str
-    partner_name: Text
-    title: Text | None
-    start: PartialDate | None
-    end: PartialDate | None
-    private: bool = Field(
-        default=False, description="Personal data: listed only to the person's custodians."
-    )
 
 
 class PersonalData(Schema):
@@ -234,99 +168,6 @@ class PersonOut(Schema):
         description="Personal data; null unless the reader is one of the person's custodians "
         "(officers of the custodian body or above), an administrator or the person.",
     )
-
-
-class HistoryTerm(Term):
-    body_name: Text = Field(description="The body's name when the term started.")
-
-
-class HistoryAward(Schema):
-    honour: str
-    honour_name: Text
-    date: str
-    decision: str | None = Field(
-        description="The decision that gave it; null when the reader may not see it."
-    )
-    citation: str | None
-
-
-class HistoryOut(Schema):
-    person: str
-    name: str
-    terms: list[HistoryTerm]
-    affiliations: list[AffiliationOut]
-    awards: list[HistoryAward]
-
-
-class ChartMandate(Schema):
-    mandate: str
-    name: Text = Field(description=MANDATE_NAME)
-    holder_role: str | None
-    from_: str | None = Field(alias="from")
-
-
-class ChartBody(Schema):
-    id: str
-    name: Text
-    kind: str
-    parent: str | None
-    depth: int
-    mandates: list[ChartMandate]
-    holders: list[Holder]
-
-
-class OrgchartOut(Schema):
-    as_of: str
-    bodies: list[ChartBody]
-
-
-class Rename(Schema):
-    body: str
-    name: Text
-    previous_name: Text | None = Field(None, description="The name it bore the day before.")
-    date: str
-    decision: str | None
-
-
-class MandateMove(Schema):
-    mandate: str
-    mandate_name: Text | None = Field(None, description="The mandate's name.")
-    from_: str = Field(alias="from")
-    from_name: Text | None = Field(None, description="The name the body bore on its last day.")
-    to: str
-    to_name: Text | None = Field(None, description="The receiving body's name on the day.")
-    holder_role: str | None
-    date: PartialDate | None
-    decision: str | None
-
-
-class DiffTerm(Term):
-    body_name: Text | None = Field(None, description="The body's name on the day.")
-    end_decision: str | None = Field(
-        None,
-        description="The decision that set the end: the one that ended it early, else the one"
-        " whose term length gave the end (reason `term_expired`).",
-    )
-
-
-class BodyEvent(Schema):
-    body: str
-    name: Text = Field(description="The body's name on the day (a dissolved body's last day).")
-    date: PartialDate | None
-    decision: str | None
-
-
-class DiffOut(Schema):
-    from_: str = Field(alias="from")
-    to: str
-    started: list[DiffTerm]
-    ended: list[DiffTerm]
-    founded: list[str]
-    dissolved: list[str]
-    bodies_founded: list[BodyEvent] = []
-    bodies_dissolved: list[BodyEvent] = []
-    renamed: list[Rename]
-    mandates_moved: list[MandateMove]
 
 
 # -- meetings ------------------------------------------------------------------------------

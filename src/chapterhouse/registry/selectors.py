@@ -47,6 +47,28 @@ from chapterhouse.registry.models import (
     Role,
     Term,
 )
+from chapterhouse.registry.shapes import (
+    AffiliationOut,
+    BodyEvent,
+    BodyMandate,
+    BodyNameOut,
+    BodyOut,
+    ChartBody,
+    ChartMandate,
+    DiffOut,
+    DiffTerm,
+    HistoryAward,
+    HistoryOut,
+    HistoryTerm,
+    Holder,
+    KindRef,
+    MandateMove,
+    OrgchartOut,
+    Ref,
+    Rename,
+    TimelineEvent,
+)
+from chapterhouse.registry.shapes import Term as TermShape
 
 _ONE_DAY = dt.timedelta(days=1)
 # Vocabulary that is neither declared nor built in sorts after everything known.
@@ -219,9 +241,10 @@ def _subtree_ids(*, root: str, as_of: dt.date) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _term_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
-    """Return a term as the spec writes it, from a ``values()`` row of :data:`_TERM_FIELDS`
-    (the person named for the viewer: no id and a placeholder when hidden)."""
+def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+    """Return the fields of a term as the spec writes it (:class:`~.shapes.Term`), from a
+    ``values()`` row of :data:`_TERM_FIELDS` (the person named for the viewer: no id and a
+    placeholder when hidden)."""
     who = person_row(row, "person__")
     return {
         "person": namer.slug(who),
@@ -266,17 +289,17 @@ def _namer(viewer: Viewer, rows: Iterable[dict[str, Any]], *, filtered: bool) ->
     return PeopleNamer(viewer, [person_row(row, "person__") for row in rows], filtered=filtered)
 
 
-def _holder_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+def _holder(row: dict[str, Any], namer: PeopleNamer) -> Holder:
     who = person_row(row, "person__")
-    return {
-        "person": namer.slug(who),
-        "name": namer.name(who),
-        "role": row["role"],
-        "title": row["title"],
-        "start": _start_text(row["start"], row["start_precision"]),
-        "how": _blank_to_none(row["how"]),
-        "decision": row["decision_ref"],
-    }
+    return Holder(
+        person=namer.slug(who),
+        name=namer.name(who),
+        role=row["role"],
+        title=row["title"],
+        start=_start_text(row["start"], row["start_precision"]),  # type: ignore[arg-type]
+        how=_blank_to_none(row["how"]),
+        decision=row["decision_ref"],
+    )
 
 
 # --- the org chart ---------------------------------------------------------
@@ -294,7 +317,7 @@ class UnknownBody(Body.DoesNotExist):
         self.slug = slug
 
 
-def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -> dict[str, Any]:
+def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -> OrgchartOut:
     """Return the organization as it stood on ``as_of``: its bodies in tree order and who
     held which post in each.
 
@@ -303,14 +326,8 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
     it; a root that existed but not on ``as_of`` gives an empty chart, an id
     that was never recorded raises :class:`UnknownBody` (a ``Body.DoesNotExist``).
 
-    Shape (the Chronicle spec's, plus ``depth`` for drawing)::
-
-        {"as_of": "2025-05-19",
-         "bodies": [{"id", "name": Text as of the date, "kind", "parent": id | None,
-                     "depth": int,
-                     "mandates": [{"mandate", "name": Text, "holder_role", "from"}],
-                     "holders": [{"person", "name", "role", "title", "start",
-                                  "how", "decision"}]}]}
+    The shape is :class:`~chapterhouse.registry.shapes.OrgchartOut` (the Chronicle spec's,
+    plus ``depth`` for drawing); names are as of the date.
 
     Bodies come parent first, siblings by kind rank, number, then name in
     the default language; holders by role rank, then start, then name.
@@ -331,7 +348,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         if not ids:
             if not Body.objects.filter(slug=root).exists():
                 raise UnknownBody(root)
-            return {"as_of": as_of.isoformat(), "bodies": []}
+            return OrgchartOut(as_of=as_of.isoformat(), bodies=[])
         scope: Any = ids
         if len(ids) > _ID_LIST_LIMIT:
             scope = RawSQL(*_subtree_sql(root=root, as_of=as_of))
@@ -388,7 +405,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
     namer = _namer(viewer, held, filtered=False)
     for term in held:
         holders[term["body_id"]].append(term)
-    body_mandates: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    body_mandates: dict[int, list[ChartMandate]] = defaultdict(list)
     mandate_rows = _rows(
         mandates.filter(Q(start__isnull=True) | Q(start__lte=as_of))
         .filter(Q(end__isnull=True) | Q(end__gt=as_of))
@@ -398,12 +415,12 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
     mandate_titles = mandate_names(row["slug"] for row in mandate_rows)
     for mandate in mandate_rows:
         body_mandates[mandate["body_id"]].append(
-            {
-                "mandate": mandate["slug"],
-                "name": mandate_titles[mandate["slug"]],
-                "holder_role": _blank_to_none(mandate["holder_role"]),
-                "from": mandate["transferred_from__slug"],
-            }
+            ChartMandate(
+                mandate=mandate["slug"],
+                name=mandate_titles[mandate["slug"]],
+                holder_role=_blank_to_none(mandate["holder_role"]),
+                from_=mandate["transferred_from__slug"],
+            )
         )
 
     def sibling_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -429,31 +446,31 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
     for siblings in children.values():
         siblings.sort(key=sibling_key)
 
-    ordered: list[dict[str, Any]] = []
+    ordered: list[ChartBody] = []
     stack: list[tuple[dict[str, Any], int]] = [(row, 0) for row in reversed(children[None])]
     while stack:
         row, depth = stack.pop()
         ordered.append(
-            {
-                "id": row["slug"],
-                "name": row["name_as_of"],
-                "kind": row["kind"],
+            ChartBody(
+                id=row["slug"],
+                name=row["name_as_of"],
+                kind=row["kind"],
                 # A parent hidden from the viewer is not named either.
-                "parent": (
+                parent=(
                     row["parent__slug"]
                     if viewer.sees_body(row["parent_id"], internal=bool(row["parent__internal"]))
                     else None
                 ),
-                "depth": depth,
-                "mandates": body_mandates.get(row["id"], []),
-                "holders": [
-                    _holder_dict(term, namer)
+                depth=depth,
+                mandates=body_mandates.get(row["id"], []),
+                holders=[
+                    _holder(term, namer)
                     for term in sorted(holders.get(row["id"], []), key=holder_key)
                 ],
-            }
+            )
         )
         stack.extend((child, depth + 1) for child in reversed(children.get(row["id"], [])))
-    return {"as_of": as_of.isoformat(), "bodies": ordered}
+    return OrgchartOut(as_of=as_of.isoformat(), bodies=ordered)
 
 
 # --- what changed between two dates ----------------------------------------
@@ -467,31 +484,27 @@ def _name_on_row(*, outer: str, day: str, last: bool = False) -> Coalesce:
     return _body_name_started(outer, **since)
 
 
-def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
+def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> DiffTerm:
     """Return a term of the diff: the spec's term, the body's name on the day and the
     decision that set its end (the one that ended it early, else the one whose term length
     gave the end, whose reason is then ``term_expired``)."""
-    term = _term_dict(row, namer)
-    term["body_name"] = row["body_name"]
-    term["end_decision"] = term["ended_by"]
+    term = _term_fields(row, namer)
+    end_decision = term["ended_by"]
     if row["end"] is not None and row["term_length"] and not row["ended_by_ref"]:
         if term["reason"] is None:
             term["reason"] = "term_expired"
-        term["end_decision"] = row["decision_ref"]
-    return term
+        end_decision = row["decision_ref"]
+    return DiffTerm(**term, body_name=row["body_name"], end_decision=end_decision)
 
 
-def _diff_body(row: Any, date: str | None) -> dict[str, Any]:
+def _diff_body(row: Any, date: str | None) -> BodyEvent:
     """A body founded or dissolved in a diff: its id, its name then, the day, the decision."""
-    return {
-        "body": row["slug"],
-        "name": row["name_then"],
-        "date": date,
-        "decision": row["decision_ref"],
-    }
+    return BodyEvent(
+        body=row["slug"], name=row["name_then"], date=date, decision=row["decision_ref"]
+    )
 
 
-def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
+def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
     """Return what changed on the days ``start <= day <= end`` (both included).
 
     A change happened on the day it took effect: a term *started* on its first
@@ -501,20 +514,8 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
     in the range (the day its old body is dissolved). Raise ``ValueError``
     when ``start`` is after ``end``.
 
-    Shape (the Chronicle spec's, plus ``renamed``, each move's ``date``, and the
-    names and decisions a reader needs)::
-
-        {"from": "2025-05-01", "to": "2025-05-31",
-         "started": [term], "ended": [term],
-         "founded": [body id], "dissolved": [body id],
-         "bodies_founded": [{"body", "name", "date", "decision"}],
-         "bodies_dissolved": [{"body", "name", "date", "decision"}],
-         "renamed": [{"body", "name", "previous_name", "date", "decision"}],
-         "mandates_moved": [{"mandate", "mandate_name", "from", "from_name", "to", "to_name",
-                             "holder_role", "date", "decision"}]}
-
-    where a term is ``{"person", "name", "body", "body_name", "role", "title",
-    "start", "end", "how", "decision", "ended_by", "end_decision", "reason"}``.
+    The shape is :class:`~chapterhouse.registry.shapes.DiffOut` (the Chronicle spec's,
+    plus ``renamed``, each move's ``date``, and the names and decisions a reader needs).
     Names are Texts as they stood on the day (a dissolved body's on its last
     day); a term whose end its term length gave has the reason ``term_expired``
     and, as ``end_decision``, the decision that set the length. Lists are in
@@ -612,52 +613,52 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
         )
     )
     mandates = mandate_names({row["slug"] for row in moved}) if moved else {}
-    return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "started": [_diff_term(row, namer) for row in started],
-        "ended": [_diff_term(row, namer) for row in ended],
-        "founded": [row["slug"] for row in founded],
-        "dissolved": [row["slug"] for row in dissolved],
-        "bodies_founded": [
+    return DiffOut(
+        from_=start.isoformat(),
+        to=end.isoformat(),
+        started=[_diff_term(row, namer) for row in started],
+        ended=[_diff_term(row, namer) for row in ended],
+        founded=[row["slug"] for row in founded],
+        dissolved=[row["slug"] for row in dissolved],
+        bodies_founded=[
             _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
             for row in founded
         ],
-        "bodies_dissolved": [
+        bodies_dissolved=[
             _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
             for row in dissolved
         ],
-        "renamed": [
-            {
-                "body": row["body__slug"],
-                "name": row["name"],
-                "previous_name": row["previous_name"],
-                "date": row["start"].isoformat(),
-                "decision": row["decision_ref"],
-            }
+        renamed=[
+            Rename(
+                body=row["body__slug"],
+                name=row["name"],
+                previous_name=row["previous_name"],
+                date=row["start"].isoformat(),
+                decision=row["decision_ref"],
+            )
             for row in renamed
         ],
-        "mandates_moved": [
-            {
-                "mandate": row["slug"],
-                "mandate_name": mandates.get(row["slug"], row["slug"]),
-                "from": row["transferred_from__slug"],
-                "from_name": row["from_name"],
-                "to": row["body__slug"],
-                "to_name": row["to_name"],
-                "holder_role": _blank_to_none(row["holder_role"]),
-                "date": _start_text(row["start"], row["start_precision"]),
-                "decision": row["decision_ref"],
-            }
+        mandates_moved=[
+            MandateMove(
+                mandate=row["slug"],
+                mandate_name=mandates.get(row["slug"], row["slug"]),
+                from_=row["transferred_from__slug"],
+                from_name=row["from_name"],
+                to=row["body__slug"],
+                to_name=row["to_name"],
+                holder_role=_blank_to_none(row["holder_role"]),
+                date=_start_text(row["start"], row["start_precision"]),
+                decision=row["decision_ref"],
+            )
             for row in moved
         ],
-    }
+    )
 
 
 # --- a person's history ----------------------------------------------------
 
 
-def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
+def person_history(*, person: str, viewer: Viewer) -> HistoryOut:
     """Return every post ``person`` (an id) held, their outside posts and their honours,
     each in time order, as ``viewer`` may see them.
 
@@ -665,12 +666,9 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     may not see (their existence does not leak). The name is the viewer's
     display name (a call sign hides the real name from non-custodians); posts
     in internal bodies the viewer may not see and private outside posts (for
-    non-custodians) are left out. Shape::
-
-        {"person": id, "name": display name,
-         "terms": [term + {"body_name": the body's name when the term started}],
-         "affiliations": [{"partner", "partner_name", "title", "start", "end", "private"}],
-         "awards": [{"honour", "honour_name", "date", "decision", "citation"}]}
+    non-custodians) are left out. The shape is
+    :class:`~chapterhouse.registry.shapes.HistoryOut`; each term has the body's name
+    when it started.
 
     Affiliations without a start come first. Runs five queries.
     """
@@ -728,32 +726,32 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
     namer = PeopleNamer(
         viewer, [person_row(row, "person__") for row in terms], filtered=True, seen=[named]
     )
-    return {
-        "person": found["slug"],
-        "name": namer.name(named),
-        "terms": [{**_term_dict(row, namer), "body_name": name_on(row)} for row in terms],
-        "affiliations": [
-            {
-                "partner": row["partner__slug"],
-                "partner_name": row["partner__name"],
-                "title": row["title"],
-                "start": _start_text(row["start"], row["start_precision"]),
-                "end": _end_text(row["end"], row["end_precision"]),
-                "private": row["private"],
-            }
+    return HistoryOut(
+        person=found["slug"],
+        name=namer.name(named),
+        terms=[HistoryTerm(**_term_fields(row, namer), body_name=name_on(row)) for row in terms],
+        affiliations=[
+            AffiliationOut(
+                partner=row["partner__slug"],
+                partner_name=row["partner__name"],
+                title=row["title"],
+                start=_start_text(row["start"], row["start_precision"]),
+                end=_end_text(row["end"], row["end_precision"]),
+                private=row["private"],
+            )
             for row in affiliations
         ],
-        "awards": [
-            {
-                "honour": row["honour__slug"],
-                "honour_name": row["honour__name"],
-                "date": row["date"].isoformat(),
-                "decision": row["decision_ref"],
-                "citation": row["citation_ref"],
-            }
+        awards=[
+            HistoryAward(
+                honour=row["honour__slug"],
+                honour_name=row["honour__name"],
+                date=row["date"].isoformat(),
+                decision=row["decision_ref"],
+                citation=row["citation_ref"],
+            )
             for row in awards
         ],
-    }
+    )
 
 
 # --- finding people --------------------------------------------------------
@@ -768,72 +766,112 @@ def people_visible(*, viewer: Viewer) -> models.QuerySet[Person]:
 # --- a body's page ---------------------------------------------------------
 
 
-def _event(day: dt.date, written: str | None, event: str, **details: Any) -> dict[str, Any]:
-    return {"day": day.isoformat(), "date": written, "event": event, **details}
-
-
-def _mandate_dict(
-    row: dict[str, Any], titles: dict[str, Text], handed_over: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Return one of a body's mandates for its page: named, with the bodies it came from
-    and went to (on the day it ended) named as they were on the day of the hand-over."""
-    targets = [
-        target for target in handed_over if row["end"] is not None and target["start"] == row["end"]
-    ]
-    return {
-        "mandate": row["slug"],
-        "name": titles[row["slug"]],
-        "holder_role": _blank_to_none(row["holder_role"]),
-        "start": _start_text(row["start"], row["start_precision"]),
-        "end": _end_text(row["end"], row["end_precision"]),
-        "from": row["transferred_from__slug"],
-        "from_name": row["from_name"],
-        "to": [target["body__slug"] for target in targets],
-        "to_bodies": [
-            {"id": target["body__slug"], "name": target["body_name"]} for target in targets
-        ],
-        "decision": row["decision_ref"],
-        "ended_by": row["ended_by_ref"],
-    }
-
-
-def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any]:
+def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> BodyOut:
     """Return what the page of ``body`` (an id) shows as of ``as_of`` to ``viewer``.
 
     Raise ``Body.DoesNotExist`` for an unknown id and for an internal body the
     viewer may not see. A post held by someone the viewer may not see is still a
     held post: it is listed (and on the timeline), its holder without an id and named
     by placeholder; hidden internal bodies are not named as parent, child or the
-    other side of a mandate's hand-over. Shape::
+    other side of a mandate's hand-over.
 
-        {"id", "kind", "name": Text as of the date, "founding_name": Text,
-         "names": [{"name", "start": str | None, "decision": id | None}],  # oldest first
-         "aliases", "number", "countries", "region", "institution", "affiliated",
-         "founded", "dissolved", "founded_by", "dissolved_by",
-         "exists": bool (on as_of), "as_of",
-         "parent": {"id", "name"} | None,
-         "children": [{"id", "name", "kind"}],   # alive on as_of, in chart order
-         "holders": [holder],                    # terms held on as_of, by role rank
-         "past_holders": [term],                 # terms whose last day is before as_of
-         "future_holders": [term],               # terms starting after as_of
-         "mandates": [{"mandate", "name": Text, "holder_role", "start", "end",
-                       "from", "from_name": Text | None, "to": [id],
-                       "to_bodies": [{"id", "name"}], "decision", "ended_by"}],
-         "timeline": [{"day", "date", "event", "decision", ...}]}
-
-    ``timeline`` lists, in time order, ``founded``, ``renamed`` (``name``),
-    ``mandate_received`` (``mandate``, ``mandate_name``, ``from``, ``from_name``,
-    ``holder_role``), ``term_started`` and ``term_ended`` (``person``, ``name``,
-    ``role``, ``title``, plus ``how`` or ``reason``), ``mandate_handed_over``
-    (``mandate``, ``mandate_name``, ``to``: [id], ``to_bodies``: [{"id", "name"}],
-    ``holder_role``) and ``dissolved``. ``day`` is the ISO day it happened (an
-    ending's last day), ``date`` the date as written. Bodies on the other side of a
-    hand-over bear the name they had that day; mandates their names from
-    :func:`~chapterhouse.registry.mandates.mandate_names`. Runs ten queries (one more
-    for a signed-in viewer with grants, to tell which holders they may see); the
-    number of terms listed grows with the body's history.
+    The shape is :class:`~chapterhouse.registry.shapes.BodyOut`: the body named as of
+    the date, its renames oldest first, its parent and its children alive on ``as_of``
+    (in chart order), the terms held on ``as_of`` (``holders``, by role rank), those whose
+    last day is before it (``past_holders``) and those starting after it
+    (``future_holders``), its mandates and its timeline (:func:`_body_timeline`).
+    Bodies on the other side of a hand-over bear the name they had that day; mandates
+    their names from :func:`~chapterhouse.registry.mandates.mandate_names`. Runs ten
+    queries (one more for a signed-in viewer with grants, to tell which holders they may
+    see); the number of terms listed grows with the body's history.
     """
-    found = (
+    found = _body_found(body=body, as_of=as_of, viewer=viewer)
+    names = _rows(
+        BodyName.objects.filter(body=found)
+        .order_by("start", "pk")
+        .values("name", "start", decision_ref=decision_id_expression(viewer))
+    )
+    children = _body_children(found=found, as_of=as_of, viewer=viewer)
+    role_ranks = _role_ranks()
+    terms = _rows(
+        Term.objects.filter(body=found)
+        .order_by("start", "pk")
+        .values(
+            *_TERM_FIELDS,
+            **_term_decisions(viewer),
+            custodian_name=custodian_name_expression("person__"),
+        )
+    )
+    namer = _namer(viewer, terms, filtered=False)
+    mandates = _body_mandates_received(found=found, viewer=viewer)
+    handed_over = _body_mandates_handed_over(found=found, viewer=viewer)
+    titles = mandate_names({row["slug"] for row in mandates} | set(handed_over))
+
+    holders = []
+    past = []
+    future = []
+    for row in terms:
+        if row["start"] > as_of:
+            future.append(TermShape(**_term_fields(row, namer)))
+        elif row["end"] is not None and row["end"] <= as_of:
+            past.append(TermShape(**_term_fields(row, namer)))
+        else:
+            holders.append(row)
+    holders.sort(key=lambda row: (role_ranks.get(row["role"], _UNKNOWN_RANK), row["role"]))
+
+    alive = (found.founded is None or found.founded <= as_of) and (
+        found.dissolved is None or as_of < found.dissolved
+    )
+    return BodyOut(
+        id=found.slug,
+        as_of=as_of.isoformat(),
+        kind=found.kind,
+        name=found.name_as_of,  # type: ignore[attr-defined]
+        founding_name=found.name,
+        names=[
+            BodyNameOut(
+                name=row["name"], start=row["start"].isoformat(), decision=row["decision_ref"]
+            )
+            for row in names
+        ],
+        aliases=found.aliases,
+        number=found.number,
+        countries=found.countries,
+        region=found.region,
+        institution=found.institution,
+        affiliated=found.affiliated,
+        founded=_start_text(found.founded, found.founded_precision),
+        dissolved=_end_text(found.dissolved, found.dissolved_precision),
+        founded_by=found.founded_by_ref,  # type: ignore[attr-defined]
+        dissolved_by=found.dissolved_by_ref,  # type: ignore[attr-defined]
+        exists=alive,
+        parent=(
+            Ref(id=found.parent.slug, name=found.parent_name_as_of)  # type: ignore[attr-defined]
+            if found.parent is not None
+            and viewer.sees_body(found.parent.pk, internal=found.parent.internal)
+            else None
+        ),
+        children=children,
+        holders=[_holder(row, namer) for row in holders],
+        past_holders=past,
+        future_holders=future,
+        mandates=[_body_mandate(row, titles, handed_over.get(row["slug"], [])) for row in mandates],
+        timeline=_body_timeline(
+            found=found,
+            names=names,
+            mandates=mandates,
+            terms=terms,
+            handed_over=handed_over,
+            titles=titles,
+            namer=namer,
+        ),
+    )
+
+
+def _body_found(*, body: str, as_of: dt.date, viewer: Viewer) -> Body:
+    """Return the body ``body`` (an id) if ``viewer`` may see it, with its parent, its and
+    its parent's names on ``as_of`` and the decisions that founded and dissolved it."""
+    return (
         Body.objects.filter(viewer.body_filter())
         .select_related("parent")
         .annotate(
@@ -844,14 +882,14 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         )
         .get(slug=body)
     )
-    names = _rows(
-        BodyName.objects.filter(body=found)
-        .order_by("start", "pk")
-        .values("name", "start", decision_ref=decision_id_expression(viewer))
-    )
+
+
+def _body_children(*, found: Body, as_of: dt.date, viewer: Viewer) -> list[KindRef]:
+    """Return the bodies below ``found`` alive on ``as_of`` that ``viewer`` may see, named as
+    on that day, in chart order (kind rank, number, then name in the default language)."""
     kind_ranks = _kind_ranks()
     lang = organization_language()
-    children = sorted(
+    rows = sorted(
         Body.objects.filter(parent=found)
         .filter(exists_on(as_of), viewer.body_filter())
         .annotate(name_as_of=body_name_as_of_expression(as_of=as_of))
@@ -864,18 +902,13 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             row["slug"],
         ),
     )
-    role_ranks = _role_ranks()
-    terms = _rows(
-        Term.objects.filter(body=found)
-        .order_by("start", "pk")
-        .values(
-            *_TERM_FIELDS,
-            **_term_decisions(viewer),
-            custodian_name=custodian_name_expression("person__"),
-        )
-    )
-    namer = _namer(viewer, terms, filtered=False)
-    mandates = _rows(
+    return [KindRef(id=row["slug"], name=row["name_as_of"], kind=row["kind"]) for row in rows]
+
+
+def _body_mandates_received(*, found: Body, viewer: Viewer) -> list[dict[str, Any]]:
+    """Return the mandates ``found`` held, as ``values()`` rows: the body each came from
+    (named on its last day with it) is left unnamed when ``viewer`` may not see it."""
+    rows = _rows(
         Mandate.objects.filter(body=found)
         .order_by(F("start").asc(nulls_first=True), "slug", "pk")
         .values(
@@ -897,12 +930,18 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             ),
         )
     )
-    for row in mandates:
+    for row in rows:
         if not viewer.sees_body(
             row["transferred_from_id"], internal=bool(row["transferred_from__internal"])
         ):
             row["transferred_from__slug"] = None
             row["from_name"] = None
+    return rows
+
+
+def _body_mandates_handed_over(*, found: Body, viewer: Viewer) -> dict[str, list[dict[str, Any]]]:
+    """Return the mandates ``found`` handed over to bodies ``viewer`` may see, by mandate id:
+    ``values()`` rows of the receiving mandates, each body named as on its first day."""
     handed_over: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _rows(
         Mandate.objects.filter(transferred_from=found)
@@ -919,56 +958,140 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         )
     ):
         handed_over[row["slug"]].append(row)
-    titles = mandate_names({row["slug"] for row in mandates} | set(handed_over))
+    return handed_over
 
-    holders = []
-    past = []
-    future = []
-    for row in terms:
-        if row["start"] > as_of:
-            future.append(_term_dict(row, namer))
-        elif row["end"] is not None and row["end"] <= as_of:
-            past.append(_term_dict(row, namer))
-        else:
-            holders.append(row)
-    holders.sort(key=lambda row: (role_ranks.get(row["role"], _UNKNOWN_RANK), row["role"]))
 
-    timeline: list[dict[str, Any]] = []
+def _body_mandate(
+    row: dict[str, Any], titles: dict[str, Text], handed_over: list[dict[str, Any]]
+) -> BodyMandate:
+    """Return one of a body's mandates for its page: named, with the bodies it came from
+    and went to (on the day it ended) named as they were on the day of the hand-over."""
+    targets = [
+        target for target in handed_over if row["end"] is not None and target["start"] == row["end"]
+    ]
+    return BodyMandate(
+        mandate=row["slug"],
+        name=titles[row["slug"]],
+        holder_role=_blank_to_none(row["holder_role"]),
+        start=_start_text(row["start"], row["start_precision"]),
+        end=_end_text(row["end"], row["end_precision"]),
+        from_=row["transferred_from__slug"],
+        from_name=row["from_name"],
+        to=[target["body__slug"] for target in targets],
+        to_bodies=[Ref(id=target["body__slug"], name=target["body_name"]) for target in targets],
+        decision=row["decision_ref"],
+        ended_by=row["ended_by_ref"],
+    )
+
+
+# --- a body's timeline -----------------------------------------------------
+
+
+def _event(day: dt.date, written: str | None, event: str, **details: Any) -> TimelineEvent:
+    return TimelineEvent(day=day.isoformat(), date=written, event=event, **details)
+
+
+def _body_timeline(
+    *,
+    found: Body,
+    names: list[dict[str, Any]],
+    mandates: list[dict[str, Any]],
+    terms: list[dict[str, Any]],
+    handed_over: dict[str, list[dict[str, Any]]],
+    titles: dict[str, Text],
+    namer: PeopleNamer,
+) -> list[TimelineEvent]:
+    """Return the events of a body's life in time order (same-day events in
+    :data:`_EVENT_ORDER`), each with ``day`` (the ISO day it happened, an ending's last
+    day), ``date`` (as written), ``event`` and ``decision``, and its own details (which
+    the API does not write):
+
+    * ``founded`` and ``dissolved``: none;
+    * ``renamed``: ``name``;
+    * ``mandate_received``: ``mandate``, ``mandate_name``, ``from_``, ``from_name``,
+      ``holder_role``;
+    * ``term_started`` and ``term_ended``: ``person``, ``name``, ``role``, ``title``, plus
+      ``how`` or ``reason``;
+    * ``mandate_handed_over``: ``mandate``, ``mandate_name``, ``to``: [id],
+      ``to_bodies``: [Ref], ``holder_role``.
+
+    The rows are those :func:`body_overview` read; no query."""
+    timeline = [
+        *_life_events(found),
+        *_rename_events(names),
+        *_mandate_received_events(mandates, titles),
+        *_term_events(terms, namer),
+        *_mandate_handed_over_events(handed_over, titles),
+    ]
+    timeline.sort(key=lambda event: (event.day, _EVENT_ORDER[event.event]))
+    return timeline
+
+
+def _life_events(found: Body) -> list[TimelineEvent]:
+    """The body's founding and dissolution, when recorded."""
+    events = []
     if found.founded is not None:
-        timeline.append(
+        events.append(
             _event(
                 found.founded,
                 _start_text(found.founded, found.founded_precision),
                 "founded",
-                decision=found.founded_by_ref,
+                decision=found.founded_by_ref,  # type: ignore[attr-defined]
             )
         )
-    for row in names:
-        timeline.append(
+    if found.dissolved is not None:
+        events.append(
             _event(
-                row["start"],
-                row["start"].isoformat(),
-                "renamed",
-                name=row["name"],
-                decision=row["decision_ref"],
+                found.dissolved - _ONE_DAY,
+                _end_text(found.dissolved, found.dissolved_precision),
+                "dissolved",
+                decision=found.dissolved_by_ref,  # type: ignore[attr-defined]
             )
         )
+    return events
+
+
+def _rename_events(names: list[dict[str, Any]]) -> list[TimelineEvent]:
+    return [
+        _event(
+            row["start"],
+            row["start"].isoformat(),
+            "renamed",
+            name=row["name"],
+            decision=row["decision_ref"],
+        )
+        for row in names
+    ]
+
+
+def _mandate_received_events(
+    mandates: list[dict[str, Any]], titles: dict[str, Text]
+) -> list[TimelineEvent]:
+    """The mandates handed to the body by another body or by a decision (not the ones it was
+    founded with), on the day it received them."""
+    events = []
     for row in mandates:
         received = row["transferred_from__slug"] is not None or row["decision_id"] is not None
         if received and row["start"] is not None:
-            timeline.append(
+            events.append(
                 _event(
                     row["start"],
                     _start_text(row["start"], row["start_precision"]),
                     "mandate_received",
                     mandate=row["slug"],
                     mandate_name=titles[row["slug"]],
-                    **{"from": row["transferred_from__slug"]},
+                    from_=row["transferred_from__slug"],
                     from_name=row["from_name"],
                     holder_role=_blank_to_none(row["holder_role"]),
                     decision=row["decision_ref"],
                 )
             )
+    return events
+
+
+def _term_events(terms: list[dict[str, Any]], namer: PeopleNamer) -> list[TimelineEvent]:
+    """The start of every term and the last day of every ended one."""
+    events = []
     for row in terms:
         person = person_row(row, "person__")
         who = {
@@ -977,7 +1100,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             "role": row["role"],
             "title": row["title"],
         }
-        timeline.append(
+        events.append(
             _event(
                 row["start"],
                 _start_text(row["start"], row["start_precision"]),
@@ -988,7 +1111,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             )
         )
         if row["end"] is not None:
-            timeline.append(
+            events.append(
                 _event(
                     row["end"] - _ONE_DAY,
                     _end_text(row["end"], row["end_precision"]),
@@ -998,6 +1121,13 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     decision=row["ended_by_ref"],
                 )
             )
+    return events
+
+
+def _mandate_handed_over_events(
+    handed_over: dict[str, list[dict[str, Any]]], titles: dict[str, Text]
+) -> list[TimelineEvent]:
+    events = []
     for slug, rows in handed_over.items():
         # One decision hands a mandate over to many bodies at once (every executive
         # committee); the timeline shows that as one event per decision and day.
@@ -1005,7 +1135,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         for row in rows:
             groups[(row["start"], row["decision_ref"], row["holder_role"])].append(row)
         for (day, decision, holder_role), targets in groups.items():
-            timeline.append(
+            events.append(
                 _event(
                     day,
                     _start_text(day, targets[0]["start_precision"]),
@@ -1013,69 +1143,12 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
                     mandate=slug,
                     mandate_name=titles[slug],
                     to=[row["body__slug"] for row in targets],
-                    to_bodies=[
-                        {"id": row["body__slug"], "name": row["body_name"]} for row in targets
-                    ],
+                    to_bodies=[Ref(id=row["body__slug"], name=row["body_name"]) for row in targets],
                     holder_role=_blank_to_none(holder_role),
                     decision=decision,
                 )
             )
-    if found.dissolved is not None:
-        timeline.append(
-            _event(
-                found.dissolved - _ONE_DAY,
-                _end_text(found.dissolved, found.dissolved_precision),
-                "dissolved",
-                decision=found.dissolved_by_ref,
-            )
-        )
-    timeline.sort(key=lambda event: (event["day"], _EVENT_ORDER[event["event"]]))
-
-    alive = (found.founded is None or found.founded <= as_of) and (
-        found.dissolved is None or as_of < found.dissolved
-    )
-    return {
-        "id": found.slug,
-        "as_of": as_of.isoformat(),
-        "kind": found.kind,
-        "name": found.name_as_of,
-        "founding_name": found.name,
-        "names": [
-            {
-                "name": row["name"],
-                "start": row["start"].isoformat(),
-                "decision": row["decision_ref"],
-            }
-            for row in names
-        ],
-        "aliases": found.aliases,
-        "number": found.number,
-        "countries": found.countries,
-        "region": found.region,
-        "institution": found.institution,
-        "affiliated": found.affiliated,
-        "founded": _start_text(found.founded, found.founded_precision),
-        "dissolved": _end_text(found.dissolved, found.dissolved_precision),
-        "founded_by": found.founded_by_ref,
-        "dissolved_by": found.dissolved_by_ref,
-        "exists": alive,
-        "parent": (
-            {"id": found.parent.slug, "name": found.parent_name_as_of}
-            if found.parent is not None
-            and viewer.sees_body(found.parent.pk, internal=found.parent.internal)
-            else None
-        ),
-        "children": [
-            {"id": row["slug"], "name": row["name_as_of"], "kind": row["kind"]} for row in children
-        ],
-        "holders": [_holder_dict(row, namer) for row in holders],
-        "past_holders": past,
-        "future_holders": future,
-        "mandates": [
-            _mandate_dict(row, titles, handed_over.get(row["slug"], [])) for row in mandates
-        ],
-        "timeline": timeline,
-    }
+    return events
 
 
 def declared_vocabulary() -> dict[str, dict[str, Any]]:

@@ -30,6 +30,7 @@ from chapterhouse.meetings.models import Decision
 from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import Body, BodyName, Mandate, Term
 from chapterhouse.registry.selectors import orgchart_as_of
+from chapterhouse.registry.shapes import ChartBody, Holder, OrgchartOut
 from chapterhouse.reports.changes import ChangesGrouped, Words, changes_grouped, changes_span
 
 # Posts one person holds at a time in a body: a second holder is worth a warning. (The
@@ -195,72 +196,66 @@ def _touched_bodies(decision: Decision) -> set[int]:
     return ids
 
 
-def _holder_key(holder: Mapping[str, Any]) -> tuple[str, str, str]:
-    return (str(holder.get("person") or holder.get("name")), holder["role"], str(holder["title"]))
+def _holder_key(holder: Holder) -> tuple[str, str, str]:
+    return (str(holder.person or holder.name), holder.role, str(holder.title))
 
 
 def _drawn(
-    before: Mapping[str, Any], after: Mapping[str, Any], touched: set[int], words: Words
+    before: OrgchartOut, after: OrgchartOut, touched: set[int], words: Words
 ) -> tuple[tuple[ChartNode, ...], tuple[ChartNode, ...]]:
     """Return the affected bodies (and their parents) of both charts, marked where they
     differ."""
     slugs = set(Body.objects.filter(pk__in=touched).values_list("slug", flat=True))
-    by_id = {
-        node["id"]: node for chart in (before, after) for node in chart["bodies"] if node["id"]
-    }
+    by_id = {node.id: node for chart in (before, after) for node in chart.bodies if node.id}
     keep = set(slugs)
     for slug in slugs:
-        parent = by_id.get(slug, {}).get("parent")
+        parent = by_id[slug].parent if slug in by_id else None
         while parent and parent not in keep:
             keep.add(parent)
-            parent = by_id.get(parent, {}).get("parent")
-    old = {node["id"]: node for node in before["bodies"]}
-    new = {node["id"]: node for node in after["bodies"]}
+            parent = by_id[parent].parent if parent in by_id else None
+    old = {node.id: node for node in before.bodies}
+    new = {node.id: node for node in after.bodies}
     named = mandate_names(
         {
-            mandate["mandate"]
+            mandate.mandate
             for chart in (before, after)
-            for node in chart["bodies"]
-            if node["id"] in keep
-            for mandate in node["mandates"]
+            for node in chart.bodies
+            if node.id in keep
+            for mandate in node.mandates
         }
     )
 
-    def draw(chart: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[ChartNode, ...]:
+    def draw(chart: OrgchartOut, other: Mapping[str, ChartBody]) -> tuple[ChartNode, ...]:
         nodes: list[ChartNode] = []
         depths: dict[str, int] = {}
-        for node in chart["bodies"]:
-            if node["id"] not in keep:
+        for node in chart.bodies:
+            if node.id not in keep:
                 continue
-            depth = depths[node["parent"]] + 1 if node["parent"] in depths else 0
-            depths[node["id"]] = depth
-            twin = other.get(node["id"])
-            theirs = {_holder_key(h) for h in twin["holders"]} if twin else set()
+            depth = depths[node.parent] + 1 if node.parent in depths else 0
+            depths[node.id] = depth
+            twin = other.get(node.id)
+            theirs = {_holder_key(h) for h in twin.holders} if twin else set()
             nodes.append(
                 ChartNode(
-                    id=node["id"],
-                    name=words.text(node["name"], node["id"]),
-                    kind=words.kind(node["kind"]),
+                    id=node.id,
+                    name=words.text(node.name, node.id),
+                    kind=words.kind(node.kind),
                     depth=depth,
                     holders=tuple(
                         HolderLine(
-                            name=holder["name"],
-                            post=words.text(holder["title"]) or words.role(holder["role"]),
+                            name=holder.name,
+                            post=words.text(holder.title) or words.role(holder.role),
                             changed=_holder_key(holder) not in theirs,
                         )
-                        for holder in node["holders"]
+                        for holder in node.holders
                     ),
                     mandates=tuple(
-                        words.text(named.get(mandate["mandate"]), mandate["mandate"])
-                        + (
-                            f" · {words.role(mandate['holder_role'])}"
-                            if mandate["holder_role"]
-                            else ""
-                        )
-                        for mandate in node["mandates"]
+                        words.text(named.get(mandate.mandate), mandate.mandate)
+                        + (f" · {words.role(mandate.holder_role)}" if mandate.holder_role else "")
+                        for mandate in node.mandates
                     ),
-                    changed=twin is None or twin["name"] != node["name"],
-                    touched=node["id"] in slugs,
+                    changed=twin is None or twin.name != node.name,
+                    touched=node.id in slugs,
                 )
             )
         return tuple(nodes)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.formatting import date_display
 from chapterhouse.core.language import role_name, text
 from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.registry.shapes import BodyOut, TimelineEvent
 
 WIDTH = 960
 LEFT = 16
@@ -41,22 +42,23 @@ def _who(person: str | None, name: str | None, withheld: set[str]) -> str:
     return name or ""
 
 
-def _event_label(event: dict[str, Any], withheld: set[str]) -> str:
-    kind = event["event"]
+def _event_label(event: TimelineEvent, withheld: set[str]) -> str:
+    kind = event.event
     if kind == "founded":
         return _("Founded")
     if kind == "dissolved":
         return _("Dissolved")
     if kind == "renamed":
-        return _("Renamed: %(name)s") % {"name": text(event.get("name"))}
+        return _("Renamed: %(name)s") % {"name": text(event.name)}
     if kind == "mandate_received":
-        mandate = text(event.get("mandate_name")) or event.get("mandate")
+        mandate = text(event.mandate_name) or event.mandate
         return _("Mandate received: %(mandate)s") % {"mandate": mandate}
     if kind == "mandate_handed_over":
-        mandate = text(event.get("mandate_name")) or event.get("mandate")
+        mandate = text(event.mandate_name) or event.mandate
         return _("Mandate handed over: %(mandate)s") % {"mandate": mandate}
-    who = _who(event.get("person"), event.get("name"), withheld)
-    post = text(event.get("title")) or role_name(event.get("role") or "")
+    # A term's event names its holder (a display name, never a Text).
+    who = _who(event.person, event.name if isinstance(event.name, str) else None, withheld)
+    post = text(event.title) or role_name(event.role or "")
     if kind == "term_started":
         return _("Term started: %(post)s, %(name)s") % {"post": post, "name": who}
     return _("Term ended: %(post)s, %(name)s") % {"post": post, "name": who}
@@ -83,7 +85,7 @@ def _ticks(first: dt.date, last: dt.date, x: Any) -> list[dict[str, Any]]:
 
 
 def timeline_draw(
-    *, overview: dict[str, Any], as_of: dt.date, withheld: set[str] | None = None
+    *, overview: BodyOut, as_of: dt.date, withheld: set[str] | None = None
 ) -> dict[str, Any]:
     """Return the geometry of a body's timeline for ``web/_timeline.svg.html``.
 
@@ -95,21 +97,21 @@ def timeline_draw(
     has no dated history.
     """
     withheld = withheld or set()
-    events = [event for event in overview["timeline"] if event.get("day")]
+    events = [event for event in overview.timeline if event.day]
     terms: list[dict[str, Any]] = []
-    for term in overview["past_holders"]:
-        terms.append({**term, "open": False})
-    for term in overview["holders"]:
-        terms.append({**term, "end": None, "open": True})
-    for term in overview["future_holders"]:
-        terms.append({**term, "open": term.get("end") is None})
+    for ended in overview.past_holders:
+        terms.append({**dict(ended), "open": False})
+    for holder in overview.holders:
+        terms.append({**dict(holder), "end": None, "open": True})
+    for coming in overview.future_holders:
+        terms.append({**dict(coming), "open": coming.end is None})
     terms.sort(key=lambda term: (term["start"] or "", term.get("role") or ""))
     omitted = max(0, len(terms) - MAX_ROWS)
     terms = terms[omitted:]
 
-    founded = _start_day(overview.get("founded"))
-    dissolved = _end_day(overview.get("dissolved"))
-    days = [dt.date.fromisoformat(event["day"]) for event in events]
+    founded = _start_day(overview.founded)
+    dissolved = _end_day(overview.dissolved)
+    days = [dt.date.fromisoformat(event.day) for event in events]
     days += [day for term in terms if (day := _start_day(term["start"])) is not None]
     if founded is not None:
         days.append(founded)
@@ -135,15 +137,15 @@ def timeline_draw(
     }
     marks = []
     for event in events:
-        if event["event"] in {"term_started", "term_ended"}:
+        if event.event in {"term_started", "term_ended"}:
             continue  # drawn as the ends of the bars below
         marks.append(
             {
-                "x": x(dt.date.fromisoformat(event["day"])),
-                "kind": event["event"],
+                "x": x(dt.date.fromisoformat(event.day)),
+                "kind": event.event,
                 "label": _event_label(event, withheld),
-                "date": date_display(event.get("date") or event["day"]),
-                "decision": event.get("decision"),
+                "date": date_display(event.date or event.day),
+                "decision": event.decision,
             }
         )
     bars = []

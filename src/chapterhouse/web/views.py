@@ -25,6 +25,7 @@ from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, Person
 from chapterhouse.registry.search import MOST as SEARCH_MOST
 from chapterhouse.registry.search import search_people, search_refusal
+from chapterhouse.registry.shapes import ChartBody
 from chapterhouse.web.decision_views import decision_page_preview
 from chapterhouse.web.merged_ids import follows_merged_ids
 from chapterhouse.web.session_views import conference_days
@@ -119,13 +120,14 @@ def _news_about(
     )
 
 
-def _tree(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the chart's flat, parent-first list of bodies as nested nodes with ``children``."""
-    nodes = {body["id"]: {**body, "children": []} for body in bodies}
+def _tree(bodies: list[ChartBody]) -> list[dict[str, Any]]:
+    """Return the chart's flat, parent-first list of bodies as nested nodes: each body's
+    fields and its ``children``."""
+    nodes: dict[str, dict[str, Any]] = {body.id: {**dict(body), "children": []} for body in bodies}
     roots = []
     for body in bodies:
-        node = nodes[body["id"]]
-        parent = nodes.get(body["parent"]) if body["parent"] else None
+        node = nodes[body.id]
+        parent = nodes.get(body.parent) if body.parent else None
         if parent is None:
             roots.append(node)
         else:
@@ -147,8 +149,8 @@ def orgchart(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No body with this id.")) from None
     root_name = None
     if root is not None:
-        if chart["bodies"]:
-            root_name = chart["bodies"][0]["name"]
+        if chart.bodies:
+            root_name = chart.bodies[0].name
         else:  # the body is recorded but did not exist on that day
             found = Body.objects.filter(viewer.body_filter(), slug=root).first()
             if found is None:
@@ -159,8 +161,8 @@ def orgchart(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
         "root": root,
         "root_name": root_name,
-        "tree": _tree(chart["bodies"]),
-        "body_count": len(chart["bodies"]),
+        "tree": _tree(chart.bodies),
+        "body_count": len(chart.bodies),
     }
     return render(request, "web/orgchart.html", context)
 
@@ -199,7 +201,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("No person with this id."))
     history = registry.person_history(person=slug, viewer=viewer)
     personal = viewer.sees_personal_data(person)
-    affiliations = history["affiliations"]
+    affiliations = history.affiliations
     return render(
         request,
         "web/person.html",
@@ -216,8 +218,8 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 if personal and person.born
                 else None
             ),
-            "affiliations": [row for row in affiliations if not row["private"]],
-            "private_affiliations": [row for row in affiliations if row["private"]],
+            "affiliations": [row for row in affiliations if not row.private],
+            "private_affiliations": [row for row in affiliations if row.private],
             "news": _news_about(request, person=slug),
             "merged": (
                 list(person.aliases.order_by("slug")) if viewer.may_edit_person(person) else []

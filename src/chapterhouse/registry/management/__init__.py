@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, OutputWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
 from rich.console import Console, RenderableType
 
 from chapterhouse.core.cldr import catalogue_code
@@ -125,7 +126,12 @@ class Language:
 
 
 def json_write(stdout: OutputWrapper, data: Any) -> None:
-    """Write ``data`` as indented JSON, keeping every script readable (no ``\\u`` escapes)."""
+    """Write ``data`` as indented JSON, keeping every script readable (no ``\\u`` escapes).
+
+    A selector's shape (a pydantic model) is written with its JSON keys, as the API
+    answers with it."""
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json", by_alias=True)
     stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
 

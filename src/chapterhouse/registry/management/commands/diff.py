@@ -24,6 +24,7 @@ from chapterhouse.registry.management import (
     rich_write,
 )
 from chapterhouse.registry.selectors import diff_between
+from chapterhouse.registry.shapes import DiffTerm
 
 
 class Command(TranslatedCommand):
@@ -76,11 +77,11 @@ class Command(TranslatedCommand):
             "end": lang.date(end),
         }
         parts: list[Any] = [heading]
-        if diff["started"]:
-            parts.append(self._terms(_("Terms started"), diff["started"], lang, ended=False))
-        if diff["ended"]:
-            parts.append(self._terms(_("Terms ended"), diff["ended"], lang, ended=True))
-        if diff["bodies_founded"] or diff["bodies_dissolved"] or diff["renamed"]:
+        if diff.started:
+            parts.append(self._terms(_("Terms started"), diff.started, lang, ended=False))
+        if diff.ended:
+            parts.append(self._terms(_("Terms ended"), diff.ended, lang, ended=True))
+        if diff.bodies_founded or diff.bodies_dissolved or diff.renamed:
             bodies = Table(title=_("Bodies"), title_justify="left")
             bodies.add_column(_("Date"))
             bodies.add_column(_("Change"))
@@ -88,38 +89,38 @@ class Command(TranslatedCommand):
             bodies.add_column(_("New name"))
             bodies.add_column(_("Decision"))
             for change, rows in (
-                (_("founded"), diff["bodies_founded"]),
-                (_("dissolved"), diff["bodies_dissolved"]),
+                (_("founded"), diff.bodies_founded),
+                (_("dissolved"), diff.bodies_dissolved),
             ):
                 for row in rows:
                     bodies.add_row(
-                        or_dash(row["date"]),
+                        or_dash(row.date),
                         change,
-                        lang.text(row["name"]) or row["body"],
+                        lang.text(row.name) or row.body,
                         "",
-                        or_dash(row["decision"]),
+                        or_dash(row.decision),
                     )
-            for rename in diff["renamed"]:
+            for rename in diff.renamed:
                 bodies.add_row(
-                    rename["date"],
+                    rename.date,
                     _("renamed"),
-                    lang.text(rename["previous_name"]) or rename["body"],
-                    lang.text(rename["name"]),
-                    or_dash(rename["decision"]),
+                    lang.text(rename.previous_name) or rename.body,
+                    lang.text(rename.name),
+                    or_dash(rename.decision),
                 )
             parts.append(bodies)
-        if diff["mandates_moved"]:
+        if diff.mandates_moved:
             moved = Table(title=_("Mandates moved"), title_justify="left")
             for column in (_("Date"), _("Mandate"), _("From"), _("To"), _("Holder"), _("Decision")):
                 moved.add_column(column)
-            for move in diff["mandates_moved"]:
+            for move in diff.mandates_moved:
                 moved.add_row(
-                    move["date"],
-                    lang.text(move["mandate_name"]) or move["mandate"],
-                    lang.text(move["from_name"]) or move["from"],
-                    lang.text(move["to_name"]) or move["to"],
-                    lang.role(move["holder_role"]) if move["holder_role"] else "–",
-                    or_dash(move["decision"]),
+                    move.date,
+                    lang.text(move.mandate_name) or move.mandate,
+                    lang.text(move.from_name) or move.from_,
+                    lang.text(move.to_name) or move.to,
+                    lang.role(move.holder_role) if move.holder_role else "–",
+                    or_dash(move.decision),
                 )
             parts.append(moved)
         if len(parts) == 1:
@@ -146,9 +147,7 @@ class Command(TranslatedCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(render_changes_markdown(changes), ending="")
 
-    def _terms(
-        self, title: str, terms: list[dict[str, Any]], lang: Language, *, ended: bool
-    ) -> Table:
+    def _terms(self, title: str, terms: list[DiffTerm], lang: Language, *, ended: bool) -> Table:
         table = Table(title=title, title_justify="left")
         table.add_column(_("Last day") if ended else _("Start"))
         table.add_column(_("Person"))
@@ -157,15 +156,15 @@ class Command(TranslatedCommand):
         table.add_column(_("Reason") if ended else _("How"))
         table.add_column(_("Decision"))
         for term in terms:
-            role = lang.role(term["role"])
-            if term["title"]:
-                role += f" — {lang.text(term['title'])}"
+            role = lang.role(term.role)
+            if term.title:
+                role += f" — {lang.text(term.title)}"
             table.add_row(
-                term["end"] if ended else term["start"],
-                term["name"],
+                term.end if ended else term.start,
+                term.name,
                 role,
-                lang.text(term["body_name"]) or term["body"],
-                or_dash(lang.reason(term["reason"]) if ended else lang.how(term["how"])),
-                or_dash(term["end_decision"] if ended else term["decision"]),
+                lang.text(term.body_name) or term.body,
+                or_dash(lang.reason(term.reason) if ended else lang.how(term.how)),
+                or_dash(term.end_decision if ended else term.decision),
             )
         return table

@@ -47,45 +47,43 @@ class Command(TranslatedCommand):
         if options["format"] == "json":
             json_write(self.stdout, history)
             return
-        parts: list[Any] = [f"{history['name']} ({history['person']})"]
+        parts: list[Any] = [f"{history.name} ({history.person})"]
         terms = Table(title=_("Posts"), title_justify="left")
         for column in (_("From"), _("To"), _("Role"), _("Body"), _("How"), _("Decision")):
             terms.add_column(column)
-        for term in history["terms"]:
-            role = lang.role(term["role"])
-            if term["title"]:
-                role += f" — {lang.text(term['title'])}"
-            ended = term["end"]
-            if ended and term["reason"]:
-                ended += f" ({lang.reason(term['reason'])})"
+        for term in history.terms:
+            role = lang.role(term.role)
+            if term.title:
+                role += f" — {lang.text(term.title)}"
+            ended = term.end
+            if ended and term.reason:
+                ended += f" ({lang.reason(term.reason)})"
             terms.add_row(
-                term["start"],
+                term.start,
                 ended or _("now"),
                 role,
-                lang.text(term["body_name"]),
-                or_dash(lang.how(term["how"])),
-                or_dash(term["decision"]),
+                lang.text(term.body_name),
+                or_dash(lang.how(term.how)),
+                or_dash(term.decision),
             )
-        parts.append(terms if history["terms"] else _("No posts recorded."))
-        if history["affiliations"]:
+        parts.append(terms if history.terms else _("No posts recorded."))
+        if history.affiliations:
             outside = Table(title=_("Outside posts"), title_justify="left")
             for column in (_("From"), _("To"), _("Organization"), _("Post")):
                 outside.add_column(column)
-            for affiliation in history["affiliations"]:
+            for affiliation in history.affiliations:
                 outside.add_row(
-                    or_dash(affiliation["start"]),
-                    or_dash(affiliation["end"]),
-                    lang.text(affiliation["partner_name"]),
-                    lang.text(affiliation["title"]),
+                    or_dash(affiliation.start),
+                    or_dash(affiliation.end),
+                    lang.text(affiliation.partner_name),
+                    lang.text(affiliation.title),
                 )
             parts.append(outside)
-        if history["awards"]:
+        if history.awards:
             awards = Table(title=_("Honours"), title_justify="left")
             for column in (_("Date"), _("Honour"), _("Decision")):
                 awards.add_column(column)
-            for award in history["awards"]:
-                awards.add_row(
-                    award["date"], lang.text(award["honour_name"]), or_dash(award["decision"])
-                )
+            for award in history.awards:
+                awards.add_row(award.date, lang.text(award.honour_name), or_dash(award.decision))
             parts.append(awards)
         rich_write(self.stdout, parts)

@@ -24,6 +24,7 @@ from chapterhouse.registry.management import (
     rich_write,
 )
 from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
+from chapterhouse.registry.shapes import OrgchartOut
 
 
 class Command(TranslatedCommand):
@@ -59,7 +60,7 @@ class Command(TranslatedCommand):
         if options["format"] == "json":
             json_write(self.stdout, chart)
             return
-        if not chart["bodies"]:
+        if not chart.bodies:
             message = _("Nothing existed on %(date)s.")
             if options["body"]:
                 message = _("Body %(body)s did not exist on %(date)s.")
@@ -67,33 +68,33 @@ class Command(TranslatedCommand):
             return
         rich_write(self.stdout, [self._tree(chart, as_of, lang)])
 
-    def _tree(self, chart: dict[str, Any], as_of: dt.date, lang: Language) -> Tree:
+    def _tree(self, chart: OrgchartOut, as_of: dt.date, lang: Language) -> Tree:
         tree = Tree(RichText(_("As of %(date)s") % {"date": lang.date(as_of)}, style="bold"))
         branches: list[Tree] = [tree]
-        for body in chart["bodies"]:
-            del branches[body["depth"] + 1 :]
+        for body in chart.bodies:
+            del branches[body.depth + 1 :]
             label = RichText()
-            name = lang.text(body["name"])
+            name = lang.text(body.name)
             label.append(name, style="bold")
-            kind = lang.kind(body["kind"])
+            kind = lang.kind(body.kind)
             # No kind that the name already says ("Coordination Council  Coordination Council").
             shown = f"{kind} · " if kind.casefold() not in name.casefold() else ""
-            label.append(f"  {shown}{body['id']}", style="dim")
+            label.append(f"  {shown}{body.id}", style="dim")
             branch = branches[-1].add(label)
-            for holder in body["holders"]:
-                line = RichText(f"{lang.role(holder['role'])}: ", style="cyan")
-                line.append(holder["name"])
-                if holder["title"]:
-                    line.append(f" — {lang.text(holder['title'])}")
-                since = _("since %(date)s") % {"date": holder["start"]}
+            for holder in body.holders:
+                line = RichText(f"{lang.role(holder.role)}: ", style="cyan")
+                line.append(holder.name)
+                if holder.title:
+                    line.append(f" — {lang.text(holder.title)}")
+                since = _("since %(date)s") % {"date": holder.start}
                 line.append(f"  ({since})", style="dim")
                 branch.add(line)
-            if body["mandates"]:
+            if body.mandates:
                 parts = []
-                for mandate in body["mandates"]:
-                    part = lang.text(mandate["name"])
-                    if mandate["holder_role"]:
-                        part += f" ({lang.role(mandate['holder_role'])})"
+                for mandate in body.mandates:
+                    part = lang.text(mandate.name)
+                    if mandate.holder_role:
+                        part += f" ({lang.role(mandate.holder_role)})"
                     parts.append(part)
                 branch.add(
                     RichText(_("Mandates: %(list)s") % {"list": ", ".join(parts)}, style="green")
