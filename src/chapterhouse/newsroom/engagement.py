@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
     ANONYMOUS,
@@ -709,8 +710,8 @@ def moderator_addresses(*, article: Article, on: dt.date) -> list[str]:
             chain.append(body_id)
             body_id = parents.get(body_id)
         addresses = list(
-            Grant.objects.filter(role__in=MODERATOR_ROLES, body_id__in=chain, start__lte=on)
-            .filter(Q(end__isnull=True) | Q(end__gt=on), user__is_active=True)
+            Grant.objects.filter(held_on(on), role__in=MODERATOR_ROLES, body_id__in=chain)
+            .filter(user__is_active=True)
             .values_list("user__email", flat=True)
         )
     if not addresses:

@@ -32,12 +32,13 @@ from typing import Any
 from babel.dates import format_date
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.language import babel_locale, interface_code, language_display
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.custody.models import Grant
@@ -62,9 +63,7 @@ def _body_and_above(body_id: int) -> list[int]:
 
 def accounts_covering(role: str, body_id: int, *, on: dt.date) -> list[Any]:
     """Return the active accounts holding `role` on the body or a body above it on `on`."""
-    grants = Grant.objects.filter(
-        role=role, body_id__in=_body_and_above(body_id), start__lte=on
-    ).filter(Q(end__isnull=True) | Q(end__gt=on))
+    grants = Grant.objects.filter(held_on(on), role=role, body_id__in=_body_and_above(body_id))
     return list(
         User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("username")
     )

@@ -18,12 +18,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import DateField, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.intervals import exists_on, happened_between
+from chapterhouse.core.intervals import (
+    exists_on,
+    happened_between,
+    held_on,
+    held_on_by_start,
+    is_held,
+)
 from chapterhouse.core.partial_dates import format_end, format_start
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -191,6 +197,7 @@ def _subtree_sql(*, root: str, as_of: dt.date) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     table = quote(Body._meta.db_table)
     day = connection.ops.adapt_datefield_value(as_of)
+    # core.intervals.exists_on, written out for the recursive query.
     alive = (
         "({t}.founded IS NULL OR {t}.founded <= %s)"
         " AND ({t}.dissolved IS NULL OR {t}.dissolved > %s)"
@@ -334,8 +341,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         mandates = Mandate.objects.filter(body_id__in=scope)
     else:
         bodies = bodies.filter(exists_on(as_of))
-        alive = Q(body__founded__isnull=True) | Q(body__founded__lte=as_of)
-        alive &= Q(body__dissolved__isnull=True) | Q(body__dissolved__gt=as_of)
+        alive = exists_on(as_of, "body__")
         terms = Term.objects.filter(alive)
         mandates = Mandate.objects.filter(alive)
     bodies = bodies.filter(viewer.body_filter())
@@ -361,11 +367,8 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         raise UnknownBody(root)  # an internal body this viewer may not see
     holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held = _rows(
-        # COALESCE instead of `end IS NULL OR end > D`: otherwise PostgreSQL combines
-        # the whole `end` index (hundreds of thousands of entries) instead of reading
-        # the few terms of the subtree's bodies through (body, start).
-        terms.alias(ends=Coalesce("end", Value(dt.date.max, output_field=DateField())))
-        .filter(start__lte=as_of, ends__gt=as_of)
+        # Through (body, start), not the whole `end` index: see held_on_by_start.
+        terms.filter(held_on_by_start(as_of))
         .order_by("start", "person__name", "pk")
         .values(
             "body_id",
@@ -384,8 +387,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         holders[term["body_id"]].append(term)
     body_mandates: dict[int, list[dict[str, Any]]] = defaultdict(list)
     mandate_rows = _rows(
-        mandates.filter(Q(start__isnull=True) | Q(start__lte=as_of))
-        .filter(Q(end__isnull=True) | Q(end__gt=as_of))
+        mandates.filter(held_on(as_of, open_start=True))
         .order_by("slug", "pk")
         .values("body_id", "slug", "holder_role", "transferred_from__slug")
     )
@@ -1035,9 +1037,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         )
     timeline.sort(key=lambda event: (event["day"], _EVENT_ORDER[event["event"]]))
 
-    alive = (found.founded is None or found.founded <= as_of) and (
-        found.dissolved is None or as_of < found.dissolved
-    )
+    alive = is_held(found.founded, found.dissolved, as_of)
     return {
         "id": found.slug,
         "as_of": as_of.isoformat(),

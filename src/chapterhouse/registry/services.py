@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.errors import RecordError, error_day, error_name
@@ -425,18 +424,12 @@ def _body_dissolve(
     body.save(update_fields=["dissolved", "dissolved_precision", "dissolved_by"])
     if recorder is not None:
         recorder.updated(body, before)
-    for term in Term.objects.filter(body=body).filter(Q(end__isnull=True) | Q(end__gt=date)):
+    for term in Term.objects.filter(body=body).filter(overlaps(date, None)):
         term_close(
             term=term, end=date, decision=decision, reason="body dissolved", recorder=recorder
         )
     last_day = date - dt.timedelta(days=1)
-    held = {
-        m.slug: m
-        for m in body.mandates.filter(
-            (Q(start__isnull=True) | Q(start__lte=last_day))
-            & (Q(end__isnull=True) | Q(end__gt=last_day))
-        )
-    }
+    held = {m.slug: m for m in body.mandates.filter(held_on(last_day, open_start=True))}
     moved: list[Mandate] = []
     for index, transfer in enumerate(transfers):
         slug = transfer["mandate"]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import babel_locale, catalogue_code
 from chapterhouse.core.ids import new_record_id
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.core.partial_dates import PartialDate, format_start
@@ -337,9 +338,7 @@ def _recipients(task: Task, *, on: dt.date) -> list[tuple[Any, Person | None]]:
     is given to who have an account; active accounts only, each once."""
     body_ids = [a.body_id for a in task.assignees.all() if a.body_id is not None]
     person_ids = [a.person_id for a in task.assignees.all() if a.person_id is not None]
-    officers = Grant.objects.filter(role=WRITE_ROLE, body_id__in=body_ids, start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gt=on)
-    )
+    officers = Grant.objects.filter(held_on(on), role=WRITE_ROLE, body_id__in=body_ids)
     users = (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=officers.values("user_id")) | Q(account__person_id__in=person_ids))
