@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from babel.dates import format_date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
@@ -38,8 +37,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chapterhouse.core.cldr import date_full
 from chapterhouse.core.intervals import held_on
-from chapterhouse.core.language import babel_locale, interface_code, language_display
+from chapterhouse.core.language import interface_code, language_display
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.custody.models import Grant
 from chapterhouse.newsroom.models import ArticleTranslation, TranslationAssignment
@@ -98,10 +98,6 @@ def _url(name: str, *args: Any) -> str:
     return site_url() + reverse(f"newsroom:{name}", args=args)
 
 
-def _day(day: dt.date, language: str) -> str:
-    return format_date(day, format="long", locale=babel_locale(language))
-
-
 def _source_titles(article_ids: Iterable[int]) -> dict[int, str]:
     return dict(
         ArticleTranslation.objects.filter(
@@ -115,7 +111,7 @@ def _item(assignment: TranslationAssignment, titles: dict[int, str], language: s
     line = _("“%(title)s” (%(article)s), due %(due)s") % {
         "title": title,
         "article": assignment.article.slug,
-        "due": _day(assignment.due, language),
+        "due": date_full(assignment.due, language),
     }
     return f"- {line}\n  {_url('assignment', assignment.pk)}"
 

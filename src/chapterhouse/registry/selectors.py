@@ -30,7 +30,7 @@ from chapterhouse.core.intervals import (
     held_on_by_start,
     is_held,
 )
-from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import (
@@ -83,14 +83,6 @@ _EVENT_ORDER = {
 def organization_language() -> str:
     """Return the organization's default language, or ``"en"`` before one is recorded."""
     return Organization.objects.values_list("default_language", flat=True).first() or "en"
-
-
-def _start_text(day: dt.date | None, precision: str) -> str | None:
-    return None if day is None else format_start(day, precision)  # type: ignore[arg-type]
-
-
-def _end_text(day: dt.date | None, precision: str) -> str | None:
-    return None if day is None else format_end(day, precision)  # type: ignore[arg-type]
 
 
 def _kind_ranks() -> dict[str, int]:
@@ -230,8 +222,8 @@ def _term_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "body": row["body__slug"],
         "role": row["role"],
         "title": row["title"],
-        "start": _start_text(row["start"], row["start_precision"]),
-        "end": _end_text(row["end"], row["end_precision"]),
+        "start": start_text(row["start"], row["start_precision"]),
+        "end": end_text(row["end"], row["end_precision"]),
         "how": _blank_to_none(row["how"]),
         "decision": row["decision_ref"],
         "ended_by": row["ended_by_ref"],
@@ -274,7 +266,7 @@ def _holder_dict(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "name": namer.name(who),
         "role": row["role"],
         "title": row["title"],
-        "start": _start_text(row["start"], row["start_precision"]),
+        "start": start_text(row["start"], row["start_precision"]),
         "how": _blank_to_none(row["how"]),
         "decision": row["decision_ref"],
     }
@@ -626,11 +618,10 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
         "founded": [row["slug"] for row in founded],
         "dissolved": [row["slug"] for row in dissolved],
         "bodies_founded": [
-            _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
-            for row in founded
+            _diff_body(row, start_text(row["founded"], row["founded_precision"])) for row in founded
         ],
         "bodies_dissolved": [
-            _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
+            _diff_body(row, end_text(row["dissolved"], row["dissolved_precision"]))
             for row in dissolved
         ],
         "renamed": [
@@ -652,7 +643,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, A
                 "to": row["body__slug"],
                 "to_name": row["to_name"],
                 "holder_role": _blank_to_none(row["holder_role"]),
-                "date": _start_text(row["start"], row["start_precision"]),
+                "date": start_text(row["start"], row["start_precision"]),
                 "decision": row["decision_ref"],
             }
             for row in moved
@@ -743,8 +734,8 @@ def person_history(*, person: str, viewer: Viewer) -> dict[str, Any]:
                 "partner": row["partner__slug"],
                 "partner_name": row["partner__name"],
                 "title": row["title"],
-                "start": _start_text(row["start"], row["start_precision"]),
-                "end": _end_text(row["end"], row["end_precision"]),
+                "start": start_text(row["start"], row["start_precision"]),
+                "end": end_text(row["end"], row["end_precision"]),
                 "private": row["private"],
             }
             for row in affiliations
@@ -790,8 +781,8 @@ def _mandate_dict(
         "mandate": row["slug"],
         "name": titles[row["slug"]],
         "holder_role": _blank_to_none(row["holder_role"]),
-        "start": _start_text(row["start"], row["start_precision"]),
-        "end": _end_text(row["end"], row["end_precision"]),
+        "start": start_text(row["start"], row["start_precision"]),
+        "end": end_text(row["end"], row["end_precision"]),
         "from": row["transferred_from__slug"],
         "from_name": row["from_name"],
         "to": [target["body__slug"] for target in targets],
@@ -944,7 +935,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         timeline.append(
             _event(
                 found.founded,
-                _start_text(found.founded, found.founded_precision),
+                start_text(found.founded, found.founded_precision),
                 "founded",
                 decision=found.founded_by_ref,
             )
@@ -965,7 +956,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             timeline.append(
                 _event(
                     row["start"],
-                    _start_text(row["start"], row["start_precision"]),
+                    start_text(row["start"], row["start_precision"]),
                     "mandate_received",
                     mandate=row["slug"],
                     mandate_name=titles[row["slug"]],
@@ -986,7 +977,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         timeline.append(
             _event(
                 row["start"],
-                _start_text(row["start"], row["start_precision"]),
+                start_text(row["start"], row["start_precision"]),
                 "term_started",
                 **who,
                 how=_blank_to_none(row["how"]),
@@ -997,7 +988,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             timeline.append(
                 _event(
                     row["end"] - _ONE_DAY,
-                    _end_text(row["end"], row["end_precision"]),
+                    end_text(row["end"], row["end_precision"]),
                     "term_ended",
                     **who,
                     reason=_blank_to_none(row["end_reason"]),
@@ -1014,7 +1005,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
             timeline.append(
                 _event(
                     day,
-                    _start_text(day, targets[0]["start_precision"]),
+                    start_text(day, targets[0]["start_precision"]),
                     "mandate_handed_over",
                     mandate=slug,
                     mandate_name=titles[slug],
@@ -1030,7 +1021,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         timeline.append(
             _event(
                 found.dissolved - _ONE_DAY,
-                _end_text(found.dissolved, found.dissolved_precision),
+                end_text(found.dissolved, found.dissolved_precision),
                 "dissolved",
                 decision=found.dissolved_by_ref,
             )
@@ -1058,8 +1049,8 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> dict[str, Any
         "region": found.region,
         "institution": found.institution,
         "affiliated": found.affiliated,
-        "founded": _start_text(found.founded, found.founded_precision),
-        "dissolved": _end_text(found.dissolved, found.dissolved_precision),
+        "founded": start_text(found.founded, found.founded_precision),
+        "dissolved": end_text(found.dissolved, found.dissolved_precision),
         "founded_by": found.founded_by_ref,
         "dissolved_by": found.dissolved_by_ref,
         "exists": alive,

@@ -18,7 +18,7 @@ from chapterhouse.core.errors import RecordError, error_day, error_name
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.locks import lock_row
-from chapterhouse.core.partial_dates import format_start, start_of
+from chapterhouse.core.partial_dates import start_of, start_text
 from chapterhouse.core.text import text_key
 from chapterhouse.core.write_schema import (
     PersonChanges,
@@ -543,7 +543,7 @@ def person_snapshot(person: Person) -> dict[str, Any]:
         "family": person.family or None,
         "patronymic": person.patronymic or None,
         "call_sign": person.call_sign or None,
-        "born": format_start(person.born, person.born_precision) if person.born else None,
+        "born": start_text(person.born, person.born_precision),
         "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
         "public": person.public,
         "honorific": person.honorific,
