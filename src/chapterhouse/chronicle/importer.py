@@ -894,11 +894,11 @@ class _Importer:
             return None
         start, start_precision = _start(data["start"])
         assert start is not None
-        end, end_precision = _end(data.get("end"))
+        written_end, written_precision = _end(data.get("end"))
         length = data.get("term_length", "")
         try:
             end, end_precision = term_rules.term_end_of(
-                start=start, end=end, end_precision=end_precision, term_length=length
+                start=start, end=written_end, end_precision=written_precision, term_length=length
             )
         except InvalidDuration as error:  # it would end past the year 9999
             self.error(f"{path}.term_length", error.expected, length)
