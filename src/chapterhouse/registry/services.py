@@ -153,6 +153,7 @@ def term_start(
         .select_related("person", "body")
         .order_by("pk")
     )
+    # Two open twins would overlap each other: there is at most one to end.
     ended = term_rules.twins_a_reappointment_ends(twins, start=start, how=how)[:1]
     for closed in ended:
         # "Ends the open term on its start date": a change takes effect on its day,
