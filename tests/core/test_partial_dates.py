@@ -13,8 +13,11 @@ from chapterhouse.core.partial_dates import (
     PartialDate,
     Precision,
     add_duration,
+    end_text,
     format_end,
     format_start,
+    period_in,
+    start_text,
 )
 
 TEXT_LENGTH: dict[Precision, int] = {"year": 4, "month": 7, "day": 10}
@@ -208,3 +211,26 @@ def test_it_refuses_a_term_length_that_is_not_a_positive_number_of_days(duration
 def test_it_refuses_a_term_length_that_runs_past_the_calendar() -> None:
     with pytest.raises(ValueError, match="before the year 10000"):
         add_duration(dt.date(9999, 6, 1), "P1Y")
+
+
+def test_a_stored_date_is_written_back_as_it_was_read_and_no_date_as_none():
+    assert start_text(dt.date(2024, 5, 1), "month") == "2024-05"
+    assert end_text(dt.date(2025, 1, 1), "year") == "2024"
+    assert end_text(dt.date(2025, 5, 19), "day") == "2025-05-18"
+    assert start_text(None, "day") is None
+    assert end_text(None, "day") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "year", "month", "day"),
+    [
+        ("en", "2018", "May 2024", "May 18, 2025"),
+        ("ko", "2018년", "2024년 5월", "2025년 5월 18일"),
+        ("de", "2018", "Mai 2024", "18. Mai 2025"),
+    ],
+)
+def test_a_period_is_shown_to_people_as_precisely_as_it_is_known(lang, year, month, day):
+    assert period_in(dt.date(2018, 1, 1), "year", lang) == year
+    assert period_in(dt.date(2024, 5, 1), "month", lang) == month
+    assert period_in(dt.date(2025, 5, 18), "day", lang) == day
+    assert period_in(None, "day", lang) == ""

@@ -286,3 +286,21 @@ def test_a_note_without_marking_done_is_refused(personas):
             task=Task.objects.get(slug="student-clubs"),
             changes={"note": "hm"},
         )
+
+
+@pytest.mark.parametrize(
+    ("precision", "lang", "shown"),
+    [("month", "en", "July 2025"), ("month", "ko", "2025년 7월"), ("year", "ko", "2025년")],
+)
+def test_the_reminder_writes_the_due_period_as_the_pages_do(db, precision, lang, shown):
+    task = Task(
+        slug="t",
+        title="T",
+        status="open",
+        due=dt.date(2025, 1 if precision == "year" else 7, 1),
+        due_precision=precision,
+    )
+
+    _subject, text = tasks._reminder(task, lang, "en")
+
+    assert shown in text

@@ -14,12 +14,11 @@ from typing import Any
 from django.db.models import Prefetch
 
 from chapterhouse.core.intervals import exists_on
+from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
     body_ref,
-    date_end_text,
-    date_start_text,
     page,
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
@@ -42,7 +41,7 @@ def organization_detail(*, viewer: Viewer) -> dict[str, Any]:
         "short_name": organization.short_name,
         "languages": list(organization.languages or []),
         "default_language": organization.default_language,
-        "founded": date_start_text(organization.founded, organization.founded_precision),
+        "founded": start_text(organization.founded, organization.founded_precision),
     }
 
 
@@ -78,8 +77,8 @@ def body_list(
             ),
             "number": body.number,
             "countries": list(body.countries or []),
-            "founded": date_start_text(body.founded, body.founded_precision),
-            "dissolved": date_end_text(body.dissolved, body.dissolved_precision),
+            "founded": start_text(body.founded, body.founded_precision),
+            "dissolved": end_text(body.dissolved, body.dissolved_precision),
         }
         for body in rows
     ]
@@ -161,7 +160,7 @@ def person_detail(*, person: str, viewer: Viewer) -> dict[str, Any]:
         # Personal data, in one place, for the custodians only (see the docstring).
         "personal": (
             {
-                "born": date_start_text(found.born, found.born_precision),
+                "born": start_text(found.born, found.born_precision),
                 "contact": dict(found.contact or {}),
                 "notes": found.notes or None,
                 "affiliations": [
@@ -169,8 +168,8 @@ def person_detail(*, person: str, viewer: Viewer) -> dict[str, Any]:
                         "partner": affiliation.partner.slug,
                         "partner_name": affiliation.partner.name,
                         "title": affiliation.title,
-                        "start": date_start_text(affiliation.start, affiliation.start_precision),
-                        "end": date_end_text(affiliation.end, affiliation.end_precision),
+                        "start": start_text(affiliation.start, affiliation.start_precision),
+                        "end": end_text(affiliation.end, affiliation.end_precision),
                         "private": affiliation.private,
                     }
                     for affiliation in found.affiliations.all()

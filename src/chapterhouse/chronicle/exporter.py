@@ -23,7 +23,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import translation
 
-from chapterhouse.core.partial_dates import add_duration, format_end, format_start
+from chapterhouse.core.partial_dates import add_duration, end_text, start_text
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import ADMIN, Viewer, placeholder_name
 from chapterhouse.meetings.models import (
@@ -63,14 +63,6 @@ STAND_IN_PREFIX = "withheld-"
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
     """Drop keys whose value is absent, so the file says only what is known."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {}) or k == "public"}
-
-
-def _start(day: dt.date | None, precision: str) -> str | None:
-    return format_start(day, precision) if day else None  # type: ignore[arg-type]
-
-
-def _end(day: dt.date | None, precision: str) -> str | None:
-    return format_end(day, precision) if day else None  # type: ignore[arg-type]
 
 
 def _base_values(model: str) -> dict[int, dict[str, Any]]:
@@ -396,7 +388,7 @@ def export_organization() -> dict[str, Any] | None:
             "short_name": org.short_name,
             "languages": org.languages,
             "default_language": org.default_language,
-            "founded": _start(org.founded, org.founded_precision),
+            "founded": start_text(org.founded, org.founded_precision),
             "extra": org.extra,
         }
     )
@@ -433,8 +425,8 @@ def body_object(
             "institution": body.institution,
             "affiliated": body.affiliated or None,
             "internal": body.internal or None,
-            "founded": _start(body.founded, body.founded_precision),
-            "dissolved": _end(dissolved, dissolved_precision),
+            "founded": start_text(body.founded, body.founded_precision),
+            "dissolved": end_text(dissolved, dissolved_precision),
             "mandates": mandates,
             "extra": body.extra,
         }
@@ -488,7 +480,7 @@ def person_object(person: Person, custody: Custody | None = None) -> dict[str, A
             "family": None if veiled else person.family,
             "patronymic": None if veiled else person.patronymic,
             "call_sign": person.call_sign,
-            "born": _start(person.born, person.born_precision) if personal else None,
+            "born": start_text(person.born, person.born_precision) if personal else None,
             "custodian": custodian.slug if custodian else None,
             "public": person.public,
             "affiliations": [
@@ -496,8 +488,8 @@ def person_object(person: Person, custody: Custody | None = None) -> dict[str, A
                     {
                         "partner": a.partner.slug,
                         "title": a.title,
-                        "start": _start(a.start, a.start_precision),
-                        "end": _end(a.end, a.end_precision),
+                        "start": start_text(a.start, a.start_precision),
+                        "end": end_text(a.end, a.end_precision),
                         "private": a.private or None,
                     }
                 )
@@ -541,7 +533,7 @@ def export_terms(custody: Custody | None = None) -> Iterator[dict[str, Any]]:
             end_precision = before.get("end_precision", "day")
         elif term.end_reason == "reappointed":
             end = None  # the reappointing term, later in the file, closes it again
-        written_end = _end(end, end_precision)
+        written_end = end_text(end, end_precision)
         if (
             term.term_length
             and end is not None
@@ -555,7 +547,7 @@ def export_terms(custody: Custody | None = None) -> Iterator[dict[str, Any]]:
                 "body": term.body.slug,
                 "role": term.role,
                 "title": term.title,
-                "start": _start(term.start, term.start_precision),
+                "start": start_text(term.start, term.start_precision),
                 "end": written_end,
                 "term_length": term.term_length,
                 "how": term.how,
@@ -569,7 +561,7 @@ def export_commemorations() -> Iterator[dict[str, Any]]:
             {
                 "id": item.slug,
                 "name": item.name,
-                "date": _start(item.date, item.date_precision),
+                "date": start_text(item.date, item.date_precision),
                 "extra": item.extra,
             }
         )
@@ -584,8 +576,8 @@ def export_conferences() -> Iterator[dict[str, Any]]:
                 "kind": item.kind,
                 "name": item.name,
                 "dedication": item.dedication,
-                "start": _start(item.start, item.start_precision),
-                "end": _end(item.end, item.end_precision),
+                "start": start_text(item.start, item.start_precision),
+                "end": end_text(item.end, item.end_precision),
                 "extra": item.extra,
             }
         )
@@ -616,7 +608,7 @@ def export_sessions(custody: Custody | None = None) -> Iterator[dict[str, Any]]:
                 "conference": session.conference.slug if session.conference else None,
                 "day": session.day,
                 "title": session.title,
-                "date": _start(session.date, session.date_precision),
+                "date": start_text(session.date, session.date_precision),
                 "hosts": hosts,
                 "country": session.country,
                 "city": session.city,
@@ -667,7 +659,7 @@ def export_decisions(custody: Custody | None = None) -> Iterator[dict[str, Any]]
                 "id": decision.slug,
                 "session": decision.session.slug if decision.session else None,
                 "conference": decision.conference.slug if decision.conference else None,
-                "date": _start(decision.date, decision.date_precision)
+                "date": start_text(decision.date, decision.date_precision)
                 if decision.date_given
                 else None,
                 "kind": decision.kind,
@@ -735,7 +727,7 @@ def task_object(task: Task, custody: Custody | None = None) -> dict[str, Any]:
             "id": task.slug,
             "title": task.title,
             "assignees": assignees,
-            "due": _start(task.due, task.due_precision),
+            "due": start_text(task.due, task.due_precision),
             "status": task.status,
             "extra": task.extra,
         }

@@ -37,7 +37,7 @@ from chapterhouse.chronicle.reader import (
 )
 from chapterhouse.core.errors import RecordError, record_errors_by_id
 from chapterhouse.core.locks import import_lock
-from chapterhouse.core.partial_dates import InvalidDuration, add_duration, end_of, start_of
+from chapterhouse.core.partial_dates import InvalidDuration, end_of, start_of
 from chapterhouse.core.text import text_key
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import ADMIN, Viewer
@@ -61,6 +61,7 @@ from chapterhouse.meetings.services import (
 from chapterhouse.newsroom.cache import public_pages_changed
 from chapterhouse.newsroom.markdown import markdown_paragraphs
 from chapterhouse.newsroom.models import Article, ArticleTranslation, Category, Tag
+from chapterhouse.registry import term_rules
 from chapterhouse.registry.models import (
     Body,
     BodyKind,
@@ -893,15 +894,16 @@ class _Importer:
             return None
         start, start_precision = _start(data["start"])
         assert start is not None
-        end, end_precision = _end(data.get("end"))
+        written_end, written_precision = _end(data.get("end"))
         length = data.get("term_length", "")
-        if end is None and length:
-            try:
-                end, end_precision = add_duration(start, length), "day"
-            except InvalidDuration as error:  # it would end past the year 9999
-                self.error(f"{path}.term_length", error.expected, length)
-                return None
-        if end is not None and end <= start:
+        try:
+            end, end_precision = term_rules.term_end_of(
+                start=start, end=written_end, end_precision=written_precision, term_length=length
+            )
+        except InvalidDuration as error:  # it would end past the year 9999
+            self.error(f"{path}.term_length", error.expected, length)
+            return None
+        if not term_rules.ends_after_start(start=start, end=end):
             self.error(
                 f"{path}.end",
                 f"the term must end after it starts ({data['start']})",
@@ -951,8 +953,8 @@ class _Importer:
                 self.update_term(index, same, row)
                 continue
             body = bodies[row.body_id]
-            if (body.founded and row.start < body.founded) or (
-                body.dissolved and row.start >= body.dissolved
+            if term_rules.outside_body_life(
+                start=row.start, founded=body.founded, dissolved=body.dissolved
             ):
                 self.error(
                     f"{path}.start",
@@ -961,19 +963,11 @@ class _Importer:
                     chunk_value(chunk, index, "start"),
                 )
                 continue
-            if row.how == "reappointed":
-                for twin in twins[key]:
-                    if twin.end is None and twin.start < row.start:
-                        self.close_twin(twin, row.start)
-            clash = next(
-                (
-                    t
-                    for t in twins[key]
-                    if (t.end is None or t.end > row.start)
-                    and (row.end is None or t.start < row.end)
-                ),
-                None,
-            )
+            for twin in term_rules.twins_a_reappointment_ends(
+                twins[key], start=row.start, how=row.how
+            ):
+                self.close_twin(twin, row.start)
+            clash = term_rules.overlapping_twin(twins[key], start=row.start, end=row.end)
             if clash is not None:
                 self.error(
                     f"{path}.start",

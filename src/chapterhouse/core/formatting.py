@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from babel.units import format_unit
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import pgettext
 
 from chapterhouse.core.language import babel_locale
-from chapterhouse.core.partial_dates import PartialDate
+from chapterhouse.core.partial_dates import PartialDate, period_in
 
 
 def machine_datetime(moment: dt.datetime | None) -> str:
@@ -52,12 +53,7 @@ def date_display(value: Any, precision: str | None = None) -> str:
     if parsed is None:
         return "" if value in (None, "") else str(value)
     day, known = parsed
-    locale = babel_locale()
-    if known == "year":
-        return format_skeleton("y", day, locale=locale)
-    if known == "month":
-        return format_skeleton("yMMMM", day, locale=locale)
-    return format_date(day, format="long", locale=locale)
+    return period_in(day, known, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def end_display(value: dt.date | None, precision: str | None = "day") -> str:

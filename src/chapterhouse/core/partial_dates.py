@@ -7,8 +7,14 @@ the period (ends are stored exclusive, the period itself is still covered):
 ``"2025-05-24"`` on 2025-05-25 — a conference that ends on the 24th still
 holds its session of the 24th (docs/decisions/0001-dates-and-intervals.md).
 
-The database keeps a date plus its precision; :func:`format_start` and
-:func:`format_end` turn them back into exactly the text that was read.
+The database keeps a date plus its precision. This module is also the one place
+that turns them back into text, in two ways for two readers:
+
+* :func:`start_text` and :func:`end_text` (over :func:`format_start` and
+  :func:`format_end`) write exactly the text that was read (``2024-05``), for
+  files, the API and audit entries: machines read it back.
+* :func:`period_in` writes the period for people in a given language through CLDR
+  (``May 2024``, ``2024년 5월``); pages reach it through ``core.formatting``.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import Literal, NoReturn, cast
 
 import isodate
+from babel.dates import format_skeleton
 from django.utils.translation import gettext
+
+from chapterhouse.core.cldr import babel_locale, date_full
 
 Precision = Literal["year", "month", "day"]
 
@@ -250,6 +259,40 @@ def format_end(day: dt.date, precision: Precision) -> str:
     if precision == "month":
         return f"{last_day.year:04d}-{last_day.month:02d}"
     return f"{last_day.year:04d}"
+
+
+def start_text(day: dt.date | None, precision: str) -> str | None:
+    """Return a stored start (or a point in time: a session's date, a task's due day) as
+    the text it was read from (:func:`format_start`), or ``None`` for no date."""
+    return None if day is None else format_start(day, _precision(precision))
+
+
+def end_text(day: dt.date | None, precision: str) -> str | None:
+    """Return a stored exclusive end as the text it was read from (:func:`format_end`), or
+    ``None`` for an open end."""
+    return None if day is None else format_end(day, _precision(precision))
+
+
+def period_in(day: dt.date | None, precision: str, lang: str) -> str:
+    """Return the period that starts on ``day`` as people read it in ``lang`` (CLDR): a
+    year as ``2018`` (``2018년``), a month as ``May 2024`` (``май 2024 г.``), a day in the
+    language's long format (``core.cldr.date_full``); ``""`` for no date.
+
+    An unknown ``lang`` reads as English, as everywhere in ``core.cldr``.
+    """
+    if day is None:
+        return ""
+    if precision == "year":
+        return format_skeleton("y", day, locale=babel_locale(lang))
+    if precision == "month":
+        return format_skeleton("yMMMM", day, locale=babel_locale(lang))
+    return date_full(day, lang)
+
+
+def _precision(precision: str) -> Precision:
+    """Return ``precision`` as a :data:`Precision` (the database stores plain text); an
+    unknown one is refused by :func:`format_start` and :func:`format_end`."""
+    return cast(Precision, precision)
 
 
 def parse_duration(text: str) -> isodate.Duration | dt.timedelta:

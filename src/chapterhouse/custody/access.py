@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.custody.models import ROLES, Grant
 from chapterhouse.registry.models import Body, Person, Term
 
@@ -904,11 +905,7 @@ def viewer_for_user(user: Any, *, on: dt.date) -> Viewer:
     person_id = account.person_id if account is not None else None
     if user.is_superuser:
         return Viewer(user_id=user.pk, person_id=person_id, is_admin=True, label=label)
-    grants = (
-        Grant.objects.filter(user=user, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gt=on))
-        .values_list("role", "body_id")
-    )
+    grants = Grant.objects.filter(held_on(on), user=user).values_list("role", "body_id")
     return Viewer(
         user_id=user.pk, person_id=person_id, label=label, scopes=scopes_for_grants(grants)
     )

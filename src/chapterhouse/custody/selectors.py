@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.custody import audit_chain
 from chapterhouse.custody.access import Viewer, audit_body_ids, may_read_audit_trail
 from chapterhouse.custody.models import Account, AuditEntry, Grant
@@ -134,14 +134,6 @@ def audit_entry_data(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def _start(day: dt.date | None, precision: str) -> str | None:
-    return format_start(day, precision) if day is not None else None  # type: ignore[arg-type]
-
-
-def _end(day: dt.date | None, precision: str) -> str | None:
-    return format_end(day, precision) if day is not None else None  # type: ignore[arg-type]
-
-
 def person_data(*, person: Person) -> dict[str, Any]:
     """Return everything held about ``person`` as JSON-ready data, for a subject access request.
 
@@ -170,7 +162,7 @@ def person_data(*, person: Person) -> dict[str, Any]:
         "family": person.family or None,
         "patronymic": person.patronymic or None,
         "call_sign": person.call_sign or None,
-        "born": _start(person.born, person.born_precision),
+        "born": start_text(person.born, person.born_precision),
         "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
         "public": person.public,
         "honorific": person.honorific,
@@ -182,8 +174,8 @@ def person_data(*, person: Person) -> dict[str, Any]:
             {
                 "partner": affiliation.partner.slug,
                 "title": affiliation.title,
-                "start": _start(affiliation.start, affiliation.start_precision),
-                "end": _end(affiliation.end, affiliation.end_precision),
+                "start": start_text(affiliation.start, affiliation.start_precision),
+                "end": end_text(affiliation.end, affiliation.end_precision),
                 "private": affiliation.private,
             }
             for affiliation in Affiliation.objects.filter(person=person).select_related("partner")
@@ -193,8 +185,8 @@ def person_data(*, person: Person) -> dict[str, Any]:
                 "body": term.body.slug,
                 "role": term.role,
                 "title": term.title,
-                "start": _start(term.start, term.start_precision),
-                "end": _end(term.end, term.end_precision),
+                "start": start_text(term.start, term.start_precision),
+                "end": end_text(term.end, term.end_precision),
                 "how": term.how or None,
                 "decision": term.decision.slug if term.decision_id else None,  # type: ignore[union-attr]
                 "ended_by": term.ended_by.slug if term.ended_by_id else None,  # type: ignore[union-attr]

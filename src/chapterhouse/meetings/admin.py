@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import TypeAdapter, ValidationError
 
 from chapterhouse.core.chronicle_schema import Effect
-from chapterhouse.core.partial_dates import format_start
+from chapterhouse.core.partial_dates import start_text
 from chapterhouse.custody.admin_audit import (
     ReadOnlyAdmin,
     ReferenceAdmin,
@@ -119,7 +119,7 @@ def _session_values(session: Session) -> dict[str, Any]:
         "conference": _slug(session.conference),
         "day": session.day,
         "title": session.title,
-        "date": format_start(session.date, session.date_precision) if session.date else None,
+        "date": start_text(session.date, session.date_precision),
         "country": session.country or None,
         "city": session.city,
         "region": session.region,

@@ -16,7 +16,7 @@ from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, S
 from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce
 
-from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
@@ -45,20 +45,6 @@ DEFAULT_LIMIT = 50
 
 
 # -- small shared pieces ------------------------------------------------------------------
-
-
-def date_start_text(day: dt.date | None, precision: str) -> str | None:
-    """Return a start (or a point in time) written back as it was given, or None."""
-    if day is None:
-        return None
-    return format_start(day, precision)  # type: ignore[arg-type]
-
-
-def date_end_text(day: dt.date | None, precision: str) -> str | None:
-    """Return an exclusive end written back as it was given, or None for an open end."""
-    if day is None:
-        return None
-    return format_end(day, precision)  # type: ignore[arg-type]
 
 
 def person_ref(
@@ -153,7 +139,7 @@ def _decision_summary(decision: Decision) -> dict[str, Any]:
         "id": decision.slug,
         "kind": decision.kind,
         "status": decision.status,
-        "date": date_start_text(decision.date, decision.date_precision),
+        "date": start_text(decision.date, decision.date_precision),
         "text": decision.text,
         "votes": decision.votes,
     }
@@ -169,8 +155,8 @@ def _conference_fields(conference: Conference) -> dict[str, Any]:
         "kind": conference.kind,
         "name": conference.name,
         "dedication": conference.dedication,
-        "start": date_start_text(conference.start, conference.start_precision),
-        "end": date_end_text(conference.end, conference.end_precision),
+        "start": start_text(conference.start, conference.start_precision),
+        "end": end_text(conference.end, conference.end_precision),
     }
 
 
@@ -232,7 +218,7 @@ def conference_detail(*, conference: str, viewer: Viewer) -> dict[str, Any]:
             "id": session.slug,
             "day": session.day,
             "title": session.title,
-            "date": date_start_text(session.date, session.date_precision),
+            "date": start_text(session.date, session.date_precision),
             "country": session.country,
             "city": session.city,
             "format": session.format,
@@ -256,7 +242,7 @@ def _session_summary(session: Session) -> dict[str, Any]:
         "conference": session.conference.slug if session.conference else None,
         "day": session.day,
         "title": session.title,
-        "date": date_start_text(session.date, session.date_precision),
+        "date": start_text(session.date, session.date_precision),
         "country": session.country,
         "city": session.city,
         "format": session.format,
@@ -373,7 +359,7 @@ def session_detail(*, session: str, viewer: Viewer) -> dict[str, Any]:
         ),
         "day": found.day,
         "title": found.title,
-        "date": date_start_text(found.date, found.date_precision),
+        "date": start_text(found.date, found.date_precision),
         "hosts": _hosts(found),
         "country": found.country,
         "city": found.city,
@@ -385,7 +371,7 @@ def session_detail(*, session: str, viewer: Viewer) -> dict[str, Any]:
             {
                 "id": occasion.commemoration.slug,
                 "name": occasion.commemoration.name,
-                "date": date_start_text(
+                "date": start_text(
                     occasion.commemoration.date, occasion.commemoration.date_precision
                 ),
                 "anniversary": anniversary(on=found.date, commemorated=occasion.commemoration.date),
@@ -483,8 +469,8 @@ def _term_change(term: Term, day: dt.date, namer: PeopleNamer) -> dict[str, Any]
         "body_name": body_name_from_renames(term.body, day),
         "role": term.role,
         "title": term.title,
-        "start": date_start_text(term.start, term.start_precision),
-        "end": date_end_text(term.end, term.end_precision),
+        "start": start_text(term.start, term.start_precision),
+        "end": end_text(term.end, term.end_precision),
         "how": term.how or None,
         "decision": term.decision_ref,  # type: ignore[attr-defined]
         "ended_by": term.ended_by_ref,  # type: ignore[attr-defined]
@@ -638,7 +624,7 @@ def _decision_changes(
                     "name": body.name,
                     "kind": body.kind,
                     "parent": body.parent.slug if body.parent else None,
-                    "founded": date_start_text(body.founded, body.founded_precision),
+                    "founded": start_text(body.founded, body.founded_precision),
                     "mandates": [],
                     "mandate_names": [],
                 }
@@ -649,7 +635,7 @@ def _decision_changes(
                         "id": body.slug,
                         "name": body_name_from_renames(body, day),
                         "kind": body.kind,
-                        "dissolved": date_end_text(body.dissolved, body.dissolved_precision),
+                        "dissolved": end_text(body.dissolved, body.dissolved_precision),
                     }
                 )
         elif entry.model == "registry.bodyname" and pk in names:
@@ -675,7 +661,7 @@ def _decision_changes(
                         "mandate_name": titles[mandate.slug],
                         "body": mandate.body.slug,
                         "body_name": mandate.ended_name,
-                        "end": date_end_text(mandate.end, mandate.end_precision),
+                        "end": end_text(mandate.end, mandate.end_precision),
                     }
                 )
             elif mandate.transferred_from is not None:
@@ -688,7 +674,7 @@ def _decision_changes(
                         "to": mandate.body.slug,
                         "to_name": mandate.to_name,
                         "holder_role": mandate.holder_role or None,
-                        "date": date_start_text(mandate.start, mandate.start_precision),
+                        "date": start_text(mandate.start, mandate.start_precision),
                         "decision": decision.slug,
                     }
                 )
@@ -716,7 +702,7 @@ def _decision_changes(
                 {
                     "id": task.slug,
                     "title": task.title,
-                    "due": date_start_text(task.due, task.due_precision),
+                    "due": start_text(task.due, task.due_precision),
                     "status": task.status,
                 }
             )
@@ -727,7 +713,7 @@ def _decision_changes(
                     "id": agreement.slug,
                     "title": agreement.title,
                     "status": agreement.status,
-                    "date": date_start_text(agreement.date, agreement.date_precision),
+                    "date": start_text(agreement.date, agreement.date_precision),
                 }
             )
     return changes, namer, by_slug

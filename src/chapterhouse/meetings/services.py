@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
-from chapterhouse.core.partial_dates import end_of, format_start, start_of
+from chapterhouse.core.partial_dates import end_of, start_of, start_text
 from chapterhouse.core.write_schema import (
     DecisionChanges,
     DecisionFields,
@@ -435,17 +435,13 @@ def _present(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in snapshot.items() if value not in (None, "", [], {})}
 
 
-def _date_text(day: dt.date | None, precision: str) -> str | None:
-    return format_start(day, precision) if day is not None else None  # type: ignore[arg-type]
-
-
 def session_snapshot(session: Session) -> dict[str, Any]:
     """Return the session's fields as a Chronicle writes them (ids, dates as text)."""
     return {
         "conference": session.conference.slug if session.conference_id else None,  # type: ignore[union-attr]
         "day": session.day,
         "title": session.title,
-        "date": _date_text(session.date, session.date_precision),
+        "date": start_text(session.date, session.date_precision),
         "hosts": [host.body.slug for host in session.hosts.select_related("body")],
         "country": session.country or None,
         "city": session.city,
@@ -672,7 +668,7 @@ def decision_snapshot(decision: Decision) -> dict[str, Any]:
     return {
         "session": decision.session.slug if decision.session_id else None,  # type: ignore[union-attr]
         "conference": decision.conference.slug if decision.conference_id else None,  # type: ignore[union-attr]
-        "date": _date_text(decision.date, decision.date_precision),
+        "date": start_text(decision.date, decision.date_precision),
         "kind": decision.kind,
         "text": decision.text,
         "proposed_by": decision.proposed_by.slug if decision.proposed_by_id else None,  # type: ignore[union-attr]

@@ -18,13 +18,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import DateField, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.intervals import exists_on, happened_between
-from chapterhouse.core.partial_dates import format_end, format_start
+from chapterhouse.core.intervals import (
+    exists_on,
+    happened_between,
+    held_on,
+    held_on_by_start,
+    is_held,
+)
+from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
 from chapterhouse.custody.access import (
@@ -99,14 +105,6 @@ _EVENT_ORDER = {
 def organization_language() -> str:
     """Return the organization's default language, or ``"en"`` before one is recorded."""
     return Organization.objects.values_list("default_language", flat=True).first() or "en"
-
-
-def _start_text(day: dt.date | None, precision: str) -> str | None:
-    return None if day is None else format_start(day, precision)  # type: ignore[arg-type]
-
-
-def _end_text(day: dt.date | None, precision: str) -> str | None:
-    return None if day is None else format_end(day, precision)  # type: ignore[arg-type]
 
 
 def _kind_ranks() -> dict[str, int]:
@@ -219,6 +217,7 @@ def _subtree_sql(*, root: str, as_of: dt.date) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     table = quote(Body._meta.db_table)
     day = connection.ops.adapt_datefield_value(as_of)
+    # core.intervals.exists_on, written out for the recursive query.
     alive = (
         "({t}.founded IS NULL OR {t}.founded <= %s)"
         " AND ({t}.dissolved IS NULL OR {t}.dissolved > %s)"
@@ -252,8 +251,8 @@ def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "body": row["body__slug"],
         "role": row["role"],
         "title": row["title"],
-        "start": _start_text(row["start"], row["start_precision"]),
-        "end": _end_text(row["end"], row["end_precision"]),
+        "start": start_text(row["start"], row["start_precision"]),
+        "end": end_text(row["end"], row["end_precision"]),
         "how": _blank_to_none(row["how"]),
         "decision": row["decision_ref"],
         "ended_by": row["ended_by_ref"],
@@ -296,7 +295,7 @@ def _holder(row: dict[str, Any], namer: PeopleNamer) -> Holder:
         name=namer.name(who),
         role=row["role"],
         title=row["title"],
-        start=_start_text(row["start"], row["start_precision"]),  # type: ignore[arg-type]
+        start=start_text(row["start"], row["start_precision"]),  # type: ignore[arg-type]
         how=_blank_to_none(row["how"]),
         decision=row["decision_ref"],
     )
@@ -357,8 +356,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         mandates = Mandate.objects.filter(body_id__in=scope)
     else:
         bodies = bodies.filter(exists_on(as_of))
-        alive = Q(body__founded__isnull=True) | Q(body__founded__lte=as_of)
-        alive &= Q(body__dissolved__isnull=True) | Q(body__dissolved__gt=as_of)
+        alive = exists_on(as_of, "body__")
         terms = Term.objects.filter(alive)
         mandates = Mandate.objects.filter(alive)
     bodies = bodies.filter(viewer.body_filter())
@@ -384,11 +382,8 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         raise UnknownBody(root)  # an internal body this viewer may not see
     holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held = _rows(
-        # COALESCE instead of `end IS NULL OR end > D`: otherwise PostgreSQL combines
-        # the whole `end` index (hundreds of thousands of entries) instead of reading
-        # the few terms of the subtree's bodies through (body, start).
-        terms.alias(ends=Coalesce("end", Value(dt.date.max, output_field=DateField())))
-        .filter(start__lte=as_of, ends__gt=as_of)
+        # Through (body, start), not the whole `end` index: see held_on_by_start.
+        terms.filter(held_on_by_start(as_of))
         .order_by("start", "person__name", "pk")
         .values(
             "body_id",
@@ -407,8 +402,7 @@ def orgchart_as_of(*, as_of: dt.date, viewer: Viewer, root: str | None = None) -
         holders[term["body_id"]].append(term)
     body_mandates: dict[int, list[ChartMandate]] = defaultdict(list)
     mandate_rows = _rows(
-        mandates.filter(Q(start__isnull=True) | Q(start__lte=as_of))
-        .filter(Q(end__isnull=True) | Q(end__gt=as_of))
+        mandates.filter(held_on(as_of, open_start=True))
         .order_by("slug", "pk")
         .values("body_id", "slug", "holder_role", "transferred_from__slug")
     )
@@ -621,11 +615,10 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
         founded=[row["slug"] for row in founded],
         dissolved=[row["slug"] for row in dissolved],
         bodies_founded=[
-            _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
-            for row in founded
+            _diff_body(row, start_text(row["founded"], row["founded_precision"])) for row in founded
         ],
         bodies_dissolved=[
-            _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
+            _diff_body(row, end_text(row["dissolved"], row["dissolved_precision"]))
             for row in dissolved
         ],
         renamed=[
@@ -647,7 +640,7 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
                 to=row["body__slug"],
                 to_name=row["to_name"],
                 holder_role=_blank_to_none(row["holder_role"]),
-                date=_start_text(row["start"], row["start_precision"]),
+                date=start_text(row["start"], row["start_precision"]),
                 decision=row["decision_ref"],
             )
             for row in moved
@@ -735,8 +728,8 @@ def person_history(*, person: str, viewer: Viewer) -> HistoryOut:
                 partner=row["partner__slug"],
                 partner_name=row["partner__name"],
                 title=row["title"],
-                start=_start_text(row["start"], row["start_precision"]),
-                end=_end_text(row["end"], row["end_precision"]),
+                start=start_text(row["start"], row["start_precision"]),
+                end=end_text(row["end"], row["end_precision"]),
                 private=row["private"],
             )
             for row in affiliations
@@ -819,9 +812,7 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> BodyOut:
             holders.append(row)
     holders.sort(key=lambda row: (role_ranks.get(row["role"], _UNKNOWN_RANK), row["role"]))
 
-    alive = (found.founded is None or found.founded <= as_of) and (
-        found.dissolved is None or as_of < found.dissolved
-    )
+    alive = is_held(found.founded, found.dissolved, as_of)
     return BodyOut(
         id=found.slug,
         as_of=as_of.isoformat(),
@@ -840,8 +831,8 @@ def body_overview(*, body: str, as_of: dt.date, viewer: Viewer) -> BodyOut:
         region=found.region,
         institution=found.institution,
         affiliated=found.affiliated,
-        founded=_start_text(found.founded, found.founded_precision),
-        dissolved=_end_text(found.dissolved, found.dissolved_precision),
+        founded=start_text(found.founded, found.founded_precision),
+        dissolved=end_text(found.dissolved, found.dissolved_precision),
         founded_by=found.founded_by_ref,  # type: ignore[attr-defined]
         dissolved_by=found.dissolved_by_ref,  # type: ignore[attr-defined]
         exists=alive,
@@ -973,8 +964,8 @@ def _body_mandate(
         mandate=row["slug"],
         name=titles[row["slug"]],
         holder_role=_blank_to_none(row["holder_role"]),
-        start=_start_text(row["start"], row["start_precision"]),
-        end=_end_text(row["end"], row["end_precision"]),
+        start=start_text(row["start"], row["start_precision"]),
+        end=end_text(row["end"], row["end_precision"]),
         from_=row["transferred_from__slug"],
         from_name=row["from_name"],
         to=[target["body__slug"] for target in targets],
@@ -1034,7 +1025,7 @@ def _life_events(found: Body) -> list[TimelineEvent]:
         events.append(
             _event(
                 found.founded,
-                _start_text(found.founded, found.founded_precision),
+                start_text(found.founded, found.founded_precision),
                 "founded",
                 decision=found.founded_by_ref,  # type: ignore[attr-defined]
             )
@@ -1043,7 +1034,7 @@ def _life_events(found: Body) -> list[TimelineEvent]:
         events.append(
             _event(
                 found.dissolved - _ONE_DAY,
-                _end_text(found.dissolved, found.dissolved_precision),
+                end_text(found.dissolved, found.dissolved_precision),
                 "dissolved",
                 decision=found.dissolved_by_ref,  # type: ignore[attr-defined]
             )
@@ -1076,7 +1067,7 @@ def _mandate_received_events(
             events.append(
                 _event(
                     row["start"],
-                    _start_text(row["start"], row["start_precision"]),
+                    start_text(row["start"], row["start_precision"]),
                     "mandate_received",
                     mandate=row["slug"],
                     mandate_name=titles[row["slug"]],
@@ -1103,7 +1094,7 @@ def _term_events(terms: list[dict[str, Any]], namer: PeopleNamer) -> list[Timeli
         events.append(
             _event(
                 row["start"],
-                _start_text(row["start"], row["start_precision"]),
+                start_text(row["start"], row["start_precision"]),
                 "term_started",
                 **who,
                 how=_blank_to_none(row["how"]),
@@ -1114,7 +1105,7 @@ def _term_events(terms: list[dict[str, Any]], namer: PeopleNamer) -> list[Timeli
             events.append(
                 _event(
                     row["end"] - _ONE_DAY,
-                    _end_text(row["end"], row["end_precision"]),
+                    end_text(row["end"], row["end_precision"]),
                     "term_ended",
                     **who,
                     reason=_blank_to_none(row["end_reason"]),
@@ -1138,7 +1129,7 @@ def _mandate_handed_over_events(
             events.append(
                 _event(
                     day,
-                    _start_text(day, targets[0]["start_precision"]),
+                    start_text(day, targets[0]["start_precision"]),
                     "mandate_handed_over",
                     mandate=slug,
                     mandate_name=titles[slug],

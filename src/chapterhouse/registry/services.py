@@ -12,14 +12,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.errors import RecordError, error_day, error_name
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.intervals import exists_on, held_on, is_held, overlaps
 from chapterhouse.core.locks import lock_row
-from chapterhouse.core.partial_dates import add_duration, format_start, start_of
+from chapterhouse.core.partial_dates import start_of, start_text
 from chapterhouse.core.text import text_key
 from chapterhouse.core.write_schema import (
     PersonChanges,
@@ -31,6 +30,7 @@ from chapterhouse.core.write_schema import (
 from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
 from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, fields_update
+from chapterhouse.registry import term_rules
 from chapterhouse.registry.mandates import mandate_names
 from chapterhouse.registry.models import (
     Body,
@@ -115,23 +115,28 @@ def term_start(
     title) on its start date: from that day on only the new term is held. Any
     other overlap with a twin is an error, as is a term outside the body's life.
     """
-    if end is None and term_length:
-        end = add_duration(start, term_length)
-        end_precision = "day"
-    if end is not None and end <= start:
+    end, end_precision = term_rules.term_end_of(
+        start=start, end=end, end_precision=end_precision, term_length=term_length
+    )
+    if not term_rules.ends_after_start(start=start, end=end):
         raise RecordError(
             _("the term must end after it starts (%(start)s)") % {"start": error_day(start)},
             path="end",
             value=str(end),
         )
-    if body.founded and start < body.founded:
+    outside = term_rules.outside_body_life(
+        start=start, founded=body.founded, dissolved=body.dissolved
+    )
+    if outside == "before_founding":
+        assert body.founded is not None
         raise RecordError(
             _("body %(body)s was founded on %(date)s, after the term starts")
             % {"body": _body_named(body, body.founded), "date": error_day(body.founded)},
             path="start",
             value=start.isoformat(),
         )
-    if body.dissolved and start >= body.dissolved:
+    if outside == "after_dissolution":
+        assert body.dissolved is not None
         raise RecordError(
             _("body %(body)s was dissolved on %(date)s")
             % {
@@ -142,24 +147,27 @@ def term_start(
             value=str(start),
         )
     key = text_key(title)
-    twins = Term.objects.filter(person=person, body=body, role=role, title_key=key)
-    closed = None
-    if how == "reappointed":
-        closed = twins.filter(start__lt=start, end__isnull=True).first()
-        if closed is not None:
-            # "Ends the open term on its start date": a change takes effect on its day,
-            # so the old term was last held the day before and both show in history.
-            term_close(
-                term=closed,
-                end=start,
-                decision=decision,
-                reason="reappointed",
-                recorder=recorder,
-            )
-    clashes = twins.filter(overlaps(start, end))
-    if closed is not None:
-        clashes = clashes.exclude(pk=closed.pk)
-    clash = clashes.select_related("person", "body").first()
+    # One query for the rules: a person holds few terms in one role of one body.
+    twins = list(
+        Term.objects.filter(person=person, body=body, role=role, title_key=key)
+        .select_related("person", "body")
+        .order_by("pk")
+    )
+    # Two open twins would overlap each other: there is at most one to end.
+    ended = term_rules.twins_a_reappointment_ends(twins, start=start, how=how)[:1]
+    for closed in ended:
+        # "Ends the open term on its start date": a change takes effect on its day,
+        # so the old term was last held the day before and both show in history.
+        term_close(
+            term=closed,
+            end=start,
+            decision=decision,
+            reason="reappointed",
+            recorder=recorder,
+        )
+    clash = term_rules.overlapping_twin(
+        [twin for twin in twins if twin not in ended], start=start, end=end
+    )
     if clash is not None:
         raise RecordError(_overlap_message(clash), path="start", value=start.isoformat())
     term = Term.objects.create(
@@ -191,7 +199,7 @@ def term_close(
     recorder: ChangeRecorder | None = None,
 ) -> Term:
     """End ``term`` on ``end`` (the first day it is no longer held)."""
-    if end <= term.start:
+    if not term_rules.ends_after_start(start=term.start, end=end):
         raise RecordError(
             _("the term started on %(date)s; it cannot end on or before that")
             % {"date": error_day(term.start)},
@@ -416,18 +424,12 @@ def _body_dissolve(
         dissolved_precision=date_precision,
         dissolved_by=decision,
     )
-    for term in Term.objects.filter(body=body).filter(Q(end__isnull=True) | Q(end__gt=date)):
+    for term in Term.objects.filter(body=body).filter(overlaps(date, None)):
         term_close(
             term=term, end=date, decision=decision, reason="body dissolved", recorder=recorder
         )
     last_day = date - dt.timedelta(days=1)
-    held = {
-        m.slug: m
-        for m in body.mandates.filter(
-            (Q(start__isnull=True) | Q(start__lte=last_day))
-            & (Q(end__isnull=True) | Q(end__gt=last_day))
-        )
-    }
+    held = {m.slug: m for m in body.mandates.filter(held_on(last_day, open_start=True))}
     moved: list[Mandate] = []
     for index, transfer in enumerate(transfers):
         slug = transfer["mandate"]
@@ -529,7 +531,7 @@ def person_snapshot(person: Person) -> dict[str, Any]:
         "family": person.family or None,
         "patronymic": person.patronymic or None,
         "call_sign": person.call_sign or None,
-        "born": format_start(person.born, person.born_precision) if person.born else None,
+        "born": start_text(person.born, person.born_precision),
         "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
         "public": person.public,
         "honorific": person.honorific,

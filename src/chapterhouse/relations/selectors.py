@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q
 
+from chapterhouse.core.partial_dates import start_text
 from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
@@ -32,7 +33,6 @@ from chapterhouse.custody.access import (
 from chapterhouse.meetings.selectors import (
     DEFAULT_LIMIT,
     body_ref,
-    date_start_text,
     page,
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
@@ -104,7 +104,7 @@ def _agreement_summary(agreement: Agreement) -> dict[str, Any]:
         "id": agreement.slug,
         "title": agreement.title,
         "status": agreement.status,
-        "date": date_start_text(agreement.date, agreement.date_precision),
+        "date": start_text(agreement.date, agreement.date_precision),
         "parties": list(agreement.parties or []),
     }
 
@@ -276,7 +276,7 @@ def _task_fields(task: Task, viewer: Viewer, namer: PeopleNamer) -> dict[str, An
     return {
         "id": task.slug,
         "title": task.title,
-        "due": date_start_text(task.due, task.due_precision),
+        "due": start_text(task.due, task.due_precision),
         "status": task.status,
         "decision": task.decision_ref,  # type: ignore[attr-defined]
         "assignees": assignees,
@@ -336,7 +336,7 @@ def task_detail(*, task: str, viewer: Viewer) -> dict[str, Any]:
         "decision": (
             {
                 "id": decision.slug,
-                "date": date_start_text(decision.date, decision.date_precision),
+                "date": start_text(decision.date, decision.date_precision),
                 "text": decision.text,
             }
             if decision

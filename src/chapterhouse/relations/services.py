@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.errors import RecordError, not_found_message
 from chapterhouse.core.ids import new_record_id
 from chapterhouse.core.locks import lock_record, lock_row
-from chapterhouse.core.partial_dates import PartialDate, format_start, start_of
+from chapterhouse.core.partial_dates import PartialDate, start_of, start_text
 from chapterhouse.core.write_schema import given, validated
 from chapterhouse.custody.access import Viewer, may_act_for_organization, may_choose_ids
 from chapterhouse.custody.services import audit_record, audit_update
@@ -426,7 +426,7 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
         "title": agreement.title,
         "parties": list(agreement.parties or []),
         "status": agreement.status,
-        "date": format_start(agreement.date, agreement.date_precision) if agreement.date else None,
+        "date": start_text(agreement.date, agreement.date_precision),
         "articles": list(agreement.articles or []),
         "signatories": [
             {"person": signatory.person.slug, "party": signatory.party, "title": signatory.title}

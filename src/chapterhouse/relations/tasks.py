@@ -27,11 +27,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.cldr import babel_locale, catalogue_code
+from chapterhouse.core.cldr import catalogue_code
 from chapterhouse.core.ids import new_record_id
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.locks import lock_record, lock_row
 from chapterhouse.core.mail import mail_enqueue, site_url
-from chapterhouse.core.partial_dates import PartialDate, format_start
+from chapterhouse.core.partial_dates import PartialDate, format_start, period_in, start_text
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.write_schema import TaskChanges, TaskFields, given, validated
 from chapterhouse.custody.access import (
@@ -89,7 +90,7 @@ def task_snapshot(task: Task) -> dict[str, Any]:
     return {
         "title": task.title,
         "assignees": assignees,
-        "due": format_start(task.due, task.due_precision) if task.due else None,
+        "due": start_text(task.due, task.due_precision),
         "status": task.status,
         "decision": task.decision.slug if task.decision_id else None,  # type: ignore[union-attr]
         "done_on": task.done_on.isoformat() if task.done_on else None,
@@ -334,9 +335,7 @@ def _recipients(task: Task, *, on: dt.date) -> list[tuple[Any, Person | None]]:
     is given to who have an account; active accounts only, each once."""
     body_ids = [a.body_id for a in task.assignees.all() if a.body_id is not None]
     person_ids = [a.person_id for a in task.assignees.all() if a.person_id is not None]
-    officers = Grant.objects.filter(role=WRITE_ROLE, body_id__in=body_ids, start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gt=on)
-    )
+    officers = Grant.objects.filter(held_on(on), role=WRITE_ROLE, body_id__in=body_ids)
     users = (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=officers.values("user_id")) | Q(account__person_id__in=person_ids))
@@ -370,19 +369,12 @@ def _reminder(
 ) -> tuple[str, str]:
     """Return the subject and text of an overdue reminder in ``language``: the task by its
     title, the bodies it is given to by their names (``bodies``), its due date by CLDR."""
-    from babel.dates import format_date
-
     from chapterhouse.core.cldr import list_join
 
     title = text_in(task.title, language, default)
     given_to = list_join([text_in(name, language, default) for name in bodies or []], language)
     with translation.override(language):
-        if task.due_precision == "day":
-            due = format_date(task.due, format="long", locale=babel_locale(language))
-        elif task.due_precision == "month":
-            due = format_date(task.due, format="LLLL y", locale=babel_locale(language))
-        else:
-            due = str(task.due.year)  # type: ignore[union-attr]
+        due = period_in(task.due, task.due_precision, language)
         subject = _("Overdue: %(title)s") % {"title": title}
         url = site_url() + reverse("web:task", args=[task.slug])
         body = "\n".join(

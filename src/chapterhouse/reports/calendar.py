@@ -31,7 +31,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from chapterhouse.core.cldr import catalogue_code, country_name, list_join
-from chapterhouse.core.intervals import overlaps
+from chapterhouse.core.intervals import happened_between, overlaps_days
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.models import Commemoration, Conference, Session, SessionHost
@@ -230,8 +230,8 @@ def conferences_in(*, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     end lasts its first day. Conferences are public records. One query.
     """
     # No day after 31 December 9999 to end an interval at: the last day is compared as is.
-    under_way = (overlaps(first, None) & Q(end__isnull=False, start__lte=last)) | Q(
-        end__isnull=True, start__gte=first, start__lte=last
+    under_way = (overlaps_days(first, last) & Q(end__isnull=False)) | (
+        happened_between("start", first, last) & Q(end__isnull=True)
     )
     rows = []
     for conference in Conference.objects.filter(

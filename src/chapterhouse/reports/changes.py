@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from chapterhouse.core.cldr import catalogue_code, date_full, list_join
-from chapterhouse.core.intervals import happened_between
+from chapterhouse.core.intervals import happened_between, overlaps_days
 from chapterhouse.core.labels import label
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -525,8 +525,8 @@ def changes_grouped(
     first_day = min((row["start"] for row in started), default=start)
     others = (
         list(
-            Term.objects.filter(person_id__in=people, start__lte=end)
-            .filter(Q(end__isnull=True) | Q(end__gt=first_day))
+            Term.objects.filter(person_id__in=people)
+            .filter(overlaps_days(first_day, end))
             .filter(viewer.body_filter("body__"))
             .values("id", "person_id", "body_id", "role", "title", "start", "end")
         )

@@ -41,7 +41,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_skeleton
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -51,13 +50,13 @@ from django.utils.translation import pgettext
 
 from chapterhouse.core.cldr import (
     anniversary_ordinal,
-    babel_locale,
     catalogue_code,
     country_name,
     date_day_month,
     date_full,
     date_span,
 )
+from chapterhouse.core.partial_dates import period_in
 from chapterhouse.custody.access import (
     PeopleNamer,
     Viewer,
@@ -245,16 +244,6 @@ def declared_language(lang: str, languages: Sequence[str]) -> str:
         _("“%(lang)s” is not a working language of the organization; use one of: %(languages)s")
         % {"lang": lang, "languages": ", ".join(languages)}
     )
-
-
-def _partial_date(day: dt.date | None, precision: str, lang: str) -> str:
-    if day is None:
-        return ""
-    if precision == "year":
-        return format_skeleton("y", day, locale=babel_locale(lang))
-    if precision == "month":
-        return format_skeleton("yMMMM", day, locale=babel_locale(lang))
-    return date_full(day, lang)
 
 
 def _conference_days(
@@ -589,7 +578,7 @@ def _session_section(session: Session, day: int, words: Words, name: Any) -> Ses
         slug=session.slug,
         day=day,
         heading=heading,
-        date=_partial_date(session.date, session.date_precision, words.lang),
+        date=period_in(session.date, session.date_precision, words.lang),
         place=", ".join(part for part in place if part),
         format=words.label(session.format, "format"),
         chair=chair,
@@ -611,7 +600,7 @@ def _instruction(task: Task, words: Words, viewer: Viewer, name: Any) -> Instruc
         elif assignee.person is not None:
             assignees.append(name(assignee.person, getattr(assignee, "custodian_name", None))[0])
     title = words.text(task.title, task.slug)
-    due = _partial_date(task.due, task.due_precision, words.lang)
+    due = period_in(task.due, task.due_precision, words.lang)
     values = {"title": title, "assignees": words.join(assignees), "due": due}
     if assignees and due:
         line = pgettext("report instruction", "%(title)s — %(assignees)s, by %(due)s")
@@ -635,7 +624,7 @@ def _agreement_entry(
     )
     title = words.text(agreement.title, agreement.slug)
     status = words.label(agreement.status, "agreement_status")
-    date = _partial_date(agreement.date, agreement.date_precision, words.lang)
+    date = period_in(agreement.date, agreement.date_precision, words.lang)
     values = {"title": title, "status": status, "date": date, "parties": words.join(parties)}
     line = (
         pgettext("report agreement", "%(title)s — %(status)s, %(date)s") % values

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import date_full, list_join
 from chapterhouse.core.errors import RecordError
+from chapterhouse.core.intervals import held_on
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.models import Decision
@@ -290,8 +291,7 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
         )
         for term in started:
             others = list(
-                terms.filter(body_id=term.body_id, role=term.role, start__lte=term.start)
-                .filter(Q(end__isnull=True) | Q(end__gt=term.start))
+                terms.filter(held_on(term.start), body_id=term.body_id, role=term.role)
                 .exclude(person_id=term.person_id)
                 .select_related("person")
             )
@@ -327,10 +327,8 @@ def _warnings(viewer: Viewer, decision: Decision, words: Words) -> list[str]:
                 )
         for mandate in given:
             day = mandate.start or decision.date
-            held = (
-                Term.objects.filter(body_id=mandate.body_id, role=mandate.holder_role)
-                .filter(start__lte=day)
-                .filter(Q(end__isnull=True) | Q(end__gt=day))
+            held = Term.objects.filter(
+                held_on(day), body_id=mandate.body_id, role=mandate.holder_role
             )
             if not held.exists():
                 warnings.append(

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.labels import label
 from chapterhouse.core.language import body_kind_name, role_name, text
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -350,9 +351,7 @@ class EndTermStep(Step):
             .filter(viewer.people_filter("person__"))
             .select_related("person")
         )
-        current = terms.filter(start__lte=on).filter(
-            Q(end__isnull=True) | Q(end__gt=on) | Q(ended_by__isnull=False, end=on)
-        )
+        current = terms.filter(held_on(on) | Q(start__lte=on, ended_by__isnull=False, end=on))
         chosen = self.raw("holder")
         seen: set[str] = set()
         for term in current.order_by("role", "person__name"):
@@ -552,8 +551,7 @@ class DissolveBodyStep(Step):
         held = (
             Mandate.objects.filter(body__slug=body)
             .filter(self.viewer.body_filter("body__"))
-            .filter(Q(start__isnull=True) | Q(start__lte=last_day))
-            .filter(Q(end__isnull=True) | Q(end__gt=last_day))
+            .filter(held_on(last_day, open_start=True))
         )
         slugs = sorted(set(held.values_list("slug", flat=True)))
         # The hand-overs already typed (or saved) for these mandates are kept.

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
     ANONYMOUS,
@@ -359,8 +360,8 @@ def moderator_addresses(*, article: Article, on: dt.date) -> list[str]:
     if article.author_body_id is not None:
         chain = bodies_covering(article.author_body_id)
         addresses = list(
-            Grant.objects.filter(role__in=EDITORIAL_ROLES, body_id__in=chain, start__lte=on)
-            .filter(Q(end__isnull=True) | Q(end__gt=on), user__is_active=True)
+            Grant.objects.filter(held_on(on), role__in=EDITORIAL_ROLES, body_id__in=chain)
+            .filter(user__is_active=True)
             .values_list("user__email", flat=True)
         )
     if not addresses:

@@ -29,16 +29,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from babel.dates import format_date
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chapterhouse.core.language import babel_locale, interface_code, language_display
+from chapterhouse.core.cldr import date_full
+from chapterhouse.core.intervals import held_on
+from chapterhouse.core.language import interface_code, language_display
 from chapterhouse.core.mail import mail_enqueue, site_url
 from chapterhouse.custody.access import bodies_covering
 from chapterhouse.custody.models import Grant
@@ -53,9 +54,7 @@ User = get_user_model()
 
 def accounts_covering(role: str, body_id: int, *, on: dt.date) -> list[Any]:
     """Return the active accounts holding `role` on the body or a body above it on `on`."""
-    grants = Grant.objects.filter(
-        role=role, body_id__in=bodies_covering(body_id), start__lte=on
-    ).filter(Q(end__isnull=True) | Q(end__gt=on))
+    grants = Grant.objects.filter(held_on(on), role=role, body_id__in=bodies_covering(body_id))
     return list(
         User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("username")
     )
@@ -90,10 +89,6 @@ def _url(name: str, *args: Any) -> str:
     return site_url() + reverse(f"newsroom:{name}", args=args)
 
 
-def _day(day: dt.date, language: str) -> str:
-    return format_date(day, format="long", locale=babel_locale(language))
-
-
 def _source_titles(article_ids: Iterable[int]) -> dict[int, str]:
     return dict(
         ArticleTranslation.objects.filter(
@@ -107,7 +102,7 @@ def _item(assignment: TranslationAssignment, titles: dict[int, str], language: s
     line = _("“%(title)s” (%(article)s), due %(due)s") % {
         "title": title,
         "article": assignment.article.slug,
-        "due": _day(assignment.due, language),
+        "due": date_full(assignment.due, language),
     }
     return f"- {line}\n  {_url('assignment', assignment.pk)}"
 

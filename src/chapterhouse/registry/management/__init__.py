@@ -14,8 +14,6 @@ from argparse import ArgumentParser
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, OutputWrapper
 from django.utils import timezone, translation
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel
 from rich.console import Console, RenderableType
 
-from chapterhouse.core.cldr import catalogue_code
+from chapterhouse.core.cldr import catalogue_code, date_full
 from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -64,10 +62,6 @@ class Language:
         self.code = requested or self.default
         self._kinds: dict[str, Any] = dict(BodyKind.objects.values_list("slug", "name"))
         self._roles: dict[str, Any] = dict(Role.objects.values_list("slug", "name"))
-        try:
-            self.locale = Locale.parse(translation.to_locale(self.code))
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse("en")
 
     def naming(self) -> Any:
         """A context in which selectors name people in this language (their variants in
@@ -80,7 +74,7 @@ class Language:
 
     def date(self, day: dt.date) -> str:
         """Return ``day`` in this language's long format (CLDR)."""
-        return format_date(day, format="long", locale=self.locale)
+        return date_full(day, self.code)
 
     def _label(self, slug: str, declared: Any, builtin: tuple[Any, int] | None) -> str:
         # The organization's own wording wins when it exists in this language;

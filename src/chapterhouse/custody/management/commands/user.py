@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chapterhouse.core.intervals import held_on
 from chapterhouse.core.mail import site_url as mail_site_url
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.access import ADMIN
@@ -270,8 +270,7 @@ class Command(TranslatedCommand):
         )
         grants: dict[int, list[str]] = {}
         current = (
-            Grant.objects.filter(start__lte=today)
-            .filter(Q(end__isnull=True) | Q(end__gt=today))
+            Grant.objects.filter(held_on(today))
             .select_related("body")
             .order_by("role", "body__slug")
         )
