@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -24,6 +24,7 @@ from chapterhouse.api.schemas import (
     SessionOut,
     SessionPage,
 )
+from chapterhouse.core.chronicle_schema import DecisionKind, DecisionStatus
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors
 
@@ -31,19 +32,6 @@ router = Router(tags=["meetings"])
 
 NOT_FOUND = {404: ErrorOut}
 BAD_INPUT = {400: ErrorOut}
-
-DecisionKind = Literal[
-    "election",
-    "appointment",
-    "nomination",
-    "dissolution",
-    "resolution",
-    "instruction",
-    "award",
-    "agreement",
-    "other",
-]
-DecisionStatus = Literal["proposed", "adopted", "rejected", "withdrawn", "annulled"]
 
 
 @router.get("/conferences", response={200: ConferencePage, **BAD_INPUT})
