@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -25,23 +25,11 @@ from chapterhouse.api.schemas import (
     SessionOut,
     SessionPage,
 )
+from chapterhouse.core.chronicle_schema import DecisionKind, DecisionStatus
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings import selectors
 
 router = Router(tags=["meetings"])
-
-DecisionKind = Literal[
-    "election",
-    "appointment",
-    "nomination",
-    "dissolution",
-    "resolution",
-    "instruction",
-    "award",
-    "agreement",
-    "other",
-]
-DecisionStatus = Literal["proposed", "adopted", "rejected", "withdrawn", "annulled"]
 
 
 @router.get("/conferences", response={200: ConferencePage, **BAD_INPUT})

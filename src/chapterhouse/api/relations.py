@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router
@@ -20,14 +20,11 @@ from chapterhouse.api.schemas import (
     TaskOut,
     TaskPage,
 )
+from chapterhouse.core.chronicle_schema import AgreementStatus, HonourKind, TaskStatus
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.relations import selectors
 
 router = Router(tags=["relations"])
-
-AgreementStatus = Literal["proposed", "in_development", "signed", "terminated"]
-HonourKind = Literal["badge", "order", "medal", "diploma", "letter_of_thanks", "other"]
-TaskStatus = Literal["open", "done", "cancelled"]
 
 
 @router.get("/partners", response={200: PartnerPage, **BAD_INPUT})

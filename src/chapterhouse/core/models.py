@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from chapterhouse.core.limits import ID_MAX_LENGTH
 
 PRECISION_CHOICES = [("year", _("year")), ("month", _("month")), ("day", _("day"))]
+
+
+def vocabulary_choices(vocabulary: Any, **names: str) -> list[tuple[str, str]]:
+    """Return a model field's ``choices`` for the values of a Chronicle ``Literal``
+    vocabulary (``core.chronicle_schema.DecisionKind`` …), in its order.
+
+    The vocabulary is defined once, in the format; a column only repeats it. Each value
+    is named by itself with spaces for underscores (``treaty_text`` → ``treaty text``)
+    unless ``names`` says otherwise. These names are the frozen ones of the migrations;
+    the interface's translated names are in ``core.labels``.
+    """
+    return [(value, names.get(value, value.replace("_", " "))) for value in get_args(vocabulary)]
 
 
 def text_field(help_text: str, *, required: bool = False) -> Any:

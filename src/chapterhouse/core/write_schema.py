@@ -9,8 +9,9 @@ stored value and ``null`` clears it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Self, TypeVar
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Self, TypeVar, cast
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -19,28 +20,21 @@ from pydantic import Field, model_validator
 from chapterhouse.core import limits
 from chapterhouse.core.chronicle_schema import (
     EFFECT_MODELS,
-    Attendee,
     ChronicleObject,
+    Conference,
     ContactStr,
-    Country,
     DateStr,
-    DecisionKind,
-    DecisionStatus,
+    Decision,
     Effect,
-    Extra,
     FreeText,
     Items,
-    Name,
-    NamePart,
-    Notes,
+    Person,
     PersonName,
-    PositiveInt,
-    SessionFormat,
+    Session,
     Slug,
+    Task,
     TaskAssignee,
-    TaskStatus,
     Text,
-    Votes,
 )
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
@@ -52,98 +46,108 @@ ContactDetails = Annotated[
 ]
 
 
-class SessionFields(ChronicleObject):
+def write_shape(
+    source: type[ChronicleObject], *, leave_out: tuple[str, ...] = (), optional: bool = False
+) -> Callable[[type[Model]], type[Model]]:
+    """Return a class decorator that gives a write shape the keys of the Chronicle object
+    ``source``, so that no list of keys is written twice.
+
+    The shape has ``source``'s keys in its order, less ``leave_out``; with ``optional``
+    each may be absent or null (a partial update). A key the decorated class declares
+    itself replaces ``source``'s in place, or is added before ``extra`` if ``source`` has
+    no such key. The class keeps its own docstring and model validators, not
+    ``source``'s: a write is checked its own way (a conference's ``end`` is its last day,
+    not the day after).
+
+    The decorated class may inherit from ``source`` so that type checkers know its
+    attributes; the shape returned inherits only from ``ChronicleObject``.
+    """
+
+    def derive(declared: type[Model]) -> type[Model]:
+        own = inspect.get_annotations(declared)
+        fields: dict[str, Any] = {}
+        for name, info in source.model_fields.items():
+            if name in leave_out or name in own:
+                continue
+            if optional:
+                absent = Field(default=None, description=info.description)
+                fields[name] = (info.rebuild_annotation() | None, absent)
+            else:
+                fields[name] = (info.annotation, info)
+        for name in own:
+            info = declared.model_fields[name]
+            fields[name] = (info.annotation, info)
+        order = [name for name in source.model_fields if name in fields]
+        added = [name for name in own if name not in order]
+        # Like every Chronicle object's, ``extra`` stays the last key.
+        last = order.index("extra") if "extra" in order else len(order)
+        order[last:last] = added
+        decorators = declared.__pydantic_decorators__
+        validators: dict[str, Any] = {
+            name: pydantic.model_validator(mode=decorator.info.mode)(decorator.func)
+            for name, decorator in decorators.model_validators.items()
+            if name in declared.__dict__
+        }
+        if any(name in declared.__dict__ for name in decorators.field_validators):
+            raise TypeError(f"{declared.__name__}: a write shape checks with model validators")
+        shape = pydantic.create_model(
+            declared.__name__,
+            __base__=ChronicleObject,
+            __doc__=declared.__doc__,
+            __module__=declared.__module__,
+            __validators__=validators,
+            **{name: fields[name] for name in order},
+        )
+        return cast("type[Model]", shape)
+
+    return derive
+
+
+@write_shape(Session, leave_out=("documents",))
+class SessionFields(Session):
     """A new session: a Chronicle session without its documents, which come separately."""
 
-    id: Slug | None = None
+    id: Slug | None = None  # type: ignore[assignment]
     """Its id. Only an administrator's is used as it is; anyone else's (or none) is
     followed by a few random characters, so that an id never tells whether a record the
     writer may not see exists."""
-    conference: Slug | None = None
-    day: PositiveInt | None = None
-    """Its day number within the conference."""
-    title: Text | None = None
-    date: DateStr
     hosts: list[Slug] = Field(default_factory=list, max_length=limits.ITEMS_MAX)
     """The bodies that hold it, in order; the writer must be an officer of every one."""
-    country: Country | None = None
-    city: Text | None = None
-    region: Text | None = None
-    venue: Text | None = None
-    format: SessionFormat | None = None
-    chair: Slug | None = None
-    occasions: Items[Slug] | None = None
-    attendees: Items[Attendee] | None = None
     internal: bool = False
     """Seen only by people with a grant on a body that holds it."""
-    extra: Extra = None
 
 
+@write_shape(Session, leave_out=("id", "documents"), optional=True)
 class SessionChanges(ChronicleObject):
     """Changes to a session: only the keys given change."""
 
-    conference: Slug | None = None
-    day: PositiveInt | None = None
-    title: Text | None = None
-    date: DateStr | None = None
-    hosts: Items[Slug] | None = None
-    country: Country | None = None
-    city: Text | None = None
-    region: Text | None = None
-    venue: Text | None = None
-    format: SessionFormat | None = None
-    chair: Slug | None = None
-    occasions: Items[Slug] | None = None
-    attendees: Items[Attendee] | None = None
-    internal: bool | None = None
-    extra: Extra = None
 
-
-class ConferenceFields(ChronicleObject):
+@write_shape(Conference)
+class ConferenceFields(Conference):
     """A new conference. ``end`` is its last day, as a Chronicle writes it (stored as the
     day after, the exclusive end); a last day before the first is refused."""
 
-    id: Slug | None = None
+    id: Slug | None = None  # type: ignore[assignment]
     """Its id: as for a session, only an administrator's is used as it is."""
-    number: PositiveInt | None = None
-    kind: Slug | None = None
-    name: Text
-    dedication: Text | None = None
-    start: DateStr
-    end: DateStr | None = None
-    extra: Extra = None
 
 
+@write_shape(Conference, leave_out=("id",), optional=True)
 class ConferenceChanges(ChronicleObject):
     """Changes to a conference: only the keys given change (null clears one)."""
 
-    number: PositiveInt | None = None
-    kind: Slug | None = None
-    name: Text | None = None
-    dedication: Text | None = None
-    start: DateStr | None = None
-    end: DateStr | None = None
-    extra: Extra = None
 
-
-class DecisionFields(ChronicleObject):
+@write_shape(Decision)
+class DecisionFields(Decision):
     """A new decision; ``status: adopted`` applies its effects at once."""
 
-    id: Slug | None = None
+    id: Slug | None = None  # type: ignore[assignment]
     """Its id: as for a session, only an administrator's is used as it is. So are the ids
     of the bodies and tasks its effects create."""
-    session: Slug | None = None
-    conference: Slug | None = None
     date: DateStr | None = None
     """Defaults to the session's date, or the conference's last day."""
-    kind: DecisionKind
-    text: Text | None = None
-    proposed_by: Slug | None = None
     status: Literal["proposed", "adopted"] = "proposed"
-    votes: Votes | None = None
     effects: list[Effect] = Field(default_factory=list, max_length=limits.ITEMS_MAX)
     internal: bool = False
-    extra: Extra = None
 
     @model_validator(mode="after")
     def _session_or_conference(self) -> Self:
@@ -152,42 +156,25 @@ class DecisionFields(ChronicleObject):
         return self
 
 
+@write_shape(Decision, leave_out=("id", "session", "conference"), optional=True)
 class DecisionChanges(ChronicleObject):
     """Changes to a decision. A new ``status`` adopts, annuls, rejects or withdraws it;
     new effects of an adopted decision are applied in place of the old ones."""
 
-    date: DateStr | None = None
-    kind: DecisionKind | None = None
-    text: Text | None = None
-    proposed_by: Slug | None = None
-    status: DecisionStatus | None = None
-    votes: Votes | None = None
-    effects: Items[Effect] | None = None
-    internal: bool | None = None
-    extra: Extra = None
 
-
-class PersonFields(ChronicleObject):
+@write_shape(Person, leave_out=("affiliations", "extra"))
+class PersonFields(Person):
     """A new person, with the personal data their custodians keep."""
 
-    id: Slug | None = None
+    id: Slug | None = None  # type: ignore[assignment]
     """Its id: as for a session, only an administrator's is used as it is."""
-    name: Name
     names: Items[PersonName] | None = None
     """Other ways the name is written: in another script, transliterated, as born …"""
-    given: NamePart | None = None
-    family: NamePart | None = None
-    patronymic: NamePart | None = None
-    call_sign: NamePart | None = None
-    born: DateStr | None = None
     custodian: Slug | None = None
     """The body that keeps their personal data; the writer must be an officer there."""
     public: bool = False
-    honorific: Text | None = None
-    contact: ContactDetails | None = None
+    contact: ContactDetails | None = None  # type: ignore[assignment]
     """Contact details (personal data): email, phone, address, messenger …"""
-    notes: Notes | None = None
-    """The custodian's notes (personal data)."""
 
 
 class PersonIdChange(ChronicleObject):
@@ -196,28 +183,20 @@ class PersonIdChange(ChronicleObject):
     id: Slug
 
 
+@write_shape(Person, leave_out=("id", "affiliations", "extra"), optional=True)
 class PersonChanges(ChronicleObject):
     """Changes to a person: only the keys given change."""
 
-    name: Name | None = None
     names: Items[PersonName] | None = None
     """All the variants, replacing the stored ones (null or [] removes them)."""
-    given: NamePart | None = None
-    family: NamePart | None = None
-    patronymic: NamePart | None = None
-    call_sign: NamePart | None = None
-    born: DateStr | None = None
-    custodian: Slug | None = None
-    public: bool | None = None
-    honorific: Text | None = None
     contact: ContactDetails | None = None
-    notes: Notes | None = None
 
 
-class TaskFields(ChronicleObject):
+@write_shape(Task, leave_out=("status",))
+class TaskFields(Task):
     """A new standing instruction (one no decision gives)."""
 
-    id: Slug | None = None
+    id: Slug | None = None  # type: ignore[assignment]
     """Its id: as for a session, only an administrator's is used as it is."""
     title: Text
     """What is to be done."""
@@ -225,20 +204,15 @@ class TaskFields(ChronicleObject):
     """The bodies (the writer must be an officer of each) and people it is given to."""
     due: DateStr | None = None
     """When it is due: a day, a month or a year."""
-    extra: Extra = None
 
 
+@write_shape(Task, leave_out=("id",), optional=True)
 class TaskChanges(ChronicleObject):
     """Changes to a task: only the keys given change. ``status`` ``done`` with a ``note``
     marks it done (its assignees may), ``open`` opens it again."""
 
-    title: Text | None = None
-    assignees: Items[TaskAssignee] | None = None
-    due: DateStr | None = None
-    status: TaskStatus | None = None
     note: FreeText | None = None
     """What was done: kept with the task when it is marked done."""
-    extra: Extra = None
 
 
 def error_path(location: tuple[Any, ...] | list[Any]) -> str:

@@ -10,45 +10,26 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 
-from chapterhouse.core.models import extra_field, precision_field, slug_field, text_field
+from chapterhouse.core.chronicle_schema import (
+    AttendeeRole,
+    DecisionKind,
+    DecisionStatus,
+    DocumentKind,
+    SessionFormat,
+)
+from chapterhouse.core.models import (
+    extra_field,
+    precision_field,
+    slug_field,
+    text_field,
+    vocabulary_choices,
+)
 
-FORMAT_CHOICES = [("online", "online"), ("in_person", "in person"), ("hybrid", "hybrid")]
-ATTENDEE_ROLE_CHOICES = [
-    ("chair", "chair"),
-    ("speaker", "speaker"),
-    ("rapporteur", "rapporteur"),
-    ("participant", "participant"),
-    ("guest", "guest"),
-]
-DOCUMENT_KIND_CHOICES = [
-    ("agenda", "agenda"),
-    ("minutes", "minutes"),
-    ("resolution", "resolution"),
-    ("letter", "letter"),
-    ("speech", "speech"),
-    ("report", "report"),
-    ("telegram", "telegram"),
-    ("treaty_text", "treaty text"),
-    ("other", "other"),
-]
-DECISION_KIND_CHOICES = [
-    ("election", "election"),
-    ("appointment", "appointment"),
-    ("nomination", "nomination"),
-    ("dissolution", "dissolution"),
-    ("resolution", "resolution"),
-    ("instruction", "instruction"),
-    ("award", "award"),
-    ("agreement", "agreement"),
-    ("other", "other"),
-]
-DECISION_STATUS_CHOICES = [
-    ("proposed", "proposed"),
-    ("adopted", "adopted"),
-    ("rejected", "rejected"),
-    ("withdrawn", "withdrawn"),
-    ("annulled", "annulled"),
-]
+FORMAT_CHOICES = vocabulary_choices(SessionFormat)
+ATTENDEE_ROLE_CHOICES = vocabulary_choices(AttendeeRole)
+DOCUMENT_KIND_CHOICES = vocabulary_choices(DocumentKind)
+DECISION_KIND_CHOICES = vocabulary_choices(DecisionKind)
+DECISION_STATUS_CHOICES = vocabulary_choices(DecisionStatus)
 
 
 class DocumentStorage(FileSystemStorage):

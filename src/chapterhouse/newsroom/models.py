@@ -6,15 +6,10 @@ from django.db import models
 from django.db.models import Q
 
 from chapterhouse.core import limits
-from chapterhouse.core.models import extra_field, slug_field, text_field
+from chapterhouse.core.chronicle_schema import TranslationStatus
+from chapterhouse.core.models import extra_field, slug_field, text_field, vocabulary_choices
 
-TRANSLATION_STATUS_CHOICES = [
-    ("draft", "draft"),
-    ("in_translation", "in translation"),
-    ("in_review", "in review"),
-    ("published", "published"),
-    ("outdated", "outdated"),
-]
+TRANSLATION_STATUS_CHOICES = vocabulary_choices(TranslationStatus)
 TRANSLATION_STATUSES = [value for value, _label in TRANSLATION_STATUS_CHOICES]
 
 

@@ -11,29 +11,17 @@ from django.db import models
 from django.db.models import F, Q
 
 from chapterhouse.core import limits
+from chapterhouse.core.chronicle_schema import How, NameKind
 from chapterhouse.core.models import (
     extra_field,
     precision_field,
     slug_field,
     text_field,
+    vocabulary_choices,
 )
 
-TERM_HOW_CHOICES = [
-    ("elected", "elected"),
-    ("appointed", "appointed"),
-    ("reappointed", "reappointed"),
-    ("coopted", "co-opted"),
-    ("acting", "acting"),
-    ("ex_officio", "ex officio"),
-    ("founding", "founding"),
-]
-
-NAME_KIND_CHOICES = [
-    ("native", "native"),
-    ("transliteration", "transliteration"),
-    ("alias", "alias"),
-    ("birth", "birth"),
-]
+TERM_HOW_CHOICES = vocabulary_choices(How, coopted="co-opted")
+NAME_KIND_CHOICES = vocabulary_choices(NameKind)
 
 
 class Organization(models.Model):

@@ -5,23 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from chapterhouse.core.models import extra_field, precision_field, slug_field, text_field
+from chapterhouse.core.chronicle_schema import AgreementStatus, HonourKind, TaskStatus
+from chapterhouse.core.models import (
+    extra_field,
+    precision_field,
+    slug_field,
+    text_field,
+    vocabulary_choices,
+)
 
-AGREEMENT_STATUS_CHOICES = [
-    ("proposed", "proposed"),
-    ("in_development", "in development"),
-    ("signed", "signed"),
-    ("terminated", "terminated"),
-]
-HONOUR_KIND_CHOICES = [
-    ("badge", "badge"),
-    ("order", "order"),
-    ("medal", "medal"),
-    ("diploma", "diploma"),
-    ("letter_of_thanks", "letter of thanks"),
-    ("other", "other"),
-]
-TASK_STATUS_CHOICES = [("open", "open"), ("done", "done"), ("cancelled", "cancelled")]
+AGREEMENT_STATUS_CHOICES = vocabulary_choices(AgreementStatus)
+HONOUR_KIND_CHOICES = vocabulary_choices(HonourKind)
+TASK_STATUS_CHOICES = vocabulary_choices(TaskStatus)
 
 
 class Partner(models.Model):

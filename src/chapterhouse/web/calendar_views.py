@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import anniversary_ordinal, babel_locale
+from chapterhouse.core.http import BadRequest, as_of_asked
 from chapterhouse.core.language import default_language
-from chapterhouse.core.partial_dates import DayOutOfRange, askable_day
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry.models import Body
@@ -39,10 +39,6 @@ _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 # The feed names each commemoration's anniversary in the years around today.
 FEED_YEARS_BEFORE = 1
 FEED_YEARS_AFTER = 2
-
-
-class BadRequest(Exception):
-    """Raised for a query parameter a visitor can fix; shown on the 400 page."""
 
 
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -66,22 +62,6 @@ def _month_asked(request: HttpRequest) -> tuple[int, int]:
             % {"value": raw}
         )
     return int(match[1]), int(match[2])
-
-
-def _on_asked(request: HttpRequest) -> dt.date:
-    """Return the day of ``?as_of=`` (a year or month means its first day), else today."""
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return askable_day(raw)
-    except DayOutOfRange as error:
-        raise BadRequest(str(error)) from None
-    except ValueError:
-        raise BadRequest(
-            _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")
-            % {"value": raw}
-        ) from None
 
 
 def first_weekday(locale: Locale) -> int:
@@ -225,7 +205,7 @@ def commemoration_list(request: HttpRequest) -> HttpResponse:
     """List the commemorations, soonest anniversary first, as of ``?as_of=`` (default today),
     each with the day of its next anniversary and which anniversary it is."""
     try:
-        on = _on_asked(request)
+        on = as_of_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     lang = _lang()

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -47,7 +48,6 @@ from chapterhouse.web.write_views import (
     _found,
     _posted,
     _require_officer,
-    _signed_in,
     _viewer,
 )
 
@@ -414,7 +414,7 @@ def _new_values(
     }
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def decision_new(request: HttpRequest) -> HttpResponse:
     """Record a decision of a session (``?session=ID`` fills it in), composed of steps."""
@@ -440,7 +440,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     return _run_desk(request, desk)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a decision and its steps; new effects of an adopted one replace the old."""
@@ -457,7 +457,7 @@ def decision_edit(request: HttpRequest, slug: str) -> HttpResponse:
 STATUS_ACTIONS = {"adopt": "adopted", "annul": "annulled"}
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def decision_status(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Adopt (apply its effects) or annul (revert them) a decision, after confirming; the

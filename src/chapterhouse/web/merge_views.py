@@ -5,6 +5,7 @@ people the officer may see, by the names they may read."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,10 +17,10 @@ from chapterhouse.custody.access import may_list_duplicates, may_merge_people
 from chapterhouse.registry.duplicates import duplicate_pairs, pair_reason
 from chapterhouse.registry.merges import alias_of, person_merge, person_unmerge
 from chapterhouse.registry.models import Body, Person
-from chapterhouse.web.write_views import _signed_in, _viewer
+from chapterhouse.web.write_views import _viewer
 
 
-@_signed_in
+@login_required
 @require_GET
 def person_duplicates(request: HttpRequest) -> HttpResponse:
     """List pairs of people who are likely one person (``?body=`` narrows to a body), each
@@ -64,7 +65,7 @@ def _visible(request: HttpRequest, slug: str) -> Person:
     return person
 
 
-@_signed_in
+@login_required
 @require_POST
 def person_merge_view(request: HttpRequest) -> HttpResponse:
     """Merge the posted ``other`` into the posted ``keep`` and show the kept person."""
@@ -85,7 +86,7 @@ def person_merge_view(request: HttpRequest) -> HttpResponse:
     return redirect("web:person", keep.slug)
 
 
-@_signed_in
+@login_required
 @require_POST
 def person_unmerge_view(request: HttpRequest) -> HttpResponse:
     """Undo the merge of the posted ``other`` and show them again."""

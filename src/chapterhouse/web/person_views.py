@@ -15,6 +15,7 @@ from typing import Any
 from anyascii import anyascii
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
@@ -41,7 +42,7 @@ from chapterhouse.web.fields import (
     officer_body_options,
 )
 from chapterhouse.web.merged_ids import follows_merged_ids
-from chapterhouse.web.write_views import _found, _save, _signed_in, _viewer
+from chapterhouse.web.write_views import _found, _save, _viewer
 
 # The contact details the page asks for one by one; others on record (a messenger …)
 # are kept as they are.
@@ -267,7 +268,7 @@ def _new_id(viewer: Viewer, form: PersonForm) -> str | None:
     return stem or None
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
     """Record a person, after a warning when someone alike is already on the record."""
@@ -318,7 +319,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 @follows_merged_ids
 def person_edit(request: HttpRequest, slug: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chapterhouse.core.http import BadRequest, page_asked, show_errors
 from chapterhouse.core.labels import label
 from chapterhouse.core.language import text
 from chapterhouse.custody.access import Viewer, may_act_for_organization
@@ -51,8 +53,8 @@ from chapterhouse.web.fields import (
     _names_of,
     person_labels,
 )
-from chapterhouse.web.views import BadRequest, _bad_request, _page_number, _pager
-from chapterhouse.web.write_views import ID_HELP, _posted, _signed_in, _viewer
+from chapterhouse.web.views import _bad_request, _pager
+from chapterhouse.web.write_views import ID_HELP, _posted, _viewer
 
 PER_PAGE = 100
 SELF = selectors.SELF_PARTY
@@ -101,7 +103,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     """List the partner organizations: name in the reader's language, kind, country."""
     viewer = _viewer(request)
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     found = selectors.partner_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
@@ -184,21 +186,6 @@ class PartnerForm(DeskForm):
         }
 
 
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put each problem a service found next to the field it names (else above the form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for path, problems in error.message_dict.items():
-        field = path.split("[", 1)[0].split(".", 1)[0]
-        for message in problems:
-            if field in form.fields and not form.fields[field].disabled:
-                form.add_error(field, message)
-            else:
-                form.add_error(None, message if path == "__all__" else f"{path}: {message}")
-
-
 def _record_form_page(
     request: HttpRequest,
     record: Any,
@@ -230,7 +217,7 @@ def _record_form_page(
             messages.success(request, done[0] if record is None else done[1])
             return redirect(page, saved.slug)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     return render(
         request,
         template,
@@ -258,14 +245,14 @@ def _partner_form_page(request: HttpRequest, partner: Partner | None) -> HttpRes
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def partner_new(request: HttpRequest) -> HttpResponse:
     """Record a partner organization."""
     return _partner_form_page(request, None)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a partner organization."""
@@ -313,7 +300,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     """List the honours with the recipients the reader may see."""
     viewer = _viewer(request)
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     count = Honour.objects.count()
@@ -390,14 +377,14 @@ def _honour_form_page(request: HttpRequest, honour: Honour | None) -> HttpRespon
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def honour_new(request: HttpRequest) -> HttpResponse:
     """Record an honour."""
     return _honour_form_page(request, None)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def honour_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change an honour."""
@@ -445,7 +432,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """List the agreements: title, parties, status and date."""
     viewer = _viewer(request)
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     found = selectors.agreement_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
@@ -615,7 +602,7 @@ def _place_errors(
     """Put a service's problems beside their fields: the agreement's, an article's or a
     signatory's row."""
     if not hasattr(error, "error_dict"):
-        _show_errors(form, error)
+        show_errors(form, error)
         return
     rest: dict[str, list[str]] = {}
     for path, problems in error.message_dict.items():
@@ -634,7 +621,7 @@ def _place_errors(
         else:
             rest[path] = problems
     if rest:
-        _show_errors(form, ValidationError(rest))
+        show_errors(form, ValidationError(rest))
 
 
 def _quiet(*forms_and_sets: Any) -> None:
@@ -755,14 +742,14 @@ def _agreement_form_page(request: HttpRequest, agreement: Agreement | None) -> H
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def agreement_new(request: HttpRequest) -> HttpResponse:
     """Record an agreement with its articles and signatories."""
     return _agreement_form_page(request, None)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change an agreement, its articles and signatories."""

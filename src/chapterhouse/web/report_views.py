@@ -15,12 +15,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.http import day_asked
 from chapterhouse.core.language import language_name
-from chapterhouse.core.partial_dates import (
-    FIRST_ASKABLE_DAY,
-    DayOutOfRange,
-    askable_day,
-)
+from chapterhouse.core.partial_dates import FIRST_ASKABLE_DAY
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.meetings.models import Conference
 from chapterhouse.reports.changes import changes_grouped
@@ -125,20 +122,6 @@ def conference_report_download(request: HttpRequest, slug: str, fmt: str) -> Htt
     return response
 
 
-def _day(raw: str, *, last: bool) -> dt.date:
-    """Return the day a form field names (a year or month: its first, or with ``last`` its
-    last day), or raise ``ValueError`` with a message for the visitor."""
-    try:
-        return askable_day(raw, last=last)
-    except DayOutOfRange:
-        raise
-    except ValueError:
-        raise ValueError(
-            _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")
-            % {"value": raw}
-        ) from None
-
-
 def changes_page(request: HttpRequest) -> HttpResponse:
     """Show what changed from ``?from=`` to ``?to=`` (both included), grouped like a report."""
     today = timezone.localdate()
@@ -146,9 +129,9 @@ def changes_page(request: HttpRequest) -> HttpResponse:
     raw_to = request.GET.get("to", "").strip()
     context: dict[str, Any] = {"nav": "changes", "raw_from": raw_from, "raw_to": raw_to}
     try:
-        end = _day(raw_to, last=True) if raw_to else today
+        end = day_asked(raw_to, last=True) if raw_to else today
         start = (
-            _day(raw_from, last=False)
+            day_asked(raw_from, last=False)
             if raw_from
             else max(end - dt.timedelta(days=DEFAULT_CHANGES_DAYS), FIRST_ASKABLE_DAY)
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chapterhouse.core.http import show_errors
 from chapterhouse.core.labels import choices
 from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
@@ -64,8 +66,6 @@ from chapterhouse.web.write_views import (
     _posted,
     _require_officer,
     _save,
-    _show_errors,
-    _signed_in,
     _viewer,
 )
 
@@ -132,7 +132,7 @@ class ConferenceForm(DeskForm):
         }
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def conference_new(request: HttpRequest) -> HttpResponse:
     """Record a conference (those who act for the organization)."""
@@ -163,7 +163,7 @@ def conference_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def conference_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a conference; new days that leave a session outside are refused."""
@@ -364,7 +364,7 @@ class _Attendees:
         """Put the service's refusals beside their fields: ``attendees[N].person`` beside
         that row's person, the rest beside the session's fields."""
         if not hasattr(error, "error_dict"):
-            _show_errors(form, error)
+            show_errors(form, error)
             return
         rest: dict[str, list[str]] = {}
         for path, problems in error.message_dict.items():
@@ -377,7 +377,7 @@ class _Attendees:
             for message in problems:
                 row.add_error(field, message)
         if rest:
-            _show_errors(form, ValidationError(rest))
+            show_errors(form, ValidationError(rest))
         elif not form.errors:
             form.add_error(None, _("Please correct the attendees marked below."))
 
@@ -438,7 +438,7 @@ def _prefilled(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     """Record a session (``?host=BODY``, ``?conference=ID`` and ``&day=N`` fill it in)."""
@@ -475,7 +475,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     return _session_page(request, form, formset, None)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a session, its attendees and occasions."""
@@ -552,7 +552,7 @@ class DocumentForm(DeskForm):
         }
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a document (with its file) to a session."""

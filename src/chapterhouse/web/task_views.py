@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chapterhouse.core import limits
+from chapterhouse.core.http import BadRequest, as_of_asked
 from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.access import (
@@ -43,8 +45,8 @@ from chapterhouse.web.fields import (
     body_options,
     person_labels,
 )
-from chapterhouse.web.views import BadRequest, _as_of, _bad_request
-from chapterhouse.web.write_views import _save, _signed_in
+from chapterhouse.web.views import _bad_request
+from chapterhouse.web.write_views import _save
 
 PERSON_ROWS = 3  # the form offers this many people, and one more than already assigned
 
@@ -66,7 +68,7 @@ def task_board(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     a visitor every task they may see."""
     viewer = viewer_of(request)
     try:
-        on = _as_of(request)
+        on = as_of_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     body_slug = slug or request.GET.get("body", "").strip() or None
@@ -242,7 +244,7 @@ def _initial(task: Task, viewer: Viewer) -> tuple[dict[str, Any], int]:
     return initial, max(PERSON_ROWS, len(people) + 1)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def task_new(request: HttpRequest) -> HttpResponse:
     """Give a standing instruction (``?body=`` fills in the body)."""
@@ -271,7 +273,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a standing instruction (those who may give it to all its assignees)."""

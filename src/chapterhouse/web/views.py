@@ -4,7 +4,6 @@ request's viewer and leave out (or name by placeholder) what it may not see."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,8 +14,9 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.http import BadRequest, as_of_asked, page_asked
 from chapterhouse.core.language import interface_code
-from chapterhouse.core.partial_dates import DayOutOfRange, askable_day, format_start
+from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.access import may_list_duplicates, may_record_people, viewer_of
 from chapterhouse.meetings import selectors as meetings
 from chapterhouse.meetings.models import Conference, Decision, Session
@@ -35,42 +35,8 @@ PEOPLE_PER_PAGE = 50
 CONFERENCES_PER_PAGE = 25
 
 
-class BadRequest(Exception):
-    """Raised by the helpers below for input a visitor can fix; shown on the 400 page."""
-
-
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
-
-
-def _as_of(request: HttpRequest) -> dt.date:
-    """Return the ``as_of`` date the visitor asked for, else today.
-
-    Like the CLI, a year or a month (``2024``, ``2024-05``) means its first day.
-    """
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return askable_day(raw)
-    except DayOutOfRange as error:
-        raise BadRequest(str(error)) from None
-    except ValueError:
-        raise BadRequest(
-            _("“%(value)s” is not a date. Give the date as YYYY-MM-DD, for example 2025-05-19.")
-            % {"value": raw}
-        ) from None
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
-        raise BadRequest(_("“%(value)s” is not a page number.") % {"value": raw}) from None
-    if number < 1:
-        raise BadRequest(_("“%(value)s” is not a page number.") % {"value": raw})
-    return number
 
 
 def _pager(number: int, num_pages: int, keep: dict[str, str]) -> dict[str, Any]:
@@ -138,7 +104,7 @@ def _tree(bodies: list[ChartBody]) -> list[dict[str, Any]]:
 def orgchart(request: HttpRequest) -> HttpResponse:
     """Show the organization as of a date, whole or below one body (``?body=id``)."""
     try:
-        as_of = _as_of(request)
+        as_of = as_of_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     root = request.GET.get("body", "").strip() or None
@@ -170,7 +136,7 @@ def orgchart(request: HttpRequest) -> HttpResponse:
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a body: who holds its posts, who held them, its mandates and its life."""
     try:
-        as_of = _as_of(request)
+        as_of = as_of_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     try:
@@ -232,7 +198,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """List people by name; with ``?q=``, those it names in any script or spelling, best
     match first, each with the name that matched (`registry.search.search_people`)."""
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     query = request.GET.get("q", "").strip()
@@ -277,7 +243,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def conference_list(request: HttpRequest) -> HttpResponse:
     """List conferences in time order."""
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadRequest as error:
         return _bad_request(request, str(error))
     offset = (number - 1) * CONFERENCES_PER_PAGE

@@ -14,32 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chapterhouse.core.http import show_errors
 from chapterhouse.custody.access import Viewer, may_record_for_some_body
 from chapterhouse.meetings.models import Decision, Session
 from chapterhouse.registry.models import Person
-
-View = Callable[..., HttpResponseBase]
-
-
-def _signed_in(view: View) -> View:
-    """Send a visitor who is not signed in to sign in, and back here afterwards."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _viewer(request: HttpRequest) -> Viewer:
@@ -64,24 +48,6 @@ def _require_officer(viewer: Viewer) -> None:
         raise PermissionDenied(_("Only officers of a body may record its sessions and decisions."))
 
 
-# -- turning form values into Chronicle values and back ------------------------------------
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put each problem a service found next to the field it names."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for path, problems in error.message_dict.items():
-        field = path.split("[", 1)[0].split(".", 1)[0]
-        for message in problems:
-            if field in form.fields:
-                form.add_error(field, message if path == field else f"{path}: {message}")
-            else:
-                form.add_error(None, message if path == "__all__" else f"{path}: {message}")
-
-
 # -- forms ---------------------------------------------------------------------------------
 
 
@@ -98,5 +64,5 @@ def _save(request: HttpRequest, form: Any, write: Callable[[Viewer, str, Any], A
     try:
         return write(_viewer(request), "web", timezone.now())
     except ValidationError as error:
-        _show_errors(form, error)
+        show_errors(form, error)
     return None

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -268,10 +269,9 @@ def _page_language() -> str:
 
 @never_cache
 @require_GET
+@login_required
 def moderation(request: HttpRequest) -> HttpResponseBase:
     """List the pending comments the signed-in editor moderates, and their articles' readers."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     viewer = viewer_of(request)
     if not may_edit_some_news(viewer):
         raise PermissionDenied(_("Only editors and officers moderate comments."))

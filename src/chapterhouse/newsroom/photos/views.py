@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve
 
+from chapterhouse.core.http import BadPageNumber, page_asked, show_errors
 from chapterhouse.core.language import interface_code, language_name
 from chapterhouse.custody.access import Viewer, album_may_add, album_may_change
 from chapterhouse.newsroom.languages import site_default_language, site_languages
@@ -49,15 +50,6 @@ def _switcher(lang: str, url_for: Callable[[str], str]) -> list[dict[str, Any]]:
         {"code": code, "name": language_name(code), "url": url_for(code), "active": code == lang}
         for code in site_languages()
     ]
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
-        raise Http404(_("“%(value)s” is not a page number.") % {"value": raw}) from None
-    return number
 
 
 def _article_link(album: Album, lang: str) -> dict[str, str] | None:
@@ -84,7 +76,10 @@ def _article_link(album: Album, lang: str) -> dict[str, str] | None:
 def gallery(request: HttpRequest, lang: str) -> HttpResponse:
     """All photos: every public album's photos, the last uploaded first, a page at a time."""
     paginator = Paginator(selectors.gallery_photos(at=timezone.now()), PHOTOS_PER_PAGE)
-    number = _page_number(request)
+    try:
+        number = page_asked(request)
+    except BadPageNumber as error:
+        raise Http404(str(error)) from None
     try:
         page = paginator.page(number)  # no photos at all: an empty first page
     except InvalidPage:
@@ -236,16 +231,6 @@ class PhotoUploadForm(forms.Form):
         }
 
 
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            for message in problems:
-                form.add_error(field if field in form.fields else None, message)
-        return
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def album_new(request: HttpRequest) -> HttpResponse:
@@ -270,7 +255,7 @@ def album_new(request: HttpRequest) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The album is made: now add its photos."))
             return redirect("photos:upload", slug=made.slug)
@@ -306,7 +291,7 @@ def photo_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.formatting import machine_datetime
+from chapterhouse.core.http import BadPageNumber, page_asked
 from chapterhouse.core.language import language_display, language_name
 from chapterhouse.custody.access import ANONYMOUS, may_comment_as_member, viewer_of
 from chapterhouse.custody.selectors import visible_record_count, visible_records
@@ -48,24 +49,8 @@ def negotiate(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class BadPageNumber(Exception):
-    """A ``?page=`` that is not a positive whole number."""
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
-        raise BadPageNumber(raw) from None
-    if number < 1:
-        raise BadPageNumber(raw)
-    return number
-
-
 def _bad_page(request: HttpRequest, error: BadPageNumber) -> HttpResponse:
-    message = _("“%(value)s” is not a page number.") % {"value": str(error)}
-    return render(request, "400.html", {"message": message}, status=400)
+    return render(request, "400.html", {"message": str(error)}, status=400)
 
 
 def _known_slug(slug: str) -> str:
@@ -114,7 +99,7 @@ def _list_page(
     **context: Any,
 ) -> HttpResponse:
     try:
-        number = _page_number(request)
+        number = page_asked(request)
     except BadPageNumber as error:
         return _bad_page(request, error)
     try:

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from chapterhouse.core.http import BadPageNumber, page_asked
 from chapterhouse.core.language import language_name
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.search.selectors import (
@@ -21,15 +21,6 @@ from chapterhouse.newsroom.search.selectors import (
 )
 
 
-def _page_number(raw: str) -> int | None:
-    """Return the page asked for, or None when ``raw`` is not a page number."""
-    if not raw:
-        return 1
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
-        return None
-    return int(raw)
-
-
 def search(request: HttpRequest, lang: str) -> HttpResponse:
     """Show the articles in ``lang`` that match ``?q=``, best first, a page at a time.
 
@@ -38,10 +29,10 @@ def search(request: HttpRequest, lang: str) -> HttpResponse:
     languages, with links. A bad ``page`` is a 400 with a message.
     """
     query = request.GET.get("q", "")[:QUERY_MAX_CHARS].strip()
-    number = _page_number(request.GET.get("page", "").strip())
-    if number is None:
-        message = _("“%(value)s” is not a page number.") % {"value": request.GET["page"][:50]}
-        return render(request, "400.html", {"message": message}, status=400)
+    try:
+        number = page_asked(request)
+    except BadPageNumber as error:
+        return render(request, "400.html", {"message": str(error)}, status=400)
     terms = search_terms(query)
     now = timezone.now()
     page = search_articles(terms=terms, lang=lang, now=now, page=number)

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chapterhouse.core.formatting import date_display
+from chapterhouse.core.http import show_errors
 from chapterhouse.core.language import language_display
 from chapterhouse.custody.access import (
     Viewer,
@@ -57,19 +57,6 @@ from chapterhouse.newsroom.workflow.wording_diff import word_diff_html
 
 View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 25
-
-
-def _signed_in(view: View) -> View:
-    """Send a visitor who is not signed in to sign in, and back here afterwards."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _workspace_viewer(request: HttpRequest) -> Viewer:
@@ -115,17 +102,6 @@ def _assignment(pk: int) -> TranslationAssignment:
     return assignment
 
 
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put each problem a service found next to the field it names (else above the form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, problems in error.message_dict.items():
-        for message in problems:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """Render a workspace page; its menu offers what the viewer's grants allow."""
     viewer = viewer_of(request)
@@ -151,7 +127,7 @@ def _pager(page: Any, keep: dict[str, str]) -> dict[str, Any]:
 # --- coverage --------------------------------------------------------------------------------
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET"])
 def coverage(request: HttpRequest) -> HttpResponse:
     """Show articles × working languages, each cell where that translation stands."""
@@ -212,7 +188,7 @@ def _article_form_page(
             try:
                 return save(form.cleaned_data)
             except ValidationError as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             except PermissionDenied as refused:
                 form.add_error("author_body", str(refused))
     return _render(
@@ -225,7 +201,7 @@ def _article_form_page(
 # --- articles ---------------------------------------------------------------------------------
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest) -> HttpResponse:
     """Write a new article in one of the working languages (a draft until published)."""
@@ -258,7 +234,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
     return _article_form_page(request, form, save, workspace_nav="new", article=None)
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET"])
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show where each language of one article stands, with its assignment."""
@@ -308,7 +284,7 @@ def _editable_article(request: HttpRequest, slug: str) -> tuple[Viewer, Article]
     return viewer, article
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change an article and its source text; changed paragraphs outdate translations."""
@@ -348,7 +324,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _article_form_page(request, form, save, workspace_nav="coverage", article=article)
 
 
-@_signed_in
+@login_required
 @require_POST
 def article_send(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the article to translation into every language that needs it, due on a day."""
@@ -364,7 +340,7 @@ def article_send(request: HttpRequest, slug: str) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if created:
                 messages.success(
@@ -386,7 +362,7 @@ def article_send(request: HttpRequest, slug: str) -> HttpResponse:
     return _article_page(request, viewer, article, send_form=form)
 
 
-@_signed_in
+@login_required
 @require_POST
 def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
     """Publish the article's source text now or at the time given."""
@@ -402,7 +378,7 @@ def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
                 at=timezone.now(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The source text is published."))
             return redirect("newsroom:article", article.slug)
@@ -412,7 +388,7 @@ def article_publish(request: HttpRequest, slug: str) -> HttpResponse:
 # --- translators -------------------------------------------------------------------------------
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET"])
 def queue(request: HttpRequest) -> HttpResponse:
     """List the open assignments of the viewer's desks and those the viewer claimed."""
@@ -463,7 +439,7 @@ def _source_side(
     return source, rows, removed, recorded
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Translate: the source paragraphs beside the translator's text, changes marked."""
@@ -504,7 +480,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     at=timezone.now(),
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, _("The translation is submitted for review."))
                 return redirect("newsroom:queue")
@@ -535,7 +511,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_POST
 def assignment_claim(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an open assignment on."""
@@ -556,7 +532,7 @@ def assignment_claim(request: HttpRequest, pk: int) -> HttpResponse:
 # --- editors -----------------------------------------------------------------------------------
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET"])
 def review_list(request: HttpRequest) -> HttpResponse:
     """List the translations submitted to the bodies the viewer edits."""
@@ -575,7 +551,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Read a submitted translation beside its source; approve it or send it back."""
@@ -607,7 +583,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
                         at=at,
                     )
                 except ValidationError as error:
-                    _show_errors(return_form, error)
+                    show_errors(return_form, error)
                 else:
                     messages.success(request, _("The translation is sent back to its translator."))
                     return redirect("newsroom:review_list")
