@@ -224,8 +224,8 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     for slug, day in cases:
         elapsed, chart, queries = timed(partial(orgchart_as_of, viewer=ADMIN, as_of=day, root=slug))
         samples.append(elapsed)
-        sizes.append(len(chart["bodies"]))
-        holders.append(sum(len(body["holders"]) for body in chart["bodies"]))
+        sizes.append(len(chart.bodies))
+        holders.append(sum(len(body.holders) for body in chart.bodies))
         counts.append(queries)
     results["orgchart_subtree"] = summary(samples) | {
         "bodies_mean": statistics.mean(sizes),
@@ -244,7 +244,7 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     for first, last in months:
         elapsed, diff, queries = timed(partial(diff_between, viewer=ADMIN, start=first, end=last))
         samples.append(elapsed)
-        changes.append(len(diff["started"]) + len(diff["ended"]))
+        changes.append(len(diff.started) + len(diff.ended))
         counts.append(queries)
     results["diff_month"] = summary(samples) | {
         "terms_changed_mean": statistics.mean(changes),
@@ -268,7 +268,7 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     for slug in people:
         elapsed, history, queries = timed(partial(person_history, viewer=ADMIN, person=slug))
         samples.append(elapsed)
-        lengths.append(len(history["terms"]))
+        lengths.append(len(history.terms))
         counts.append(queries)
     results["history"] = summary(samples) | {
         "terms_mean": statistics.mean(lengths),
@@ -280,9 +280,9 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     )
     results["orgchart_whole"] = {
         "ms": elapsed,
-        "bodies": len(chart["bodies"]),
+        "bodies": len(chart.bodies),
         "queries": queries,
-        "holders": sum(len(body["holders"]) for body in chart["bodies"]),
+        "holders": sum(len(body.holders) for body in chart.bodies),
     }
     return results
 
