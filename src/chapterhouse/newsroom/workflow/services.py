@@ -37,7 +37,7 @@ from chapterhouse.custody.access import (
     may_edit_news_of_every,
 )
 from chapterhouse.custody.models import AuditEntry
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import AuditSubject, audit_record, audit_update
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.newsroom.cache import public_pages_changed
 from chapterhouse.newsroom.markdown import markdown_paragraphs
@@ -97,52 +97,18 @@ def _assignment_ref(assignment: TranslationAssignment) -> str:
     return f"{assignment.article.slug}/{assignment.lang}"
 
 
-def _article_audit(
-    *,
-    viewer: Viewer,
-    via: str,
-    action: str,
-    article: Article,
-    at: dt.datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a step of an article in the audit trail, under the body that wrote it."""
-    audit_record(
-        viewer=viewer,
-        via=via,
-        action=action,
-        object_type="article",
-        object_id=article.slug,
-        at=at,
-        body=article.author_body_id,
-        before=before,
-        after=after,
-    )
+def _article_subject(article: Article) -> AuditSubject:
+    """An article's audit entries: under its id, and under the body that wrote it."""
+    return {"object_type": "article", "object_id": article.slug, "body": article.author_body_id}
 
 
-def _assignment_audit(
-    *,
-    viewer: Viewer,
-    via: str,
-    action: str,
-    assignment: TranslationAssignment,
-    at: dt.datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a step of an assignment in the audit trail, under its desk body."""
-    audit_record(
-        viewer=viewer,
-        via=via,
-        action=action,
-        object_type="translation assignment",
-        object_id=_assignment_ref(assignment),
-        at=at,
-        body=assignment.body_id,
-        before=before,
-        after=after,
-    )
+def _assignment_subject(assignment: TranslationAssignment) -> AuditSubject:
+    """An assignment's audit entries: as ``<article>/<lang>``, under its desk body."""
+    return {
+        "object_type": "translation assignment",
+        "object_id": _assignment_ref(assignment),
+        "body": assignment.body_id,
+    }
 
 
 def _submitted_assignment(assignment: TranslationAssignment, refusal: str) -> TranslationAssignment:
@@ -171,11 +137,11 @@ def _review_step(
     for name, value in stamps.items():
         setattr(assignment, name, value)
     assignment.save(update_fields=["status", *stamps])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action=action,
-        assignment=assignment,
+        **_assignment_subject(assignment),
         at=at,
         before={"status": "submitted"},
         after=after,
@@ -225,11 +191,11 @@ def article_send_to_translation(
         for lang in needed
     ]
     for assignment in assignments:
-        _assignment_audit(
+        audit_record(
             viewer=viewer,
             via=via,
             action="create",
-            assignment=assignment,
+            **_assignment_subject(assignment),
             at=at,
             after={"status": "open", "due": due.isoformat()},
         )
@@ -256,11 +222,11 @@ def assignment_claim(
     locked.claimed_by_id = viewer.user_id
     locked.claimed_at = at
     locked.save(update_fields=["status", "claimed_by", "claimed_at"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="claim",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before={"status": "open"},
         after={"status": "claimed", "claimed_by": viewer.label},
@@ -312,11 +278,11 @@ def assignment_submit(
     locked.status = "submitted"
     locked.submitted_at = at
     locked.save(update_fields=["status", "submitted_at"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="submit",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before=before,
         after={"title": title, "lead": lead, "body": body, "status": "in_review"},
@@ -395,11 +361,11 @@ def article_source_update(
     if outdated:
         public_pages_changed()  # a bulk update sends no signal
         search_translations_index(t.pk for t in outdated)
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="update",
-        article=article,
+        **_article_subject(article),
         at=at,
         before=before,
         after={
@@ -546,11 +512,11 @@ def article_create(
     ArticleTranslation.objects.create(
         article=article, lang=source_language, title=title, lead=lead, body=body, status="draft"
     )
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="create",
-        article=article,
+        **_article_subject(article),
         at=at,
         after={**article_snapshot(article), "title": title, "lead": lead, "body": body},
     )
@@ -587,17 +553,9 @@ def article_update(
     before = article_snapshot(article)
     _apply_fields(article, fields)
     after = article_snapshot(article)
-    old, new = changed_fields(before, after)
-    if new:
-        _article_audit(
-            viewer=viewer,
-            via=via,
-            action="update",
-            article=article,
-            at=at,
-            before=old,
-            after=new,
-        )
+    audit_update(
+        viewer=viewer, via=via, **_article_subject(article), at=at, before=before, after=after
+    )
     source = source_translation(article)
     if (source.title, source.lead, source.body) == (title, lead, body):
         return []
@@ -629,11 +587,11 @@ def article_publish(
     source.save(update_fields=["status"])
     article.publish_at = when
     article.save(update_fields=["publish_at"])
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="publish",
-        article=article,
+        **_article_subject(article),
         at=at,
         before=before,
         after={"status": "published", "publish_at": when.isoformat()},
@@ -704,11 +662,11 @@ def assignment_cancel(
     before = locked.status
     locked.status = "cancelled"
     locked.save(update_fields=["status"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="cancel",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before={"status": before},
         after={"status": "cancelled"},
@@ -752,11 +710,11 @@ def assignments_remind_overdue(
     )
     reminded = [a for a in overdue if _assignment_ref(a) not in done]
     for assignment in reminded:
-        _assignment_audit(
+        audit_record(
             viewer=viewer,
             via=via,
             action="remind",
-            assignment=assignment,
+            **_assignment_subject(assignment),
             at=at,
             after={"status": assignment.status, "due": assignment.due.isoformat()},
         )
