@@ -27,6 +27,7 @@ from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.newsroom.models import Article, LanguageDesk
 from chapterhouse.newsroom.workflow import services
+from chapterhouse.registry.management import add_acting_as_argument
 from chapterhouse.registry.models import Body, Organization
 
 
@@ -60,13 +61,7 @@ class Command(TranslatedCommand):
             "remind-overdue",
             help=_("E-mail reminders of overdue assignments (once a day per assignment)."),
         )
-        for action in (desk_set, send):
-            action.add_argument(
-                "--as",
-                dest="acting_as",
-                metavar="EMAIL",
-                help=_("Act as this account, with its grants (default: the operator)."),
-            )
+        add_acting_as_argument(desk_set, send)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
