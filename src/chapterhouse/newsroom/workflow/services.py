@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,9 +115,17 @@ def _submitted_assignment(assignment: TranslationAssignment, refusal: str) -> Tr
     """Lock the assignment's row and return it; refuse with `refusal` (which names the
     assignment's `status`) unless it is submitted, waiting for review."""
     locked = _locked_assignment(assignment)
-    if locked.status != "submitted":
-        raise ValidationError(refusal % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]})
+    _require_status(locked, ("submitted",), refusal)
     return locked
+
+
+def _require_status(
+    assignment: TranslationAssignment, statuses: Collection[str], refusal: str
+) -> None:
+    """Refuse with `refusal` (which names the assignment's `status`) unless the assignment
+    is in one of `statuses`."""
+    if assignment.status not in statuses:
+        raise ValidationError(refusal % {"status": ASSIGNMENT_STATUS_LABELS[assignment.status]})
 
 
 def _review_step(
@@ -213,11 +221,11 @@ def assignment_claim(
     if viewer.user_id is None:
         raise PermissionDenied(_("sign in to claim an assignment"))
     locked = _locked_assignment(assignment)
-    if locked.status != "open":
-        raise ValidationError(
-            _("this assignment is %(status)s, not open: it cannot be claimed")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ("open",),
+        _("this assignment is %(status)s, not open: it cannot be claimed"),
+    )
     locked.status = "claimed"
     locked.claimed_by_id = viewer.user_id
     locked.claimed_at = at
@@ -253,11 +261,11 @@ def assignment_submit(
     locked = _locked_assignment(assignment)
     if locked.claimed_by_id is None or locked.claimed_by_id != viewer.user_id:
         raise PermissionDenied(_("only the translator who claimed it may submit it"))
-    if locked.status != "claimed":
-        raise ValidationError(
-            _("this assignment is %(status)s, not claimed: it cannot be submitted")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ("claimed",),
+        _("this assignment is %(status)s, not claimed: it cannot be submitted"),
+    )
     if not title.strip():
         raise ValidationError(_("a translation needs a title"))
     source = source_translation(locked.article)
@@ -654,11 +662,11 @@ def assignment_cancel(
             _("only editors of the assigned body or of the article may cancel it")
         )
     locked = _locked_assignment(assignment)
-    if locked.status not in ACTIVE_ASSIGNMENT_STATUSES:
-        raise ValidationError(
-            _("this assignment is %(status)s already: there is nothing to cancel")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ACTIVE_ASSIGNMENT_STATUSES,
+        _("this assignment is %(status)s already: there is nothing to cancel"),
+    )
     before = locked.status
     locked.status = "cancelled"
     locked.save(update_fields=["status"])
