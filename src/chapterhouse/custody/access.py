@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
 from chapterhouse.core.intervals import held_on
@@ -189,14 +189,7 @@ class Viewer:
 
     def visible_people(self, person_ids: Iterable[int]) -> set[int]:
         """Return those of `person_ids` the viewer may see (one query, none for admins)."""
-        ids = {pk for pk in person_ids if pk is not None}
-        if self.is_admin or not ids:
-            return ids
-        return set(
-            Person.objects.filter(pk__in=ids)
-            .filter(self.people_filter())
-            .values_list("pk", flat=True)
-        )
+        return _visible_ids(Person, person_ids, None if self.is_admin else self.people_filter)
 
     def sees_personal_data(self, person: Person | Mapping[str, Any]) -> bool:
         """Whether the viewer is the person's custodian (or above it), an admin, or the person."""
@@ -968,16 +961,22 @@ def document_id_expression(viewer: Viewer, path: str) -> Any:
     return _id_if_visible(viewer.document_filter(f"{path}__"), path)
 
 
+def _visible_ids(
+    model: type[Model], ids: Iterable[int | None], rule: Callable[[], Q] | None
+) -> set[int]:
+    """Return those of ``ids`` whose rows pass ``rule`` (a filter, built only when a query
+    runs), in one query; all of them and no query when ``rule`` is None (an administrator
+    sees everything) or there are no ids."""
+    wanted = {pk for pk in ids if pk is not None}
+    if rule is None or not wanted:
+        return wanted
+    rows = model._default_manager.filter(pk__in=wanted).filter(rule())
+    return set(rows.values_list("pk", flat=True))
+
+
 def visible_decision_ids(viewer: Viewer, decision_ids: Iterable[int | None]) -> set[int]:
     """Return those of `decision_ids` the viewer may see (one query; none for an
     administrator or for no ids), for records already loaded with their decisions."""
     from chapterhouse.meetings.models import Decision
 
-    ids = {pk for pk in decision_ids if pk is not None}
-    if viewer.is_admin or not ids:
-        return ids
-    return set(
-        Decision.objects.filter(pk__in=ids)
-        .filter(viewer.decision_filter())
-        .values_list("pk", flat=True)
-    )
+    return _visible_ids(Decision, decision_ids, None if viewer.is_admin else viewer.decision_filter)

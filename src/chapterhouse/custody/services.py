@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -38,6 +38,15 @@ TOKEN_PREFIX = "chp_"
 def digest(secret: str) -> str:
     """SHA-256 hex digest of a token or invitation secret."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AuditSubject(TypedDict):
+    """What an audit entry is about, as a service names it once for its kind of object and
+    passes to ``audit_record`` or ``audit_update`` with ``**``."""
+
+    object_type: str
+    object_id: str
+    body: Body | int | None
 
 
 def changed_fields(

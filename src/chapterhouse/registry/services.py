@@ -522,11 +522,11 @@ PERSON_FIELDS = (
 )
 
 
-def person_snapshot(person: Person) -> dict[str, Any]:
-    """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
+def person_plain_fields(person: Person) -> dict[str, Any]:
+    """Return the person's name parts, birth, custodian, visibility and honorific as a
+    Chronicle writes them (blank as None, ids, dates as text): what the snapshot of a write
+    and the subject access export (`custody.selectors.person_data`) both hold."""
     return {
-        "name": person.name,
-        "names": _variants_of(person) or None,
         "given": person.given or None,
         "family": person.family or None,
         "patronymic": person.patronymic or None,
@@ -535,6 +535,15 @@ def person_snapshot(person: Person) -> dict[str, Any]:
         "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
         "public": person.public,
         "honorific": person.honorific,
+    }
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
+    return {
+        "name": person.name,
+        "names": _variants_of(person) or None,
+        **person_plain_fields(person),
         "contact": person.contact or None,
         "notes": person.notes or None,
     }

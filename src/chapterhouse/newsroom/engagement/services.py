@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.cache_counters import cache_incr
 from chapterhouse.core.intervals import held_on
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
@@ -41,7 +42,7 @@ from chapterhouse.custody.throttle import (
     client_address as client_address,
 )  # the engagement views use it
 from chapterhouse.newsroom.cache import public_pages_changed
-from chapterhouse.newsroom.engagement.counter import PREFIX, cache_incr, daily_salt, hashed
+from chapterhouse.newsroom.engagement.counter import PREFIX, daily_salt, hashed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
 from chapterhouse.newsroom.public.selectors import articles_published
 from chapterhouse.registry.models import Person
