@@ -27,7 +27,7 @@ from chapterhouse.core.write_schema import (
     given,
     validated,
 )
-from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
+from chapterhouse.custody.access import Viewer, may_choose_ids, may_entrust_people_to
 from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry import term_rules
@@ -569,7 +569,7 @@ def _variants_set(person: Person, variants: list[dict[str, Any]] | None) -> None
 def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
     """Return the custodian body ``slug``; the viewer must be an officer there."""
     if slug is None:
-        if not viewer.is_admin:
+        if not may_entrust_people_to(viewer, None):
             raise PermissionDenied(
                 _("Only an administrator may keep a person without a custodian body.")
             )
@@ -577,7 +577,7 @@ def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
     body = Body.objects.filter(viewer.body_filter()).filter(slug=slug).first()
     if body is None:
         raise ValidationError({"custodian": [_("No body with the id “%(id)s”.") % {"id": slug}]})
-    if not viewer.covers(WRITE_ROLE, body.pk):
+    if not may_entrust_people_to(viewer, body.pk):
         raise PermissionDenied(
             _("Only officers of %(body)s (or a body above) may entrust people to it.")
             % {"body": body.slug}
