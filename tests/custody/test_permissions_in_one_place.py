@@ -10,6 +10,7 @@ Building a viewer (``Viewer(scopes=…)``) is a keyword, not an attribute, and s
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,46 @@ def test_the_edge_guard_lets_a_viewer_be_built_as_an_administrator(tmp_path: Pat
     module = tmp_path / "demo.py"
     module.write_text("viewer = Viewer(is_admin=True)\nis_admin = True\n")
     assert deciding_reads(module) == []
+
+
+# A question's name says what it is: ``may_…`` or ``<record>_may_…``. Defined anywhere
+# but access.py (and the template tags that put its questions to a template), it is a
+# second copy of a rule, or a rule that escaped the one place.
+QUESTION_NAME = re.compile(r"^_?may_|_may_")
+
+
+def questions_defined(path: Path) -> list[str]:
+    """Return the functions `path` defines whose names read like a permission question."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sorted(
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and QUESTION_NAME.search(node.name)
+    )
+
+
+def test_every_permission_question_is_defined_in_access() -> None:
+    found = [
+        f"{path.relative_to(SOURCE.parent)}: {name}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if path != HOME and "migrations" not in path.parts and "templatetags" not in path.parts
+        for name in questions_defined(path)
+    ]
+    assert found == [], "define the question beside Viewer in custody/access.py: " + ", ".join(
+        found
+    )
+
+
+def test_the_question_guard_knows_a_question_by_its_name(tmp_path: Path) -> None:
+    module = tmp_path / "services.py"
+    module.write_text(
+        "def session_may_change(viewer, session): ...\n"
+        "def _may_see(viewer): ...\n"
+        "def may_x(viewer): ...\n"
+        "def dismay_nobody(): ...\n"
+    )
+    assert questions_defined(module) == ["_may_see", "may_x", "session_may_change"]
 
 
 # What a template would read to decide a permission itself.

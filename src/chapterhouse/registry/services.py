@@ -602,7 +602,7 @@ def _person_set(viewer: Viewer, person: Person, data: dict[str, Any]) -> None:
         person.custodian = _custodian(viewer, data["custodian"])
 
 
-def _may_not_edit(viewer: Viewer, person: Person) -> str:
+def _edit_refusal(viewer: Viewer, person: Person) -> str:
     """Say who may edit ``person``, naming their custodian only where the viewer may see
     that body (an internal committee is never named to an outsider, not even here)."""
     custodian = person.custodian
@@ -739,7 +739,7 @@ def person_update(
         # Read under a row lock: of two changes at once, the second starts from the first's.
         lock_row(person)
         if not viewer.may_edit_person(person):
-            raise PermissionDenied(_may_not_edit(viewer, person))
+            raise PermissionDenied(_edit_refusal(viewer, person))
         if person.erased is not None:
             raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
         before = person_snapshot(person)
@@ -804,7 +804,7 @@ def person_change_id(
         # too, so no decision is adopted or annulled from the old id while it changes.
         lock_row(person)
         if not viewer.may_edit_person(person):
-            raise PermissionDenied(_may_not_edit(viewer, person))
+            raise PermissionDenied(_edit_refusal(viewer, person))
         old_id = person.slug
         if new_id == old_id:
             return person
