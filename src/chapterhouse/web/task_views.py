@@ -278,14 +278,7 @@ def task_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a standing instruction (those who may give it to all its assignees)."""
     viewer = viewer_of(request)
     task = _task(viewer, slug)
-    if task.decision_id is not None:
-        raise PermissionDenied(
-            _("This instruction was given by a decision: change it through the decision.")
-        )
-    if not may_change_task(viewer, task):
-        raise PermissionDenied(
-            _("Only those who may give an instruction to all its assignees may change it.")
-        )
+    services.task_refuse_changing(viewer, task)
     initial, rows = _initial(task, viewer)
     form = TaskForm(
         request.POST if request.method == "POST" else None,

@@ -32,6 +32,7 @@ from chapterhouse.custody.access import (
     comments_may_moderate,
     custodian_name_expression,
     may_comment_as_member,
+    may_erase_visitors_data,
     news_bodies_edited_by,
     person_columns,
     person_row,
@@ -309,7 +310,7 @@ def comments_erase_email(*, viewer: Viewer, via: str, email: str, at: dt.datetim
     A visitor has no person record, so this is how their erasure request is met.
     The audit entries name the comments, never the address. Administrators only.
     """
-    if not viewer.is_admin:
+    if not may_erase_visitors_data(viewer):
         raise PermissionDenied(_("Only administrators may erase visitors' data."))
     email = email.strip()
     if not email:

@@ -34,7 +34,9 @@ from chapterhouse.custody.access import (
     assignment_may_cancel,
     assignment_may_claim,
     assignment_may_review,
+    may_assign_translation_desks,
     may_edit_news_of_every,
+    may_send_reminders,
 )
 from chapterhouse.custody.models import AuditEntry
 from chapterhouse.custody.services import AuditSubject, audit_record, audit_update
@@ -699,7 +701,7 @@ def assignments_remind_overdue(
     again. Return the assignments reminded of. Administrators only (the
     command line's operator).
     """
-    if not viewer.is_admin:
+    if not may_send_reminders(viewer):
         raise PermissionDenied(_("only administrators send the overdue reminders"))
     overdue = list(
         TranslationAssignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES, due__lt=on)
@@ -741,7 +743,7 @@ def language_desk_set(
 
     Administrators only. Assignments already sent keep the body they were sent to.
     """
-    if not viewer.is_admin:
+    if not may_assign_translation_desks(viewer):
         raise PermissionDenied(_("only administrators name the body that translates a language"))
     if lang not in _working_languages():
         raise ValidationError(
