@@ -757,6 +757,7 @@ def diff_page(
     limit: int = DIFF_PAGE_SIZE,
     cursor: str | None = None,
     kind: str | None = None,
+    counts: dict[str, int] | None = None,
 ) -> DiffOut:
     """Return a page of what changed on the days ``start <= day <= end``: ``counts`` of every
     kind, then the first ``limit`` changes of each kind and, in ``next``, the cursor of
@@ -770,13 +771,15 @@ def diff_page(
     not write, ``ValueError`` when ``start`` is after ``end``.
 
     Runs a fixed number of queries whatever the range (six counts, one per kind listed,
-    the namer's and ``mandate_names``'s), each reading at most ``limit + 1`` rows.
+    the namer's and ``mandate_names``'s), each reading at most ``limit + 1`` rows;
+    ``counts`` from :func:`diff_counts` (same period and viewer) saves the six counts.
     """
     if limit < 1:
         raise ValueError(limit)
     _check_period(start, end)
     changes = _diff_changes(start=start, end=end, viewer=viewer)
-    counts = {kind: changes[kind].count() for kind in DIFF_KINDS}
+    if counts is None:
+        counts = {kind: changes[kind].count() for kind in DIFF_KINDS}
     wanted: dict[str, list[Any] | None] = dict.fromkeys(DIFF_KINDS)
     if cursor is not None:
         paged, after = _diff_cursor(cursor)
