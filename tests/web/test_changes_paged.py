@@ -1,4 +1,4 @@
-"""The changes page of a range too big to group: counts per kind, a page of each, "More"."""
+"""The changes page of a range too big to group: counts per kind, a page of each, "Next"."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_a_range_too_big_to_group_lists_the_first_page_of_each_kind(demo, client
 
     assert "Changes from January 1, 1990 to December 31, 2030" in page
     assert "Elected candidate members of" not in page
-    assert page.count('rel="next"') >= 3  # "More" for the kinds with more than two
+    assert page.count('rel="next"') >= 3  # "Next" for the kinds with more than two
     assert '<section class="change-kind" id="started">' in page
 
 
@@ -55,7 +55,7 @@ def test_the_more_links_page_through_one_kind_to_its_end(demo, client, monkeypat
         if more is None:
             break
         page = _get(client, "/changes" + html_module.unescape(more.group(1)))
-        assert 'id="ended"' not in page  # a "More" page lists its kind only
+        assert 'id="ended"' not in page  # a "Next" page lists its kind only
 
     assert f'data-kind="started">Terms started: <strong>{rows}</strong>' in page
     assert pages == (rows + 1) // 2

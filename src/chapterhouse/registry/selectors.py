@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, get_args
 
 from django.db import connection, models
@@ -244,6 +245,12 @@ def _subtree_ids(*, root: str, as_of: dt.date) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# A long list holds few distinct dates (a month: at most 31 days, three precisions):
+# each is written once (about 2 µs each, a fifth of a diff's cost per term).
+_start_text = lru_cache(maxsize=4096)(start_text)
+_end_text = lru_cache(maxsize=4096)(end_text)
+
+
 def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
     """Return the fields of a term as the spec writes it (:class:`~.shapes.Term`), from a
     ``values()`` row of :data:`_TERM_FIELDS` (the person named for the viewer: no id and a
@@ -255,8 +262,8 @@ def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "body": row["body__slug"],
         "role": row["role"],
         "title": row["title"],
-        "start": start_text(row["start"], row["start_precision"]),
-        "end": end_text(row["end"], row["end_precision"]),
+        "start": _start_text(row["start"], row["start_precision"]),
+        "end": _end_text(row["end"], row["end_precision"]),
         "how": _blank_to_none(row["how"]),
         "decision": row["decision_ref"],
         "ended_by": row["ended_by_ref"],
@@ -648,11 +655,11 @@ def _diff_shapes(rows: dict[str, list[dict[str, Any]]], viewer: Viewer) -> dict[
         "started": [_diff_term(row, namer) for row in started],
         "ended": [_diff_term(row, namer) for row in ended],
         "bodies_founded": [
-            _diff_body(row, start_text(row["founded"], row["founded_precision"]))
+            _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
             for row in rows.get("bodies_founded", [])
         ],
         "bodies_dissolved": [
-            _diff_body(row, end_text(row["dissolved"], row["dissolved_precision"]))
+            _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
             for row in rows.get("bodies_dissolved", [])
         ],
         "renamed": [
@@ -674,7 +681,7 @@ def _diff_shapes(rows: dict[str, list[dict[str, Any]]], viewer: Viewer) -> dict[
                 to=row["body__slug"],
                 to_name=row["to_name"],
                 holder_role=_blank_to_none(row["holder_role"]),
-                date=start_text(row["start"], row["start_precision"]),
+                date=_start_text(row["start"], row["start_precision"]),
                 decision=row["decision_ref"],
             )
             for row in moved

@@ -41,7 +41,7 @@ from chapterhouse.reports.conference import (
 DEFAULT_CHANGES_DAYS = 30
 # Up to this many changes the page groups them as a report does; beyond, grouping would
 # read them all (a busy January holds tens of thousands), so the page lists each kind a
-# page at a time with a "More" link (docs/decisions/0034-the-diff-a-page-at-a-time.md).
+# page at a time with a "Next" link (docs/decisions/0034-the-diff-a-page-at-a-time.md).
 GROUPED_CHANGES_MAX = 500
 CHANGES_PAGE_SIZE = 100
 CHANGE_KIND_LABELS = {
@@ -186,7 +186,7 @@ def _changes_paged(
     counts: dict[str, int],
     cursor: str,
 ) -> HttpResponse:
-    """Render the first ``CHANGES_PAGE_SIZE`` changes of each kind with a "More" link per
+    """Render the first ``CHANGES_PAGE_SIZE`` changes of each kind with a "Next" link per
     kind, or (``?cursor=``) the next page of one kind."""
     try:
         page = diff_page(
@@ -200,7 +200,7 @@ def _changes_paged(
         )
     except BadCursor:
         context["problem"] = _(
-            "This 'cursor' is not one of this page's \"More\" links: start again from the"
+            "This 'cursor' is not one of this page's \"Next\" links: start again from the"
             " first page."
         )
         return render(request, "web/changes.html", context, status=400)
