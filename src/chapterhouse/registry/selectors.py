@@ -789,17 +789,17 @@ def diff_page(
         counts = {kind: changes[kind].count() for kind in DIFF_KINDS}
     wanted: dict[str, list[Any] | None] = dict.fromkeys(DIFF_KINDS)
     if cursor is not None:
-        paged, after = _diff_cursor(cursor)
+        paged, last_key = _diff_cursor(cursor)
         if kind is not None and kind != paged:
             raise BadCursor(cursor)
-        wanted = {paged: after}
-    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in DIFF_KINDS}
+        wanted = {paged: last_key}
+    rows: dict[str, list[dict[str, Any]]] = {listed: [] for listed in DIFF_KINDS}
     cursors: dict[str, str | None] = dict.fromkeys(DIFF_KINDS)
-    for kind, after in wanted.items():
+    for listed, after in wanted.items():
         # A kind counted empty has nothing to list: its query is not run.
-        if counts[kind]:
-            rows[kind], cursors[kind] = _diff_rows(
-                kind, changes[kind], viewer, after=after, limit=limit
+        if counts[listed]:
+            rows[listed], cursors[listed] = _diff_rows(
+                listed, changes[listed], viewer, after=after, limit=limit
             )
     return _diff_out(start, end, _diff_shapes(rows, viewer), counts, cursors)
 
