@@ -213,14 +213,24 @@ def test_following_the_cursors_gives_the_complete_list(get_json):
         assert items == complete[kind]
 
 
+def test_a_kind_alone_gives_the_first_page_of_that_kind(get_json):
+    complete = get_json(WIDE)
+
+    page = get_json(f"{WIDE}&kind=ended&limit=2")
+
+    assert page["ended"] == complete["ended"][:2]
+    assert page["started"] == page["renamed"] == page["founded"] == []
+    assert page["counts"] == complete["counts"]
+
+
 @pytest.mark.parametrize(
     ("query", "word"),
     [
         ("cursor=nonsense", "cursor"),
         ("limit=2&cursor=eyJ4Ijox", "cursor"),
         ("kind=ended&cursor=WyJzdGFydGVkIiwiMjAyNS0wNS0xOCIsMV0", "cursor"),
-        ("kind=ended", "cursor"),
         ("kind=promoted&cursor=WyJzdGFydGVkIiwiMjAyNS0wNS0xOCIsMV0", "kind"),
+        ("kind=promoted", "kind"),
         ("limit=0", "limit"),
         ("limit=501", "limit"),
     ],

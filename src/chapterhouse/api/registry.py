@@ -146,8 +146,8 @@ def diff(
             ge=1,
             le=MAX_LIMIT,
             description="Page the answer: at most this many changes of each kind, with"
-            " `counts` and each kind's `next` cursor. Without `limit` or `cursor`, every"
-            f" change (as before). Default with a cursor: {DIFF_PAGE_SIZE}.",
+            " `counts` and each kind's `next` cursor. Without `limit`, `cursor` or `kind`,"
+            f" every change (as before). Default when paged: {DIFF_PAGE_SIZE}.",
         ),
     ] = None,
     cursor: Annotated[
@@ -159,13 +159,16 @@ def diff(
     ] = None,
     kind: Annotated[
         DiffKind | None,
-        Query(description="The kind the cursor pages; checked against the cursor."),
+        Query(
+            description="Only this kind: its first page, or with `cursor` (which must be of"
+            " this kind) its next."
+        ),
     ] = None,
 ) -> DiffOut:
     """Return what changed on the days `from` <= day <= `to`: terms started and ended,
     bodies founded, dissolved and renamed, mandates moved, with `counts` of each kind.
 
-    With `limit` (or `cursor`), a page: the first `limit` changes of each kind and a
+    With `limit` (or `cursor`, or `kind`), a page: the first `limit` changes of each kind and a
     `next` cursor for each kind that has more; pass one back as `cursor` (with the same
     `from` and `to`) for the next page of that kind. Paged answers take the same time
     whatever the range; the complete answer grows with it (a busy month holds tens of
@@ -179,9 +182,7 @@ def diff(
             % {"start": start.isoformat(), "end": end.isoformat()},
         )
     viewer = viewer_of(request)
-    if limit is None and cursor is None:
-        if kind is not None:
-            raise HttpError(400, _("'kind' pages a 'cursor': give one"))
+    if limit is None and cursor is None and kind is None:
         return registry.diff_between(viewer=viewer, start=start, end=end)
     try:
         page = registry.diff_page(

@@ -772,7 +772,8 @@ def diff_page(
 
     With ``cursor`` (a value of a previous page's ``next``), return the ``limit`` changes of
     that cursor's kind that follow it, the other lists empty (``kind``, when given, must be
-    the cursor's: a ``BadCursor`` otherwise). The changes, their order and
+    the cursor's: a ``BadCursor`` otherwise); with ``kind`` alone, the first page of that
+    kind only. The changes, their order and
     what ``viewer`` sees are :func:`diff_between`'s: all the pages of a kind put together
     are its list. Raise ``BadCursor`` (a ``ValueError``) for a cursor this function did
     not write, ``ValueError`` when ``start`` is after ``end``.
@@ -788,6 +789,10 @@ def diff_page(
     if counts is None:
         counts = {kind: changes[kind].count() for kind in DIFF_KINDS}
     wanted: dict[str, list[Any] | None] = dict.fromkeys(DIFF_KINDS)
+    if kind is not None and cursor is None:
+        if kind not in _DIFF_KEYS:
+            raise ValueError(kind)
+        wanted = {kind: None}
     if cursor is not None:
         paged, last_key = _diff_cursor(cursor)
         if kind is not None and kind != paged:
