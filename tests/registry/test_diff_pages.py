@@ -85,6 +85,17 @@ def test_the_counts_are_the_lengths_of_the_lists_the_reader_sees(hidden, reader)
     assert page.counts is not None and page.counts.model_dump() == counts
 
 
+@pytest.mark.parametrize("reader", ["anonymous", "bob"])
+def test_many_internal_bodies_are_counted_through_the_readers_filter(hidden, monkeypatch, reader):
+    from chapterhouse.registry import selectors
+
+    viewer = readers()[reader]
+    subtracted = diff_counts(start=EVERYTHING[0], end=EVERYTHING[1], viewer=viewer)
+    monkeypatch.setattr(selectors, "_ID_LIST_LIMIT", 0)
+
+    assert diff_counts(start=EVERYTHING[0], end=EVERYTHING[1], viewer=viewer) == subtracted
+
+
 def test_what_a_visitor_may_not_see_is_not_counted_either(hidden):
     admin = diff_counts(start=EVERYTHING[0], end=EVERYTHING[1], viewer=ADMIN)
     visitor = diff_counts(start=EVERYTHING[0], end=EVERYTHING[1], viewer=ANONYMOUS)
@@ -184,6 +195,11 @@ def test_a_page_runs_the_same_queries_whatever_its_length_and_range(demo):
     # the mandates' names.
     assert _queries(start=EVERYTHING[0], end=EVERYTHING[1], limit=1) == 14
     assert _queries(start=EVERYTHING[0], end=EVERYTHING[1], limit=500) == 14
+    # A reader who may not see some bodies: which ones, and the changes of those bodies.
+    Body.objects.filter(slug="ec-kz").update(internal=True)
+    with CaptureQueriesContext(connection) as queries:
+        diff_page(viewer=ANONYMOUS, start=EVERYTHING[0], end=EVERYTHING[1], limit=1)
+    assert len(queries.captured_queries) == 1 + 14 + 6
     # A kind counted empty is not listed, nor are people named: the counts alone.
     assert _queries(start=dt.date(1990, 1, 1), end=dt.date(1990, 1, 2)) == 6
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, get_args
 
 from django.db import connection, models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -513,23 +513,48 @@ def _check_period(start: dt.date, end: dt.date) -> None:
         )
 
 
-def _diff_changes(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
-    """Return, by kind, the query of the changes of ``start <= day <= end`` that ``viewer``
-    may see, unordered and without columns: what the lists read and the counts count."""
-    terms = Term.objects.filter(viewer.body_filter("body__"))
-    bodies = Body.objects.filter(viewer.body_filter())
+def _diff_all_changes(*, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Return, by kind, the query of every change of ``start <= day <= end``, unordered and
+    without columns, and the body columns that say whose it is."""
     return {
-        "started": terms.filter(happened_between("start", start, end)),
-        "ended": terms.filter(happened_between("end", start, end)),
-        "bodies_founded": bodies.filter(happened_between("founded", start, end)),
-        "bodies_dissolved": bodies.filter(happened_between("dissolved", start, end)),
-        "renamed": BodyName.objects.filter(happened_between("start", start, end)).filter(
-            viewer.body_filter("body__")
-        ),
+        "started": Term.objects.filter(happened_between("start", start, end)),
+        "ended": Term.objects.filter(happened_between("end", start, end)),
+        "bodies_founded": Body.objects.filter(happened_between("founded", start, end)),
+        "bodies_dissolved": Body.objects.filter(happened_between("dissolved", start, end)),
+        "renamed": BodyName.objects.filter(happened_between("start", start, end)),
         "mandates_moved": Mandate.objects.filter(
             happened_between("start", start, end), transferred_from__isnull=False
-        ).filter(viewer.body_filter("body__"), viewer.body_filter("transferred_from__")),
+        ),
     }
+
+
+# The bodies a change belongs to, by kind: it is hidden when any of them is.
+_DIFF_BODIES: dict[str, tuple[str, ...]] = {
+    "started": ("body",),
+    "ended": ("body",),
+    "bodies_founded": ("",),
+    "bodies_dissolved": ("",),
+    "renamed": ("body",),
+    "mandates_moved": ("body", "transferred_from"),
+}
+
+
+def _diff_changes(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
+    """Return, by kind, the query of the changes of ``start <= day <= end`` that ``viewer``
+    may see, unordered and without columns: what the lists read."""
+    changes = _diff_all_changes(start=start, end=end)
+    for kind, paths in _DIFF_BODIES.items():
+        for path in paths:
+            changes[kind] = changes[kind].filter(viewer.body_filter(f"{path}__" if path else ""))
+    return changes
+
+
+def _diff_hidden(kind: str, changes: Any, hidden: list[int]) -> Any:
+    """Return the changes of ``changes`` that belong to one of the ``hidden`` bodies."""
+    condition = Q()
+    for path in _DIFF_BODIES[kind]:
+        condition |= Q(**{f"{path}_id__in" if path else "pk__in": hidden})
+    return changes.filter(condition)
 
 
 def _diff_columns(kind: str, changes: Any, viewer: Viewer) -> Any:
@@ -749,11 +774,24 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
 def diff_counts(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, int]:
     """Return how many changes of each kind (:data:`DIFF_KINDS`) happened on the days
     ``start <= day <= end``, counting only what ``viewer`` would see listed by
-    :func:`diff_between`. Six COUNT queries on the date indexes; raise ``ValueError``
-    when ``start`` is after ``end``."""
+    :func:`diff_between`. Six COUNT queries on the date indexes, and for a viewer who is
+    not an administrator one for the internal bodies they may not see and, when there are
+    any, six more for those bodies' changes; raise ``ValueError`` when ``start`` is after
+    ``end``."""
     _check_period(start, end)
-    changes = _diff_changes(start=start, end=end, viewer=viewer)
-    return {kind: changes[kind].count() for kind in DIFF_KINDS}
+    hidden = viewer.hidden_body_ids(at_most=_ID_LIST_LIMIT)
+    if hidden is None:  # many internal bodies: count through the viewer's filter
+        changes = _diff_changes(start=start, end=end, viewer=viewer)
+        return {kind: changes[kind].count() for kind in DIFF_KINDS}
+    # Everything, on the date index alone, minus the few rows of the bodies the viewer may
+    # not see, on the (body, date) indexes: filtering each row through its body instead
+    # costs a join per change (1.3 s instead of 6 ms for ten years of 100,000 people).
+    every = _diff_all_changes(start=start, end=end)
+    return {
+        kind: every[kind].count()
+        - (_diff_hidden(kind, every[kind], hidden).count() if hidden else 0)
+        for kind in DIFF_KINDS
+    }
 
 
 def diff_page(
@@ -787,7 +825,7 @@ def diff_page(
     _check_period(start, end)
     changes = _diff_changes(start=start, end=end, viewer=viewer)
     if counts is None:
-        counts = {kind: changes[kind].count() for kind in DIFF_KINDS}
+        counts = diff_counts(start=start, end=end, viewer=viewer)
     wanted: dict[str, list[Any] | None] = dict.fromkeys(DIFF_KINDS)
     if kind is not None and cursor is None:
         if kind not in _DIFF_KEYS:
