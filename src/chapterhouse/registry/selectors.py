@@ -514,8 +514,8 @@ def _check_period(start: dt.date, end: dt.date) -> None:
 
 
 def _diff_all_changes(*, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Return, by kind, the query of every change of ``start <= day <= end``, unordered and
-    without columns, and the body columns that say whose it is."""
+    """Return, by kind, the query of every change of ``start <= day <= end``, whoever may
+    see it, unordered and without columns."""
     return {
         "started": Term.objects.filter(happened_between("start", start, end)),
         "ended": Term.objects.filter(happened_between("end", start, end)),
