@@ -276,3 +276,16 @@ def test_the_streamed_tables_list_every_change_whatever_the_page_size(demo, monk
     assert paged.count("┏") > whole.count("┏")  # more tables, each with its header
     for title in ("Terms started", "Terms ended", "Bodies", "Mandates moved"):
         assert paged.count(title) == whole.count(title) == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_command_writes_nothing_for_a_period_that_ends_before_it_starts(demo, fmt):
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="must start on or before its end"):
+        call_command(
+            "diff", "--from", "2025-06-01", "--to", "2025-05-01", "--format", fmt, stdout=out
+        )
+
+    assert out.getvalue() == ""

@@ -75,6 +75,9 @@ class Command(TranslatedCommand):
             return
         lang = Language(options["lang"])
         try:
+            # Refuses a period that ends before it starts before anything is written (no
+            # query: the pages are read when iterated).
+            diff_pages(start=start, end=end, viewer=viewer, kind="started")
             with lang.naming():
                 if options["format"] == "json":
                     self._json(viewer, start, end)
