@@ -195,7 +195,8 @@ def _changes_paged(
             end=context["end"],
             limit=CHANGES_PAGE_SIZE,
             cursor=cursor or None,
-            kind=request.GET.get("kind", "").strip() or None,
+            # The page's links give a kind with its cursor only.
+            kind=(request.GET.get("kind", "").strip() or None) if cursor else None,
             counts=counts,
         )
     except BadCursor:
