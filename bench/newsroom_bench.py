@@ -30,6 +30,7 @@ run with 100 and with 100,000 articles (they must not grow).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,6 +192,59 @@ def wrk(url: str, seconds: int, connections: int, headers: list[str]) -> float:
     return rps
 
 
+def production_env(*, database_url: str, redis_url: str | None, var: Path) -> dict[str, str]:
+    """Return the environment of a production-like ``chapterhouse serve`` (DEBUG off, a fresh
+    secret, no TLS redirect) on ``database_url``, with the bench's URLs (``/bench/bare/``)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": f"{BENCH_DIR}:{ROOT / 'src'}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "CHAPTERHOUSE_VAR": str(var),
+        "DEBUG": "0",
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], *, port: int, workers: int) -> Iterator[str]:
+    """Run ``chapterhouse serve`` (gunicorn, ``workers`` processes) with ``env`` on ``port``
+    until the block ends; yield its base URL once ``/bench/bare/`` answers."""
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            # the venv's command beside the running Python (the project's .venv, or another)
+            str(Path(sys.executable).parent / "chapterhouse"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/bare/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
@@ -206,19 +261,7 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install -y wrk")
 
     var = Path(tempfile.mkdtemp(prefix="news-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": f"{BENCH_DIR}:{ROOT / 'src'}",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "CHAPTERHOUSE_VAR": str(var),
-        "DEBUG": "0",
-    }
+    env = production_env(database_url=args.database_url, redis_url=args.redis_url, var=var)
     os.environ.update(env)
     import django
 
@@ -244,27 +287,7 @@ def main() -> None:
 
     redis.Redis.from_url(args.redis_url).flushdb()
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/chapterhouse"),
-            "serve",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/bench/bare/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(env, port=args.port, workers=args.workers):
         paths = ["/bench/bare/", "/en/", "/ru/", f"/en/news/{slug}/", f"/zh/news/{slug}/"]
         for path in paths:  # warm every worker's cache entry and connections
             for _ in range(args.workers * 3):
@@ -286,10 +309,7 @@ def main() -> None:
             verdict = "ok" if rps >= bare / 2 else "BELOW HALF"
             print(f"  {path:<40} {rps / bare:5.2f}  {verdict}")
         print(f"  uncached article (session cookie)        {uncached / bare:5.2f}")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(var, ignore_errors=True)
+    shutil.rmtree(var, ignore_errors=True)
 
 
 if __name__ == "__main__":
