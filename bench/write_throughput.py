@@ -336,7 +336,9 @@ def main() -> int:
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--decisions", type=int, default=None, help="Per client.")
+    parser.add_argument(
+        "--decisions", type=int, default=None, help="Per client, at least (whole cycles)."
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--keep", action="store_true", help="Keep the database.")
