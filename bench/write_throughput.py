@@ -23,7 +23,7 @@ Every decision is ``status: adopted``, so it applies its effects at once. Client
 0–3 all write into the Kazakh executive committee (two as council officers, two as
 its own officers: contention on one body); the others into a body each. Every
 write is valid in any order, so every non-2xx answer is an error: their count and
-the first few bodies are printed.
+the first few bodies are printed (a client stops at its first one).
 
 Then it checks the registry's invariants on the database (``invariant_problems``):
 no two overlapping terms of one person in one body, role and title; every term
@@ -54,6 +54,7 @@ sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 sys.path.insert(0, str(BENCH_DIR))
 
 from newsroom_bench import production_env, serving  # noqa: E402
+from registry_bench import percentile  # noqa: E402
 
 DATABASE = "chapterhouse_write_bench"
 # (the client's body: its grant, its sessions' host, custodian of its people; the body
@@ -69,13 +70,6 @@ CLIENT_BODIES = [
     ("dept-3", "dept-3"),
 ]
 FIRST_DAY = dt.date(2023, 1, 2)  # after every demo body's founding
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    """Return the ``fraction`` quantile of ``samples`` (nearest rank)."""
-    ordered = sorted(samples)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 # -- the registry's invariants -------------------------------------------------------------
