@@ -112,6 +112,14 @@ class ChartBody(_Shape):
     depth: int
     mandates: list[ChartMandate]
     holders: list[Holder]
+    # Written only by a chart cut at a depth (docs/decisions/0034), so a whole chart's JSON
+    # is what it always was.
+    children_left_out: int = Field(
+        0,
+        exclude_if=lambda count: not count,
+        description="How many bodies directly below this one a depth limit left out (absent:"
+        " none); ask for them with `body` set to this body's id.",
+    )
 
 
 # The organization on ``as_of``: bodies parent first (tree order).
