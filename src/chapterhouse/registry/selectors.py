@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.intervals import (
@@ -83,10 +83,6 @@ _UNKNOWN_RANK = 10_000
 # A parent cycle cannot be stored through the services, but a hand-edited
 # database could hold one; the walk stops here instead of looping forever.
 _MAX_DEPTH = 200
-# Below this many bodies the subtree's ids go into the queries as a list;
-# above it the recursive query is repeated as a subquery, since SQLite caps
-# the number of parameters of one statement.
-_ID_LIST_LIMIT = 500
 
 # The order of events that fall on the same day on a body's timeline.
 _EVENT_ORDER = {
@@ -342,9 +338,8 @@ def _chart_rows(
             if not Body.objects.filter(slug=root).exists():
                 raise UnknownBody(root)
             return [], []
-        scope = ids
-        if len(ids) > _ID_LIST_LIMIT:
-            scope = RawSQL(*_subtree_sql(root=root, as_of=as_of))
+        # The ids as one parameter: a list would cost Django a resolution per id per query.
+        scope = _chart_scope_sql(ids)
         bodies = bodies.filter(pk__in=scope)
     else:
         bodies = bodies.filter(exists_on(as_of))
@@ -421,15 +416,18 @@ class _ChartFiller:
     """Build the chart's bodies from their rows: reads the holders and mandates of a scope
     of bodies (three or four queries) and makes :class:`ChartBody` objects of its rows.
 
-    The objects are made with ``model_construct``: every value comes from the database
-    through the fields the shape declares, so validating them again would only cost time
-    (four fifths of a subtree chart's time went into building holders)."""
+    Four fifths of a subtree chart's time went into Python per holder: what repeats
+    across holders (a start date, a custodian's name, a hidden person's placeholder) is
+    worked out once per chart. (``model_construct`` is no help: pydantic's validating
+    constructor is about three times faster.)"""
 
     def __init__(self, *, as_of: dt.date, viewer: Viewer) -> None:
         self.as_of = as_of
         self.viewer = viewer
         self.role_ranks = _role_ranks()
         self._starts: dict[tuple[dt.date, str], str | None] = {}
+        self._placeholders: dict[tuple[str, int | None], str] = {}
+        self._custodian_names: dict[str, Any] = {}
 
     def fill(self, scope: Any, *, whole: bool = False) -> None:
         """Read the holders and mandates of the bodies in ``scope`` (ids, a subquery, or
@@ -453,13 +451,22 @@ class _ChartFiller:
                 "start_precision",
                 "how",
                 decision_ref=decision_id_expression(viewer),
-                custodian_name=custodian_name_expression("person__"),
+                # As text, decoded below once per distinct name rather than once per row.
+                custodian_name=Cast(
+                    custodian_name_expression("person__"), output_field=models.TextField()
+                ),
             )
         )
-        self.namer = _namer(viewer, held, filtered=False)
         self.holders: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        names = self._custodian_names
         for term in held:
+            raw = term["custodian_name"]
+            if raw is not None:
+                if raw not in names:
+                    names[raw] = json.loads(raw)
+                term["custodian_name"] = names[raw]
             self.holders[term["body_id"]].append(term)
+        self.namer = _namer(viewer, held, filtered=False)
         mandate_rows = _rows(
             mandates.filter(viewer.body_filter("body__"), held_on(self.as_of, open_start=True))
             .order_by("slug", "pk")
@@ -469,7 +476,7 @@ class _ChartFiller:
         self.mandates: dict[int, list[ChartMandate]] = defaultdict(list)
         for mandate in mandate_rows:
             self.mandates[mandate["body_id"]].append(
-                ChartMandate.model_construct(
+                ChartMandate(
                     mandate=mandate["slug"],
                     name=titles[mandate["slug"]],
                     holder_role=_blank_to_none(mandate["holder_role"]),
@@ -484,11 +491,20 @@ class _ChartFiller:
             self._starts[key] = start_text(day, precision)
         return self._starts[key]
 
+    def _name(self, who: dict[str, Any]) -> str:
+        if self.namer.sees(who):
+            return self.namer.name(who)
+        # A placeholder depends only on the call sign and the custodian.
+        key = (who["call_sign"], who["custodian_id"])
+        if key not in self._placeholders:
+            self._placeholders[key] = self.namer.name(who)
+        return self._placeholders[key]
+
     def _holder(self, row: dict[str, Any]) -> Holder:
         who = person_row(row, "person__")
-        return Holder.model_construct(
+        return Holder(
             person=self.namer.slug(who),
-            name=self.namer.name(who),
+            name=self._name(who),
             role=row["role"],
             title=row["title"],
             start=self._start(row["start"], row["start_precision"]),
@@ -519,7 +535,7 @@ class _ChartFiller:
         }
         if left_out:
             fields["children_left_out"] = left_out
-        return ChartBody.model_construct(**fields)
+        return ChartBody(**fields)
 
 
 def orgchart_as_of(
@@ -578,7 +594,7 @@ def orgchart_as_of(
     else:
         filler.fill(scope, whole=scope is None)
         bodies = [filler.body(row, level) for row, level, _below in ordered]
-    return OrgchartOut.model_construct(as_of=as_of.isoformat(), bodies=bodies)
+    return OrgchartOut(as_of=as_of.isoformat(), bodies=bodies)
 
 
 # Bodies per batch of a streamed chart: each batch reads its holders and mandates in three

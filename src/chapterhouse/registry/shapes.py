@@ -19,6 +19,9 @@ of <custodian body>".
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -126,6 +129,47 @@ class ChartBody(_Shape):
 class OrgchartOut(_Shape):
     as_of: str
     bodies: list[ChartBody]
+
+
+# Bodies per piece of a chart written as it is read: a few dozen kilobytes a piece.
+_CHART_PIECE = 50
+
+
+def orgchart_json_chunks(
+    *,
+    as_of: dt.date,
+    bodies: Iterable[ChartBody],
+    ensure_ascii: bool = True,
+    indent: int | None = None,
+) -> Iterator[str]:
+    """Yield the JSON of the :class:`OrgchartOut` of ``as_of`` and ``bodies`` piece by piece
+    while ``bodies`` is read: together exactly the text ``json.dumps`` writes of the whole
+    chart with the same arguments (the API writes ``ensure_ascii``, the command
+    ``indent=2`` without escapes). The opening comes first, before any body is read."""
+    day = json.dumps(as_of.isoformat())
+    if indent is None:
+        yield f'{{"as_of": {day}, "bodies": ['
+        first, between, close = "", ", ", "]}"
+        empty_close = close
+    else:
+        one, two = "\n" + " " * indent, "\n" + " " * (2 * indent)
+        yield f'{{{one}"as_of": {day},{one}"bodies": ['
+        first, between, close = two, "," + two, f"{one}]\n}}"
+        empty_close = "]\n}"
+    piece: list[str] = []
+    written = 0
+    for body in bodies:
+        text = json.dumps(
+            body.model_dump(mode="json", by_alias=True), ensure_ascii=ensure_ascii, indent=indent
+        )
+        if indent is not None:
+            text = text.replace("\n", two)  # a JSON string holds no raw line break
+        piece.append((between if written else first) + text)
+        written += 1
+        if len(piece) == _CHART_PIECE:
+            yield "".join(piece)
+            piece = []
+    yield "".join(piece) + (close if written else empty_close)
 
 
 # -- what changed (diff_between) -----------------------------------------------------------
