@@ -19,12 +19,11 @@ from chapterhouse.registry.management import (
     Language,
     add_reader_arguments,
     day_from_argument,
-    json_write,
     reader_viewer,
     rich_write,
 )
-from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
-from chapterhouse.registry.shapes import OrgchartOut
+from chapterhouse.registry.selectors import UnknownBody, orgchart_stream
+from chapterhouse.registry.shapes import OrgchartOut, orgchart_json_chunks
 
 
 class Command(TranslatedCommand):
@@ -54,12 +53,18 @@ class Command(TranslatedCommand):
         lang = Language(options["lang"])
         try:
             with lang.naming():
-                chart = orgchart_as_of(as_of=as_of, root=options["body"], viewer=viewer)
+                bodies = orgchart_stream(as_of=as_of, root=options["body"], viewer=viewer)
+                if options["format"] == "json":
+                    # Written while it is read: a large organization's first bodies at once.
+                    for piece in orgchart_json_chunks(
+                        as_of=as_of, bodies=bodies, ensure_ascii=False, indent=2
+                    ):
+                        self.stdout.write(piece, ending="")
+                    self.stdout.write("")
+                    return
+                chart = OrgchartOut(as_of=as_of.isoformat(), bodies=list(bodies))
         except UnknownBody as error:
             raise CommandError(str(error)) from None
-        if options["format"] == "json":
-            json_write(self.stdout, chart)
-            return
         if not chart.bodies:
             message = _("Nothing existed on %(date)s.")
             if options["body"]:
