@@ -397,18 +397,20 @@ def _chart_order(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int, 
     return ordered
 
 
-def _depth_within(ordered: list[tuple[dict[str, Any], int, int]], max_bodies: int) -> int:
-    """Return the deepest level down to which the chart holds at most ``max_bodies`` bodies
-    (0 when even the top level holds more)."""
+def _depth_within(
+    ordered: list[tuple[dict[str, Any], int, int]], max_bodies: int, *, least: int
+) -> int:
+    """Return the deepest level down to which the chart holds at most ``max_bodies`` bodies,
+    ``least`` when even that level holds more."""
     per_level: dict[int, int] = defaultdict(int)
     for _row, depth, _below in ordered:
         per_level[depth] += 1
-    total, deepest = 0, 0
+    total, deepest = 0, least
     for depth in sorted(per_level):
         total += per_level[depth]
         if total > max_bodies:
             break
-        deepest = depth
+        deepest = max(depth, least)
     return deepest
 
 
@@ -556,7 +558,8 @@ def orgchart_as_of(
 
     ``depth`` keeps the bodies down to that depth (0: the top level only);
     ``max_bodies`` keeps whole levels while the chart holds at most that many
-    bodies (at least the top level). A body whose children were left out says
+    bodies (at least the top level; below a ``root``, at least it and its
+    children). A body whose children were left out says
     how many (``children_left_out``): a reader asks for them with ``root``.
     Holders and mandates are read only for the bodies kept.
 
@@ -581,7 +584,7 @@ def orgchart_as_of(
         return OrgchartOut(as_of=as_of.isoformat(), bodies=[])
     ordered = _chart_order(rows)
     if max_bodies is not None:
-        limit = _depth_within(ordered, max_bodies)
+        limit = _depth_within(ordered, max_bodies, least=0 if root is None else 1)
         depth = limit if depth is None else min(depth, limit)
     filler = _ChartFiller(as_of=as_of, viewer=viewer)
     if depth is not None and any(level > depth for _row, level, _below in ordered):
