@@ -278,7 +278,10 @@ def test_a_chart_within_a_number_of_bodies_keeps_whole_levels(demo):
         body.id for body in whole.bodies if body.depth <= deepest
     ]
     # The top level is drawn even when it alone is larger than asked.
-    assert {body.depth for body in orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), max_bodies=0).bodies} == {0}
+    assert {
+        body.depth
+        for body in orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), max_bodies=0).bodies
+    } == {0}
 
 
 # --- query counts ----------------------------------------------------------------
@@ -333,9 +336,7 @@ def test_the_whole_chart_runs_the_same_number_of_queries_as_it_grows(
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
 
 
-def test_a_chart_cut_at_a_depth_runs_as_many_queries_as_the_whole(
-    demo, django_assert_num_queries
-):
+def test_a_chart_cut_at_a_depth_runs_as_many_queries_as_the_whole(demo, django_assert_num_queries):
     with django_assert_num_queries(8):
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), depth=1)
     with django_assert_num_queries(9):

@@ -174,9 +174,7 @@ def test_it_works_before_anything_is_recorded(db, client):
 # --- a large organization: the top levels, and the bodies below opened on demand ---------
 
 
-def test_a_large_chart_draws_the_top_levels_and_a_link_to_open_each_body(
-    demo, client, monkeypatch
-):
+def test_a_large_chart_draws_the_top_levels_and_a_link_to_open_each_body(demo, client, monkeypatch):
     from chapterhouse.web import views
 
     monkeypatch.setattr(views, "CHART_PAGE_BODIES", 1)  # the top level only

@@ -35,8 +35,8 @@ from chapterhouse.api.schemas import (
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.merges import kept_person_id
-from chapterhouse.registry.shapes import orgchart_json_chunks
 from chapterhouse.registry.models import Body, Organization
+from chapterhouse.registry.shapes import orgchart_json_chunks
 
 router = Router(tags=["registry"])
 
