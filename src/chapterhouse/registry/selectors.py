@@ -427,7 +427,7 @@ class _ChartFiller:
         self.as_of = as_of
         self.viewer = viewer
         self.role_ranks = _role_ranks()
-        self._starts: dict[tuple[dt.date, str], str | None] = {}
+        self._starts: dict[tuple[dt.date, str], str] = {}
         self._placeholders: dict[tuple[str, int | None], str] = {}
         self._custodian_names: dict[str, Any] = {}
 
@@ -486,11 +486,12 @@ class _ChartFiller:
                 )
             )
 
-    def _start(self, day: dt.date, precision: str) -> str | None:
-        # A chart has few distinct start dates: each is written once.
+    def _start(self, day: dt.date, precision: str) -> str:
+        # A chart has few distinct start dates: each is written once. (A held term has a
+        # start: the column is not null.)
         key = (day, precision)
         if key not in self._starts:
-            self._starts[key] = start_text(day, precision)
+            self._starts[key] = start_text(day, precision) or ""
         return self._starts[key]
 
     def _name(self, who: dict[str, Any]) -> str:
