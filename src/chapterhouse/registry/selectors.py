@@ -315,8 +315,9 @@ class UnknownBody(Body.DoesNotExist):
 
 def _chart_scope_sql(ids: list[int]) -> RawSQL:
     """Return SQL selecting the given body ids as one parameter (a JSON list on SQLite, an
-    array on PostgreSQL), so a depth-limited chart of thousands of bodies stays within
-    SQLite's cap on parameters and runs as many queries as a small one."""
+    array on PostgreSQL): a subtree or a cut chart of thousands of bodies stays within
+    SQLite's cap on parameters, and Django does not resolve each id of a list anew for
+    every query (a tenth of a subtree chart's time in a profile)."""
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", [ids])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
@@ -326,8 +327,8 @@ def _chart_rows(
     *, as_of: dt.date, viewer: Viewer, root: str | None
 ) -> tuple[list[dict[str, Any]], Any]:
     """Return the ``values()`` rows of the bodies of the chart (unordered, named as of the
-    day, only those ``viewer`` may see) and the scope of its terms and mandates: a list of
-    ids, a subquery, or None for the whole organization. Raise :class:`UnknownBody` for a
+    day, only those ``viewer`` may see) and the scope of its terms and mandates: a subquery
+    of the subtree's ids, or None for the whole organization. Raise :class:`UnknownBody` for a
     ``root`` never recorded or hidden from the viewer; a ``root`` not alive that day gives
     no rows."""
     bodies = Body.objects.all()
