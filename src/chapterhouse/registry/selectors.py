@@ -468,8 +468,10 @@ class _ChartFiller:
                 if raw not in names:
                     names[raw] = json.loads(raw)
                 term["custodian_name"] = names[raw]
+            # The person as the namer reads them, made once for the namer and the holder.
+            term["who"] = person_row(term, "person__")
             self.holders[term["body_id"]].append(term)
-        self.namer = _namer(viewer, held, filtered=False)
+        self.namer = PeopleNamer(viewer, [term["who"] for term in held], filtered=False)
         mandate_rows = _rows(
             mandates.filter(viewer.body_filter("body__"), held_on(self.as_of, open_start=True))
             .order_by("slug", "pk")
@@ -505,7 +507,7 @@ class _ChartFiller:
         return self._placeholders[key]
 
     def _holder(self, row: dict[str, Any]) -> Holder:
-        who = person_row(row, "person__")
+        who = row["who"]
         return Holder(
             person=self.namer.slug(who),
             name=self._name(who),
