@@ -65,7 +65,7 @@ TARGETS = {
     "import_peak_rss_mb": ("<=", 2048),
     "orgchart_subtree_p95_ms": ("<=", 30),
     # The whole chart streamed (API /orgchart/stream, `chapterhouse orgchart`): its first
-    # bodies within a second, whatever the size (docs/decisions/0034).
+    # bodies within a second, whatever the size (docs/decisions/0035).
     "orgchart_first_bodies_ms": ("<=", 1000),
     "diff_month_p95_ms": ("<=", 200),
     "history_p95_ms": ("<=", 10),

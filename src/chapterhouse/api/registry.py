@@ -158,7 +158,7 @@ def orgchart_stream(
 ) -> StreamingHttpResponse:
     """Return the same document as `/orgchart`, written while it is read: the first bodies
     arrive after the tree is read, not after every holder of a large organization is
-    (docs/decisions/0034). An unknown `body` is still a 404; an error after the first
+    (docs/decisions/0035). An unknown `body` is still a 404; an error after the first
     bytes cuts the document short (it no longer parses)."""
     day = day_param(as_of, name="as_of")
     try:

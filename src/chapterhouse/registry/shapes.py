@@ -115,7 +115,7 @@ class ChartBody(_Shape):
     depth: int
     mandates: list[ChartMandate]
     holders: list[Holder]
-    # Written only by a chart cut at a depth (docs/decisions/0034), so a whole chart's JSON
+    # Written only by a chart cut at a depth (docs/decisions/0035), so a whole chart's JSON
     # is what it always was.
     children_left_out: int = Field(
         0,

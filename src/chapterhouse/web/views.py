@@ -33,7 +33,7 @@ from chapterhouse.web.timeline import timeline_draw
 
 PEOPLE_PER_PAGE = 50
 # The org chart page draws whole levels while it holds at most this many bodies; a body
-# whose children are not drawn opens them on demand (docs/decisions/0034). A small
+# whose children are not drawn opens them on demand (docs/decisions/0035). A small
 # organization is drawn whole, as before; a large one is never built whole for a page.
 CHART_PAGE_BODIES = 300
 CONFERENCES_PER_PAGE = 25
