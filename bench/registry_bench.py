@@ -18,7 +18,11 @@ selectors the pages and the CLI use:
   the first bodies of the streamed chart (``orgchart_stream`` written by
   ``orgchart_json_chunks``, as the API and the command write it) and its whole time, and
   once ``orgchart_as_of`` of the whole organization built at once;
-* ``diff_between(viewer=ADMIN, start=, end=)`` for one calendar month;
+* ``diff_between(viewer=ADMIN, start=, end=)`` for one calendar month (the complete list);
+* ``diff_page(viewer=ADMIN, start=, end=)``, the first page (counts of every kind and
+  the first 100 changes of each) that the API, the web page and the CLI start from: for
+  the same months, and for any range: a month, a January (the busiest month: dates
+  written as a year start on 1 January), a whole year and ten years;
 * ``person_history(viewer=ADMIN, person=)`` for people who hold terms.
 
 The fresh database is a file in the data directory for SQLite, or, for
@@ -27,7 +31,8 @@ PostgreSQL, a database named ``chapterhouse_bench`` on the server of
 It never touches the database named in the URL.
 
 Targets (two cores): org chart p95 <= 30 ms, whole chart's first bodies <= 1 s,
-one-month diff <= 200 ms, history <= 10 ms, import >= 20,000 terms/s, import peak RSS <= 2 GB.
+one-month diff <= 200 ms (its first page too), the first page of any range <= 100 ms,
+history <= 10 ms, import >= 20,000 terms/s, import peak RSS <= 2 GB.
 """
 
 from __future__ import annotations
@@ -68,6 +73,9 @@ TARGETS = {
     # bodies within a second, whatever the size (docs/decisions/0035).
     "orgchart_first_bodies_ms": ("<=", 1000),
     "diff_month_p95_ms": ("<=", 200),
+    # Issue 15: the first page (counts of every kind + the first 100 of each) of any range.
+    "diff_page_month_p95_ms": ("<=", 200),
+    "diff_page_any_p95_ms": ("<=", 100),
     "history_p95_ms": ("<=", 10),
 }
 # The invented present of the generated organization (bench/generate.py).
@@ -214,6 +222,7 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
     from chapterhouse.registry.models import Body, Term
     from chapterhouse.registry.selectors import (
         diff_between,
+        diff_page,
         orgchart_as_of,
         orgchart_stream,
         person_history,
@@ -270,6 +279,37 @@ def queries_time(*, runs: int, seed: int) -> dict[str, Any]:
             {"month": first.isoformat()[:7], "terms_changed": changed, "ms": round(ms, 1)}
             for (first, _last), changed, ms in zip(months, changes, samples, strict=True)
         ],
+    }
+
+    samples, counts = [], []
+    for first, last in months:
+        elapsed, _page, queries = timed(partial(diff_page, viewer=ADMIN, start=first, end=last))
+        samples.append(elapsed)
+        counts.append(queries)
+    results["diff_page_month"] = summary(samples) | {"queries_max": max(counts)}
+    ranges = []
+    for _ in range(max(20, runs // 2)):
+        year = rng.randint(2000, 2025)
+        month = rng.randint(1, 12)
+        month_end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        ranges += [
+            ("month", dt.date(year, month, 1), month_end),
+            ("january", dt.date(year, 1, 1), dt.date(year, 1, 31)),
+            ("year", dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            ("ten_years", dt.date(min(year, 2016), 1, 1), dt.date(min(year, 2016) + 9, 12, 31)),
+        ]
+    by_range: dict[str, list[float]] = {}
+    samples, counts, changed = [], [], []
+    for name, first, last in ranges:
+        elapsed, page, queries = timed(partial(diff_page, viewer=ADMIN, start=first, end=last))
+        samples.append(elapsed)
+        counts.append(queries)
+        by_range.setdefault(name, []).append(elapsed)
+        changed.append(sum(page.counts.model_dump().values()) if page.counts else 0)
+    results["diff_page_any"] = summary(samples) | {
+        "queries_max": max(counts),
+        "changes_max": max(changed),
+        "ranges": {name: summary(values) for name, values in by_range.items()},
     }
 
     first_pk = Term.objects.order_by("pk").values_list("pk", flat=True).first() or 0
@@ -360,6 +400,7 @@ def table_print(figures: dict[str, Any]) -> None:
     chart, diff, history = queries["orgchart_subtree"], queries["diff_month"], queries["history"]
     whole = queries["orgchart_whole"]
     top, stream = queries["orgchart_top"], queries["orgchart_stream"]
+    page_month, page_any = queries["diff_page_month"], queries["diff_page_any"]
     rows += [
         ("org chart, subtree: p50", f"{chart['p50_ms']:.1f} ms", None),
         ("org chart, subtree: p95", f"{chart['p95_ms']:.1f} ms", chart["p95_ms"]),
@@ -376,6 +417,21 @@ def table_print(figures: dict[str, Any]) -> None:
             None,
         ),
         ("  per term changed", f"{diff['us_per_term_changed']:.1f} µs", None),
+        (
+            "diff, one month, first page: p95",
+            f"{page_month['p95_ms']:.1f} ms",
+            page_month["p95_ms"],
+        ),
+        ("diff, any range, first page: p95", f"{page_any['p95_ms']:.1f} ms", page_any["p95_ms"]),
+        *(
+            (f"  {name}: p50 / p95", f"{ranges['p50_ms']:.1f} / {ranges['p95_ms']:.1f} ms", None)
+            for name, ranges in page_any["ranges"].items()
+        ),
+        (
+            "  changes (max), queries",
+            f"{page_any['changes_max']:,}, {page_any['queries_max']}",
+            None,
+        ),
         ("history: p50", f"{history['p50_ms']:.2f} ms", None),
         ("history: p95", f"{history['p95_ms']:.2f} ms", history["p95_ms"]),
         ("  terms, queries", f"{history['terms_mean']:.1f}, {history['queries_max']}", None),
@@ -397,6 +453,10 @@ def table_print(figures: dict[str, Any]) -> None:
         "",
         "diff_month_p95_ms",
         "",
+        "",
+        "diff_page_month_p95_ms",
+        "diff_page_any_p95_ms",
+        *("" for _ in page_any["ranges"]),
         "",
         "",
         "history_p95_ms",

@@ -84,7 +84,10 @@ def test_the_openapi_document_describes_the_responses_and_errors(client):
     assert "from" in schemas["DiffOut"]["properties"]
     assert "personal" in schemas["PersonOut"]["properties"]
     parameters = {p["name"] for p in document["paths"]["/api/v1/diff"]["get"]["parameters"]}
-    assert parameters == {"from", "to"}
+    # Paging was added beside them (issue 15; docs/decisions/0034): all optional.
+    assert parameters == {"from", "to", "limit", "cursor", "kind"}
+    assert "counts" in schemas["DiffOut"]["properties"]
+    assert "next" in schemas["DiffOut"]["properties"]
 
 
 @pytest.mark.django_db

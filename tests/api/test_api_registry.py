@@ -217,3 +217,62 @@ def test_it_lists_nothing_for_a_quiet_period(get_json):
     diff = get_json("/api/v1/diff?from=2000-01-01&to=2000-12-31")
 
     assert diff["started"] == diff["ended"] == diff["founded"] == diff["dissolved"] == []
+
+
+# -- the diff a page at a time ------------------------------------------------------------
+
+WIDE = "/api/v1/diff?from=1990-01-01&to=2030-12-31"
+
+
+def test_a_paged_diff_counts_every_kind_and_lists_the_first_changes(get_json):
+    complete = get_json(WIDE)
+
+    page = get_json(f"{WIDE}&limit=2")
+
+    assert page["counts"] == complete["counts"]
+    assert page["counts"]["started"] == len(complete["started"]) > 2
+    assert page["started"] == complete["started"][:2]
+    assert page["next"]["started"] is not None
+    assert complete["next"] is None
+
+
+def test_following_the_cursors_gives_the_complete_list(get_json):
+    complete = get_json(WIDE)
+    first = get_json(f"{WIDE}&limit=3")
+
+    for kind, cursor in first["next"].items():
+        items = list(first[kind])
+        while cursor is not None:
+            page = get_json(f"{WIDE}&limit=3&kind={kind}&cursor={cursor}")
+            items += page[kind]
+            cursor = page["next"][kind]
+        assert items == complete[kind]
+
+
+def test_a_kind_alone_gives_the_first_page_of_that_kind(get_json):
+    complete = get_json(WIDE)
+
+    page = get_json(f"{WIDE}&kind=ended&limit=2")
+
+    assert page["ended"] == complete["ended"][:2]
+    assert page["started"] == page["renamed"] == page["founded"] == []
+    assert page["counts"] == complete["counts"]
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ("cursor=nonsense", "cursor"),
+        ("limit=2&cursor=eyJ4Ijox", "cursor"),
+        ("kind=ended&cursor=WyJzdGFydGVkIiwiMjAyNS0wNS0xOCIsMV0", "cursor"),
+        ("kind=promoted&cursor=WyJzdGFydGVkIiwiMjAyNS0wNS0xOCIsMV0", "kind"),
+        ("kind=promoted", "kind"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+    ],
+)
+def test_a_bad_page_request_is_a_400_naming_the_parameter(client, query, word):
+    response = client.get(f"{WIDE}&{query}")
+
+    assert response.status_code == 400, response.content
+    assert word in str(response.json()["detail"])

@@ -10,6 +10,7 @@ Building a viewer (``Viewer(scopes=…)``) is a keyword, not an attribute, and s
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,100 @@ def test_the_guard_lets_a_viewer_be_built_with_scopes(tmp_path: Path) -> None:
     module = tmp_path / "views.py"
     module.write_text("viewer = Viewer(scopes={'officer': frozenset({1})})\n")
     assert scopes_reads(module) == []
+
+
+# The edges and the reports only ask: a "may X do Y?" answered there with an
+# administrator's flag or a role's reach is a copy of a rule. Services that own a record
+# compose the questions for their refusals (naming the bodies that are missing).
+ASKING_ONLY = frozenset({"web", "api", "cli", "chronicle", "newsroom", "reports", "admin"})
+DECIDING_ATTRIBUTES = frozenset({"is_admin", "covers", "covers_all"})
+
+
+def asks_only(path: Path) -> bool:
+    """Whether `path` is an edge's or the reports' module (tests/test_layers.py's layers;
+    every ``admin.py`` and ``admin_*.py`` is the admin's)."""
+    top = path.relative_to(SOURCE).parts[0].removesuffix(".py")
+    return top in ASKING_ONLY or path.stem == "admin" or path.stem.startswith("admin_")
+
+
+def deciding_reads(path: Path) -> list[int]:
+    """Return the lines of `path` that read a viewer's ``is_admin`` or call ``covers``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in DECIDING_ATTRIBUTES
+    )
+
+
+def test_no_edge_or_report_decides_a_permission_itself() -> None:
+    found = [
+        f"{path.relative_to(SOURCE.parent)}:{line}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "migrations" not in path.parts and asks_only(path)
+        for line in deciding_reads(path)
+    ]
+    assert found == [], (
+        "ask a named question of custody/access.py (may_…, …_may_…) instead of reading "
+        "viewer.is_admin or calling viewer.covers: " + ", ".join(found)
+    )
+
+
+def test_the_edge_guard_sees_an_administrators_flag_and_a_roles_reach(tmp_path: Path) -> None:
+    module = tmp_path / "views.py"
+    module.write_text(
+        "def f(viewer, pk):\n"
+        "    if viewer.is_admin:\n"
+        "        return True\n"
+        "    return viewer.covers('officer', pk)\n"
+    )
+    assert deciding_reads(module) == [2, 4]
+
+
+def test_the_edge_guard_lets_a_viewer_be_built_as_an_administrator(tmp_path: Path) -> None:
+    module = tmp_path / "demo.py"
+    module.write_text("viewer = Viewer(is_admin=True)\nis_admin = True\n")
+    assert deciding_reads(module) == []
+
+
+# A question's name says what it is: ``may_…`` or ``<record>_may_…``. Defined anywhere
+# but access.py (and the template tags that put its questions to a template), it is a
+# second copy of a rule, or a rule that escaped the one place.
+QUESTION_NAME = re.compile(r"^_?may_|_may_")
+
+
+def questions_defined(path: Path) -> list[str]:
+    """Return the functions `path` defines whose names read like a permission question."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sorted(
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and QUESTION_NAME.search(node.name)
+    )
+
+
+def test_every_permission_question_is_defined_in_access() -> None:
+    found = [
+        f"{path.relative_to(SOURCE.parent)}: {name}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if path != HOME and "migrations" not in path.parts and "templatetags" not in path.parts
+        for name in questions_defined(path)
+    ]
+    assert found == [], "define the question beside Viewer in custody/access.py: " + ", ".join(
+        found
+    )
+
+
+def test_the_question_guard_knows_a_question_by_its_name(tmp_path: Path) -> None:
+    module = tmp_path / "services.py"
+    module.write_text(
+        "def session_may_change(viewer, session): ...\n"
+        "def _may_see(viewer): ...\n"
+        "def may_x(viewer): ...\n"
+        "def dismay_nobody(): ...\n"
+    )
+    assert questions_defined(module) == ["_may_see", "may_x", "session_may_change"]
 
 
 # What a template would read to decide a permission itself.

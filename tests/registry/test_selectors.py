@@ -440,6 +440,12 @@ def test_a_quiet_month_has_an_empty_diff(demo):
         "bodies_dissolved": [],
         "renamed": [],
         "mandates_moved": [],
+        # The complete list's counts are its lengths; it has no next page.
+        "counts": dict.fromkeys(
+            ("started", "ended", "bodies_founded", "bodies_dissolved", "renamed", "mandates_moved"),
+            0,
+        ),
+        "next": None,
     }
 
 

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from chapterhouse.api import selectors
 from chapterhouse.api.params import (
+    MAX_LIMIT,
     AsOf,
     Limit,
     Offset,
@@ -32,11 +33,13 @@ from chapterhouse.api.schemas import (
     PersonOut,
     PersonPage,
 )
+from chapterhouse.core.keyset import BadCursor
 from chapterhouse.custody.access import viewer_of
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.merges import kept_person_id
 from chapterhouse.registry.models import Body, Organization
-from chapterhouse.registry.shapes import orgchart_json_chunks
+from chapterhouse.registry.selectors import DIFF_PAGE_SIZE
+from chapterhouse.registry.shapes import DiffKind, orgchart_json_chunks
 
 router = Router(tags=["registry"])
 
@@ -177,9 +180,39 @@ def diff(
     date_to: Annotated[
         str | None, day_query("The last day included; today when absent.", alias="to")
     ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description="Page the answer: at most this many changes of each kind, with"
+            " `counts` and each kind's `next` cursor. Without `limit`, `cursor` or `kind`,"
+            f" every change (as before). Default when paged: {DIFF_PAGE_SIZE}.",
+        ),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description="A `next` cursor of a previous answer: the following changes of"
+            " that kind only (the other lists empty)."
+        ),
+    ] = None,
+    kind: Annotated[
+        DiffKind | None,
+        Query(
+            description="Only this kind: its first page, or with `cursor` (which must be of"
+            " this kind) its next."
+        ),
+    ] = None,
 ) -> DiffOut:
     """Return what changed on the days `from` <= day <= `to`: terms started and ended,
-    bodies founded, dissolved and renamed, mandates moved."""
+    bodies founded, dissolved and renamed, mandates moved, with `counts` of each kind.
+
+    With `limit` (or `cursor`, or `kind`), a page: the first `limit` changes of each kind and a
+    `next` cursor for each kind that has more; pass one back as `cursor` (with the same
+    `from` and `to`) for the next page of that kind. Paged answers take the same time
+    whatever the range; the complete answer grows with it (a busy month holds tens of
+    thousands of changes)."""
     start = day_param(date_from, name="from")
     end = day_param(date_to, name="to")
     if start > end:
@@ -188,4 +221,20 @@ def diff(
             _("'from' (%(start)s) must not be after 'to' (%(end)s)")
             % {"start": start.isoformat(), "end": end.isoformat()},
         )
-    return registry.diff_between(viewer=viewer_of(request), start=start, end=end)
+    viewer = viewer_of(request)
+    if limit is None and cursor is None and kind is None:
+        return registry.diff_between(viewer=viewer, start=start, end=end)
+    try:
+        page = registry.diff_page(
+            viewer=viewer,
+            start=start,
+            end=end,
+            limit=limit or DIFF_PAGE_SIZE,
+            cursor=cursor or None,
+            kind=kind,
+        )
+    except BadCursor:
+        raise HttpError(
+            400, _("Invalid 'cursor': pass back a 'next' cursor of this diff as it came")
+        ) from None
+    return page

@@ -1698,6 +1698,17 @@ def _audit_import(
         )
 
 
+def file_opened(stack: ExitStack, path: Path) -> BinaryIO:
+    """Open ``path`` for reading, closed with ``stack``; raise :class:`ChronicleInvalid`
+    (one error about the whole file) when it cannot be read."""
+    try:
+        return stack.enter_context(path.open("rb"))
+    except OSError as error:
+        raise ChronicleInvalid(
+            [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
+        ) from None
+
+
 def chronicle_import(
     source: str | Path | BinaryIO,
     *,
@@ -1743,12 +1754,7 @@ def chronicle_import(
         stack.enter_context(record_errors_by_id())
         if isinstance(source, str | Path):
             path = Path(source)
-            try:
-                fp: BinaryIO = stack.enter_context(path.open("rb"))
-            except OSError as error:
-                raise ChronicleInvalid(
-                    [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
-                ) from None
+            fp: BinaryIO = file_opened(stack, path)
             size: int | None = path.stat().st_size
         else:
             fp, size = source, None

@@ -41,6 +41,7 @@ from chapterhouse.chronicle.importer import (
     Progress,
     _HashingReader,
     chronicle_import,
+    file_opened,
 )
 from chapterhouse.chronicle.popolo_export import popolo_record
 from chapterhouse.chronicle.popolo_ids import EXTRA_KEY, popolo_slug, vocabulary_slug
@@ -1237,12 +1238,7 @@ def popolo_import(
         if isinstance(source, str | Path):
             path = Path(source)
             name = path.name
-            try:
-                first = stack.enter_context(path.open("rb"))
-            except OSError as error:
-                raise ChronicleInvalid(
-                    [ChronicleError(path="", message=f"cannot read {path}: {error.strerror}")]
-                ) from None
+            first = file_opened(stack, path)
         else:
             name = str(getattr(source, "name", "-"))
             copy = stack.enter_context(tempfile.NamedTemporaryFile(prefix="popolo-"))

@@ -1,5 +1,6 @@
 """What every page reads from a request the same way: the page number, the day asked
-for, and where a service's complaints go on a form.
+for, the 400 page when they are wrong, and where a service's complaints go: on a form,
+or on the next page.
 
 The pages (``web``) and the newsroom share these; the newsroom may not import ``web``,
 so they live in core. Signing in is Django's own ``login_required``.
@@ -10,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +31,11 @@ class BadRequest(ValueError):
 
 class BadPageNumber(BadRequest):
     """A ``?page=`` that is not a positive whole number."""
+
+
+def bad_request_page(request: HttpRequest, error: BadRequest) -> HttpResponse:
+    """Answer 400 with the page that shows the visitor what to fix (``error``'s text)."""
+    return render(request, "400.html", {"message": str(error)}, status=400)
 
 
 def page_asked(request: HttpRequest) -> int:
@@ -94,3 +102,10 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(field, message if path == field else f"{path}: {message}")
             else:
                 form.add_error(None, message if path == "__all__" else f"{path}: {message}")
+
+
+def show_refusal(request: HttpRequest, error: ValidationError) -> None:
+    """Show each message of a service's refusal at the top of the next page, for a write
+    that has no form to show them on (a button)."""
+    for message in error.messages:
+        messages.error(request, message)

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
 from chapterhouse.core.intervals import held_on
 from chapterhouse.custody.models import ROLES, Grant
 from chapterhouse.registry.models import Body, Person, Term
+from chapterhouse.registry.tree import children_by_parent, descendants
 
 # Roles that may write: officers record sessions and decisions and edit members;
 # editors and translators act in the newsroom.
@@ -171,6 +172,24 @@ class Viewer:
             return Q()
         return Q(**{f"{prefix}internal": False}) | Q(**{f"{prefix}pk__in": self.member_bodies})
 
+    def hidden_body_ids(self, *, at_most: int) -> list[int] | None:
+        """Return the ids of the bodies `body_filter` leaves out (the internal bodies the viewer
+        is no member of): none, without a query, for an administrator; None when there are
+        more than `at_most` (filter with `body_filter` instead).
+
+        For counting a long range: what the viewer may see is everything minus the few rows
+        of these bodies, both counted on indexes, where `body_filter` joins every row to its
+        body."""
+        if self.is_admin:
+            return []
+        ids = list(
+            Body.objects.filter(internal=True)
+            .exclude(pk__in=self.member_bodies)
+            .order_by()
+            .values_list("pk", flat=True)[: at_most + 1]
+        )
+        return None if len(ids) > at_most else ids
+
     # --- people --------------------------------------------------------------
 
     def people_filter(self, prefix: str = "") -> Q:
@@ -189,14 +208,7 @@ class Viewer:
 
     def visible_people(self, person_ids: Iterable[int]) -> set[int]:
         """Return those of `person_ids` the viewer may see (one query, none for admins)."""
-        ids = {pk for pk in person_ids if pk is not None}
-        if self.is_admin or not ids:
-            return ids
-        return set(
-            Person.objects.filter(pk__in=ids)
-            .filter(self.people_filter())
-            .values_list("pk", flat=True)
-        )
+        return _visible_ids(Person, person_ids, None if self.is_admin else self.people_filter)
 
     def sees_personal_data(self, person: Person | Mapping[str, Any]) -> bool:
         """Whether the viewer is the person's custodian (or above it), an admin, or the person."""
@@ -307,6 +319,61 @@ def may_record_session_for(viewer: Viewer, host_ids: Iterable[int | None]) -> bo
     return any(viewer.covers(WRITE_ROLE, host_id) for host_id in host_ids)
 
 
+def session_may_change(viewer: Viewer, session: Any) -> bool:
+    """Whether the viewer may change ``session`` (a meetings Session) and record its
+    decisions: an officer of any of its hosts (a joint session is each host's), or an
+    admin (see `may_record_session_for`); no query for those who record nothing."""
+    if not may_record_for_some_body(viewer):
+        return False
+    return may_record_session_for(viewer, session.hosts.values_list("body_id", flat=True))
+
+
+def sessions_may_change(viewer: Viewer, sessions: Any) -> list[Any]:
+    """Return those of ``sessions`` (a queryset of Sessions) whose decisions the viewer
+    may record, as `session_may_change` answers for each, in two queries."""
+    rows = list(sessions.prefetch_related("hosts__body"))
+    if not may_record_for_some_body(viewer):
+        return []
+    return [
+        session
+        for session in rows
+        if may_record_session_for(viewer, [host.body_id for host in session.hosts.all()])
+    ]
+
+
+def document_may_add(viewer: Viewer, session: Any) -> bool:
+    """Whether the viewer may add a document to ``session``: whoever may change it."""
+    return session_may_change(viewer, session)
+
+
+class DecisionConcerns(Protocol):
+    """What `decision_may_change` asks of a decision: the bodies hosting its session and
+    those its effects touch (``None`` when its effects name a record the viewer may not
+    see, or do what only the organization or a person's custodians may do). The meetings
+    app builds it (`meetings.services.ConcernedBodies`), lazily: nothing is read for
+    an administrator or for someone who records nothing."""
+
+    @property
+    def host_ids(self) -> list[int]: ...
+
+    @property
+    def touched_ids(self) -> list[int] | None: ...
+
+
+def decision_may_change(viewer: Viewer, decision: DecisionConcerns) -> bool:
+    """Whether the viewer may change, adopt or annul a decision: an administrator, or one
+    who may record its session (an officer of one of its hosts, `may_record_session_for`)
+    and is an officer of every body its effects touch."""
+    if viewer.is_admin:
+        return True
+    if not may_record_for_some_body(viewer):
+        return False
+    if not may_record_session_for(viewer, decision.host_ids):
+        return False
+    touched = decision.touched_ids
+    return touched is not None and viewer.covers_all(WRITE_ROLE, touched)
+
+
 def may_choose_ids(viewer: Viewer) -> bool:
     """Whether the id a viewer asks for a new record is used as it is.
 
@@ -321,6 +388,15 @@ def may_record_people(viewer: Viewer) -> bool:
     """Whether the viewer may record a new person: administrators, and officers of a body
     (the new person's custodian must be a body they are an officer of)."""
     return viewer.has_role(WRITE_ROLE)
+
+
+def may_entrust_people_to(viewer: Viewer, body_id: int | None) -> bool:
+    """Whether the viewer may make the body ``body_id`` a person's custodian: its officers
+    (or those of a body above it) and administrators; ``None``, a person kept by no body,
+    is the administrators' alone."""
+    if body_id is None:
+        return viewer.is_admin
+    return viewer.covers(WRITE_ROLE, body_id)
 
 
 def may_merge_people(viewer: Viewer, keep: Person, other: Person) -> bool:
@@ -342,6 +418,13 @@ def may_use_admin(user: Any) -> bool:
     """Whether a signed-in user may open the Django admin: active staff (administrators).
     Officers and everyone else work on the site, where each page checks their grants."""
     return bool(user.is_active and user.is_staff)
+
+
+def may_manage_accounts_in_admin(user: Any) -> bool:
+    """Whether a signed-in user may read accounts, grants, invitations and API tokens in
+    the Django admin (and revoke tokens there): active superusers, not every staff member
+    `may_use_admin` lets in."""
+    return bool(user.is_active and user.is_superuser)
 
 
 def may_read_public_record(viewer: Viewer) -> bool:
@@ -502,6 +585,41 @@ def grantable_body_ids(viewer: Viewer) -> frozenset[int] | None:
     """Return the bodies on which the viewer may hand out roles: those they are an officer
     of (or below one); None means every body (administrators)."""
     return None if viewer.is_admin else viewer.bodies_with(WRITE_ROLE)
+
+
+def may_grant_roles_on(viewer: Viewer, body_id: int) -> bool:
+    """Whether the viewer may hand out a role on the body ``body_id``: its officers (or
+    those of a body above it: never above their own) and administrators."""
+    return viewer.covers(WRITE_ROLE, body_id)
+
+
+def may_invite_without_grants(viewer: Viewer) -> bool:
+    """Whether the viewer may open an account (or invite someone) with no role at all:
+    administrators only; an officer's invitation brings a role on their bodies."""
+    return viewer.is_admin
+
+
+def may_make_administrators(viewer: Viewer) -> bool:
+    """Whether the viewer may open an administrator's account: administrators only."""
+    return viewer.is_admin
+
+
+def may_erase_visitors_data(viewer: Viewer) -> bool:
+    """Whether the viewer may erase what a visitor (someone with no person record) left,
+    such as their comments' address and name: administrators only."""
+    return viewer.is_admin
+
+
+def may_send_reminders(viewer: Viewer) -> bool:
+    """Whether the viewer may send the overdue reminders (of tasks, of translations):
+    administrators only, the command line's operator."""
+    return viewer.is_admin
+
+
+def may_assign_translation_desks(viewer: Viewer) -> bool:
+    """Whether the viewer may name the body that translates into a language: administrators
+    only, since the desk serves every committee."""
+    return viewer.is_admin
 
 
 def may_read_audit_trail(viewer: Viewer) -> bool:
@@ -859,18 +977,6 @@ ANONYMOUS = Viewer()
 ADMIN = Viewer(is_admin=True, label="administrator")
 
 
-def _descendants(roots: Iterable[int], children: Mapping[int | None, list[int]]) -> set[int]:
-    seen: set[int] = set()
-    stack = list(roots)
-    while stack:
-        body_id = stack.pop()
-        if body_id in seen:
-            continue
-        seen.add(body_id)
-        stack.extend(children.get(body_id, ()))
-    return seen
-
-
 def bodies_covering(body_id: int) -> list[int]:
     """Return the body and every body above it, nearest first: the bodies a grant on which
     covers it (the upward twin of `scopes_for_grants`); one query for the body tree."""
@@ -890,10 +996,8 @@ def scopes_for_grants(grants: Iterable[tuple[str, int]]) -> dict[str, frozenset[
         by_role[role].add(body_id)
     if not by_role:
         return {}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent_id in Body.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    return {role: frozenset(_descendants(roots, children)) for role, roots in by_role.items()}
+    children = children_by_parent(Body.objects.values_list("pk", "parent_id"))
+    return {role: frozenset(descendants(roots, children)) for role, roots in by_role.items()}
 
 
 def viewer_for_user(user: Any, *, on: dt.date) -> Viewer:
@@ -968,16 +1072,22 @@ def document_id_expression(viewer: Viewer, path: str) -> Any:
     return _id_if_visible(viewer.document_filter(f"{path}__"), path)
 
 
+def _visible_ids(
+    model: type[Model], ids: Iterable[int | None], rule: Callable[[], Q] | None
+) -> set[int]:
+    """Return those of ``ids`` whose rows pass ``rule`` (a filter, built only when a query
+    runs), in one query; all of them and no query when ``rule`` is None (an administrator
+    sees everything) or there are no ids."""
+    wanted = {pk for pk in ids if pk is not None}
+    if rule is None or not wanted:
+        return wanted
+    rows = model._default_manager.filter(pk__in=wanted).filter(rule())
+    return set(rows.values_list("pk", flat=True))
+
+
 def visible_decision_ids(viewer: Viewer, decision_ids: Iterable[int | None]) -> set[int]:
     """Return those of `decision_ids` the viewer may see (one query; none for an
     administrator or for no ids), for records already loaded with their decisions."""
     from chapterhouse.meetings.models import Decision
 
-    ids = {pk for pk in decision_ids if pk is not None}
-    if viewer.is_admin or not ids:
-        return ids
-    return set(
-        Decision.objects.filter(pk__in=ids)
-        .filter(viewer.decision_filter())
-        .values_list("pk", flat=True)
-    )
+    return _visible_ids(Decision, decision_ids, None if viewer.is_admin else viewer.decision_filter)

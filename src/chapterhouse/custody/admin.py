@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chapterhouse.custody.access import may_use_admin
+from chapterhouse.custody.access import may_manage_accounts_in_admin, may_use_admin
 from chapterhouse.custody.admin_audit import ReadOnlyAdmin as BaseReadOnlyAdmin
 from chapterhouse.custody.admin_audit import ServiceAdmin, refusal_text, request_viewer
 from chapterhouse.custody.models import Account, ApiToken, AuditEntry, Grant, Invitation
@@ -75,18 +75,14 @@ admin.site.has_permission = _has_verified_permission  # type: ignore[method-assi
 admin.site.admin_view = _admin_view_for_administrators  # type: ignore[method-assign]
 
 
-def _superuser_only(request: HttpRequest) -> bool:
-    return bool(request.user.is_active and request.user.is_superuser)
-
-
 class ReadOnlyAdmin(BaseReadOnlyAdmin):
     """Rows to read here, by superusers only; they change elsewhere, or never."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _superuser_only(request)
+        return may_manage_accounts_in_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser_only(request)
+        return may_manage_accounts_in_admin(request.user)
 
 
 @admin.register(Account)
@@ -111,7 +107,7 @@ class GrantAdmin(ServiceAdmin):
     actions = ["end_today"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _superuser_only(request)
+        return may_manage_accounts_in_admin(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # end it instead
@@ -175,7 +171,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     actions = ["revoke"]
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
-        return _superuser_only(request)
+        return may_manage_accounts_in_admin(request.user)
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

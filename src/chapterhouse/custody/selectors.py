@@ -15,6 +15,7 @@ from chapterhouse.custody.access import Viewer, audit_body_ids, may_read_audit_t
 from chapterhouse.custody.models import Account, AuditEntry, Grant
 from chapterhouse.meetings.models import Conference, Decision, Session
 from chapterhouse.registry.models import Body, Person
+from chapterhouse.registry.services import person_plain_fields
 
 AUDIT_LIMIT = 200
 
@@ -158,14 +159,7 @@ def person_data(*, person: Person) -> dict[str, Any]:
             {"name": variant.name, "lang": variant.lang or None, "kind": variant.kind or None}
             for variant in person.names.all()
         ],
-        "given": person.given or None,
-        "family": person.family or None,
-        "patronymic": person.patronymic or None,
-        "call_sign": person.call_sign or None,
-        "born": start_text(person.born, person.born_precision),
-        "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
-        "public": person.public,
-        "honorific": person.honorific,
+        **person_plain_fields(person),
         "contact": person.contact or {},
         "notes": person.notes or None,
         "erased": person.erased.isoformat() if person.erased else None,

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -23,9 +23,11 @@ from django.db.models import Model
 from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import (
     ANONYMOUS,
-    WRITE_ROLE,
     Viewer,
     may_close_accounts,
+    may_grant_roles_on,
+    may_invite_without_grants,
+    may_make_administrators,
     viewer_for_user,
 )
 from chapterhouse.custody.models import ROLES, Account, ApiToken, AuditEntry, Grant, Invitation
@@ -38,6 +40,15 @@ TOKEN_PREFIX = "chp_"
 def digest(secret: str) -> str:
     """SHA-256 hex digest of a token or invitation secret."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AuditSubject(TypedDict):
+    """What an audit entry is about, as a service names it once for its kind of object and
+    passes to ``audit_record`` or ``audit_update`` with ``**``."""
+
+    object_type: str
+    object_id: str
+    body: Body | int | None
 
 
 def changed_fields(
@@ -160,7 +171,7 @@ def parse_grant(text: str) -> tuple[str, Body]:
 
 def _require_grant_power(viewer: Viewer, body: Body) -> None:
     # An officer may hand out roles on their own body and below, never above it.
-    if not viewer.covers(WRITE_ROLE, body.pk):
+    if not may_grant_roles_on(viewer, body.pk):
         raise PermissionDenied(
             f"only officers of {body.slug} or a body above it may grant roles there"
         )
@@ -252,7 +263,7 @@ def user_add(
     """Open an account for `email` (its sign-in name), maybe linked to a person, with grants."""
     email = email.strip().lower()
     validate_email(email)
-    if is_admin and not viewer.is_admin:
+    if is_admin and not may_make_administrators(viewer):
         raise PermissionDenied("only an administrator may create another administrator")
     if person is not None and not viewer.may_edit_person(person):
         raise PermissionDenied(f"only the custodians of {person.slug} may link an account to them")
@@ -388,7 +399,7 @@ def invitation_create(
     """
     email = email.strip().lower()
     validate_email(email)
-    if not grants and not viewer.is_admin:
+    if not grants and not may_invite_without_grants(viewer):
         raise ValidationError("an invitation brings at least one grant")
     for role, body in grants:
         if role not in ROLES:
@@ -466,7 +477,7 @@ def invitation_accept(
         if body is None:
             raise ValidationError("A body this invitation grants a role on no longer exists.")
         grants.append((grant["role"], body))
-    if not grants and not inviter.is_admin:
+    if not grants and not may_invite_without_grants(inviter):
         raise PermissionDenied("only an administrator may invite without grants")
     user = user_add(
         viewer=inviter,

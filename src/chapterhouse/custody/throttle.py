@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from chapterhouse.core.cache_counters import cache_incr
+
 
 def client_address(request: HttpRequest) -> str:
     """Return the client's network address, used only inside cache keys and hashes.
@@ -47,13 +49,7 @@ def attempt_count(*, kind: str, value: str, window: int) -> int:
 
     The window starts with the first attempt and lasts ``window`` seconds.
     """
-    key = _key(kind, value)
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
+    return cache_incr(_key(kind, value), timeout=window)
 
 
 def is_locked_out(*, kind: str, value: str, limit: int) -> bool:

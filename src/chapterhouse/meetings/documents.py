@@ -32,7 +32,7 @@ from chapterhouse.core.chronicle_schema import (
 )
 from chapterhouse.core.locks import lock_record
 from chapterhouse.core.write_schema import given, validated
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import Viewer, document_may_add
 from chapterhouse.custody.services import audit_record
 from chapterhouse.meetings.models import Document, Session
 from chapterhouse.meetings.services import (
@@ -41,7 +41,6 @@ from chapterhouse.meetings.services import (
     _resolve,
     _visible_people,
     session_host_bodies,
-    session_may_change,
 )
 from chapterhouse.registry.models import Person
 
@@ -146,11 +145,6 @@ def _checked_upload(upload: UploadedFile) -> str:
             }
         )
     return content_type
-
-
-def document_may_add(viewer: Viewer, session: Session) -> bool:
-    """Whether the viewer may add a document to ``session``: whoever may change it."""
-    return session_may_change(viewer, session)
 
 
 def document_snapshot(document: Document) -> dict[str, Any]:

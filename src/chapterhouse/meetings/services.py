@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,6 @@ from chapterhouse.custody.access import (
     may_act_for_organization,
     may_assign_task_to_person,
     may_choose_ids,
-    may_record_for_some_body,
     may_record_session_for,
 )
 from chapterhouse.custody.services import audit_record, audit_update
@@ -1037,25 +1037,28 @@ def decision_update(
     return decision
 
 
-def session_may_change(viewer: Viewer, session: Session) -> bool:
-    """Whether the viewer may change ``session``: an officer of any of its hosts (a joint
-    session is each host's), or an admin (see `may_record_session_for`)."""
-    if not may_record_for_some_body(viewer):
-        return False
-    return may_record_session_for(viewer, session.hosts.values_list("body_id", flat=True))
+class ConcernedBodies:
+    """The bodies ``decision`` concerns, as `custody.access.decision_may_change` asks for
+    them (`DecisionConcerns`): read on first use, so an administrator's answer (or that of
+    someone who records nothing) costs no query. The touched bodies are None where
+    `_decision_bodies` refuses the effects for the viewer."""
 
+    def __init__(self, viewer: Viewer, decision: Decision) -> None:
+        self.viewer, self.decision = viewer, decision
 
-def decision_may_change(viewer: Viewer, decision: Decision) -> bool:
-    """Whether the viewer may change, adopt or annul ``decision``."""
-    if viewer.is_admin:
-        return True
-    if not may_record_for_some_body(viewer):
-        return False
-    try:
-        _require_decision_power(viewer, decision)
-    except (PermissionDenied, ValidationError):
-        return False
-    return True
+    @cached_property
+    def host_ids(self) -> list[int]:
+        try:
+            return [body.pk for body in _decision_hosts(self.viewer, self.decision)]
+        except PermissionDenied:
+            return []
+
+    @cached_property
+    def touched_ids(self) -> list[int] | None:
+        try:
+            return [body.pk for body in _decision_bodies(self.viewer, self.decision)]
+        except (PermissionDenied, ValidationError):
+            return None
 
 
 def decision_status_set(
@@ -1092,16 +1095,3 @@ def decision_status_set(
         return decision_update(
             viewer=viewer, via=via, at=at, decision=decision, changes={"status": status}
         )
-
-
-def sessions_may_change(viewer: Viewer, sessions: Any) -> list[Session]:
-    """Return those of ``sessions`` (a queryset) whose decisions the viewer may record, as
-    ``session_may_change`` answers for each, in two queries."""
-    rows = list(sessions.prefetch_related("hosts__body"))
-    if not may_record_for_some_body(viewer):
-        return []
-    return [
-        session
-        for session in rows
-        if may_record_session_for(viewer, [host.body_id for host in session.hosts.all()])
-    ]

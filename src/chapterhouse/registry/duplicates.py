@@ -39,6 +39,7 @@ from chapterhouse.custody.access import Viewer
 from chapterhouse.registry.models import Body, Person, PersonNameKey, Term
 from chapterhouse.registry.name_keys import name_keys
 from chapterhouse.registry.search import SHORTEST, near_key_candidates
+from chapterhouse.registry.tree import bodies_below
 
 # Scores run from 0 to 100; below this, names only share a syllable or a common family
 # name ("Park Min-jun" and "Kim Min-jun" score 67, "Bak Minjun" 100, "Пак Мин Чжун" 100).
@@ -150,19 +151,6 @@ def _compatible(first: Person, second: Person) -> bool:
     return first.born.timetuple()[:parts] == second.born.timetuple()[:parts]
 
 
-def _bodies_below(body_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Body.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = {body_id}, [body_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 # A pair's best match: the score, whether the names are in two scripts, the two names.
 _Match = tuple[float, bool, str, str]
 
@@ -237,7 +225,7 @@ def duplicate_pairs(
     """
     rows = PersonNameKey.objects.filter(_comparable(viewer))
     if body is not None:
-        below = _bodies_below(body.pk)
+        below = bodies_below(body.pk)
         rows = rows.filter(
             Q(person__custodian_id__in=below)
             | Q(person_id__in=Term.objects.filter(body_id__in=below).values("person_id"))

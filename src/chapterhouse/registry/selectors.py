@@ -16,10 +16,11 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
+from functools import lru_cache
+from typing import Any, get_args
 
 from django.db import connection, models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from chapterhouse.core.intervals import (
     held_on_by_start,
     is_held,
 )
+from chapterhouse.core.keyset import BadCursor, after_key, cursor_text, cursor_values
 from chapterhouse.core.partial_dates import end_text, start_text
 from chapterhouse.core.text import Text, text_in
 from chapterhouse.core.vocabulary import BUILTIN_BODY_KINDS, BUILTIN_ROLES
@@ -62,6 +64,9 @@ from chapterhouse.registry.shapes import (
     BodyOut,
     ChartBody,
     ChartMandate,
+    DiffCounts,
+    DiffKind,
+    DiffNext,
     DiffOut,
     DiffTerm,
     HistoryAward,
@@ -83,6 +88,10 @@ _UNKNOWN_RANK = 10_000
 # A parent cycle cannot be stored through the services, but a hand-edited
 # database could hold one; the walk stops here instead of looping forever.
 _MAX_DEPTH = 200
+# Up to this many ids go into a query as a list (the diff's hidden bodies); SQLite caps the
+# number of parameters of one statement. (The org chart passes its subtree's ids as one
+# parameter: _chart_scope_sql.)
+_ID_LIST_LIMIT = 500
 
 # The order of events that fall on the same day on a body's timeline.
 _EVENT_ORDER = {
@@ -237,6 +246,12 @@ def _subtree_ids(*, root: str, as_of: dt.date) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# A long list holds few distinct dates (a month: at most 31 days, three precisions):
+# each is written once (about 2 µs each, a fifth of a diff's cost per term).
+_start_text = lru_cache(maxsize=4096)(start_text)
+_end_text = lru_cache(maxsize=4096)(end_text)
+
+
 def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
     """Return the fields of a term as the spec writes it (:class:`~.shapes.Term`), from a
     ``values()`` row of :data:`_TERM_FIELDS` (the person named for the viewer: no id and a
@@ -248,8 +263,8 @@ def _term_fields(row: dict[str, Any], namer: PeopleNamer) -> dict[str, Any]:
         "body": row["body__slug"],
         "role": row["role"],
         "title": row["title"],
-        "start": start_text(row["start"], row["start_precision"]),
-        "end": end_text(row["end"], row["end_precision"]),
+        "start": _start_text(row["start"], row["start_precision"]),
+        "end": _end_text(row["end"], row["end_precision"]),
         "how": _blank_to_none(row["how"]),
         "decision": row["decision_ref"],
         "ended_by": row["ended_by_ref"],
@@ -650,6 +665,166 @@ def _name_on_row(*, outer: str, day: str, last: bool = False) -> Coalesce:
     return _body_name_started(outer, **since)
 
 
+# The kinds of change a diff lists, in the order of its lists; each list is read in the
+# order of its key (a date, then what tells apart rows of one day), which is also what a
+# cursor carries: keyset pages, so that page 1,000 costs what page 1 does.
+DIFF_KINDS: tuple[str, ...] = get_args(DiffKind)
+_DIFF_KEYS: dict[str, tuple[str, ...]] = {
+    "started": ("start", "id"),
+    "ended": ("end", "id"),
+    "bodies_founded": ("founded", "slug"),
+    "bodies_dissolved": ("dissolved", "slug"),
+    "renamed": ("start", "id"),
+    "mandates_moved": ("start", "slug", "body__slug", "id"),
+}
+DIFF_PAGE_SIZE = 100
+"""How many changes of each kind a diff's page lists unless asked for another number."""
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if start > end:
+        raise ValueError(
+            _("the period must start on or before its end (from %(start)s to %(end)s)")
+            % {"start": start.isoformat(), "end": end.isoformat()}
+        )
+
+
+def _diff_all_changes(*, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Return, by kind, the query of every change of ``start <= day <= end``, whoever may
+    see it, unordered and without columns."""
+    return {
+        "started": Term.objects.filter(happened_between("start", start, end)),
+        "ended": Term.objects.filter(happened_between("end", start, end)),
+        "bodies_founded": Body.objects.filter(happened_between("founded", start, end)),
+        "bodies_dissolved": Body.objects.filter(happened_between("dissolved", start, end)),
+        "renamed": BodyName.objects.filter(happened_between("start", start, end)),
+        "mandates_moved": Mandate.objects.filter(
+            happened_between("start", start, end), transferred_from__isnull=False
+        ),
+    }
+
+
+# The bodies a change belongs to, by kind: it is hidden when any of them is.
+_DIFF_BODIES: dict[str, tuple[str, ...]] = {
+    "started": ("body",),
+    "ended": ("body",),
+    "bodies_founded": ("",),
+    "bodies_dissolved": ("",),
+    "renamed": ("body",),
+    "mandates_moved": ("body", "transferred_from"),
+}
+
+
+def _diff_changes(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, Any]:
+    """Return, by kind, the query of the changes of ``start <= day <= end`` that ``viewer``
+    may see, unordered and without columns: what the lists read."""
+    changes = _diff_all_changes(start=start, end=end)
+    for kind, paths in _DIFF_BODIES.items():
+        for path in paths:
+            changes[kind] = changes[kind].filter(viewer.body_filter(f"{path}__" if path else ""))
+    return changes
+
+
+def _diff_hidden(kind: str, changes: Any, hidden: list[int]) -> Any:
+    """Return the changes of ``changes`` that belong to one of the ``hidden`` bodies."""
+    condition = Q()
+    for path in _DIFF_BODIES[kind]:
+        condition |= Q(**{f"{path}_id__in" if path else "pk__in": hidden})
+    return changes.filter(condition)
+
+
+def _diff_columns(kind: str, changes: Any, viewer: Viewer) -> Any:
+    """Return the ``values()`` query of one kind's rows, in the order of its key."""
+    ordered = changes.order_by(*_DIFF_KEYS[kind])
+    if kind in ("started", "ended"):
+        day = "start" if kind == "started" else "end"
+        return ordered.annotate(custodian_name=custodian_name_expression("person__")).values(
+            *_TERM_FIELDS,
+            "custodian_name",
+            "term_length",
+            body_name=_name_on_row(outer="body_id", day=day, last=kind == "ended"),
+            **_term_decisions(viewer),
+        )
+    if kind in ("bodies_founded", "bodies_dissolved"):
+        day = "founded" if kind == "bodies_founded" else "dissolved"
+        return ordered.values(
+            "slug",
+            day,
+            f"{day}_precision",
+            name_then=_name_on_row(outer="pk", day=day, last=day == "dissolved"),
+            decision_ref=decision_id_expression(viewer, f"{day}_by"),
+        )
+    if kind == "renamed":
+        return ordered.values(
+            "id",
+            "body__slug",
+            "name",
+            "start",
+            previous_name=_name_on_row(outer="body_id", day="start", last=True),
+            decision_ref=decision_id_expression(viewer),
+        )
+    return ordered.values(
+        "id",
+        "slug",
+        "transferred_from__slug",
+        "body__slug",
+        "holder_role",
+        "start",
+        "start_precision",
+        from_name=_name_on_row(outer="transferred_from_id", day="start", last=True),
+        to_name=_name_on_row(outer="body_id", day="start"),
+        decision_ref=decision_id_expression(viewer),
+    )
+
+
+def _diff_rows(
+    kind: str, changes: Any, viewer: Viewer, *, after: list[Any] | None, limit: int | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Return up to ``limit`` rows of one kind after the key ``after`` (all of them without
+    a limit), and the cursor of the next page (None when these are the last)."""
+    key = _DIFF_KEYS[kind]
+    if after is not None:
+        changes = changes.filter(after_key(key, after))
+    query = _diff_columns(kind, changes, viewer)
+    rows = _rows(query if limit is None else query[: limit + 1])
+    if limit is None or len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    values = [
+        last[field].isoformat() if index == 0 else last[field] for index, field in enumerate(key)
+    ]
+    return rows, cursor_text([kind, *values])
+
+
+def _diff_cursor(cursor: str) -> tuple[str, list[Any]]:
+    """Return the kind and the last key a diff's cursor carries; raise ``BadCursor`` for a
+    cursor this diff did not write."""
+    values = cursor_values(cursor)
+    if not values or not isinstance(values[0], str) or values[0] not in _DIFF_KEYS:
+        raise BadCursor(cursor)
+    kind, key = values[0], values[1:]
+    fields = _DIFF_KEYS[kind]
+    if len(key) != len(fields):
+        raise BadCursor(cursor)
+    after: list[Any] = []
+    for index, (field, value) in enumerate(zip(fields, key, strict=True)):
+        if index == 0:
+            try:
+                after.append(dt.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                raise BadCursor(cursor) from None
+        elif field == "id":
+            if type(value) is not int:
+                raise BadCursor(cursor)
+            after.append(value)
+        elif isinstance(value, str):
+            after.append(value)
+        else:
+            raise BadCursor(cursor)
+    return kind, after
+
+
 def _diff_term(row: dict[str, Any], namer: PeopleNamer) -> DiffTerm:
     """Return a term of the diff: the spec's term, the body's name on the day and the
     decision that set its end (the one that ended it early, else the one whose term length
@@ -670,8 +845,71 @@ def _diff_body(row: Any, date: str | None) -> BodyEvent:
     )
 
 
+def _diff_shapes(rows: dict[str, list[dict[str, Any]]], viewer: Viewer) -> dict[str, list[Any]]:
+    """Return the rows of each kind as the shapes of :class:`DiffOut`'s lists (the people of
+    the terms named for ``viewer`` together: one namer, its queries once)."""
+    started, ended = rows.get("started", []), rows.get("ended", [])
+    namer = _namer(viewer, started + ended, filtered=False)
+    moved = rows.get("mandates_moved", [])
+    mandates = mandate_names({row["slug"] for row in moved}) if moved else {}
+    return {
+        "started": [_diff_term(row, namer) for row in started],
+        "ended": [_diff_term(row, namer) for row in ended],
+        "bodies_founded": [
+            _diff_body(row, _start_text(row["founded"], row["founded_precision"]))
+            for row in rows.get("bodies_founded", [])
+        ],
+        "bodies_dissolved": [
+            _diff_body(row, _end_text(row["dissolved"], row["dissolved_precision"]))
+            for row in rows.get("bodies_dissolved", [])
+        ],
+        "renamed": [
+            Rename(
+                body=row["body__slug"],
+                name=row["name"],
+                previous_name=row["previous_name"],
+                date=row["start"].isoformat(),
+                decision=row["decision_ref"],
+            )
+            for row in rows.get("renamed", [])
+        ],
+        "mandates_moved": [
+            MandateMove(
+                mandate=row["slug"],
+                mandate_name=mandates.get(row["slug"], row["slug"]),
+                from_=row["transferred_from__slug"],
+                from_name=row["from_name"],
+                to=row["body__slug"],
+                to_name=row["to_name"],
+                holder_role=_blank_to_none(row["holder_role"]),
+                date=_start_text(row["start"], row["start_precision"]),
+                decision=row["decision_ref"],
+            )
+            for row in moved
+        ],
+    }
+
+
+def _diff_out(
+    start: dt.date,
+    end: dt.date,
+    shapes: dict[str, list[Any]],
+    counts: dict[str, int],
+    cursors: dict[str, str | None] | None,
+) -> DiffOut:
+    return DiffOut(
+        from_=start.isoformat(),
+        to=end.isoformat(),
+        **shapes,
+        founded=[event.body for event in shapes["bodies_founded"]],
+        dissolved=[event.body for event in shapes["bodies_dissolved"]],
+        counts=DiffCounts(**counts),
+        next=None if cursors is None else DiffNext(**cursors),
+    )
+
+
 def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
-    """Return what changed on the days ``start <= day <= end`` (both included).
+    """Return everything that changed on the days ``start <= day <= end`` (both included).
 
     A change happened on the day it took effect: a term *started* on its first
     day and *ended* on the first day it was no longer held (its exclusive end,
@@ -685,139 +923,127 @@ def diff_between(*, start: dt.date, end: dt.date, viewer: Viewer) -> DiffOut:
     Names are Texts as they stood on the day (a dissolved body's on its last
     day); a term whose end its term length gave has the reason ``term_expired``
     and, as ``end_decision``, the decision that set the length. Lists are in
-    time order. Runs six queries, each a range over one date column
-    (Term.start, Term.end, Body.founded, Body.dissolved, BodyName.start,
-    Mandate.start), and ``mandate_names``'s one when mandates moved; bodies'
-    names are subqueries on the (body, start) index.
+    time order; ``counts`` are their lengths and ``next`` is None. Runs six queries,
+    each a range over one date column (Term.start, Term.end, Body.founded,
+    Body.dissolved, BodyName.start, Mandate.start), and ``mandate_names``'s one when
+    mandates moved; bodies' names are subqueries on the (body, start) index.
+
+    Its cost grows with the number of changes (a busy January holds tens of thousands):
+    pages and the API's first answer read :func:`diff_page`, the command streams
+    :func:`diff_pages`.
 
     What ``viewer`` may not see is left out (internal bodies, and the changes
     of their terms and mandates); a person the viewer may not see appears by
     placeholder (``"person": None``, ``"name"``: call sign or "a member of …"),
     as the diff is a public record of the posts.
     """
-    from chapterhouse.registry.mandates import mandate_names
+    _check_period(start, end)
+    changes = _diff_changes(start=start, end=end, viewer=viewer)
+    rows = {
+        kind: _diff_rows(kind, changes[kind], viewer, after=None, limit=None)[0]
+        for kind in DIFF_KINDS
+    }
+    shapes = _diff_shapes(rows, viewer)
+    return _diff_out(start, end, shapes, {kind: len(rows[kind]) for kind in DIFF_KINDS}, None)
 
-    if start > end:
-        raise ValueError(
-            _("the period must start on or before its end (from %(start)s to %(end)s)")
-            % {"start": start.isoformat(), "end": end.isoformat()}
-        )
-    terms = Term.objects.filter(viewer.body_filter("body__")).annotate(
-        custodian_name=custodian_name_expression("person__")
-    )
-    columns = (*_TERM_FIELDS, "custodian_name", "term_length")
-    started = _rows(
-        terms.filter(happened_between("start", start, end))
-        .order_by("start", "pk")
-        .values(
-            *columns,
-            body_name=_name_on_row(outer="body_id", day="start"),
-            **_term_decisions(viewer),
-        )
-    )
-    ended = _rows(
-        terms.filter(happened_between("end", start, end))
-        .order_by("end", "pk")
-        .values(
-            *columns,
-            body_name=_name_on_row(outer="body_id", day="end", last=True),
-            **_term_decisions(viewer),
-        )
-    )
-    namer = _namer(viewer, started + ended, filtered=False)
-    bodies = Body.objects.filter(viewer.body_filter())
-    founded = list(
-        bodies.filter(happened_between("founded", start, end))
-        .order_by("founded", "slug")
-        .values(
-            "slug",
-            "founded",
-            "founded_precision",
-            name_then=_name_on_row(outer="pk", day="founded"),
-            decision_ref=decision_id_expression(viewer, "founded_by"),
-        )
-    )
-    dissolved = list(
-        bodies.filter(happened_between("dissolved", start, end))
-        .order_by("dissolved", "slug")
-        .values(
-            "slug",
-            "dissolved",
-            "dissolved_precision",
-            name_then=_name_on_row(outer="pk", day="dissolved", last=True),
-            decision_ref=decision_id_expression(viewer, "dissolved_by"),
-        )
-    )
-    renamed = (
-        BodyName.objects.filter(happened_between("start", start, end))
-        .filter(viewer.body_filter("body__"))
-        .order_by("start", "pk")
-        .values(
-            "body__slug",
-            "name",
-            "start",
-            previous_name=_name_on_row(outer="body_id", day="start", last=True),
-            decision_ref=decision_id_expression(viewer),
-        )
-    )
-    moved = list(
-        Mandate.objects.filter(
-            happened_between("start", start, end), transferred_from__isnull=False
-        )
-        .filter(viewer.body_filter("body__"), viewer.body_filter("transferred_from__"))
-        .order_by("start", "slug", "body__slug")
-        .values(
-            "slug",
-            "transferred_from__slug",
-            "body__slug",
-            "holder_role",
-            "start",
-            "start_precision",
-            from_name=_name_on_row(outer="transferred_from_id", day="start", last=True),
-            to_name=_name_on_row(outer="body_id", day="start"),
-            decision_ref=decision_id_expression(viewer),
-        )
-    )
-    mandates = mandate_names({row["slug"] for row in moved}) if moved else {}
-    return DiffOut(
-        from_=start.isoformat(),
-        to=end.isoformat(),
-        started=[_diff_term(row, namer) for row in started],
-        ended=[_diff_term(row, namer) for row in ended],
-        founded=[row["slug"] for row in founded],
-        dissolved=[row["slug"] for row in dissolved],
-        bodies_founded=[
-            _diff_body(row, start_text(row["founded"], row["founded_precision"])) for row in founded
-        ],
-        bodies_dissolved=[
-            _diff_body(row, end_text(row["dissolved"], row["dissolved_precision"]))
-            for row in dissolved
-        ],
-        renamed=[
-            Rename(
-                body=row["body__slug"],
-                name=row["name"],
-                previous_name=row["previous_name"],
-                date=row["start"].isoformat(),
-                decision=row["decision_ref"],
+
+def diff_counts(*, start: dt.date, end: dt.date, viewer: Viewer) -> dict[str, int]:
+    """Return how many changes of each kind (:data:`DIFF_KINDS`) happened on the days
+    ``start <= day <= end``, counting only what ``viewer`` would see listed by
+    :func:`diff_between`. Six COUNT queries on the date indexes, and for a viewer who is
+    not an administrator one for the internal bodies they may not see and, when there are
+    any, six more for those bodies' changes; raise ``ValueError`` when ``start`` is after
+    ``end``."""
+    _check_period(start, end)
+    hidden = viewer.hidden_body_ids(at_most=_ID_LIST_LIMIT)
+    if hidden is None:  # many internal bodies: count through the viewer's filter
+        changes = _diff_changes(start=start, end=end, viewer=viewer)
+        return {kind: changes[kind].count() for kind in DIFF_KINDS}
+    # Everything, on the date index alone, minus the few rows of the bodies the viewer may
+    # not see, on the (body, date) indexes: filtering each row through its body instead
+    # costs a join per change (1.3 s instead of 6 ms for ten years of 100,000 people).
+    every = _diff_all_changes(start=start, end=end)
+    return {
+        kind: every[kind].count()
+        - (_diff_hidden(kind, every[kind], hidden).count() if hidden else 0)
+        for kind in DIFF_KINDS
+    }
+
+
+def diff_page(
+    *,
+    start: dt.date,
+    end: dt.date,
+    viewer: Viewer,
+    limit: int = DIFF_PAGE_SIZE,
+    cursor: str | None = None,
+    kind: str | None = None,
+    counts: dict[str, int] | None = None,
+) -> DiffOut:
+    """Return a page of what changed on the days ``start <= day <= end``: ``counts`` of every
+    kind, then the first ``limit`` changes of each kind and, in ``next``, the cursor of
+    each kind's next page (None when the list is complete).
+
+    With ``cursor`` (a value of a previous page's ``next``), return the ``limit`` changes of
+    that cursor's kind that follow it, the other lists empty (``kind``, when given, must be
+    the cursor's: a ``BadCursor`` otherwise); with ``kind`` alone, the first page of that
+    kind only. The changes, their order and
+    what ``viewer`` sees are :func:`diff_between`'s: all the pages of a kind put together
+    are its list. Raise ``BadCursor`` (a ``ValueError``) for a cursor this function did
+    not write, ``ValueError`` when ``start`` is after ``end``.
+
+    Runs a fixed number of queries whatever the range (six counts, one per kind listed,
+    the namer's and ``mandate_names``'s), each reading at most ``limit + 1`` rows;
+    ``counts`` from :func:`diff_counts` (same period and viewer) saves the six counts.
+    """
+    if limit < 1:
+        raise ValueError(limit)
+    _check_period(start, end)
+    changes = _diff_changes(start=start, end=end, viewer=viewer)
+    if counts is None:
+        counts = diff_counts(start=start, end=end, viewer=viewer)
+    wanted: dict[str, list[Any] | None] = dict.fromkeys(DIFF_KINDS)
+    if kind is not None and cursor is None:
+        if kind not in _DIFF_KEYS:
+            raise ValueError(kind)
+        wanted = {kind: None}
+    if cursor is not None:
+        paged, last_key = _diff_cursor(cursor)
+        if kind is not None and kind != paged:
+            raise BadCursor(cursor)
+        wanted = {paged: last_key}
+    rows: dict[str, list[dict[str, Any]]] = {listed: [] for listed in DIFF_KINDS}
+    cursors: dict[str, str | None] = dict.fromkeys(DIFF_KINDS)
+    for listed, after in wanted.items():
+        # A kind counted empty has nothing to list: its query is not run.
+        if counts[listed]:
+            rows[listed], cursors[listed] = _diff_rows(
+                listed, changes[listed], viewer, after=after, limit=limit
             )
-            for row in renamed
-        ],
-        mandates_moved=[
-            MandateMove(
-                mandate=row["slug"],
-                mandate_name=mandates.get(row["slug"], row["slug"]),
-                from_=row["transferred_from__slug"],
-                from_name=row["from_name"],
-                to=row["body__slug"],
-                to_name=row["to_name"],
-                holder_role=_blank_to_none(row["holder_role"]),
-                date=start_text(row["start"], row["start_precision"]),
-                decision=row["decision_ref"],
-            )
-            for row in moved
-        ],
-    )
+    return _diff_out(start, end, _diff_shapes(rows, viewer), counts, cursors)
+
+
+def diff_pages(
+    *, start: dt.date, end: dt.date, viewer: Viewer, kind: str, size: int = 1_000
+) -> Iterator[list[Any]]:
+    """Yield the changes of one ``kind`` (:data:`DIFF_KINDS`) of the days ``start <= day <=
+    end`` a page of ``size`` at a time, as :func:`diff_between` lists them: for a command
+    that writes as it reads, its memory bounded by the page whatever the range. Raise
+    ``ValueError`` (at once, not on the first page) when ``start`` is after ``end``."""
+    _check_period(start, end)
+    changes = _diff_changes(start=start, end=end, viewer=viewer)[kind]
+
+    def pages() -> Iterator[list[Any]]:
+        after: list[Any] | None = None
+        while True:
+            rows, cursor = _diff_rows(kind, changes, viewer, after=after, limit=size)
+            if rows:
+                yield _diff_shapes({kind: rows}, viewer)[kind]
+            if cursor is None:
+                return
+            after = _diff_cursor(cursor)[1]
+
+    return pages()
 
 
 # --- a person's history ----------------------------------------------------

@@ -27,7 +27,7 @@ from chapterhouse.core.write_schema import (
     given,
     validated,
 )
-from chapterhouse.custody.access import WRITE_ROLE, Viewer, may_choose_ids
+from chapterhouse.custody.access import Viewer, may_choose_ids, may_entrust_people_to
 from chapterhouse.custody.services import audit_record, audit_update
 from chapterhouse.meetings.effects import ChangeRecorder, fields_update
 from chapterhouse.registry import term_rules
@@ -522,11 +522,11 @@ PERSON_FIELDS = (
 )
 
 
-def person_snapshot(person: Person) -> dict[str, Any]:
-    """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
+def person_plain_fields(person: Person) -> dict[str, Any]:
+    """Return the person's name parts, birth, custodian, visibility and honorific as a
+    Chronicle writes them (blank as None, ids, dates as text): what the snapshot of a write
+    and the subject access export (`custody.selectors.person_data`) both hold."""
     return {
-        "name": person.name,
-        "names": _variants_of(person) or None,
         "given": person.given or None,
         "family": person.family or None,
         "patronymic": person.patronymic or None,
@@ -535,6 +535,15 @@ def person_snapshot(person: Person) -> dict[str, Any]:
         "custodian": person.custodian.slug if person.custodian_id else None,  # type: ignore[union-attr]
         "public": person.public,
         "honorific": person.honorific,
+    }
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """Return the person's writable fields as a Chronicle writes them (ids, dates as text)."""
+    return {
+        "name": person.name,
+        "names": _variants_of(person) or None,
+        **person_plain_fields(person),
         "contact": person.contact or None,
         "notes": person.notes or None,
     }
@@ -569,7 +578,7 @@ def _variants_set(person: Person, variants: list[dict[str, Any]] | None) -> None
 def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
     """Return the custodian body ``slug``; the viewer must be an officer there."""
     if slug is None:
-        if not viewer.is_admin:
+        if not may_entrust_people_to(viewer, None):
             raise PermissionDenied(
                 _("Only an administrator may keep a person without a custodian body.")
             )
@@ -577,7 +586,7 @@ def _custodian(viewer: Viewer, slug: str | None) -> Body | None:
     body = Body.objects.filter(viewer.body_filter()).filter(slug=slug).first()
     if body is None:
         raise ValidationError({"custodian": [_("No body with the id “%(id)s”.") % {"id": slug}]})
-    if not viewer.covers(WRITE_ROLE, body.pk):
+    if not may_entrust_people_to(viewer, body.pk):
         raise PermissionDenied(
             _("Only officers of %(body)s (or a body above) may entrust people to it.")
             % {"body": body.slug}
@@ -602,7 +611,7 @@ def _person_set(viewer: Viewer, person: Person, data: dict[str, Any]) -> None:
         person.custodian = _custodian(viewer, data["custodian"])
 
 
-def _may_not_edit(viewer: Viewer, person: Person) -> str:
+def _edit_refusal(viewer: Viewer, person: Person) -> str:
     """Say who may edit ``person``, naming their custodian only where the viewer may see
     that body (an internal committee is never named to an outsider, not even here)."""
     custodian = person.custodian
@@ -739,7 +748,7 @@ def person_update(
         # Read under a row lock: of two changes at once, the second starts from the first's.
         lock_row(person)
         if not viewer.may_edit_person(person):
-            raise PermissionDenied(_may_not_edit(viewer, person))
+            raise PermissionDenied(_edit_refusal(viewer, person))
         if person.erased is not None:
             raise ValidationError({"__all__": [_("This person's personal data was erased.")]})
         before = person_snapshot(person)
@@ -804,7 +813,7 @@ def person_change_id(
         # too, so no decision is adopted or annulled from the old id while it changes.
         lock_row(person)
         if not viewer.may_edit_person(person):
-            raise PermissionDenied(_may_not_edit(viewer, person))
+            raise PermissionDenied(_edit_refusal(viewer, person))
         old_id = person.slug
         if new_id == old_id:
             return person

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -211,6 +211,36 @@ class BodyEvent(_Shape):
     decision: str | None
 
 
+DiffKind = Literal[
+    "started", "ended", "bodies_founded", "bodies_dissolved", "renamed", "mandates_moved"
+]
+"""A kind of change a diff lists: the name of its list."""
+
+
+class DiffCounts(_Shape):
+    """How many changes of each kind the period holds that the reader may see: the
+    lengths of the complete lists, whichever page this is."""
+
+    started: int
+    ended: int
+    bodies_founded: int
+    bodies_dissolved: int
+    renamed: int
+    mandates_moved: int
+
+
+class DiffNext(_Shape):
+    """For each kind, the cursor of its next page (pass it back as `cursor`); null when the
+    list is complete."""
+
+    started: str | None
+    ended: str | None
+    bodies_founded: str | None
+    bodies_dissolved: str | None
+    renamed: str | None
+    mandates_moved: str | None
+
+
 # What changed on the days ``from <= day <= to``, each list in time order.
 class DiffOut(_Shape):
     from_: str = _from()
@@ -223,6 +253,14 @@ class DiffOut(_Shape):
     bodies_dissolved: list[BodyEvent] = []
     renamed: list[Rename]
     mandates_moved: list[MandateMove]
+    counts: DiffCounts | None = Field(
+        None, description="How many changes of each kind the period holds (all pages)."
+    )
+    next: DiffNext | None = Field(
+        None,
+        description="Paged answers (`limit` or `cursor` given): each kind's next cursor."
+        " Null when the lists are complete.",
+    )
 
 
 # -- a person's history (person_history) ---------------------------------------------------

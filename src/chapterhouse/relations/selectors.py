@@ -36,6 +36,7 @@ from chapterhouse.meetings.selectors import (
     page,
 )
 from chapterhouse.registry.models import Body, BodyName, Organization, Person
+from chapterhouse.registry.tree import children_by_parent, descendants
 from chapterhouse.relations.models import (
     Agreement,
     AgreementSignatory,
@@ -466,21 +467,8 @@ def tasks_due(
 def _subtree(body: str) -> set[int]:
     """Return the id of ``body`` and of every body below it (one query)."""
     rows = list(Body.objects.values_list("pk", "parent_id", "slug"))
-    children: dict[int, list[int]] = {}
-    root = None
-    for pk, parent_id, slug in rows:
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(pk)
-        if slug == body:
-            root = pk
-    found: set[int] = set()
-    stack = [root] if root is not None else []
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-    return found
+    roots = [pk for pk, _parent_id, slug in rows if slug == body]
+    return descendants(roots, children_by_parent((pk, parent_id) for pk, parent_id, _ in rows))
 
 
 def visible_task(viewer: Viewer, slug: str) -> Task:

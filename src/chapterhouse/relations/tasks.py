@@ -42,6 +42,7 @@ from chapterhouse.custody.access import (
     may_choose_ids,
     may_complete_task,
     may_give_task,
+    may_send_reminders,
 )
 from chapterhouse.custody.models import Grant
 from chapterhouse.custody.services import audit_record, audit_update
@@ -272,7 +273,7 @@ def task_update(
         before = task_snapshot(task)
         substance = bool(data) or status == "cancelled"
         if substance:
-            _refuse_changing(viewer, task)
+            task_refuse_changing(viewer, task)
             if "assignees" in data:
                 assignees = _resolve_assignees(viewer, data["assignees"])
                 _refuse_giving(viewer, assignees)
@@ -301,7 +302,9 @@ def task_update(
     return task
 
 
-def _refuse_changing(viewer: Viewer, task: Task) -> None:
+def task_refuse_changing(viewer: Viewer, task: Task) -> None:
+    """Refuse, saying why, unless the viewer may change ``task`` as it is now
+    (`custody.access.may_change_task`); the edit page asks this before showing its form."""
     if task.decision_id is not None:
         raise PermissionDenied(
             _("This instruction was given by a decision: change it through the decision.")
@@ -403,7 +406,7 @@ def tasks_remind_overdue(
     command line's operator). A task with nobody to write to is not recorded, so it is
     tried again the next run.
     """
-    if not viewer.is_admin:
+    if not may_send_reminders(viewer):
         raise PermissionDenied(_("Only administrators send the overdue reminders."))
     default = Organization.objects.values_list("default_language", flat=True).first() or "en"
     sent: list[tuple[Task, list[str]]] = []

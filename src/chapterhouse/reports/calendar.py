@@ -36,6 +36,7 @@ from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import Viewer
 from chapterhouse.meetings.models import Commemoration, Conference, Session, SessionHost
 from chapterhouse.registry.models import Body, BodyName
+from chapterhouse.registry.tree import bodies_below
 from chapterhouse.relations.selectors import tasks_due
 from chapterhouse.reports.anniversaries import anniversary_date, anniversary_next
 from chapterhouse.reports.ical import (
@@ -155,16 +156,7 @@ def body_sessions(*, body: str, viewer: Viewer) -> dict[str, Any]:
         .prefetch_related(Prefetch("renames", queryset=BodyName.objects.order_by("start", "pk")))
         .get(slug=body)
     )
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in Body.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    subtree = {found.pk}
-    stack = [found.pk]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in subtree:
-                subtree.add(child)
-                stack.append(child)
+    subtree = bodies_below(found.pk)
     hosted = SessionHost.objects.filter(body_id__in=subtree).values("session_id")
     sessions = _visible_sessions(viewer).filter(date_precision="day", pk__in=hosted)
     renames = list(found.renames.all())

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Model, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -298,35 +298,29 @@ def _restrict(query: QuerySet[Any], column: str, decisions: Decisions) -> QueryS
     return query.filter(**{f"{column}__in": decisions})
 
 
+def _first_and_last(model: type[Model], days: dict[str, Q]) -> list[dt.date | None]:
+    """Return the first and the last value of each day column of ``days`` among the rows
+    its condition picks (None where it picks none), in one query over ``model``."""
+    picked = Q()
+    wanted: dict[str, Any] = {}
+    for column, condition in days.items():
+        picked |= condition
+        wanted[f"{column}_first"] = Min(column, filter=condition)
+        wanted[f"{column}_last"] = Max(column, filter=condition)
+    return list(model._default_manager.filter(picked).aggregate(**wanted).values())
+
+
 def changes_span(decisions: QuerySet[Any]) -> tuple[dt.date, dt.date] | None:
     """Return the first and the last day on which ``decisions`` (a Decision queryset)
     changed the record, or None when they changed nothing. Four queries."""
-    made = Q(decision__in=decisions)
-    ended = Q(ended_by__in=decisions)
-    days: list[dt.date | None] = []
-    days += (
-        Term.objects.filter(made | ended)
-        .aggregate(
-            a=Min("start", filter=made),
-            b=Max("start", filter=made),
-            c=Min("end", filter=ended),
-            d=Max("end", filter=ended),
-        )
-        .values()
-    )
+    made, ended = Q(decision__in=decisions), Q(ended_by__in=decisions)
     founded, dissolved = Q(founded_by__in=decisions), Q(dissolved_by__in=decisions)
-    days += (
-        Body.objects.filter(founded | dissolved)
-        .aggregate(
-            a=Min("founded", filter=founded),
-            b=Max("founded", filter=founded),
-            c=Min("dissolved", filter=dissolved),
-            d=Max("dissolved", filter=dissolved),
-        )
-        .values()
-    )
-    days += BodyName.objects.filter(made).aggregate(a=Min("start"), b=Max("start")).values()
-    days += Mandate.objects.filter(made).aggregate(a=Min("start"), b=Max("start")).values()
+    days = [
+        *_first_and_last(Term, {"start": made, "end": ended}),
+        *_first_and_last(Body, {"founded": founded, "dissolved": dissolved}),
+        *_first_and_last(BodyName, {"start": made}),
+        *_first_and_last(Mandate, {"start": made}),
+    ]
     known = [day for day in days if day is not None]
     return (min(known), max(known)) if known else None
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.cldr import date_full, list_join
 from chapterhouse.core.errors import RecordError
 from chapterhouse.core.intervals import held_on
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import Viewer, decision_may_change
 from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.models import Decision
 from chapterhouse.registry.mandates import mandate_names
@@ -159,7 +159,7 @@ def _prepared(
         return meetings.decision_create(
             viewer=viewer, via="web", at=at, values={**(values or {}), "status": "proposed"}
         )
-    if not meetings.decision_may_change(viewer, decision):
+    if not decision_may_change(viewer, meetings.ConcernedBodies(viewer, decision)):
         raise PermissionDenied(
             _("Only officers of the bodies this decision concerns may adopt it.")
         )

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.cldr import anniversary_ordinal, babel_locale
-from chapterhouse.core.http import BadRequest, as_of_asked
+from chapterhouse.core.http import BadRequest, as_of_asked, bad_request_page
 from chapterhouse.core.language import default_language
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.access import viewer_of
@@ -39,10 +39,6 @@ _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 # The feed names each commemoration's anniversary in the years around today.
 FEED_YEARS_BEFORE = 1
 FEED_YEARS_AFTER = 2
-
-
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "400.html", {"message": message}, status=400)
 
 
 def _lang() -> str:
@@ -105,7 +101,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     try:
         year, month = _month_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     lang = _lang()
     default = default_language()
     locale = babel_locale(lang)
@@ -207,7 +203,7 @@ def commemoration_list(request: HttpRequest) -> HttpResponse:
     try:
         on = as_of_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     lang = _lang()
     rows = calendar.commemoration_list(on=on, viewer=viewer_of(request))
     commemorations = [

@@ -30,7 +30,12 @@ from chapterhouse.core.labels import LABELS
 from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody import selectors as custody
-from chapterhouse.custody.access import Viewer
+from chapterhouse.custody.access import (
+    Viewer,
+    decision_may_change,
+    session_may_change,
+    sessions_may_change,
+)
 from chapterhouse.meetings import services as meetings
 from chapterhouse.meetings.documents import document_create
 from chapterhouse.meetings.models import Decision, Session
@@ -309,7 +314,7 @@ def preview_language() -> str:
 
 def _writable_sessions(viewer: Viewer) -> list[Session]:
     sessions = Session.objects.filter(viewer.session_filter()).order_by("-date", "slug")
-    return meetings.sessions_may_change(viewer, sessions)
+    return sessions_may_change(viewer, sessions)
 
 
 def _render_desk(request: HttpRequest, desk: Desk, preview: DecisionPreview | None) -> HttpResponse:
@@ -426,7 +431,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             session: Session | None = custody.visible_session(viewer, slug)
         except Session.DoesNotExist:
             session = None  # the service answers a hidden session like a missing one
-        if session is not None and not meetings.session_may_change(viewer, session):
+        if session is not None and not session_may_change(viewer, session):
             raise PermissionDenied(
                 _("Only officers of every body that hosts %(session)s may record its decisions.")
                 % {"session": slug}
@@ -446,7 +451,7 @@ def decision_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a decision and its steps; new effects of an adopted one replace the old."""
     viewer = _viewer(request)
     decision = _found(custody.visible_decision, viewer, slug)
-    if not meetings.decision_may_change(viewer, decision):
+    if not decision_may_change(viewer, meetings.ConcernedBodies(viewer, decision)):
         raise PermissionDenied(
             _("Only officers of the bodies this decision concerns may change it.")
         )
@@ -464,7 +469,7 @@ def decision_status(request: HttpRequest, slug: str, action: str) -> HttpRespons
     adoption page shows what adopting it will change."""
     viewer = _viewer(request)
     decision = _found(custody.visible_decision, viewer, slug)
-    if not meetings.decision_may_change(viewer, decision):
+    if not decision_may_change(viewer, meetings.ConcernedBodies(viewer, decision)):
         raise PermissionDenied(
             _("Only officers of the bodies this decision concerns may adopt or annul it.")
         )
@@ -521,7 +526,7 @@ def decision_page_preview(viewer: Viewer, slug: str) -> DecisionPreview | None:
         return None
     if decision.status not in {"proposed", "annulled"}:
         return None
-    if not meetings.decision_may_change(viewer, decision):
+    if not decision_may_change(viewer, meetings.ConcernedBodies(viewer, decision)):
         return None
     try:
         return decision_preview(

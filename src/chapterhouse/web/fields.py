@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from chapterhouse.core.cldr import babel_locale, catalogue_code
 from chapterhouse.core.language import language_name, text
 from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
-from chapterhouse.custody.access import WRITE_ROLE, Viewer
+from chapterhouse.custody.access import Viewer, may_entrust_people_to
 from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.models import Body, BodyName, Person
 from chapterhouse.registry.search import search_people
@@ -390,7 +390,7 @@ def _names_of(*values: Any) -> str:
 def body_options(viewer: Viewer) -> list[tuple[str, str, str]]:
     """Return ``(id, name, every name)`` for each body ``viewer`` may see, named as it is
     called today (after its latest rename) and found by every name it ever bore."""
-    bodies = Body.objects.all() if viewer.is_admin else Body.objects.filter(viewer.body_filter())
+    bodies = Body.objects.filter(viewer.body_filter())
     today = timezone.localdate()
     rows = (
         bodies.annotate(today_name=registry.body_name_as_of_expression(as_of=today))
@@ -407,14 +407,15 @@ def body_options(viewer: Viewer) -> list[tuple[str, str, str]]:
 
 
 def officer_body_options(viewer: Viewer, *, keep: str | None = None) -> list[tuple[str, str, str]]:
-    """Return ``(id, name, every name)`` for each body ``viewer`` is an officer of (every
-    body for an administrator), and the body ``keep`` (a record's current one) whatever."""
-    bodies = Body.objects.all() if viewer.is_admin else Body.objects.filter(viewer.body_filter())
+    """Return ``(id, name, every name)`` for each body ``viewer`` may entrust people to
+    (`may_entrust_people_to`: every body for an administrator), and the body ``keep`` (a
+    record's current one) whatever."""
+    bodies = Body.objects.filter(viewer.body_filter())
     rows = bodies.order_by("kind", "number", "slug").values_list("pk", "slug", "name", "aliases")
     return [
         (slug, text(name), _names_of(slug, name, aliases))
         for pk, slug, name, aliases in rows
-        if slug == keep or viewer.covers(WRITE_ROLE, pk)
+        if slug == keep or may_entrust_people_to(viewer, pk)
     ]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chapterhouse.core.http import show_refusal
 from chapterhouse.custody.access import may_list_duplicates, may_merge_people
 from chapterhouse.registry.duplicates import duplicate_pairs, pair_reason
 from chapterhouse.registry.merges import alias_of, person_merge, person_unmerge
@@ -75,8 +76,7 @@ def person_merge_view(request: HttpRequest) -> HttpResponse:
     try:
         person_merge(viewer=viewer, via="web", at=timezone.now(), keep=keep, other=other)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
         return redirect("web:person_duplicates")
     messages.success(
         request,
@@ -97,8 +97,7 @@ def person_unmerge_view(request: HttpRequest) -> HttpResponse:
     try:
         other = person_unmerge(viewer=viewer, via="web", at=timezone.now(), alias=alias)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
         return redirect("web:person", alias.person.slug)
     messages.success(request, _("The merge is undone."))
     return redirect("web:person", other.slug)

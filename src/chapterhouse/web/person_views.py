@@ -28,7 +28,12 @@ from chapterhouse.core import limits
 from chapterhouse.core.ids import fresh_id, id_stem
 from chapterhouse.core.labels import label
 from chapterhouse.custody import selectors as custody
-from chapterhouse.custody.access import Viewer, may_choose_ids, may_record_people
+from chapterhouse.custody.access import (
+    Viewer,
+    may_choose_ids,
+    may_entrust_people_to,
+    may_record_people,
+)
 from chapterhouse.registry import services as registry
 from chapterhouse.registry.duplicates import people_like
 from chapterhouse.registry.models import NAME_KIND_CHOICES, Person
@@ -163,7 +168,7 @@ class PersonForm(DeskForm):
         field.options = partial(officer_body_options, keep=custodian)  # type: ignore[attr-defined]
         field.set_viewer(viewer)  # type: ignore[attr-defined]
         # Only an administrator keeps a person without a custodian body.
-        field.required = not viewer.is_admin
+        field.required = not may_entrust_people_to(viewer, None)
 
     def values(self, variants: list[dict[str, str]], contact: dict[str, Any]) -> dict[str, Any]:
         """Return the person as Chronicle values (blank fields are null); ``contact``: the

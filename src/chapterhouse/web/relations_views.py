@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chapterhouse.core.http import BadRequest, page_asked, show_errors
+from chapterhouse.core.http import BadRequest, bad_request_page, page_asked, show_errors
 from chapterhouse.core.labels import label
 from chapterhouse.core.language import text
 from chapterhouse.custody.access import Viewer, may_act_for_organization
@@ -53,7 +53,7 @@ from chapterhouse.web.fields import (
     _names_of,
     person_labels,
 )
-from chapterhouse.web.views import _bad_request, _pager
+from chapterhouse.web.views import _pager
 from chapterhouse.web.write_views import ID_HELP, _posted, _viewer
 
 PER_PAGE = 100
@@ -105,7 +105,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     found = selectors.partner_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     return render(
         request,
@@ -302,7 +302,7 @@ def honour_list(request: HttpRequest) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     count = Honour.objects.count()
     offset = (number - 1) * PER_PAGE
     honours = list(Honour.objects.order_by("slug")[offset : offset + PER_PAGE])
@@ -434,7 +434,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     found = selectors.agreement_list(viewer=viewer, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     names = dict(Partner.objects.values_list("slug", "name"))
     ours = _organization_name()

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chapterhouse.core.http import day_asked
+from chapterhouse.core.keyset import BadCursor
 from chapterhouse.core.language import language_name
 from chapterhouse.core.partial_dates import FIRST_ASKABLE_DAY
-from chapterhouse.custody.access import viewer_of
+from chapterhouse.custody.access import Viewer, viewer_of
 from chapterhouse.meetings.models import Conference
+from chapterhouse.registry.selectors import DIFF_KINDS, diff_counts, diff_page
 from chapterhouse.reports.changes import changes_grouped
 from chapterhouse.reports.conference import (
     ConferenceReport,
@@ -35,6 +39,19 @@ from chapterhouse.reports.conference import (
 
 # The readable diff covers this many days up to today when no range is asked for.
 DEFAULT_CHANGES_DAYS = 30
+# Up to this many changes the page groups them as a report does; beyond, grouping would
+# read them all (a busy January holds tens of thousands), so the page lists each kind a
+# page at a time with a "Next" link (docs/decisions/0034-the-diff-a-page-at-a-time.md).
+GROUPED_CHANGES_MAX = 500
+CHANGES_PAGE_SIZE = 100
+CHANGE_KIND_LABELS = {
+    "started": gettext_lazy("Terms started"),
+    "ended": gettext_lazy("Terms ended"),
+    "bodies_founded": gettext_lazy("Bodies founded"),
+    "bodies_dissolved": gettext_lazy("Bodies dissolved"),
+    "renamed": gettext_lazy("Bodies renamed"),
+    "mandates_moved": gettext_lazy("Mandates moved"),
+}
 
 
 def _report_language(request: HttpRequest, languages: list[str], default: str) -> str:
@@ -141,17 +158,67 @@ def changes_page(request: HttpRequest) -> HttpResponse:
             lang = declared_language(lang, languages)
         except UndeclaredLanguage:
             lang = default
-        changes = changes_grouped(viewer=viewer_of(request), start=start, end=end, lang=lang)
+        viewer = viewer_of(request)
+        counts = diff_counts(viewer=viewer, start=start, end=end)
+        context.update({"start": start, "end": end, "counts": _count_lines(counts)})
+        cursor = request.GET.get("cursor", "").strip()
+        if cursor or sum(counts.values()) > GROUPED_CHANGES_MAX:
+            return _changes_paged(request, context, viewer, counts, cursor)
+        changes = changes_grouped(viewer=viewer, start=start, end=end, lang=lang)
     except ValueError as error:
         context["problem"] = str(error)
         return render(request, "web/changes.html", context, status=400)
+    context.update({"changes": changes, "body": mark_safe(_changes_html(changes))})
+    return render(request, "web/changes.html", context)
+
+
+def _count_lines(counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {"kind": kind, "label": CHANGE_KIND_LABELS[kind], "count": counts[kind]}
+        for kind in DIFF_KINDS
+    ]
+
+
+def _changes_paged(
+    request: HttpRequest,
+    context: dict[str, Any],
+    viewer: Viewer,
+    counts: dict[str, int],
+    cursor: str,
+) -> HttpResponse:
+    """Render the first ``CHANGES_PAGE_SIZE`` changes of each kind with a "Next" link per
+    kind, or (``?cursor=``) the next page of one kind."""
+    try:
+        page = diff_page(
+            viewer=viewer,
+            start=context["start"],
+            end=context["end"],
+            limit=CHANGES_PAGE_SIZE,
+            cursor=cursor or None,
+            # The page's links give a kind with its cursor only.
+            kind=(request.GET.get("kind", "").strip() or None) if cursor else None,
+            counts=counts,
+        )
+    except BadCursor:
+        context["problem"] = _(
+            "This 'cursor' is not one of this page's \"Next\" links: start again from the"
+            " first page."
+        )
+        return render(request, "web/changes.html", context, status=400)
+    base = {"from": context["start"].isoformat(), "to": context["end"].isoformat()}
+    if request.GET.get("lang"):
+        base["lang"] = request.GET["lang"]
+    sections = []
+    for line in context["counts"]:
+        kind = line["kind"]
+        items = getattr(page, kind)
+        following = getattr(page.next, kind) if page.next else None
+        if not items:
+            continue
+        more = f"?{urlencode({**base, 'kind': kind, 'cursor': following})}" if following else ""
+        sections.append({**line, "items": items, "more": more})
     context.update(
-        {
-            "start": start,
-            "end": end,
-            "changes": changes,
-            "body": mark_safe(_changes_html(changes)),
-        }
+        {"sections": sections, "paged": True, "first_page": f"?{urlencode(base)}" if cursor else ""}
     )
     return render(request, "web/changes.html", context)
 

@@ -32,8 +32,10 @@ from chapterhouse.core.partial_dates import InvalidPartialDate, PartialDate
 from chapterhouse.custody import selectors as custody
 from chapterhouse.custody.access import (
     Viewer,
+    document_may_add,
     may_record_conference,
     may_record_session_for,
+    session_may_change,
     viewer_of,
 )
 from chapterhouse.meetings import conferences as conference_services
@@ -481,7 +483,7 @@ def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a session, its attendees and occasions."""
     viewer = _viewer(request)
     session = _found(custody.visible_session, viewer, slug)
-    if not meetings.session_may_change(viewer, session):
+    if not session_may_change(viewer, session):
         raise PermissionDenied(_("Only officers of a body that hosts this session may change it."))
     initial, rows, kept = _session_initial(viewer, session)
     chair_hidden = bool(initial["chair"]) and not (
@@ -558,7 +560,7 @@ def document_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a document (with its file) to a session."""
     viewer = _viewer(request)
     session = _found(custody.visible_session, viewer, slug)
-    if not document_services.document_may_add(viewer, session):
+    if not document_may_add(viewer, session):
         raise PermissionDenied(
             _("Only officers of a body that hosts this session may add its documents.")
         )

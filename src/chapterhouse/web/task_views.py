@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chapterhouse.core import limits
-from chapterhouse.core.http import BadRequest, as_of_asked
+from chapterhouse.core.http import BadRequest, as_of_asked, bad_request_page
 from chapterhouse.core.language import text
 from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.access import (
@@ -45,7 +45,6 @@ from chapterhouse.web.fields import (
     body_options,
     person_labels,
 )
-from chapterhouse.web.views import _bad_request
 from chapterhouse.web.write_views import _save
 
 PERSON_ROWS = 3  # the form offers this many people, and one more than already assigned
@@ -70,7 +69,7 @@ def task_board(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     try:
         on = as_of_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     body_slug = slug or request.GET.get("body", "").strip() or None
     body = None
     if body_slug is not None:
@@ -279,14 +278,7 @@ def task_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a standing instruction (those who may give it to all its assignees)."""
     viewer = viewer_of(request)
     task = _task(viewer, slug)
-    if task.decision_id is not None:
-        raise PermissionDenied(
-            _("This instruction was given by a decision: change it through the decision.")
-        )
-    if not may_change_task(viewer, task):
-        raise PermissionDenied(
-            _("Only those who may give an instruction to all its assignees may change it.")
-        )
+    services.task_refuse_changing(viewer, task)
     initial, rows = _initial(task, viewer)
     form = TaskForm(
         request.POST if request.method == "POST" else None,

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chapterhouse.core.http import BadRequest, as_of_asked, page_asked
+from chapterhouse.core.http import BadRequest, as_of_asked, bad_request_page, page_asked
 from chapterhouse.core.language import interface_code
 from chapterhouse.core.partial_dates import format_start
 from chapterhouse.custody.access import may_list_duplicates, may_record_people, viewer_of
@@ -37,10 +37,6 @@ PEOPLE_PER_PAGE = 50
 # organization is drawn whole, as before; a large one is never built whole for a page.
 CHART_PAGE_BODIES = 300
 CONFERENCES_PER_PAGE = 25
-
-
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "400.html", {"message": message}, status=400)
 
 
 def _pager(number: int, num_pages: int, keep: dict[str, str]) -> dict[str, Any]:
@@ -110,7 +106,7 @@ def orgchart(request: HttpRequest) -> HttpResponse:
     try:
         as_of = as_of_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     root = request.GET.get("body", "").strip() or None
     viewer = viewer_of(request)
     try:
@@ -148,7 +144,7 @@ def orgchart_below(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         as_of = as_of_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     try:
         chart = registry.orgchart_as_of(
             as_of=as_of, root=slug, viewer=viewer_of(request), max_bodies=CHART_PAGE_BODIES
@@ -167,7 +163,7 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         as_of = as_of_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     try:
         overview = registry.body_overview(body=slug, as_of=as_of, viewer=viewer_of(request))
     except Body.DoesNotExist:
@@ -229,7 +225,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     query = request.GET.get("q", "").strip()
     viewer = viewer_of(request)
     matched: dict[int, str] = {}
@@ -274,7 +270,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadRequest as error:
-        return _bad_request(request, str(error))
+        return bad_request_page(request, error)
     offset = (number - 1) * CONFERENCES_PER_PAGE
     listing = meetings.conference_list(
         viewer=viewer_of(request), limit=CONFERENCES_PER_PAGE, offset=offset

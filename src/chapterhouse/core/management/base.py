@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 
 class TranslatedCommand(BaseCommand):
@@ -21,3 +24,27 @@ class TranslatedCommand(BaseCommand):
         if self.help:
             self.help = str(self.help)
         return super().create_parser(prog_name, subcommand, **kwargs)
+
+
+def iso_day(value: str) -> dt.date:
+    """Return the day ``value`` writes as YYYY-MM-DD, or raise ``CommandError`` saying so."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            _("%(value)r is not a date: write YYYY-MM-DD") % {"value": value}
+        ) from None
+
+
+def refusal(error: ValidationError) -> CommandError:
+    """Return the ``CommandError`` that tells a service's refusal: ``path: message`` for
+    each problem it names (the message alone for one about the whole), joined by "; "."""
+    if hasattr(error, "error_dict"):
+        messages = [
+            f"{path}: {message}" if path != "__all__" else message
+            for path, found in error.message_dict.items()
+            for message in found
+        ]
+    else:
+        messages = list(error.messages)
+    return CommandError("; ".join(messages))

@@ -19,9 +19,11 @@ from django.template.context import Context
 from chapterhouse.custody.access import (
     ANONYMOUS,
     Viewer,
+    decision_may_change,
     may_read_audit_trail,
     may_record_for_some_body,
     may_record_session_for,
+    session_may_change,
 )
 from chapterhouse.custody.selectors import audit_changes, audit_entries
 
@@ -45,7 +47,10 @@ def _slug(value: Any) -> str | None:
         return value
     if isinstance(value, dict):
         return value.get("id") or value.get("slug")
-    return getattr(value, "slug", None)
+    slug = getattr(value, "slug", None)
+    if slug is None and isinstance(getattr(value, "id", None), str):
+        return value.id  # a page's shape (registry.shapes) names the record by ``id``
+    return slug
 
 
 @register.simple_tag(takes_context=True)
@@ -65,7 +70,6 @@ def may_edit_person(context: Context, person: Any) -> bool:
 def may_change_session(context: Context, session: Any) -> bool:
     """Whether the viewer may change the session and record its decisions."""
     from chapterhouse.meetings.models import Session
-    from chapterhouse.meetings.services import session_may_change
 
     viewer = _viewer(context)
     if _writes_nothing(viewer):
@@ -78,13 +82,13 @@ def may_change_session(context: Context, session: Any) -> bool:
 def may_change_decision(context: Context, decision: Any) -> bool:
     """Whether the viewer may change, adopt or annul the decision."""
     from chapterhouse.meetings.models import Decision
-    from chapterhouse.meetings.services import decision_may_change
+    from chapterhouse.meetings.services import ConcernedBodies
 
     viewer = _viewer(context)
     if _writes_nothing(viewer):
         return False
     found = Decision.objects.select_related("session").filter(slug=_slug(decision)).first()
-    return found is not None and decision_may_change(viewer, found)
+    return found is not None and decision_may_change(viewer, ConcernedBodies(viewer, found))
 
 
 @register.simple_tag(takes_context=True)

@@ -35,6 +35,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_tasks import task
 
+from chapterhouse.core.cache_counters import cache_incr
 from chapterhouse.newsroom.cache import public_generation
 from chapterhouse.newsroom.models import Article, ArticleViewDay
 from chapterhouse.newsroom.public.selectors import articles_scheduled
@@ -93,16 +94,6 @@ def daily_salt(at: dt.datetime) -> str:
 def hashed(*parts: object) -> str:
     """Return the SHA-256 (hex) of `parts`; led by `daily_salt`, it names a reader for a day."""
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
-
-
-def cache_incr(key: str, *, timeout: int | None) -> int:
-    """Add one to the counter at `key` (created at 0 with `timeout`); return the new value."""
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=timeout)
-        return 1
 
 
 # --- views: the beacon --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from chapterhouse.core.cache_counters import cache_incr
 from chapterhouse.core.intervals import held_on
 from chapterhouse.core.mail import mail_enqueue
 from chapterhouse.custody.access import (
@@ -31,6 +32,7 @@ from chapterhouse.custody.access import (
     comments_may_moderate,
     custodian_name_expression,
     may_comment_as_member,
+    may_erase_visitors_data,
     news_bodies_edited_by,
     person_columns,
     person_row,
@@ -41,7 +43,7 @@ from chapterhouse.custody.throttle import (
     client_address as client_address,
 )  # the engagement views use it
 from chapterhouse.newsroom.cache import public_pages_changed
-from chapterhouse.newsroom.engagement.counter import PREFIX, cache_incr, daily_salt, hashed
+from chapterhouse.newsroom.engagement.counter import PREFIX, daily_salt, hashed
 from chapterhouse.newsroom.models import Article, ArticleTranslation, ArticleViewDay, Comment
 from chapterhouse.newsroom.public.selectors import articles_published
 from chapterhouse.registry.models import Person
@@ -308,7 +310,7 @@ def comments_erase_email(*, viewer: Viewer, via: str, email: str, at: dt.datetim
     A visitor has no person record, so this is how their erasure request is met.
     The audit entries name the comments, never the address. Administrators only.
     """
-    if not viewer.is_admin:
+    if not may_erase_visitors_data(viewer):
         raise PermissionDenied(_("Only administrators may erase visitors' data."))
     email = email.strip()
     if not email:

@@ -48,7 +48,7 @@ from chapterhouse.custody.access import (
     album_may_change,
     news_bodies_edited_by,
 )
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import AuditSubject, audit_record, audit_update
 from chapterhouse.newsroom.models import Album, Article, Photo
 
 logger = logging.getLogger(__name__)
@@ -377,31 +377,16 @@ def album_create(
     return album
 
 
-def _photo_audit(
-    *,
-    viewer: Viewer,
-    via: str,
-    action: str,
-    photo: Photo,
-    at: dt.datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a change to a photo in the audit trail, as ``<album>/<id>``, under the body
-    that wrote its album's article (none for an album of no article)."""
+def _photo_subject(photo: Photo) -> AuditSubject:
+    """A photo's audit entries: as ``<album>/<id>``, under the body that wrote its album's
+    article (none for an album of no article)."""
     album = photo.album
     article = album.article
-    audit_record(
-        viewer=viewer,
-        via=via,
-        action=action,
-        object_type="photo",
-        object_id=f"{album.slug}/{photo.pk}",
-        at=at,
-        body=article.author_body_id if article is not None else None,
-        before=before,
-        after=after,
-    )
+    return {
+        "object_type": "photo",
+        "object_id": f"{album.slug}/{photo.pk}",
+        "body": article.author_body_id if article is not None else None,
+    }
 
 
 def photos_add(
@@ -434,11 +419,11 @@ def photos_add(
                 photo_files_store(photo, clean, written)
                 photo.save()
                 photos.append(photo)
-                _photo_audit(
+                audit_record(
                     viewer=viewer,
                     via=via,
                     action="create",
-                    photo=photo,
+                    **_photo_subject(photo),
                     at=at,
                     after={
                         "album": album.slug,
@@ -485,11 +470,11 @@ def photo_remove(*, viewer: Viewer, via: str, photo: Photo, at: dt.datetime) -> 
     album = photo.album
     _require(viewer, album.article, _("remove photos from its albums"))
     names = [photo.image.name, photo.thumbnail.name]
-    _photo_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="delete",
-        photo=photo,
+        **_photo_subject(photo),
         at=at,
         before={"image": photo.image.name, "caption": photo.caption, "position": photo.position},
     )
@@ -524,15 +509,8 @@ def photo_update(
         return locked
     locked.caption, locked.position = after["caption"], position
     locked.save(update_fields=["caption", "position"])
-    old, new = changed_fields(before, after)
-    _photo_audit(
-        viewer=viewer,
-        via=via,
-        action="update",
-        photo=locked,
-        at=at,
-        before=old,
-        after=new,
+    audit_update(
+        viewer=viewer, via=via, **_photo_subject(locked), at=at, before=before, after=after
     )
     return locked
 
@@ -564,16 +542,14 @@ def album_update(
         return locked
     locked.title, locked.article = title, article
     locked.save(update_fields=["title", "article"])
-    old, new = changed_fields(before, after)
-    audit_record(
+    audit_update(
         viewer=viewer,
         via=via,
-        action="update",
         object_type="album",
         object_id=locked.slug,
         at=at,
         body=article.author_body_id if article is not None else None,
-        before=old,
-        after=new,
+        before=before,
+        after=after,
     )
     return locked

@@ -82,7 +82,7 @@ def _language_segment(path: str) -> str | None:
     return None
 
 
-def _may_cache(request: HttpRequest) -> bool:
+def _cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -106,7 +106,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         segment = _language_segment(request.path_info)
-        if segment is None or not _may_cache(request):
+        if segment is None or not _cacheable(request):
             return self.get_response(request)
         key = None
         if segment in _segments or segment == "":

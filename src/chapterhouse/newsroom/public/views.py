@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from chapterhouse.core.formatting import machine_datetime
-from chapterhouse.core.http import BadPageNumber, page_asked
+from chapterhouse.core.http import BadPageNumber, bad_request_page, page_asked
 from chapterhouse.core.language import language_display, language_name
 from chapterhouse.custody.access import ANONYMOUS, may_comment_as_member, viewer_of
 from chapterhouse.custody.selectors import visible_record_count, visible_records
@@ -47,10 +47,6 @@ def negotiate(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(reverse("news:home", args=[lang]))
     patch_vary_headers(response, ("Accept-Language",))
     return response
-
-
-def _bad_page(request: HttpRequest, error: BadPageNumber) -> HttpResponse:
-    return render(request, "400.html", {"message": str(error)}, status=400)
 
 
 def _known_slug(slug: str) -> str:
@@ -101,7 +97,7 @@ def _list_page(
     try:
         number = page_asked(request)
     except BadPageNumber as error:
-        return _bad_page(request, error)
+        return bad_request_page(request, error)
     try:
         listing = selectors.article_list(
             lang=lang,

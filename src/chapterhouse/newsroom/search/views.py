@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from chapterhouse.core.http import BadPageNumber, page_asked
+from chapterhouse.core.http import BadPageNumber, bad_request_page, page_asked
 from chapterhouse.core.language import language_name
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.search.selectors import (
@@ -32,7 +32,7 @@ def search(request: HttpRequest, lang: str) -> HttpResponse:
     try:
         number = page_asked(request)
     except BadPageNumber as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+        return bad_request_page(request, error)
     terms = search_terms(query)
     now = timezone.now()
     page = search_articles(terms=terms, lang=lang, now=now, page=number)

@@ -25,6 +25,7 @@ from chapterhouse.newsroom.models import (
 )
 from chapterhouse.newsroom.workflow.services import source_translation
 from chapterhouse.registry.models import Body
+from chapterhouse.registry.tree import children_by_parent, descendants
 
 # Coverage filters beyond a translation's own status.
 COVERAGE_STATUSES = [*TRANSLATION_STATUSES, "missing", "open", "claimed", "submitted", "overdue"]
@@ -244,22 +245,8 @@ def body_tree(*, viewer: Viewer) -> list[dict[str, Any]]:
 def subtree_ids(tree: Iterable[dict[str, Any]], slug: str) -> set[int]:
     """Return the ids of the body `slug` and every body below it in `tree` (empty: no such)."""
     rows = list(tree)
-    children: dict[int | None, list[int]] = {}
-    root = None
-    for row in rows:
-        children.setdefault(row["parent_id"], []).append(row["pk"])
-        if row["slug"] == slug:
-            root = row["pk"]
-    if root is None:
-        return set()
-    found: set[int] = set()
-    stack = [root]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-    return found
+    roots = [row["pk"] for row in rows if row["slug"] == slug]
+    return descendants(roots, children_by_parent((row["pk"], row["parent_id"]) for row in rows))
 
 
 def coverage_articles(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +34,12 @@ from chapterhouse.custody.access import (
     assignment_may_cancel,
     assignment_may_claim,
     assignment_may_review,
+    may_assign_translation_desks,
     may_edit_news_of_every,
+    may_send_reminders,
 )
 from chapterhouse.custody.models import AuditEntry
-from chapterhouse.custody.services import audit_record, changed_fields
+from chapterhouse.custody.services import AuditSubject, audit_record, audit_update
 from chapterhouse.meetings.models import Conference, Session
 from chapterhouse.newsroom.cache import public_pages_changed
 from chapterhouse.newsroom.markdown import markdown_paragraphs
@@ -97,61 +99,35 @@ def _assignment_ref(assignment: TranslationAssignment) -> str:
     return f"{assignment.article.slug}/{assignment.lang}"
 
 
-def _article_audit(
-    *,
-    viewer: Viewer,
-    via: str,
-    action: str,
-    article: Article,
-    at: dt.datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a step of an article in the audit trail, under the body that wrote it."""
-    audit_record(
-        viewer=viewer,
-        via=via,
-        action=action,
-        object_type="article",
-        object_id=article.slug,
-        at=at,
-        body=article.author_body_id,
-        before=before,
-        after=after,
-    )
+def _article_subject(article: Article) -> AuditSubject:
+    """An article's audit entries: under its id, and under the body that wrote it."""
+    return {"object_type": "article", "object_id": article.slug, "body": article.author_body_id}
 
 
-def _assignment_audit(
-    *,
-    viewer: Viewer,
-    via: str,
-    action: str,
-    assignment: TranslationAssignment,
-    at: dt.datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a step of an assignment in the audit trail, under its desk body."""
-    audit_record(
-        viewer=viewer,
-        via=via,
-        action=action,
-        object_type="translation assignment",
-        object_id=_assignment_ref(assignment),
-        at=at,
-        body=assignment.body_id,
-        before=before,
-        after=after,
-    )
+def _assignment_subject(assignment: TranslationAssignment) -> AuditSubject:
+    """An assignment's audit entries: as ``<article>/<lang>``, under its desk body."""
+    return {
+        "object_type": "translation assignment",
+        "object_id": _assignment_ref(assignment),
+        "body": assignment.body_id,
+    }
 
 
 def _submitted_assignment(assignment: TranslationAssignment, refusal: str) -> TranslationAssignment:
     """Lock the assignment's row and return it; refuse with `refusal` (which names the
     assignment's `status`) unless it is submitted, waiting for review."""
     locked = _locked_assignment(assignment)
-    if locked.status != "submitted":
-        raise ValidationError(refusal % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]})
+    _require_status(locked, ("submitted",), refusal)
     return locked
+
+
+def _require_status(
+    assignment: TranslationAssignment, statuses: Collection[str], refusal: str
+) -> None:
+    """Refuse with `refusal` (which names the assignment's `status`) unless the assignment
+    is in one of `statuses`."""
+    if assignment.status not in statuses:
+        raise ValidationError(refusal % {"status": ASSIGNMENT_STATUS_LABELS[assignment.status]})
 
 
 def _review_step(
@@ -171,11 +147,11 @@ def _review_step(
     for name, value in stamps.items():
         setattr(assignment, name, value)
     assignment.save(update_fields=["status", *stamps])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action=action,
-        assignment=assignment,
+        **_assignment_subject(assignment),
         at=at,
         before={"status": "submitted"},
         after=after,
@@ -225,11 +201,11 @@ def article_send_to_translation(
         for lang in needed
     ]
     for assignment in assignments:
-        _assignment_audit(
+        audit_record(
             viewer=viewer,
             via=via,
             action="create",
-            assignment=assignment,
+            **_assignment_subject(assignment),
             at=at,
             after={"status": "open", "due": due.isoformat()},
         )
@@ -247,20 +223,20 @@ def assignment_claim(
     if viewer.user_id is None:
         raise PermissionDenied(_("sign in to claim an assignment"))
     locked = _locked_assignment(assignment)
-    if locked.status != "open":
-        raise ValidationError(
-            _("this assignment is %(status)s, not open: it cannot be claimed")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ("open",),
+        _("this assignment is %(status)s, not open: it cannot be claimed"),
+    )
     locked.status = "claimed"
     locked.claimed_by_id = viewer.user_id
     locked.claimed_at = at
     locked.save(update_fields=["status", "claimed_by", "claimed_at"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="claim",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before={"status": "open"},
         after={"status": "claimed", "claimed_by": viewer.label},
@@ -287,11 +263,11 @@ def assignment_submit(
     locked = _locked_assignment(assignment)
     if locked.claimed_by_id is None or locked.claimed_by_id != viewer.user_id:
         raise PermissionDenied(_("only the translator who claimed it may submit it"))
-    if locked.status != "claimed":
-        raise ValidationError(
-            _("this assignment is %(status)s, not claimed: it cannot be submitted")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ("claimed",),
+        _("this assignment is %(status)s, not claimed: it cannot be submitted"),
+    )
     if not title.strip():
         raise ValidationError(_("a translation needs a title"))
     source = source_translation(locked.article)
@@ -312,11 +288,11 @@ def assignment_submit(
     locked.status = "submitted"
     locked.submitted_at = at
     locked.save(update_fields=["status", "submitted_at"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="submit",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before=before,
         after={"title": title, "lead": lead, "body": body, "status": "in_review"},
@@ -395,11 +371,11 @@ def article_source_update(
     if outdated:
         public_pages_changed()  # a bulk update sends no signal
         search_translations_index(t.pk for t in outdated)
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="update",
-        article=article,
+        **_article_subject(article),
         at=at,
         before=before,
         after={
@@ -546,11 +522,11 @@ def article_create(
     ArticleTranslation.objects.create(
         article=article, lang=source_language, title=title, lead=lead, body=body, status="draft"
     )
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="create",
-        article=article,
+        **_article_subject(article),
         at=at,
         after={**article_snapshot(article), "title": title, "lead": lead, "body": body},
     )
@@ -587,17 +563,9 @@ def article_update(
     before = article_snapshot(article)
     _apply_fields(article, fields)
     after = article_snapshot(article)
-    old, new = changed_fields(before, after)
-    if new:
-        _article_audit(
-            viewer=viewer,
-            via=via,
-            action="update",
-            article=article,
-            at=at,
-            before=old,
-            after=new,
-        )
+    audit_update(
+        viewer=viewer, via=via, **_article_subject(article), at=at, before=before, after=after
+    )
     source = source_translation(article)
     if (source.title, source.lead, source.body) == (title, lead, body):
         return []
@@ -629,11 +597,11 @@ def article_publish(
     source.save(update_fields=["status"])
     article.publish_at = when
     article.save(update_fields=["publish_at"])
-    _article_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="publish",
-        article=article,
+        **_article_subject(article),
         at=at,
         before=before,
         after={"status": "published", "publish_at": when.isoformat()},
@@ -696,19 +664,19 @@ def assignment_cancel(
             _("only editors of the assigned body or of the article may cancel it")
         )
     locked = _locked_assignment(assignment)
-    if locked.status not in ACTIVE_ASSIGNMENT_STATUSES:
-        raise ValidationError(
-            _("this assignment is %(status)s already: there is nothing to cancel")
-            % {"status": ASSIGNMENT_STATUS_LABELS[locked.status]}
-        )
+    _require_status(
+        locked,
+        ACTIVE_ASSIGNMENT_STATUSES,
+        _("this assignment is %(status)s already: there is nothing to cancel"),
+    )
     before = locked.status
     locked.status = "cancelled"
     locked.save(update_fields=["status"])
-    _assignment_audit(
+    audit_record(
         viewer=viewer,
         via=via,
         action="cancel",
-        assignment=locked,
+        **_assignment_subject(locked),
         at=at,
         before={"status": before},
         after={"status": "cancelled"},
@@ -733,7 +701,7 @@ def assignments_remind_overdue(
     again. Return the assignments reminded of. Administrators only (the
     command line's operator).
     """
-    if not viewer.is_admin:
+    if not may_send_reminders(viewer):
         raise PermissionDenied(_("only administrators send the overdue reminders"))
     overdue = list(
         TranslationAssignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES, due__lt=on)
@@ -752,11 +720,11 @@ def assignments_remind_overdue(
     )
     reminded = [a for a in overdue if _assignment_ref(a) not in done]
     for assignment in reminded:
-        _assignment_audit(
+        audit_record(
             viewer=viewer,
             via=via,
             action="remind",
-            assignment=assignment,
+            **_assignment_subject(assignment),
             at=at,
             after={"status": assignment.status, "due": assignment.due.isoformat()},
         )
@@ -775,7 +743,7 @@ def language_desk_set(
 
     Administrators only. Assignments already sent keep the body they were sent to.
     """
-    if not viewer.is_admin:
+    if not may_assign_translation_desks(viewer):
         raise PermissionDenied(_("only administrators name the body that translates a language"))
     if lang not in _working_languages():
         raise ValidationError(

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chapterhouse.core.formatting import date_display
-from chapterhouse.core.http import show_errors
+from chapterhouse.core.http import show_errors, show_refusal
 from chapterhouse.core.language import language_display
 from chapterhouse.custody.access import (
     Viewer,
@@ -522,8 +522,7 @@ def assignment_claim(request: HttpRequest, pk: int) -> HttpResponse:
             viewer=viewer, via="web", assignment=assignment, at=timezone.now()
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("It is yours: translate it and submit it for review."))
     return redirect("newsroom:assignment", assignment.pk)
@@ -567,8 +566,7 @@ def assignment_review(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.assignment_approve(viewer=viewer, via="web", assignment=assignment, at=at)
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                show_refusal(request, error)
             else:
                 messages.success(request, _("The translation is approved and published."))
                 return redirect("newsroom:review_list")

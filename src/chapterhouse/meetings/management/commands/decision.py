@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.core.management.base import TranslatedCommand, refusal
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.meetings.models import Decision, EffectLog
@@ -83,17 +83,6 @@ def _changes(decision: Decision, viewer: Viewer) -> list[tuple[str, str]]:
     return lines
 
 
-def _messages(error: ValidationError) -> list[str]:
-    """Return ``path: message`` for each problem a ValidationError names."""
-    if hasattr(error, "error_dict"):
-        return [
-            f"{path}: {message}" if path != "__all__" else message
-            for path, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return list(error.messages)
-
-
 class Command(TranslatedCommand):
     help = cast(
         str,
@@ -137,7 +126,7 @@ class Command(TranslatedCommand):
                 self.stdout.write(_("Adopted decision %(id)s.") % {"id": slug})
                 verbs = {"create": _("created"), "update": _("changed")}
         except ValidationError as error:
-            raise CommandError("; ".join(_messages(error))) from None
+            raise refusal(error) from None
         except PermissionDenied as refused:
             raise CommandError(str(refused)) from None
         if not changes:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from chapterhouse.core.management.base import TranslatedCommand
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.newsroom.engagement.services import comments_erase_email
+from chapterhouse.registry.management import add_acting_as_argument
 
 
 class Command(TranslatedCommand):
@@ -30,12 +31,7 @@ class Command(TranslatedCommand):
             ),
         )
         erase.add_argument("address", metavar="ADDRESS", help=_("The visitor's e-mail address."))
-        erase.add_argument(
-            "--as",
-            dest="acting_as",
-            metavar="EMAIL",
-            help=_("Act as this account, with its grants (default: the operator)."),
-        )
+        add_acting_as_argument(erase)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

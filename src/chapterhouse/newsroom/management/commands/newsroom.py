@@ -22,31 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.core.management.base import TranslatedCommand, iso_day, refusal
 from chapterhouse.custody.access import Viewer
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.newsroom.models import Article, LanguageDesk
 from chapterhouse.newsroom.workflow import services
+from chapterhouse.registry.management import add_acting_as_argument
 from chapterhouse.registry.models import Body, Organization
-
-
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            message if field == "__all__" else f"{field}: {message}"
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return list(error.messages)
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("%(value)r is not a date: write YYYY-MM-DD") % {"value": value}
-        ) from None
 
 
 class Command(TranslatedCommand):
@@ -79,13 +61,7 @@ class Command(TranslatedCommand):
             "remind-overdue",
             help=_("E-mail reminders of overdue assignments (once a day per assignment)."),
         )
-        for action in (desk_set, send):
-            action.add_argument(
-                "--as",
-                dest="acting_as",
-                metavar="EMAIL",
-                help=_("Act as this account, with its grants (default: the operator)."),
-            )
+        add_acting_as_argument(desk_set, send)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -95,11 +71,11 @@ class Command(TranslatedCommand):
                 else:
                     self.desk_set(options["lang"], options["body"], self.viewer(options))
             elif options["action"] == "send":
-                self.send(options["article"], _day(options["due"]), self.viewer(options))
+                self.send(options["article"], iso_day(options["due"]), self.viewer(options))
             else:
                 self.remind()
         except ValidationError as error:
-            raise CommandError("; ".join(_messages(error))) from None
+            raise refusal(error) from None
         except PermissionDenied as refused:
             raise CommandError(str(refused)) from None
 

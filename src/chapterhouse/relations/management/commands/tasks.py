@@ -10,29 +10,18 @@ docs/operations-tasks.md); the task worker sends the messages.
 
 from __future__ import annotations
 
-import datetime as dt
 from argparse import ArgumentParser
 from typing import Any, cast
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chapterhouse.core.management.base import TranslatedCommand
+from chapterhouse.core.management.base import TranslatedCommand, iso_day
 from chapterhouse.core.text import text_in
 from chapterhouse.custody.services import operator_viewer
 from chapterhouse.registry.selectors import organization_language
 from chapterhouse.relations.tasks import tasks_remind_overdue
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("%(value)r is not a date: write YYYY-MM-DD") % {"value": value}
-        ) from None
 
 
 class Command(TranslatedCommand):
@@ -53,7 +42,7 @@ class Command(TranslatedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
-        on = _day(options["on"]) if options.get("on") else timezone.localdate(now)
+        on = iso_day(options["on"]) if options.get("on") else timezone.localdate(now)
         reminded = tasks_remind_overdue(viewer=operator_viewer(None), via="cli", on=on, at=now)
         self.stdout.write(
             _("Queued reminders for %(count)d overdue instruction(s).") % {"count": len(reminded)}
