@@ -28,6 +28,7 @@ ENDPOINTS = [
     "/tasks",
     "/tasks/{id}",
     "/orgchart",
+    "/orgchart/stream",
     "/diff",
 ]
 

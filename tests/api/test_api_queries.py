@@ -48,6 +48,8 @@ ENDPOINT_QUERIES = [
     ("/api/v1/tasks/student-clubs", 4),
     ("/api/v1/orgchart?as_of=2025-05-19", 8),
     ("/api/v1/orgchart?as_of=2025-05-19&body=ec-jp", 9),
+    ("/api/v1/orgchart?as_of=2025-05-19&depth=1", 8),
+    ("/api/v1/orgchart?as_of=2025-05-19&body=ec-jp&depth=0", 9),
     ("/api/v1/diff?from=2025-05-01&to=2025-06-30", 8),
     # A page: the internal bodies the reader may not see (none here), six counts on the
     # date indexes (six more for those bodies' changes when there are some), then the

@@ -140,6 +140,42 @@ def test_it_lists_park_minjun_as_head_of_the_japanese_committee_after_the_electi
     assert ("kenji-sato", "head") not in holders
 
 
+def test_it_gives_the_top_levels_and_then_a_subtree_on_request(get_json):
+    whole = get_json("/api/v1/orgchart?as_of=2025-05-19")
+    top = get_json("/api/v1/orgchart?as_of=2025-05-19&depth=1")
+
+    assert [b["id"] for b in top["bodies"]] == [b["id"] for b in whole["bodies"] if b["depth"] <= 1]
+    ec_kz = next(b for b in top["bodies"] if b["id"] == "ec-kz")
+    below = get_json("/api/v1/orgchart?as_of=2025-05-19&body=ec-kz")
+    assert ec_kz["children_left_out"] == sum(1 for b in below["bodies"] if b["depth"] == 1)
+    assert all("children_left_out" not in b for b in whole["bodies"])
+    assert all("children_left_out" not in b for b in top["bodies"] if b["depth"] == 0)
+
+
+def test_it_refuses_a_negative_depth(client):
+    assert client.get("/api/v1/orgchart?depth=-1").status_code in (400, 422)
+
+
+@pytest.mark.parametrize(
+    "query", ["as_of=2025-05-19", "as_of=2025-05-19&body=ec-kz", "as_of=1990-01-01"]
+)
+def test_the_streamed_chart_is_the_same_document(client, query):
+    whole = client.get(f"/api/v1/orgchart?{query}")
+    streamed = client.get(f"/api/v1/orgchart/stream?{query}")
+
+    assert streamed.status_code == 200
+    assert streamed.streaming
+    assert streamed["Content-Type"] == "application/json"
+    assert streamed.getvalue() == whole.content
+
+
+def test_the_streamed_chart_of_an_unknown_body_is_a_404(client):
+    response = client.get("/api/v1/orgchart/stream?body=nowhere")
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No body with id 'nowhere'"
+
+
 def test_it_shows_the_organization_as_of_today_when_no_day_is_given(get_json):
     from django.utils import timezone
 

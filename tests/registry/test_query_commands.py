@@ -121,6 +121,30 @@ def test_the_orgchart_json_keeps_every_script_readable(demo):
     assert "\\u" not in raw
 
 
+def test_the_orgchart_written_branch_by_branch_is_one_tree(demo):
+    from rich.tree import Tree
+
+    from chapterhouse.custody.access import ADMIN
+    from chapterhouse.registry.management import Language, rich_text
+    from chapterhouse.registry.management.commands.orgchart import Command
+    from chapterhouse.registry.models import Body
+    from chapterhouse.registry.selectors import orgchart_as_of
+
+    # Three bodies at the top: the guides of the first two go on below them.
+    Body.objects.filter(slug__in=["press-bureau", "ec-kz"]).update(parent=None)
+    text = run("orgchart", "--as-of", "2025-05-19")
+
+    lang, day = Language(None), timezone.datetime(2025, 5, 19).date()
+    whole = Tree(f"As of {lang.date(day)}")
+    Command()._branch(whole, orgchart_as_of(viewer=ADMIN, as_of=day).bodies, lang)
+    assert text == rich_text(StringIO(), [whole])
+    assert [line.split("  ")[0] for line in text.splitlines() if line[:1] in "├└"] == [
+        "├── Coordination Council",
+        "├── Press Bureau",
+        "└── Kazakh Executive Committee",
+    ]
+
+
 def test_the_orgchart_of_a_subtree_leaves_out_the_rest(demo):
     text = run("orgchart", "--as-of", "2025-06-01", "--body", "ec-kz")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chapterhouse.custody.access import ADMIN
+from chapterhouse.custody.access import ADMIN, ANONYMOUS
 from chapterhouse.meetings.models import Decision
 from chapterhouse.registry import selectors
 from chapterhouse.registry.models import Body, Competence, Person, Term
@@ -19,6 +19,7 @@ from chapterhouse.registry.selectors import (
     body_overview,
     diff_between,
     orgchart_as_of,
+    orgchart_stream,
     person_history,
 )
 from chapterhouse.registry.services import body_create, term_start
@@ -226,13 +227,61 @@ def test_a_chart_of_the_year_before_the_league_was_founded_is_empty(demo):
     assert orgchart_as_of(viewer=ADMIN, as_of=D(1990, 1, 1)).bodies == []
 
 
-def test_a_large_subtree_gives_the_same_chart_as_a_small_one(demo, monkeypatch):
-    expected = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="council")
+def test_the_streamed_chart_gives_the_same_bodies_batch_by_batch(demo, monkeypatch):
+    for root in (None, "council", "ec-kz"):
+        expected = orgchart_as_of(viewer=ANONYMOUS, as_of=D(2025, 6, 1), root=root).bodies
+        monkeypatch.setattr(selectors, "_STREAM_BATCH", 2)
+        streamed = orgchart_stream(viewer=ANONYMOUS, as_of=D(2025, 6, 1), root=root)
+        assert list(streamed) == expected
+        monkeypatch.undo()
 
-    # Past the limit the subtree is selected by a subquery instead of a list of ids.
-    monkeypatch.setattr(selectors, "_ID_LIST_LIMIT", 2)
 
-    assert orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="council") == expected
+def test_the_streamed_chart_refuses_an_unknown_body_before_it_starts(demo):
+    with pytest.raises(UnknownBody):
+        orgchart_stream(viewer=ADMIN, as_of=D(2025, 6, 1), root="no-such-body")
+    assert list(orgchart_stream(viewer=ADMIN, as_of=D(1990, 1, 1))) == []
+
+
+def test_a_chart_cut_at_a_depth_keeps_the_top_levels_and_counts_what_it_left_out(demo):
+    whole = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
+    top = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), depth=1)
+
+    kept = [body for body in whole.bodies if body.depth <= 1]
+    assert [body.id for body in top.bodies] == [body.id for body in kept]
+    assert [body.holders for body in top.bodies] == [body.holders for body in kept]
+    below = {body.id: 0 for body in kept}
+    for body in whole.bodies:
+        if body.depth == 2:
+            below[body.parent] += 1
+    assert {body.id: body.children_left_out for body in top.bodies} == {
+        body.id: below[body.id] if body.depth == 1 else 0 for body in kept
+    }
+    assert any(body.children_left_out for body in top.bodies)
+    # The whole chart says nothing of it: its JSON is what it always was.
+    assert "children_left_out" not in whole.model_dump_json()
+
+
+def test_a_subtree_cut_at_depth_zero_is_the_body_alone(demo):
+    chart = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz", depth=0)
+    assert [(body.id, body.depth) for body in chart.bodies] == [("ec-kz", 0)]
+    assert chart.bodies[0].children_left_out > 0
+    assert chart.bodies[0].holders
+
+
+def test_a_chart_within_a_number_of_bodies_keeps_whole_levels(demo):
+    whole = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
+    assert orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), max_bodies=1000) == whole
+    levels = orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), max_bodies=len(whole.bodies) - 1)
+    deepest = max(body.depth for body in levels.bodies)
+    assert deepest < max(body.depth for body in whole.bodies)
+    assert [body.id for body in levels.bodies] == [
+        body.id for body in whole.bodies if body.depth <= deepest
+    ]
+    # The top level is drawn even when it alone is larger than asked.
+    assert {
+        body.depth
+        for body in orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), max_bodies=0).bodies
+    } == {0}
 
 
 # --- query counts ----------------------------------------------------------------
@@ -285,6 +334,13 @@ def test_the_whole_chart_runs_the_same_number_of_queries_as_it_grows(
 
     with django_assert_num_queries(8):
         orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1))
+
+
+def test_a_chart_cut_at_a_depth_runs_as_many_queries_as_the_whole(demo, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), depth=1)
+    with django_assert_num_queries(9):
+        orgchart_as_of(viewer=ADMIN, as_of=D(2025, 6, 1), root="ec-kz", depth=0)
 
 
 def test_diff_history_and_overview_run_a_fixed_number_of_queries(demo, django_assert_num_queries):

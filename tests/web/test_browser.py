@@ -150,3 +150,27 @@ def test_the_timeline_links_to_the_decision_that_dissolved_the_body(
     page.wait_for_url("**/decisions/gc5-d1-dissolve/")
 
     assert "Bodies dissolved" in page.content()
+
+
+def test_opening_the_bodies_below_draws_them_in_place(
+    live_server, transactional_db, browser_page, monkeypatch
+):
+    from chapterhouse.web import views
+
+    _load_demo()
+    monkeypatch.setattr(views, "CHART_PAGE_BODIES", 1)  # a large organization: the top only
+    page = browser_page
+    page.goto(f"{live_server.url}/?as_of=2025-05-19")
+    assert page.locator('[data-body="ec-jp"]').count() == 0
+
+    page.click('[data-body="council"] a.node__open')
+    page.wait_for_selector('[data-body="ec-jp"]')
+
+    assert page.url == f"{live_server.url}/?as_of=2025-05-19"  # drawn in place
+    assert "Park Min-jun" in _head_of(page, "ec-jp")
+    assert not page.locator('[data-body="council"] a.node__open').is_visible()
+    # The bodies drawn bring their own links, which open in turn.
+    page.click('[data-body="ec-kz"] a.node__open')
+    page.wait_for_selector('[data-below="ec-kz"] [data-body]')
+    _screenshot(page, "orgchart-opened")
+    assert page.errors == []

@@ -169,3 +169,74 @@ def test_it_works_before_anything_is_recorded(db, client):
 
     assert response.status_code == 200
     assert "No body of the organization existed" in response.content.decode()
+
+
+# --- a large organization: the top levels, and the bodies below opened on demand ---------
+
+
+def test_a_large_chart_draws_the_top_levels_and_a_link_to_open_each_body(demo, client, monkeypatch):
+    from chapterhouse.web import views
+
+    monkeypatch.setattr(views, "CHART_PAGE_BODIES", 1)  # the top level only
+    page = client.get("/?as_of=2025-05-19").content.decode()
+
+    assert 'data-body="council"' in page
+    assert 'data-body="ec-kz"' not in page
+    # Without scripts the link shows that part of the chart; with them, the fragment.
+    assert 'href="/?as_of=2025-05-19&amp;body=council"' in page
+    assert 'data-fragment="/bodies/council/chart/?as_of=2025-05-19"' in page
+    assert "Open the" in page
+    # Opening it draws the level below, each body with its own link.
+    below = client.get("/bodies/council/chart/?as_of=2025-05-19").content.decode()
+    assert 'data-body="ec-kz"' in below
+    assert 'data-fragment="/bodies/ec-kz/chart/?as_of=2025-05-19"' in below
+
+
+def test_a_small_organization_is_drawn_whole_without_open_links(demo, client):
+    page = client.get("/?as_of=2025-05-19").content.decode()
+
+    assert "node__open" not in page
+    assert 'data-body="rc-pt"' in page
+
+
+def test_the_fragment_below_a_body_draws_its_children(demo, client):
+    import re
+
+    response = client.get("/bodies/ec-kz/chart/?as_of=2025-05-19")
+
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<ul class="tree__children" data-below="ec-kz">')
+    assert "<html" not in fragment
+    part = client.get("/?as_of=2025-05-19&body=ec-kz").content.decode()
+    drawn = re.findall(r'data-body="([^"]+)"', fragment)
+    assert drawn and drawn == re.findall(r'data-body="([^"]+)"', part)[1:]
+
+
+def test_the_fragment_below_an_internal_body_is_not_found_for_a_visitor(demo, client):
+    from chapterhouse.registry.models import Body
+
+    Body.objects.filter(slug="ec-kz").update(internal=True)
+    assert client.get("/bodies/council/chart/?as_of=2025-05-19").status_code == 200
+    hidden = client.get("/bodies/ec-kz/chart/?as_of=2025-05-19")
+    unknown = client.get("/bodies/no-such-body/chart/?as_of=2025-05-19")
+
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.content.decode().replace("ec-kz", "no-such-body") == unknown.content.decode()
+
+
+def test_the_fragment_below_a_body_not_alive_that_day_is_not_found(demo, client):
+    assert client.get("/bodies/dept-4/chart/?as_of=2025-06-01").status_code == 404
+
+
+def test_a_large_chart_runs_as_many_queries_as_a_small_one(
+    demo, client, django_assert_num_queries, monkeypatch, grow
+):
+    from chapterhouse.web import views
+
+    monkeypatch.setattr(views, "CHART_PAGE_BODIES", 1)
+    with django_assert_num_queries(11):
+        client.get("/?as_of=2025-05-19")
+    grow.bodies(25)
+    with django_assert_num_queries(11):
+        client.get("/?as_of=2025-05-19")

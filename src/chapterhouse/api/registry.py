@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
@@ -39,7 +39,7 @@ from chapterhouse.registry import selectors as registry
 from chapterhouse.registry.merges import kept_person_id
 from chapterhouse.registry.models import Body, Organization
 from chapterhouse.registry.selectors import DIFF_PAGE_SIZE
-from chapterhouse.registry.shapes import DiffKind
+from chapterhouse.registry.shapes import DiffKind, orgchart_json_chunks
 
 router = Router(tags=["registry"])
 
@@ -123,14 +123,54 @@ def orgchart(
     body: Annotated[
         str | None, Query(description="Only this body and the bodies below it.")
     ] = None,
+    depth: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description="Only the bodies down to this depth (0: the top bodies, or `body`"
+            " alone). A body whose children were left out gives their number as"
+            " `children_left_out`: ask for them with `body` set to its id.",
+        ),
+    ] = None,
 ) -> OrgchartOut:
     """Return the organization as it stood on `as_of`: bodies in tree order with the
-    holders of their posts on that day."""
+    holders of their posts on that day. For a large organization, ask for the top levels
+    with `depth` and then for subtrees with `body`, or read the whole chart as it is
+    written from `/orgchart/stream`."""
     day = day_param(as_of, name="as_of")
     try:
-        return registry.orgchart_as_of(viewer=viewer_of(request), as_of=day, root=body or None)
+        return registry.orgchart_as_of(
+            viewer=viewer_of(request), as_of=day, root=body or None, depth=depth
+        )
     except (LookupError, Body.DoesNotExist):
         raise HttpError(404, not_found_message("body", body or "")) from None
+
+
+@router.get(
+    "/orgchart/stream",
+    response={200: OrgchartOut, **NOT_FOUND, **BAD_INPUT},
+    by_alias=True,
+    openapi_extra={"x-streamed": True},
+)
+def orgchart_stream(
+    request: HttpRequest,
+    as_of: AsOf = None,
+    body: Annotated[
+        str | None, Query(description="Only this body and the bodies below it.")
+    ] = None,
+) -> StreamingHttpResponse:
+    """Return the same document as `/orgchart`, written while it is read: the first bodies
+    arrive after the tree is read, not after every holder of a large organization is
+    (docs/decisions/0035). An unknown `body` is still a 404; an error after the first
+    bytes cuts the document short (it no longer parses)."""
+    day = day_param(as_of, name="as_of")
+    try:
+        bodies = registry.orgchart_stream(viewer=viewer_of(request), as_of=day, root=body or None)
+    except (LookupError, Body.DoesNotExist):
+        raise HttpError(404, not_found_message("body", body or "")) from None
+    return StreamingHttpResponse(
+        orgchart_json_chunks(as_of=day, bodies=bodies), content_type="application/json"
+    )
 
 
 @router.get("/diff", response={200: DiffOut, **BAD_INPUT}, by_alias=True)

@@ -19,6 +19,9 @@ of <custodian body>".
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -112,12 +115,61 @@ class ChartBody(_Shape):
     depth: int
     mandates: list[ChartMandate]
     holders: list[Holder]
+    # Written only by a chart cut at a depth (docs/decisions/0035), so a whole chart's JSON
+    # is what it always was.
+    children_left_out: int = Field(
+        0,
+        exclude_if=lambda count: not count,
+        description="How many bodies directly below this one a depth limit left out (absent:"
+        " none); ask for them with `body` set to this body's id.",
+    )
 
 
 # The organization on ``as_of``: bodies parent first (tree order).
 class OrgchartOut(_Shape):
     as_of: str
     bodies: list[ChartBody]
+
+
+# Bodies per piece of a chart written as it is read: a few dozen kilobytes a piece.
+_CHART_PIECE = 50
+
+
+def orgchart_json_chunks(
+    *,
+    as_of: dt.date,
+    bodies: Iterable[ChartBody],
+    ensure_ascii: bool = True,
+    indent: int | None = None,
+) -> Iterator[str]:
+    """Yield the JSON of the :class:`OrgchartOut` of ``as_of`` and ``bodies`` piece by piece
+    while ``bodies`` is read: together exactly the text ``json.dumps`` writes of the whole
+    chart with the same arguments (the API writes ``ensure_ascii``, the command
+    ``indent=2`` without escapes). The opening comes first, before any body is read."""
+    day = json.dumps(as_of.isoformat())
+    if indent is None:
+        yield f'{{"as_of": {day}, "bodies": ['
+        first, between, close = "", ", ", "]}"
+        empty_close = close
+    else:
+        one, two = "\n" + " " * indent, "\n" + " " * (2 * indent)
+        yield f'{{{one}"as_of": {day},{one}"bodies": ['
+        first, between, close = two, "," + two, f"{one}]\n}}"
+        empty_close = "]\n}"
+    piece: list[str] = []
+    written = 0
+    for body in bodies:
+        text = json.dumps(
+            body.model_dump(mode="json", by_alias=True), ensure_ascii=ensure_ascii, indent=indent
+        )
+        if indent is not None:
+            text = text.replace("\n", two)  # a JSON string holds no raw line break
+        piece.append((between if written else first) + text)
+        written += 1
+        if len(piece) == _CHART_PIECE:
+            yield "".join(piece)
+            piece = []
+    yield "".join(piece) + (close if written else empty_close)
 
 
 # -- what changed (diff_between) -----------------------------------------------------------

@@ -70,6 +70,8 @@ urlpatterns = [
     path("bodies/<str:slug>/tasks/", task_views.task_board, name="body_tasks"),
     path("", views.orgchart, name="orgchart"),
     path("bodies/<str:slug>/", views.body_detail, name="body"),
+    # The org chart below one body, as a fragment the chart page opens on demand.
+    path("bodies/<str:slug>/chart/", views.orgchart_below, name="orgchart_below"),
     path(
         "bodies/<str:slug>/calendar.ics",
         calendar_views.body_calendar_feed,

@@ -32,6 +32,10 @@ from chapterhouse.web.session_views import conference_days
 from chapterhouse.web.timeline import timeline_draw
 
 PEOPLE_PER_PAGE = 50
+# The org chart page draws whole levels while it holds at most this many bodies; a body
+# whose children are not drawn opens them on demand (docs/decisions/0035). A small
+# organization is drawn whole, as before; a large one is never built whole for a page.
+CHART_PAGE_BODIES = 300
 CONFERENCES_PER_PAGE = 25
 
 
@@ -106,7 +110,9 @@ def orgchart(request: HttpRequest) -> HttpResponse:
     root = request.GET.get("body", "").strip() or None
     viewer = viewer_of(request)
     try:
-        chart = registry.orgchart_as_of(as_of=as_of, root=root, viewer=viewer)
+        chart = registry.orgchart_as_of(
+            as_of=as_of, root=root, viewer=viewer, max_bodies=CHART_PAGE_BODIES
+        )
     except registry.UnknownBody:
         raise Http404(_("No body with this id.")) from None
     root_name = None
@@ -127,6 +133,29 @@ def orgchart(request: HttpRequest) -> HttpResponse:
         "body_count": len(chart.bodies),
     }
     return render(request, "web/orgchart.html", context)
+
+
+def orgchart_below(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return the part of the org chart below one body as an HTML fragment (the list of its
+    children, drawn as on the org chart page) for the page's "open" control to insert.
+
+    A body the visitor may not see, or one not alive on the day, is a 404 like an
+    unknown id."""
+    try:
+        as_of = as_of_asked(request)
+    except BadRequest as error:
+        return bad_request_page(request, error)
+    try:
+        chart = registry.orgchart_as_of(
+            as_of=as_of, root=slug, viewer=viewer_of(request), max_bodies=CHART_PAGE_BODIES
+        )
+    except registry.UnknownBody:
+        raise Http404(_("No body with this id.")) from None
+    if not chart.bodies:
+        raise Http404(_("No body with this id."))
+    tree = _tree(chart.bodies)
+    context = {"as_of": as_of, "root": slug, "nodes": tree[0]["children"] if tree else []}
+    return render(request, "web/_orgchart_below.html", context)
 
 
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -129,6 +129,22 @@ def json_write(stdout: OutputWrapper, data: Any) -> None:
     stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def rich_text(stdout: OutputWrapper, renderables: Iterable[RenderableType | str]) -> str:
+    """Return rich renderables drawn as :func:`rich_write` would write them to ``stdout``."""
+    terminal = bool(getattr(stdout, "isatty", lambda: False)())
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=shutil.get_terminal_size((_PIPE_WIDTH, 24)).columns if terminal else _PIPE_WIDTH,
+        force_terminal=terminal,
+        color_system="auto" if terminal else None,
+        highlight=False,
+    )
+    for renderable in renderables:
+        console.print(renderable)
+    return buffer.getvalue()
+
+
 def rich_write(stdout: OutputWrapper, renderables: Iterable[RenderableType | str]) -> None:
     """Draw rich renderables into ``stdout``: in colour on a terminal, plain when piped."""
     terminal = bool(getattr(stdout, "isatty", lambda: False)())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from argparse import ArgumentParser
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django.core.management.base import CommandError
@@ -19,12 +20,11 @@ from chapterhouse.registry.management import (
     Language,
     add_reader_arguments,
     day_from_argument,
-    json_write,
     reader_viewer,
-    rich_write,
+    rich_text,
 )
-from chapterhouse.registry.selectors import UnknownBody, orgchart_as_of
-from chapterhouse.registry.shapes import OrgchartOut
+from chapterhouse.registry.selectors import UnknownBody, orgchart_stream
+from chapterhouse.registry.shapes import ChartBody, orgchart_json_chunks
 
 
 class Command(TranslatedCommand):
@@ -54,24 +54,59 @@ class Command(TranslatedCommand):
         lang = Language(options["lang"])
         try:
             with lang.naming():
-                chart = orgchart_as_of(as_of=as_of, root=options["body"], viewer=viewer)
+                stream = orgchart_stream(as_of=as_of, root=options["body"], viewer=viewer)
         except UnknownBody as error:
             raise CommandError(str(error)) from None
+        bodies = _named(stream, lang)
         if options["format"] == "json":
-            json_write(self.stdout, chart)
+            # Written while it is read: a large organization's first bodies at once.
+            for piece in orgchart_json_chunks(
+                as_of=as_of, bodies=bodies, ensure_ascii=False, indent=2
+            ):
+                self.stdout.write(piece, ending="")
+            self.stdout.write("")
             return
-        if not chart.bodies:
-            message = _("Nothing existed on %(date)s.")
-            if options["body"]:
-                message = _("Body %(body)s did not exist on %(date)s.")
-            self.stdout.write(message % {"date": lang.date(as_of), "body": options["body"]})
-            return
-        rich_write(self.stdout, [self._tree(chart, as_of, lang)])
+        self._text_write(bodies, as_of, lang, body=options["body"])
 
-    def _tree(self, chart: OrgchartOut, as_of: dt.date, lang: Language) -> Tree:
-        tree = Tree(RichText(_("As of %(date)s") % {"date": lang.date(as_of)}, style="bold"))
+    def _text_write(
+        self, bodies: Iterator[ChartBody], as_of: dt.date, lang: Language, *, body: str | None
+    ) -> None:
+        """Draw the chart as a tree, one top-level body's branch at a time as the bodies are
+        read: each branch is drawn in a tree of its own under the same title, with a blank
+        branch after it while another may follow (so its guides are those of the whole
+        tree), and only its own lines are written."""
+        title = RichText(_("As of %(date)s") % {"date": lang.date(as_of)}, style="bold")
+        branch: list[ChartBody] = []
+        started = False
+
+        def draw(last: bool) -> None:
+            nonlocal started
+            tree = Tree(title)
+            self._branch(tree, branch, lang)
+            if not last:
+                tree.add("")
+            lines = rich_text(self.stdout, [tree]).split("\n")
+            # The title, once; the blank branch; the text ends with a line break.
+            kept = lines[(1 if started else 0) : -1 if last else -2]
+            self.stdout.write("\n".join(kept) + "\n", ending="")
+            started = True
+
+        for chart_body in bodies:
+            if chart_body.depth == 0 and branch:
+                draw(last=False)
+                branch = []
+            branch.append(chart_body)
+        if branch:
+            draw(last=True)
+            return
+        message = _("Nothing existed on %(date)s.")
+        if body:
+            message = _("Body %(body)s did not exist on %(date)s.")
+        self.stdout.write(message % {"date": lang.date(as_of), "body": body})
+
+    def _branch(self, tree: Tree, bodies: list[ChartBody], lang: Language) -> None:
         branches: list[Tree] = [tree]
-        for body in chart.bodies:
+        for body in bodies:
             del branches[body.depth + 1 :]
             label = RichText()
             name = lang.text(body.name)
@@ -100,4 +135,14 @@ class Command(TranslatedCommand):
                     RichText(_("Mandates: %(list)s") % {"list": ", ".join(parts)}, style="green")
                 )
             branches.append(branch)
-        return tree
+
+
+def _named(bodies: Iterator[ChartBody], lang: Language) -> Iterator[ChartBody]:
+    """Yield ``bodies`` read (their holders named) in ``lang``, the rest of the command
+    speaking its own language."""
+    while True:
+        with lang.naming():
+            body = next(bodies, None)
+        if body is None:
+            return
+        yield body

@@ -4,7 +4,9 @@
  *    (any name variant, any script, the call sign), chosen by mouse or keyboard;
  *  - a long <select> gets a filter box that finds an option by any of its names;
  *  - a date field gets a calendar button that fills in a whole day (the text
- *    still takes a year or a month where the record is partial).
+ *    still takes a year or a month where the record is partial);
+ *  - on the org chart, "Open the bodies below" draws them in place (the link
+ *    itself shows that part of the chart on a page of its own).
  * Served from our own origin: the Content-Security-Policy allows no inline script.
  */
 (function () {
@@ -278,6 +280,37 @@
     });
   }
 
+  /* -- the org chart: open the bodies below one in place ------------------------------ */
+  // A large chart is drawn down to a few levels; a body whose children are not drawn has a
+  // link to the chart below it. With scripts, the link fetches that part as a fragment
+  // (data-fragment) and draws it under the body; on any failure the link is followed.
+  function openChartPart(event) {
+    var link = event.target.closest && event.target.closest("a.node__open[data-fragment]");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    var item = link.closest("li.tree__item");
+    if (!item || !window.fetch) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    link.setAttribute("aria-busy", "true");
+    window.fetch(link.dataset.fragment, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html;
+        item.appendChild(holder.content);
+        link.setAttribute("aria-expanded", "true");
+        link.removeAttribute("aria-busy");
+        link.hidden = true;
+      })
+      .catch(function () {
+        window.location.href = link.href;
+      });
+  }
+
   function enhance(root) {
     Array.prototype.forEach.call(root.querySelectorAll('button[name="refresh"]'), refreshOnChange);
     Array.prototype.forEach.call(root.querySelectorAll('input[data-picker="people"]'), pickPeople);
@@ -287,5 +320,6 @@
 
   window.chapterhouseDesk = { enhance: enhance };
   foldNavigation();
+  document.addEventListener("click", openChartPart);
   enhance(document);
 })();
