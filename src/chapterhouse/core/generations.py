@@ -11,6 +11,7 @@ serves what was true before it. See docs/decisions/0035.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -28,6 +29,16 @@ _memo: dict[Hashable, object] = {}
 # A process-unique start for a name the cache has lost (evicted, restarted): a restarted
 # Redis then never hands out a number an older memo was kept under.
 _fresh = itertools.count(1)
+# Set when this thread bumped a generation inside a transaction that has not ended: what it
+# reads until then may be rolled back, so it is computed but not kept.
+_local = threading.local()
+
+
+def _transaction_depth() -> int:
+    """How many atomic blocks are open on the default connection, not counting those a test
+    case wraps each test in (they stand for the autocommit a request runs in)."""
+    blocks = transaction.get_connection().atomic_blocks
+    return sum(1 for block in blocks if not getattr(block, "_from_testcase", False))
 
 
 def generations(*names: str) -> tuple[int, ...]:
@@ -59,12 +70,18 @@ def generation_bump(*names: str) -> None:
                 pass
 
     bump()
+    if _transaction_depth():
+        _local.uncommitted = True
     transaction.on_commit(bump)
 
 
 def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     """Return what `compute` returns for `key` (which names the generations it depends on),
     computing it once per process."""
+    if getattr(_local, "uncommitted", False):
+        if _transaction_depth():
+            return compute()  # may still be rolled back: not kept
+        _local.uncommitted = False
     try:
         return _memo[key]  # type: ignore[return-value]
     except KeyError:
