@@ -9,7 +9,8 @@ signs a reader in (a member of a committee: a real session cookie, so the page c
 skipped), warms the page, then times ``--requests`` requests of one article page through
 Django's test client in the process (no server, no network) and prints the median and
 95th percentile, signed in and for a visitor whose session cookie names no session (the
-page cache skips both). The queries are pinned in the tests, not here. ``--profile`` adds the 25 costliest functions of the signed-in runs.
+page cache skips both). The queries are pinned in the tests, not here. ``--profile``
+adds the 25 costliest functions of the signed-in runs.
 """
 
 from __future__ import annotations
@@ -70,12 +71,12 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.utils import timezone
+    from newsroom_bench import fill
 
     from chapterhouse.custody.access import ADMIN
     from chapterhouse.custody.services import user_add
     from chapterhouse.newsroom.models import Article
     from chapterhouse.registry.models import Body
-    from newsroom_bench import fill
 
     if not args.reuse:
         fill(args.articles, 5)

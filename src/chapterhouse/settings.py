@@ -316,9 +316,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are read from the cache and written through to the database: a signed-in
-# request reads no session row (docs/performance.md, "What a signed-in request costs").
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Whether every app process sees the same cache: Redis, or one process only (SINGLE_PROCESS,
+# e.g. `runserver` or the tests). Only then are sessions read from the cache and what every
+# request reads (the viewer, the OTP device) kept in the process per generation
+# (core.generations): with a cache of its own, a process would not see a grant ended or a
+# session closed in another one (docs/decisions/0035).
+CACHE_SHARED = bool(REDIS_URL) or env_bool("SINGLE_PROCESS")
+if CACHE_SHARED:
+    # Read from the cache, written through to the database: a signed-in request reads no
+    # session row (docs/performance.md, "What a signed-in request costs").
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (e-mail, view counts): Django tasks. By default the queue is a
 # database table and `chapterhouse db_worker` runs it; with REDIS_URL it is an RQ

@@ -10,12 +10,14 @@ serves what was true before it. See docs/decisions/0035.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -63,11 +65,9 @@ def generation_bump(*names: str) -> None:
 
     def bump() -> None:
         for name in names:
-            key = _PREFIX + name
-            try:
-                cache.incr(key)
-            except ValueError:  # never read yet: the next reader starts it afresh
-                pass
+            # Never read yet (ValueError): the next reader starts it afresh.
+            with contextlib.suppress(ValueError):
+                cache.incr(_PREFIX + name)
 
     bump()
     if _transaction_depth():
@@ -77,7 +77,10 @@ def generation_bump(*names: str) -> None:
 
 def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     """Return what `compute` returns for `key` (which names the generations it depends on),
-    computing it once per process."""
+    computing it once per process; without a shared cache (settings.CACHE_SHARED) every
+    time."""
+    if not settings.CACHE_SHARED:
+        return compute()  # another process could not tell this one of a change
     if getattr(_local, "uncommitted", False):
         if _transaction_depth():
             return compute()  # may still be rolled back: not kept

@@ -21,7 +21,6 @@ from django_otp import user_has_device
 from django_otp.middleware import OTPMiddleware
 
 from chapterhouse.core.generations import generations, memoized
-
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 
 # The account pages an unverified user still needs: signing in and out, giving
