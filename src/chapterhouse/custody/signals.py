@@ -37,16 +37,17 @@ def _everything_changed(sender: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Connect the receivers (from CustodyConfig.ready)."""
-    from chapterhouse.registry.models import Body
-
-    for model in (Grant, Account, settings.AUTH_USER_MODEL):
-        post_save.connect(_grants_changed, sender=model, dispatch_uid=f"grants-{model}")
-        post_delete.connect(_grants_changed, sender=model, dispatch_uid=f"grants-del-{model}")
-    post_save.connect(_bodies_changed, sender=Body, dispatch_uid="bodies")
-    post_delete.connect(_bodies_changed, sender=Body, dispatch_uid="bodies-del")
     from django.apps import apps
     from django_otp.models import Device
 
+    from chapterhouse.registry.models import Body
+
+    # The user model by its "app.Model" name: a model signal resolves it once it is loaded.
+    for sender in (Grant, Account, settings.AUTH_USER_MODEL):
+        post_save.connect(_grants_changed, sender=sender, dispatch_uid=f"grants-{sender}")
+        post_delete.connect(_grants_changed, sender=sender, dispatch_uid=f"grants-del-{sender}")
+    post_save.connect(_bodies_changed, sender=Body, dispatch_uid="bodies")
+    post_delete.connect(_bodies_changed, sender=Body, dispatch_uid="bodies-del")
     for model in apps.get_models():
         if issubclass(model, Device):
             post_save.connect(_devices_changed, sender=model, dispatch_uid=f"devices-{model}")
