@@ -62,7 +62,7 @@ def main() -> None:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "CHAPTERHOUSE_VAR": str(data_dir / "var"),
-            # One process: sessions from the cache, viewers kept (decision 0035).
+            # One process: sessions from the cache, viewers kept (decision 0036).
             "SINGLE_PROCESS": "1",
         }
     )

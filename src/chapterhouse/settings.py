@@ -320,7 +320,7 @@ else:
 # e.g. `runserver` or the tests). Only then are sessions read from the cache and what every
 # request reads (the viewer, the OTP device) kept in the process per generation
 # (core.generations): with a cache of its own, a process would not see a grant ended or a
-# session closed in another one (docs/decisions/0035).
+# session closed in another one (docs/decisions/0036).
 CACHE_SHARED = bool(REDIS_URL) or env_bool("SINGLE_PROCESS")
 if CACHE_SHARED:
     # Read from the cache, written through to the database: a signed-in request reads no

@@ -5,7 +5,7 @@ app process sees the same one; otherwise the process's own memory) under a name 
 ``"bodies"`` or ``"grants"``. A write that changes the thing bumps its number; a reader
 asks for the numbers (one cache read for all of them) and keeps what it computed in the
 process's memory under them, so a process recomputes once after a change and never
-serves what was true before it. See docs/decisions/0035.
+serves what was true before it. See docs/decisions/0036.
 """
 
 from __future__ import annotations
