@@ -223,3 +223,15 @@ def _audit_trail_emptied_after_transactional_marks(
     request.getfixturevalue("_django_db_helper")  # so this one is torn down first
     yield
     _empty_audit_trail()
+
+
+@pytest.fixture(autouse=True)
+def _memo_forgotten() -> Iterator[None]:
+    """Start each test as a new process would: the database is rolled back after a test
+    without bumping any generation (core.generations), so what this process kept under a
+    generation (a viewer, a user's device) could outlive its rows and a reused id."""
+    from chapterhouse.core.generations import memo_clear
+
+    memo_clear()
+    yield
+    memo_clear()

@@ -14,3 +14,6 @@ import os
 TEST_SECRET_KEY = "insecure-test-only-key-for-pytest-it-signs-nothing-real-0123456789"
 
 os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
+# The test client runs in one process: the cache in its memory is the shared one, so sessions
+# come from the cache and viewers are kept per generation, as with Redis in production.
+os.environ.setdefault("SINGLE_PROCESS", "1")

@@ -176,7 +176,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django_otp's, with the session's device kept in memory per generation (two_factor.py).
+    "chapterhouse.custody.two_factor.CachedOTPMiddleware",
     "chapterhouse.custody.middleware.ViewerMiddleware",
     "chapterhouse.custody.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,6 +316,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether every app process sees the same cache: Redis, or one process only (SINGLE_PROCESS,
+# e.g. `runserver` or the tests). Only then are sessions read from the cache and what every
+# request reads (the viewer, the OTP device) kept in the process per generation
+# (core.generations): with a cache of its own, a process would not see a grant ended or a
+# session closed in another one (docs/decisions/0036).
+CACHE_SHARED = bool(REDIS_URL) or env_bool("SINGLE_PROCESS")
+if CACHE_SHARED:
+    # Read from the cache, written through to the database: a signed-in request reads no
+    # session row (docs/performance.md, "What a signed-in request costs").
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (e-mail, view counts): Django tasks. By default the queue is a
 # database table and `chapterhouse db_worker` runs it; with REDIS_URL it is an RQ

@@ -36,6 +36,7 @@ from chapterhouse.chronicle.reader import (
     validate_item,
 )
 from chapterhouse.core.errors import RecordError, record_errors_by_id
+from chapterhouse.core.generations import generation_bump
 from chapterhouse.core.locks import import_lock
 from chapterhouse.core.partial_dates import InvalidDuration, end_of, start_of
 from chapterhouse.core.text import text_key
@@ -1774,6 +1775,8 @@ def chronicle_import(
                 raise ChronicleInvalid(importer.errors)
             # Bulk writes send no signals: the public site's cached pages go stale here.
             public_pages_changed()
+            # ...and the viewers built on the body tree and the grants (core.generations).
+            generation_bump("bodies", "grants")
             if viewer is not None:
                 assert at is not None
                 _audit_import(importer, viewer=viewer, via=via, at=at, source=source, sha256=sha256)

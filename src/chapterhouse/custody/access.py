@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from django.db.models import Exists, Model, OuterRef, Q
 from django.utils.translation import get_language, gettext
 
+from chapterhouse.core.generations import generations, memoized
 from chapterhouse.core.intervals import held_on
 from chapterhouse.custody.models import ROLES, Grant
 from chapterhouse.registry.models import Body, Person, Term
@@ -989,30 +990,59 @@ def bodies_covering(body_id: int) -> list[int]:
     return chain
 
 
-def scopes_for_grants(grants: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:
-    """Expand (role, body id) grants to every body below; one query for the body tree."""
+def scopes_for_grants(
+    grants: Iterable[tuple[str, int]], *, children: Mapping[int | None, list[int]] | None = None
+) -> dict[str, frozenset[int]]:
+    """Expand (role, body id) grants to every body below; one query for the body tree
+    unless `children` (from `children_by_parent`) is given."""
     by_role: dict[str, set[int]] = defaultdict(set)
     for role, body_id in grants:
         by_role[role].add(body_id)
     if not by_role:
         return {}
-    children = children_by_parent(Body.objects.values_list("pk", "parent_id"))
+    if children is None:
+        children = children_by_parent(Body.objects.values_list("pk", "parent_id"))
     return {role: frozenset(descendants(roots, children)) for role, roots in by_role.items()}
 
 
+# What a viewer is built from, and what bumps it (custody.signals): the body tree
+# ("bodies": a body added, moved or removed) and the grants and accounts ("grants").
+VIEWER_GENERATIONS = ("bodies", "grants")
+
+
 def viewer_for_user(user: Any, *, on: dt.date) -> Viewer:
-    """Build the viewer for a Django user on a day (anonymous users see the public tier)."""
+    """Return the viewer for a Django user on a day (anonymous users see the public tier).
+
+    Kept in the process per user, day and generation of the body tree and of the grants
+    (core.generations): a signed-in request then costs no query here, a grant given or
+    ended or a body moved is seen on the next request in every process, and a grant that
+    starts or ends on a date is seen from that day (the day is in the key).
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
+    numbers = generations(*VIEWER_GENERATIONS)
+    return memoized(
+        ("viewer", user.pk, on, numbers), lambda: _viewer_built(user, on=on, numbers=numbers)
+    )
+
+
+def _body_tree(numbers: tuple[int, ...]) -> dict[int | None, list[int]]:
+    """The body tree's children map, kept per generation of the bodies."""
+    return memoized(
+        ("body-tree", numbers[0]),
+        lambda: children_by_parent(Body.objects.values_list("pk", "parent_id")),
+    )
+
+
+def _viewer_built(user: Any, *, on: dt.date, numbers: tuple[int, ...]) -> Viewer:
     label = user.get_username()
     account = getattr(user, "account", None) if _has_account(user) else None
     person_id = account.person_id if account is not None else None
     if user.is_superuser:
         return Viewer(user_id=user.pk, person_id=person_id, is_admin=True, label=label)
-    grants = Grant.objects.filter(held_on(on), user=user).values_list("role", "body_id")
-    return Viewer(
-        user_id=user.pk, person_id=person_id, label=label, scopes=scopes_for_grants(grants)
-    )
+    grants = list(Grant.objects.filter(held_on(on), user=user).values_list("role", "body_id"))
+    scopes = scopes_for_grants(grants, children=_body_tree(numbers)) if grants else {}
+    return Viewer(user_id=user.pk, person_id=person_id, label=label, scopes=scopes)
 
 
 def _has_account(user: Any) -> bool:

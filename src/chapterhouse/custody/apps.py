@@ -6,3 +6,9 @@ class CustodyConfig(AppConfig):
 
     name = "chapterhouse.custody"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Cached viewers are forgotten when a grant, account, user or body changes.
+        from chapterhouse.custody import signals
+
+        signals.connect()

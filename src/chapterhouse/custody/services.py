@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model
 
+from chapterhouse.core.generations import generation_bump
 from chapterhouse.core.locks import lock_row
 from chapterhouse.custody.access import (
     ANONYMOUS,
@@ -672,6 +673,7 @@ def person_erase(*, viewer: Viewer, via: str, person: Person, at: dt.datetime) -
         alias.save(update_fields=["merged"])
     person_name_keys_refresh(person_ids=[person.pk])
     unlinked = Account.objects.filter(person=person).update(person=None)
+    generation_bump("grants")  # an update sends no signal; a cached viewer names the person
     erasure = audit_record(
         viewer=viewer,
         via=via,

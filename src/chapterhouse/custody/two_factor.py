@@ -9,6 +9,7 @@ device is held to it too, so enrolling is never weaker than not enrolling.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +18,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
+from django_otp.middleware import OTPMiddleware
 
+from chapterhouse.core.generations import generations, memoized
 from chapterhouse.custody.access import WRITE_ROLE, Viewer
 
 # The account pages an unverified user still needs: signing in and out, giving
@@ -59,11 +62,39 @@ def two_factor_pending(request: HttpRequest) -> str | None:
     user = request.user
     if not user.is_authenticated or is_verified(user):
         return None
-    if user_has_device(user):
+    if _has_device(user):
         return "custody:login_code"
     if two_factor_required(user, request.viewer):  # type: ignore[attr-defined]
         return "custody:two_factor"
     return None
+
+
+# Bumped whenever any OTP device is saved or deleted (custody.signals): a confirmed,
+# removed or throttled device is seen on the next request in every process.
+DEVICE_GENERATION = "devices"
+
+
+def _has_device(user: Any) -> bool:
+    """`user_has_device`, kept per user and generation of the devices (no query when warm)."""
+    (number,) = generations(DEVICE_GENERATION)
+    return memoized(("has-device", user.pk, number), lambda: user_has_device(user))
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django_otp's middleware, reading the session's device from the process's memo (per
+    generation of the devices) instead of a query on every signed-in request.
+
+    django_otp still checks that the device is the user's and confirmed; each request gets
+    its own copy, so a verification that changes the device changes no other request's.
+    """
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        (number,) = generations(DEVICE_GENERATION)
+        device = memoized(
+            ("otp-device", persistent_id, number),
+            lambda: super(CachedOTPMiddleware, self)._device_from_persistent_id(persistent_id),
+        )
+        return copy.copy(device)
 
 
 class TwoFactorMiddleware:
