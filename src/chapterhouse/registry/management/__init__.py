@@ -147,18 +147,7 @@ def rich_text(stdout: OutputWrapper, renderables: Iterable[RenderableType | str]
 
 def rich_write(stdout: OutputWrapper, renderables: Iterable[RenderableType | str]) -> None:
     """Draw rich renderables into ``stdout``: in colour on a terminal, plain when piped."""
-    terminal = bool(getattr(stdout, "isatty", lambda: False)())
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=shutil.get_terminal_size((_PIPE_WIDTH, 24)).columns if terminal else _PIPE_WIDTH,
-        force_terminal=terminal,
-        color_system="auto" if terminal else None,
-        highlight=False,
-    )
-    for renderable in renderables:
-        console.print(renderable)
-    stdout.write(buffer.getvalue(), ending="")
+    stdout.write(rich_text(stdout, renderables), ending="")
 
 
 def or_dash(value: str | None) -> str:
