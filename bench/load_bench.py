@@ -423,10 +423,8 @@ def checks(
     worker = subprocess.run(
         [
             str(Path(sys.executable).parent / "chapterhouse"),
-            # django-tasks-rq's jobs need its job class (docs/deploy.md, "6b")
+            # the documented command (docs/deploy.md, "6b"): the settings give it the job class
             "rqworker",
-            "--job-class",
-            "django_tasks_rq.Job",
             "default",
             "--burst",
         ],

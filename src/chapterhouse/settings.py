@@ -334,6 +334,9 @@ if CACHE_SHARED:
 if REDIS_URL and env_choice("TASKS_BACKEND", "rq", ("rq", "database")) == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # The worker runs a queued Django task through django-tasks' own job class; RQ's
+    # plain Job cannot call a Task, and every mail and view count would fail.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -204,3 +204,27 @@ def test_serve_without_a_key_says_so_before_starting(tmp_path: Path) -> None:
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("chapterhouse: SECRET_KEY is not set.")
+
+
+def test_with_redis_the_worker_runs_django_tasks_with_their_job_class(tmp_path):
+    # `chapterhouse rqworker default` takes its job class from the settings; RQ's own Job
+    # cannot call a Django task, so every queued mail and view count would fail.
+    code = (
+        "import django; django.setup(); "
+        "from django_rq.jobs import get_job_class; "
+        "from django_tasks_rq.backend import Job; "
+        "print(get_job_class() is Job)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="chapterhouse.settings",
+        CHAPTERHOUSE_VAR=str(tmp_path),
+        SECRET_KEY=KEY,
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
