@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chapterhouse.core.language import interface_code
 from chapterhouse.custody.access import may_comment_as_member, may_edit_some_news, viewer_of
-from chapterhouse.newsroom.engagement import counter, services
+from chapterhouse.newsroom.engagement import counter, selectors, services
 from chapterhouse.newsroom.languages import site_languages
 from chapterhouse.newsroom.models import Article, Comment
 
@@ -112,7 +112,7 @@ def _form_page(
         {
             "article": article,
             "lang": lang,
-            "title": services.article_title(article, lang),
+            "title": selectors.article_title(article, lang),
             "form": form,
             "member": "name" not in form.fields,
             "max_length": settings.COMMENT_MAX_LENGTH,
@@ -143,7 +143,7 @@ def comment_post(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase
 
 def _comment_post(request: HttpRequest, lang: str, slug: str) -> HttpResponseBase:
     at = timezone.now()
-    article = services.article_published(slug=slug, at=at)
+    article = selectors.article_published(slug=slug, at=at)
     if article is None:
         raise Http404(_("There is no published article with this id."))
     viewer = viewer_of(request)
@@ -169,7 +169,7 @@ def _comment_post(request: HttpRequest, lang: str, slug: str) -> HttpResponseBas
         # be (a refusal would teach it to leave the field empty), and nothing is stored.
         return _see_other(thanks)
     data = form.cleaned_data
-    title = services.article_title(article, lang)
+    title = selectors.article_title(article, lang)
     try:
         with transaction.atomic():
             comment, secret = services.comment_create(
@@ -204,7 +204,7 @@ def _comment_post(request: HttpRequest, lang: str, slug: str) -> HttpResponseBas
 @require_GET
 def comment_thanks(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
     """Thank the writer: check your e-mail (visitors) or wait for the editors (members)."""
-    article = services.article_published(slug=slug, at=timezone.now())
+    article = selectors.article_published(slug=slug, at=timezone.now())
     if article is None:
         raise Http404(_("There is no published article with this id."))
     return render(
@@ -213,7 +213,7 @@ def comment_thanks(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
         {
             "article": article,
             "lang": lang,
-            "title": services.article_title(article, lang),
+            "title": selectors.article_title(article, lang),
             "sent": "moderation" if request.GET.get("sent") == "moderation" else "email",
         },
     )
@@ -232,7 +232,7 @@ def comment_confirm(request: HttpRequest, lang: str, secret: str) -> HttpRespons
         with transaction.atomic():
             comment = services.comment_confirm(secret=secret, at=at)
             newly = comment.confirmed_at == at
-            title = services.article_title(comment.article, lang)
+            title = selectors.article_title(comment.article, lang)
             if newly:
                 services.comment_mail_moderators(
                     comment=comment,
@@ -280,8 +280,8 @@ def moderation(request: HttpRequest) -> HttpResponseBase:
         request,
         "newsroom/engagement/moderation.html",
         {
-            "queue": services.moderation_queue(viewer=viewer, lang=lang),
-            "articles": services.moderation_overview(viewer=viewer, lang=lang),
+            "queue": selectors.moderation_queue(viewer=viewer, lang=lang),
+            "articles": selectors.moderation_overview(viewer=viewer, lang=lang),
         },
     )
 
