@@ -47,10 +47,7 @@ def _slug(value: Any) -> str | None:
         return value
     if isinstance(value, dict):
         return value.get("id") or value.get("slug")
-    slug = getattr(value, "slug", None)
-    if slug is None and isinstance(getattr(value, "id", None), str):
-        return value.id  # a page's shape (registry.shapes) names the record by ``id``
-    return slug
+    return getattr(value, "slug", None)
 
 
 @register.simple_tag(takes_context=True)
