@@ -32,7 +32,7 @@ from chapterhouse.core.generations import generations, memoized
 from chapterhouse.core.intervals import held_on
 from chapterhouse.custody.models import ROLES, Grant
 from chapterhouse.registry.models import Body, Person, Term
-from chapterhouse.registry.tree import children_by_parent, descendants
+from chapterhouse.registry.tree import bodies_above, children_by_parent, descendants
 
 # Roles that may write: officers record sessions and decisions and edit members;
 # editors and translators act in the newsroom.
@@ -981,13 +981,7 @@ ADMIN = Viewer(is_admin=True, label="administrator")
 def bodies_covering(body_id: int) -> list[int]:
     """Return the body and every body above it, nearest first: the bodies a grant on which
     covers it (the upward twin of `scopes_for_grants`); one query for the body tree."""
-    parents = dict(Body.objects.values_list("pk", "parent_id"))
-    chain: list[int] = []
-    current: int | None = body_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
+    return bodies_above(body_id)
 
 
 def scopes_for_grants(

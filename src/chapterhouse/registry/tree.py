@@ -1,4 +1,4 @@
-"""The walk down the body tree: a body and every body below it.
+"""The walks of the body tree: a body and every body below it, or above it.
 
 One function walks parent links downward (`descendants`), over a children map that
 callers build from rows they have loaded anyway (`children_by_parent`), so a page keeps
@@ -39,3 +39,19 @@ def bodies_below(*roots: int) -> set[int]:
     """Return the ids of ``roots`` and of every body below them, dissolved or not (one
     query for the body tree)."""
     return descendants(roots, children_by_parent(Body.objects.values_list("pk", "parent_id")))
+
+
+def ancestors(body_id: int, parents: Mapping[int, int | None]) -> list[int]:
+    """Return ``body_id`` and every body above it in ``parents`` (id to parent id), nearest
+    first; a cycle in the parent links (which the registry refuses) would not loop."""
+    chain: list[int] = []
+    current: int | None = body_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def bodies_above(body_id: int) -> list[int]:
+    """Return ``body_id`` and every body above it, nearest first (one query for the tree)."""
+    return ancestors(body_id, dict(Body.objects.values_list("pk", "parent_id")))
